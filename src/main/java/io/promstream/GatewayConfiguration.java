@@ -1,0 +1,52 @@
+package io.promstream;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import io.promstream.config.AggregationFactory;
+import io.promstream.config.MetaMetricsFactory;
+import io.promstream.config.RedisFactory;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+/** config.yml: Dropwizard's {@code server} and {@code logging}, plus the gateway's sections (SPEC §6). */
+public class GatewayConfiguration extends Configuration {
+    @Valid
+    @NotNull
+    private RedisFactory redis = new RedisFactory();
+    @Valid
+    @NotNull
+    private AggregationFactory aggregation = new AggregationFactory();
+    @Valid
+    @NotNull
+    private MetaMetricsFactory metaMetrics = new MetaMetricsFactory();
+
+    @JsonProperty
+    public RedisFactory getRedis() {
+        return redis;
+    }
+
+    @JsonProperty
+    public void setRedis(RedisFactory redis) {
+        this.redis = redis;
+    }
+
+    @JsonProperty
+    public AggregationFactory getAggregation() {
+        return aggregation;
+    }
+
+    @JsonProperty
+    public void setAggregation(AggregationFactory aggregation) {
+        this.aggregation = aggregation;
+    }
+
+    @JsonProperty
+    public MetaMetricsFactory getMetaMetrics() {
+        return metaMetrics;
+    }
+
+    @JsonProperty
+    public void setMetaMetrics(MetaMetricsFactory metaMetrics) {
+        this.metaMetrics = metaMetrics;
+    }
+}

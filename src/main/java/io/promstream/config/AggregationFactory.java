@@ -1,0 +1,88 @@
+package io.promstream.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
+import io.promstream.parse.SampleParser;
+import io.promstream.store.MetricStore;
+import io.promstream.store.StoreSettings;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.InstantSource;
+import java.util.concurrent.TimeUnit;
+
+/** The {@code aggregation} section: limits, series TTL and summary windows. Builds the store and the parser. */
+public class AggregationFactory {
+    @NotNull
+    private Duration seriesTtl = Duration.seconds(0);
+    @Min(1)
+    private int maxSeries = 1_000_000;
+    @Min(64)
+    @Max(64 * 1024 * 1024)
+    private int maxMessageBytes = 65_536;
+    @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+    private Duration summaryMaxAge = Duration.minutes(10);
+    @Min(1)
+    @Max(60)
+    private int summaryAgeBuckets = 5;
+
+    public MetricStore buildStore(InstantSource clock) {
+        return new MetricStore(new StoreSettings(maxSeries, summaryMaxAge.toMilliseconds(), summaryAgeBuckets), clock);
+    }
+
+    public SampleParser buildParser() {
+        return new SampleParser(maxMessageBytes);
+    }
+
+    @JsonProperty
+    public Duration getSeriesTtl() {
+        return seriesTtl;
+    }
+
+    @JsonProperty
+    public void setSeriesTtl(Duration seriesTtl) {
+        this.seriesTtl = seriesTtl;
+    }
+
+    @JsonProperty
+    public int getMaxSeries() {
+        return maxSeries;
+    }
+
+    @JsonProperty
+    public void setMaxSeries(int maxSeries) {
+        this.maxSeries = maxSeries;
+    }
+
+    @JsonProperty
+    public int getMaxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    @JsonProperty
+    public void setMaxMessageBytes(int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    @JsonProperty
+    public Duration getSummaryMaxAge() {
+        return summaryMaxAge;
+    }
+
+    @JsonProperty
+    public void setSummaryMaxAge(Duration summaryMaxAge) {
+        this.summaryMaxAge = summaryMaxAge;
+    }
+
+    @JsonProperty
+    public int getSummaryAgeBuckets() {
+        return summaryAgeBuckets;
+    }
+
+    @JsonProperty
+    public void setSummaryAgeBuckets(int summaryAgeBuckets) {
+        this.summaryAgeBuckets = summaryAgeBuckets;
+    }
+}

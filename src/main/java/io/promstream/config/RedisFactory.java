@@ -1,0 +1,309 @@
+package io.promstream.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.Managed;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
+import io.dropwizard.validation.ValidationMethod;
+import io.promstream.expose.GatewayMetrics;
+import io.promstream.ingest.Backoff;
+import io.promstream.ingest.ElementProcessor;
+import io.promstream.ingest.QueueMonitor;
+import io.promstream.ingest.QueueWorker;
+import io.promstream.ingest.RedisOutage;
+import io.promstream.ingest.RedisQueue;
+import io.promstream.ingest.VersionSequence;
+import io.promstream.ingest.WorkerPool;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.util.JedisURIHelper;
+
+/** The {@code redis} section: connection, queue and workers (SPEC §5, §6). Builds and manages them. */
+public class RedisFactory {
+    @NotEmpty
+    private String uri = "redis://localhost:6379/0";
+    @NotEmpty
+    private String queueKey = "prom-stream-gateway:metric-queue";
+    @Min(1)
+    @Max(64)
+    private int workers = 2;
+    @Min(1)
+    @Max(100_000)
+    private int popCount = 500;
+    @NotNull
+    @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
+    private Duration blockTimeout = Duration.seconds(1);
+    @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    private Duration connectTimeout = Duration.seconds(2);
+    @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    private Duration socketTimeout = Duration.seconds(2);
+    @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    private Duration backoffMin = Duration.milliseconds(100);
+    @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    private Duration backoffMax = Duration.seconds(5);
+    @NotNull
+    @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
+    private Duration pollInterval = Duration.seconds(1);
+    @Min(1)
+    private long backlogLimit = 1_000_000;
+    @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+    private Duration workerStallTimeout = Duration.seconds(30);
+    @NotNull
+    private Duration shutdownGrace = Duration.seconds(30);
+    private String deadLetterKey = "prom-stream-gateway:dead-letter";
+    @Min(1)
+    private int deadLetterMaxLength = 10_000;
+
+    @ValidationMethod(message = "redis.uri must be a redis:// or rediss:// URI with a host, e.g. redis://localhost:6379/0")
+    public boolean isUriValid() {
+        try {
+            URI parsed = URI.create(uri);
+            return JedisURIHelper.isValid(parsed)
+                    && ("redis".equals(parsed.getScheme()) || "rediss".equals(parsed.getScheme()));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @ValidationMethod(message = "redis.backoffMax must not be shorter than redis.backoffMin")
+    public boolean isBackoffOrdered() {
+        return backoffMin == null || backoffMax == null || backoffMax.toMilliseconds() >= backoffMin.toMilliseconds();
+    }
+
+    @ValidationMethod(message = "redis.workerStallTimeout must be longer than redis.blockTimeout + redis.socketTimeout")
+    public boolean isStallTimeoutLongEnough() {
+        return workerStallTimeout == null || blockTimeout == null || socketTimeout == null
+                || workerStallTimeout.toMilliseconds() > blockTimeout.toMilliseconds() + socketTimeout.toMilliseconds();
+    }
+
+    /** A connection pool sized for the workers plus the monitor, health check and dead letters; closed on stop. */
+    public JedisPool buildPool(Environment environment) {
+        URI parsed = URI.create(uri);
+        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis((int) connectTimeout.toMilliseconds())
+                .socketTimeoutMillis((int) socketTimeout.toMilliseconds())
+                .blockingSocketTimeoutMillis((int) (blockTimeout.toMilliseconds() + socketTimeout.toMilliseconds()))
+                .database(JedisURIHelper.getDBIndex(parsed))
+                .ssl(JedisURIHelper.isRedisSSLScheme(parsed))
+                .clientName("prom-stream-gateway");
+        String user = JedisURIHelper.getUser(parsed);
+        String password = JedisURIHelper.getPassword(parsed);
+        if (user != null && !user.isEmpty()) {
+            client.user(user);
+        }
+        if (password != null && !password.isEmpty()) {
+            client.password(password);
+        }
+        GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
+        poolConfig.setMaxTotal(workers + 4);
+        poolConfig.setMaxIdle(workers + 4);
+        poolConfig.setMaxWait(java.time.Duration.ofMillis(connectTimeout.toMilliseconds()));
+        poolConfig.setJmxEnabled(false);
+        JedisPool pool = new JedisPool(poolConfig, JedisURIHelper.getHostAndPort(parsed), client.build());
+        environment.lifecycle().manage(new Managed() {
+            @Override
+            public void stop() {
+                pool.close();
+            }
+        });
+        return pool;
+    }
+
+    public RedisQueue buildQueue(VersionSequence sequence) {
+        return new RedisQueue(queueKey, popCount, blockTimeout.toMilliseconds() / 1000.0, sequence);
+    }
+
+    /** The workers, started and stopped with the application (after the pool starts, before it closes). */
+    public WorkerPool buildWorkers(Environment environment, JedisPool pool, RedisQueue queue,
+            Supplier<ElementProcessor> processors, GatewayMetrics metrics, RedisOutage outage, InstantSource clock) {
+        List<QueueWorker> list = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            String id = Integer.toString(i);
+            list.add(new QueueWorker(id, pool, queue, processors.get(), clock,
+                    new Backoff(backoffMin.toMilliseconds(), backoffMax.toMilliseconds()), outage,
+                    metrics.processed(id, queueKey), metrics.emptyPops(id, queueKey), metrics.redisErrors("pop")));
+        }
+        WorkerPool workerPool = new WorkerPool(list, java.time.Duration.ofMillis(shutdownGrace.toMilliseconds()));
+        environment.lifecycle().manage(workerPool);
+        return workerPool;
+    }
+
+    /** Polls the queue length every {@code pollInterval} on a managed scheduler. */
+    public QueueMonitor buildMonitor(Environment environment, JedisPool pool, RedisQueue queue,
+            GatewayMetrics metrics, RedisOutage outage, InstantSource clock) {
+        QueueMonitor monitor = new QueueMonitor(pool, queue, clock, outage, metrics.pending(queueKey),
+                metrics.redisErrors("llen"));
+        ScheduledExecutorService scheduler = environment.lifecycle().scheduledExecutorService("queue-monitor").build();
+        scheduler.scheduleWithFixedDelay(monitor, 0, pollInterval.toMilliseconds(), TimeUnit.MILLISECONDS);
+        return monitor;
+    }
+
+    @JsonProperty
+    public String getUri() {
+        return uri;
+    }
+
+    @JsonProperty
+    public void setUri(String uri) {
+        this.uri = uri;
+    }
+
+    @JsonProperty
+    public String getQueueKey() {
+        return queueKey;
+    }
+
+    @JsonProperty
+    public void setQueueKey(String queueKey) {
+        this.queueKey = queueKey;
+    }
+
+    @JsonProperty
+    public int getWorkers() {
+        return workers;
+    }
+
+    @JsonProperty
+    public void setWorkers(int workers) {
+        this.workers = workers;
+    }
+
+    @JsonProperty
+    public int getPopCount() {
+        return popCount;
+    }
+
+    @JsonProperty
+    public void setPopCount(int popCount) {
+        this.popCount = popCount;
+    }
+
+    @JsonProperty
+    public Duration getBlockTimeout() {
+        return blockTimeout;
+    }
+
+    @JsonProperty
+    public void setBlockTimeout(Duration blockTimeout) {
+        this.blockTimeout = blockTimeout;
+    }
+
+    @JsonProperty
+    public Duration getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    @JsonProperty
+    public void setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    @JsonProperty
+    public Duration getSocketTimeout() {
+        return socketTimeout;
+    }
+
+    @JsonProperty
+    public void setSocketTimeout(Duration socketTimeout) {
+        this.socketTimeout = socketTimeout;
+    }
+
+    @JsonProperty
+    public Duration getBackoffMin() {
+        return backoffMin;
+    }
+
+    @JsonProperty
+    public void setBackoffMin(Duration backoffMin) {
+        this.backoffMin = backoffMin;
+    }
+
+    @JsonProperty
+    public Duration getBackoffMax() {
+        return backoffMax;
+    }
+
+    @JsonProperty
+    public void setBackoffMax(Duration backoffMax) {
+        this.backoffMax = backoffMax;
+    }
+
+    @JsonProperty
+    public Duration getPollInterval() {
+        return pollInterval;
+    }
+
+    @JsonProperty
+    public void setPollInterval(Duration pollInterval) {
+        this.pollInterval = pollInterval;
+    }
+
+    @JsonProperty
+    public long getBacklogLimit() {
+        return backlogLimit;
+    }
+
+    @JsonProperty
+    public void setBacklogLimit(long backlogLimit) {
+        this.backlogLimit = backlogLimit;
+    }
+
+    @JsonProperty
+    public Duration getWorkerStallTimeout() {
+        return workerStallTimeout;
+    }
+
+    @JsonProperty
+    public void setWorkerStallTimeout(Duration workerStallTimeout) {
+        this.workerStallTimeout = workerStallTimeout;
+    }
+
+    @JsonProperty
+    public Duration getShutdownGrace() {
+        return shutdownGrace;
+    }
+
+    @JsonProperty
+    public void setShutdownGrace(Duration shutdownGrace) {
+        this.shutdownGrace = shutdownGrace;
+    }
+
+    @JsonProperty
+    public String getDeadLetterKey() {
+        return deadLetterKey;
+    }
+
+    @JsonProperty
+    public void setDeadLetterKey(String deadLetterKey) {
+        this.deadLetterKey = deadLetterKey;
+    }
+
+    @JsonProperty
+    public int getDeadLetterMaxLength() {
+        return deadLetterMaxLength;
+    }
+
+    @JsonProperty
+    public void setDeadLetterMaxLength(int deadLetterMaxLength) {
+        this.deadLetterMaxLength = deadLetterMaxLength;
+    }
+}

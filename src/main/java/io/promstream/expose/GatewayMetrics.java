@@ -1,0 +1,115 @@
+package io.promstream.expose;
+
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
+import io.prometheus.client.hotspot.DefaultExports;
+import io.promstream.parse.RejectReason;
+import io.promstream.store.MetricStore;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The gateway's own metrics (SPEC §8). They always count, so status pages and tests can read them; they are
+ * exposed on {@code /metrics} only when registered ({@code metaMetrics.enabled}).
+ */
+public final class GatewayMetrics implements CollectTimer {
+    public static final String PREFIX = "prom_stream_gateway_";
+
+    private final Counter processed = Counter.build(PREFIX + "processed_metrics_total",
+                    "Samples applied to the store, by worker and queue (worker \"http\" for HTTP pushes).")
+            .labelNames("worker", "queue_key").create();
+    private final Counter dropped = Counter.build(PREFIX + "dropped_metrics_total",
+                    "Samples or elements rejected, by reason. Each is logged (rate-limited).")
+            .labelNames("reason").create();
+    private final Counter emptyPops = Counter.build(PREFIX + "redis_queue_empty_pops_total",
+                    "Times a worker found the queue empty and blocked waiting for it.")
+            .labelNames("worker", "queue_key").create();
+    private final Gauge pending = Gauge.build(PREFIX + "redis_queue_pending_size",
+                    "Length of the Redis queue at the last poll: samples pushed but not yet taken.")
+            .labelNames("queue_key").create();
+    private final Counter redisErrors = Counter.build(PREFIX + "redis_errors_total",
+                    "Failed Redis operations, by operation.")
+            .labelNames("operation").create();
+    private final Gauge collectSeconds = Gauge.build(PREFIX + "collect_duration_seconds",
+                    "How long the last rendering of the aggregated series for a scrape took.").create();
+    private final Map<RejectReason, Counter.Child> droppedByReason = new EnumMap<>(RejectReason.class);
+    private final StoreStatsCollector storeStats;
+
+    public GatewayMetrics(MetricStore store) {
+        for (RejectReason reason : RejectReason.values()) {
+            droppedByReason.put(reason, dropped.labels(reason.label()));
+        }
+        this.storeStats = new StoreStatsCollector(store);
+    }
+
+    /** Registers the meta metrics (and, if asked, the JVM's) and returns every name they expose. */
+    public Set<String> register(CollectorRegistry registry, boolean jvm) {
+        CollectorRegistry own = new CollectorRegistry();
+        for (var collector : new io.prometheus.client.Collector[] {
+                processed, dropped, emptyPops, pending, redisErrors, collectSeconds, storeStats}) {
+            registry.register(collector);
+            own.register(collector);
+        }
+        if (jvm) {
+            DefaultExports.register(registry);
+            DefaultExports.register(own);
+        }
+        Set<String> names = new HashSet<>();
+        var families = own.metricFamilySamples();
+        while (families.hasMoreElements()) {
+            var family = families.nextElement();
+            names.add(family.name);
+            family.samples.forEach(s -> names.add(s.name));
+        }
+        return names;
+    }
+
+    public Counter.Child processed(String worker, String queueKey) {
+        return processed.labels(worker, queueKey);
+    }
+
+    public Counter.Child emptyPops(String worker, String queueKey) {
+        return emptyPops.labels(worker, queueKey);
+    }
+
+    public Gauge.Child pending(String queueKey) {
+        return pending.labels(queueKey);
+    }
+
+    public Counter.Child redisErrors(String operation) {
+        return redisErrors.labels(operation);
+    }
+
+    public Counter.Child dropped(RejectReason reason) {
+        return droppedByReason.get(reason);
+    }
+
+    /** Total samples applied across workers and queues. */
+    public double processedTotal() {
+        return sum(processed);
+    }
+
+    public double droppedTotal(RejectReason reason) {
+        return dropped(reason).get();
+    }
+
+    private static double sum(Counter counter) {
+        double total = 0;
+        for (var family : counter.collect()) {
+            for (var sample : family.samples) {
+                if (sample.name.endsWith("_total")) {
+                    total += sample.value;
+                }
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public void record(long nanos) {
+        collectSeconds.set(nanos / 1e9);
+    }
+}

@@ -1,0 +1,116 @@
+package io.promstream.expose;
+
+import io.prometheus.client.Collector;
+import io.promstream.store.Family;
+import io.promstream.store.LabelSet;
+import io.promstream.store.MetricStore;
+import io.promstream.store.SeriesSnapshot;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Renders the store as one {@link MetricFamilySamples} per family, families sorted by name. Each series is
+ * copied under its own monitor, so a scrape never holds more than one series' lock at a time and never
+ * stops ingestion. Describable with an empty description because its set of metrics changes over time.
+ */
+public final class StoreCollector extends Collector implements Collector.Describable {
+    static final String DEFAULT_HELP = "Aggregated by prom-stream-gateway.";
+
+    private final MetricStore store;
+    private final CollectTimer timer;
+
+    public StoreCollector(MetricStore store, CollectTimer timer) {
+        this.store = store;
+        this.timer = timer;
+    }
+
+    @Override
+    public List<MetricFamilySamples> describe() {
+        return List.of();
+    }
+
+    @Override
+    public List<MetricFamilySamples> collect() {
+        long started = System.nanoTime();
+        List<Family> families = new ArrayList<>(store.families());
+        families.sort(Comparator.comparing(Family::name));
+        List<MetricFamilySamples> out = new ArrayList<>(families.size());
+        for (Family family : families) {
+            List<SeriesSnapshot> series = store.snapshot(family);
+            if (!series.isEmpty()) {
+                out.add(toFamilySamples(family, series));
+            }
+        }
+        timer.record(System.nanoTime() - started);
+        return out;
+    }
+
+    static MetricFamilySamples toFamilySamples(Family family, List<SeriesSnapshot> series) {
+        String name = family.name();
+        String help = family.help() != null ? family.help() : DEFAULT_HELP;
+        List<MetricFamilySamples.Sample> samples = new ArrayList<>();
+        Type type = switch (family.type()) {
+            case COUNTER -> {
+                for (SeriesSnapshot s : series) {
+                    samples.add(sample(name + "_total", s.labels(), s.value()));
+                }
+                yield Type.COUNTER;
+            }
+            case GAUGE -> {
+                for (SeriesSnapshot s : series) {
+                    samples.add(sample(name, s.labels(), s.value()));
+                }
+                yield Type.GAUGE;
+            }
+            case HISTOGRAM -> {
+                for (SeriesSnapshot s : series) {
+                    addHistogram(name, s, samples);
+                }
+                yield Type.HISTOGRAM;
+            }
+            case SUMMARY -> {
+                for (SeriesSnapshot s : series) {
+                    addSummary(name, s, samples);
+                }
+                yield Type.SUMMARY;
+            }
+        };
+        return new MetricFamilySamples(name, type, help, samples);
+    }
+
+    private static MetricFamilySamples.Sample sample(String name, LabelSet labels, double value) {
+        return new MetricFamilySamples.Sample(name, labels.names(), labels.values(), value);
+    }
+
+    private static void addHistogram(String name, SeriesSnapshot s, List<MetricFamilySamples.Sample> out) {
+        List<String> names = withExtra(s.labels().names(), "le");
+        double[] bounds = s.bounds();
+        long[] counts = s.counts();
+        for (int i = 0; i <= bounds.length; i++) {
+            String le = i < bounds.length ? doubleToGoString(bounds[i]) : "+Inf";
+            out.add(new MetricFamilySamples.Sample(name + "_bucket", names,
+                    withExtra(s.labels().values(), le), counts[i]));
+        }
+        out.add(sample(name + "_count", s.labels(), s.count()));
+        out.add(sample(name + "_sum", s.labels(), s.sum()));
+    }
+
+    private static void addSummary(String name, SeriesSnapshot s, List<MetricFamilySamples.Sample> out) {
+        List<String> names = withExtra(s.labels().names(), "quantile");
+        double[] quantiles = s.quantiles();
+        for (int i = 0; i < quantiles.length; i++) {
+            out.add(new MetricFamilySamples.Sample(name, names,
+                    withExtra(s.labels().values(), doubleToGoString(quantiles[i])), s.quantileValues()[i]));
+        }
+        out.add(sample(name + "_count", s.labels(), s.count()));
+        out.add(sample(name + "_sum", s.labels(), s.sum()));
+    }
+
+    private static List<String> withExtra(List<String> base, String extra) {
+        List<String> out = new ArrayList<>(base.size() + 1);
+        out.addAll(base);
+        out.add(extra);
+        return out;
+    }
+}

@@ -1,0 +1,89 @@
+package io.promstream.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.util.KeyValue;
+
+/**
+ * The Redis list senders {@code LPUSH} onto; workers take from the tail (FIFO). Taking is serialized by a
+ * lock held only for the round trip, and each batch gets the next sequence number under that lock, so batch
+ * order equals the order Redis served them in: that is what lets a later-pushed gauge {@code set} always win,
+ * whichever worker applies it first. Parsing and aggregation happen outside the lock, in parallel.
+ */
+public final class RedisQueue {
+    private final String key;
+    private final byte[] keyBytes;
+    private final int popCount;
+    private final double blockSeconds;
+    private final VersionSequence sequence;
+    private final ReentrantLock takeLock = new ReentrantLock();
+    /** Elements taken so far; guarded by takeLock. */
+    private long taken;
+
+    public RedisQueue(String key, int popCount, double blockSeconds, VersionSequence sequence) {
+        if (popCount < 1 || popCount >= QueueBatch.MAX_SIZE) {
+            throw new IllegalArgumentException("popCount must be in [1, " + (QueueBatch.MAX_SIZE - 1) + "]");
+        }
+        this.key = key;
+        this.keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        this.popCount = popCount;
+        this.blockSeconds = blockSeconds;
+        this.sequence = sequence;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** Result of one {@link #take}. */
+    public enum Took { ELEMENTS, EMPTY, STOPPED }
+
+    /**
+     * Takes up to {@code popCount} elements; when the list is empty, blocks up to the block timeout for one.
+     * Redis errors propagate (nothing was taken that the caller does not see).
+     */
+    public Took take(Jedis jedis, QueueBatch out, Stoppable stop) {
+        takeLock.lock();
+        try {
+            out.clear();
+            if (stop.isStopping()) {
+                return Took.STOPPED;
+            }
+            List<byte[]> items = jedis.rpop(keyBytes, popCount);
+            boolean empty = items == null || items.isEmpty();
+            if (empty) {
+                KeyValue<byte[], byte[]> popped = jedis.brpop(blockSeconds, keyBytes);
+                items = popped == null ? List.of() : List.of(popped.getValue());
+            }
+            if (!items.isEmpty()) {
+                out.fill(items, sequence.nextBatch(), taken);
+                taken += items.size();
+            }
+            return empty ? Took.EMPTY : Took.ELEMENTS;
+        } finally {
+            takeLock.unlock();
+        }
+    }
+
+    /** The queue's current length and the stream offset it starts at, read atomically with respect to takes. */
+    public long[] lengthAndOffset(Jedis jedis) {
+        takeLock.lock();
+        try {
+            return new long[] {jedis.llen(keyBytes), taken};
+        } finally {
+            takeLock.unlock();
+        }
+    }
+
+    public long length(Jedis jedis) {
+        return jedis.llen(keyBytes);
+    }
+
+    /** Asked by a taker whether it should still take. */
+    @FunctionalInterface
+    public interface Stoppable {
+        boolean isStopping();
+    }
+}

@@ -1,0 +1,26 @@
+package io.promstream.parse;
+
+import java.util.Locale;
+
+/** Why a sample or an element was rejected; the label value of {@code dropped_metrics_total{reason}}. */
+public enum RejectReason {
+    INVALID_JSON,
+    INVALID_MESSAGE,
+    UNKNOWN_TYPE,
+    INVALID_NAME,
+    INVALID_LABEL,
+    INVALID_VALUE,
+    INVALID_BUCKETS,
+    INVALID_QUANTILES,
+    TYPE_CONFLICT,
+    TOO_LARGE,
+    SERIES_LIMIT,
+    /** A bug in the gateway, never the sender's fault; counted so it cannot go unnoticed. */
+    INTERNAL_ERROR;
+
+    private final String label = name().toLowerCase(Locale.ROOT);
+
+    public String label() {
+        return label;
+    }
+}

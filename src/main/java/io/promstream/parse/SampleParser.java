@@ -1,0 +1,251 @@
+package io.promstream.parse;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.IOException;
+
+/**
+ * Turns one wire element (SPEC §2: a JSON object or an array of them) into samples, each valid or carrying
+ * its rejection reason. Streaming and allocation-light; never throws on bad input. Not thread-safe only in
+ * the sense that the {@link SampleBatch} it fills belongs to one caller; the parser itself is stateless.
+ */
+public final class SampleParser {
+    static final int MAX_LABELS = 64;
+    static final int MAX_BUCKETS = 256;
+    static final int MAX_QUANTILES = 32;
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxNumberLength(400).build())
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .build();
+
+    private final int maxMessageBytes;
+
+    public SampleParser(int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** Parses {@code element} into {@code out}, replacing what {@code out} held. */
+    public void parse(byte[] element, SampleBatch out) {
+        out.reset(element);
+        if (element.length > maxMessageBytes) {
+            out.rejectElement(RejectReason.TOO_LARGE,
+                    "element is " + element.length + " bytes, over the limit of " + maxMessageBytes);
+            return;
+        }
+        try (JsonParser parser = JSON.createParser(element)) {
+            JsonToken token = parser.nextToken();
+            if (token == JsonToken.START_OBJECT) {
+                Sample sample = out.add();
+                parseObject(parser, sample);
+                sample.range(0, element.length);
+            } else if (token == JsonToken.START_ARRAY) {
+                parseArray(parser, out);
+            } else if (token == null) {
+                out.rejectElement(RejectReason.INVALID_JSON, "empty element");
+                return;
+            } else {
+                out.rejectElement(RejectReason.INVALID_MESSAGE, "element must be a JSON object or an array of objects");
+                return;
+            }
+            if (parser.nextToken() != null) {
+                out.rejectElement(RejectReason.INVALID_JSON, "unexpected content after the JSON value");
+            }
+        } catch (JsonProcessingException e) {
+            out.rejectElement(RejectReason.INVALID_JSON, e.getOriginalMessage());
+        } catch (IOException | RuntimeException e) {
+            out.rejectElement(RejectReason.INVALID_JSON, String.valueOf(e.getMessage()));
+        }
+    }
+
+    private static void parseArray(JsonParser parser, SampleBatch out) throws IOException {
+        JsonToken token;
+        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+            Sample sample = out.add();
+            int start = (int) parser.currentTokenLocation().getByteOffset();
+            if (token == JsonToken.START_OBJECT) {
+                parseObject(parser, sample);
+            } else {
+                sample.reject(RejectReason.INVALID_MESSAGE, "batch item must be a JSON object");
+                parser.skipChildren();
+            }
+            sample.range(start, (int) parser.currentLocation().getByteOffset());
+        }
+    }
+
+    private static void parseObject(JsonParser parser, Sample sample) throws IOException {
+        boolean badOp = false;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken token = parser.nextToken();
+            if (sample.isRejected()) {
+                parser.skipChildren();
+                continue;
+            }
+            switch (field) {
+                case "type" -> readType(parser, token, sample);
+                case "name" -> readName(parser, token, sample);
+                case "value" -> {
+                    if (isNumber(token)) {
+                        sample.value(parser.getDoubleValue());
+                    } else {
+                        wrongType(parser, sample, "value", "a number");
+                    }
+                }
+                case "labels" -> readLabels(parser, token, sample);
+                case "help" -> {
+                    if (token == JsonToken.VALUE_STRING) {
+                        sample.help(parser.getText());
+                    } else if (token != JsonToken.VALUE_NULL) {
+                        wrongType(parser, sample, "help", "a string");
+                    }
+                }
+                case "buckets" -> readNumbers(parser, token, sample, Field.BUCKETS);
+                case "quantiles" -> readNumbers(parser, token, sample, Field.QUANTILES);
+                case "epsilons" -> readNumbers(parser, token, sample, Field.EPSILONS);
+                case "op" -> {
+                    if (token == JsonToken.VALUE_STRING) {
+                        GaugeOp op = GaugeOp.fromWire(parser.getText());
+                        badOp = op == null;
+                        sample.op(op == null ? GaugeOp.SET : op);
+                    } else if (token != JsonToken.VALUE_NULL) {
+                        wrongType(parser, sample, "op", "a string");
+                    }
+                }
+                case "timestamp" -> readTimestamp(parser, token, sample);
+                default -> parser.skipChildren();
+            }
+        }
+        if (!sample.isRejected()) {
+            SampleValidator.validate(sample, badOp);
+        }
+    }
+
+    private static void readType(JsonParser parser, JsonToken token, Sample sample) throws IOException {
+        if (token != JsonToken.VALUE_STRING) {
+            wrongType(parser, sample, "type", "a string");
+            return;
+        }
+        String text = parser.getText();
+        MetricType type = MetricType.fromWire(text);
+        if (type == null) {
+            sample.reject(RejectReason.UNKNOWN_TYPE, "unknown type \"" + Truncate.text(text, 40) + "\"");
+        } else {
+            sample.type(type);
+        }
+    }
+
+    private static void readName(JsonParser parser, JsonToken token, Sample sample) throws IOException {
+        if (token != JsonToken.VALUE_STRING) {
+            wrongType(parser, sample, "name", "a string");
+            return;
+        }
+        String name = parser.getText();
+        if (!Names.isValidMetricName(name)) {
+            sample.reject(RejectReason.INVALID_NAME, "invalid metric name \"" + Truncate.text(name, 100) + "\"");
+        } else {
+            sample.name(name);
+        }
+    }
+
+    private static void readLabels(JsonParser parser, JsonToken token, Sample sample) throws IOException {
+        if (token == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (token != JsonToken.START_OBJECT) {
+            wrongType(parser, sample, "labels", "an object");
+            return;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String labelName = parser.currentName();
+            JsonToken valueToken = parser.nextToken();
+            if (sample.isRejected()) {
+                parser.skipChildren();
+                continue;
+            }
+            if (!Names.isValidLabelName(labelName)) {
+                sample.reject(RejectReason.INVALID_LABEL,
+                        "invalid label name \"" + Truncate.text(labelName, 100) + "\"");
+            } else if (sample.labelCount() == MAX_LABELS) {
+                sample.reject(RejectReason.INVALID_LABEL, "more than " + MAX_LABELS + " labels");
+            }
+            switch (valueToken) {
+                case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE ->
+                        sample.label(labelName, parser.getText());
+                default -> {
+                    parser.skipChildren();
+                    sample.reject(RejectReason.INVALID_LABEL,
+                            "label \"" + Truncate.text(labelName, 100) + "\" must have a string, number or boolean value");
+                }
+            }
+        }
+    }
+
+    private enum Field { BUCKETS, QUANTILES, EPSILONS }
+
+    private static void readNumbers(JsonParser parser, JsonToken token, Sample sample, Field field) throws IOException {
+        if (token == JsonToken.VALUE_NULL) {
+            return;
+        }
+        RejectReason reason = field == Field.BUCKETS ? RejectReason.INVALID_BUCKETS : RejectReason.INVALID_QUANTILES;
+        String fieldName = field.name().toLowerCase(java.util.Locale.ROOT);
+        if (token != JsonToken.START_ARRAY) {
+            parser.skipChildren();
+            sample.reject(reason, fieldName + " must be an array of numbers");
+            return;
+        }
+        int limit = field == Field.BUCKETS ? MAX_BUCKETS : MAX_QUANTILES;
+        int count = 0;
+        switch (field) {
+            case BUCKETS -> sample.startBuckets();
+            case QUANTILES -> sample.startQuantiles();
+            case EPSILONS -> sample.startEpsilons();
+        }
+        JsonToken item;
+        while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
+            if (!isNumber(item)) {
+                parser.skipChildren();
+                sample.reject(reason, fieldName + " must be an array of numbers");
+                continue;
+            }
+            if (++count > limit) {
+                sample.reject(reason, "more than " + limit + " " + fieldName);
+                continue;
+            }
+            double v = parser.getDoubleValue();
+            switch (field) {
+                case BUCKETS -> sample.addBucket(v);
+                case QUANTILES -> sample.addQuantile(v);
+                case EPSILONS -> sample.addEpsilon(v);
+            }
+        }
+    }
+
+    private static void readTimestamp(JsonParser parser, JsonToken token, Sample sample) throws IOException {
+        if (token == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (!isNumber(token)) {
+            wrongType(parser, sample, "timestamp", "a number of milliseconds since the epoch");
+            return;
+        }
+        double millis = parser.getDoubleValue();
+        if (!(millis >= 0 && millis < 1e15)) {
+            sample.reject(RejectReason.INVALID_MESSAGE, "timestamp must be milliseconds since the epoch");
+        } else {
+            sample.timestamp((long) millis);
+        }
+    }
+
+    private static boolean isNumber(JsonToken token) {
+        return token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT;
+    }
+
+    private static void wrongType(JsonParser parser, Sample sample, String field, String expected) throws IOException {
+        parser.skipChildren();
+        sample.reject(RejectReason.INVALID_MESSAGE, "field \"" + field + "\" must be " + expected);
+    }
+}

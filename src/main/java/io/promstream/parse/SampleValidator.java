@@ -1,0 +1,117 @@
+package io.promstream.parse;
+
+/** The checks that need the whole sample: required fields, value, reserved labels, bucket and quantile layouts. */
+final class SampleValidator {
+    private SampleValidator() {
+    }
+
+    static void validate(Sample sample, boolean badOp) {
+        if (sample.type() == null) {
+            sample.reject(RejectReason.INVALID_MESSAGE, "missing field \"type\"");
+            return;
+        }
+        if (sample.name() == null) {
+            sample.reject(RejectReason.INVALID_MESSAGE, "missing field \"name\"");
+            return;
+        }
+        if (!sample.hasValue()) {
+            sample.reject(RejectReason.INVALID_MESSAGE, "missing field \"value\"");
+            return;
+        }
+        double value = sample.value();
+        if (!Double.isFinite(value)) {
+            sample.reject(RejectReason.INVALID_VALUE, "value must be finite");
+            return;
+        }
+        MetricType type = sample.type();
+        if (type == MetricType.COUNTER && value < 0) {
+            sample.reject(RejectReason.INVALID_VALUE, "a counter's value must be >= 0, got " + value);
+            return;
+        }
+        if (type == MetricType.GAUGE && badOp) {
+            sample.reject(RejectReason.INVALID_MESSAGE, "op must be one of set, inc, dec");
+            return;
+        }
+        String duplicate = sample.canonicalizeLabels();
+        if (duplicate != null) {
+            sample.reject(RejectReason.INVALID_LABEL, "duplicate label \"" + duplicate + "\"");
+            return;
+        }
+        String reserved = type == MetricType.HISTOGRAM ? "le" : type == MetricType.SUMMARY ? "quantile" : null;
+        if (reserved != null) {
+            for (int i = 0; i < sample.labelCount(); i++) {
+                if (sample.labelName(i).equals(reserved)) {
+                    sample.reject(RejectReason.INVALID_LABEL,
+                            "label \"" + reserved + "\" is reserved for " + type.wireName() + "s");
+                    return;
+                }
+            }
+        }
+        if (type == MetricType.HISTOGRAM) {
+            validateBuckets(sample);
+        } else if (type == MetricType.SUMMARY) {
+            validateQuantiles(sample);
+        }
+    }
+
+    private static void validateBuckets(Sample sample) {
+        int count = sample.bucketCount();
+        if (count < 0) {
+            return;
+        }
+        if (count == 0) {
+            sample.reject(RejectReason.INVALID_BUCKETS, "buckets must not be empty");
+            return;
+        }
+        double[] bounds = sample.bucketArray();
+        for (int i = 0; i < count; i++) {
+            if (!Double.isFinite(bounds[i])) {
+                sample.reject(RejectReason.INVALID_BUCKETS, "bucket bounds must be finite (+Inf is implicit)");
+                return;
+            }
+            if (i > 0 && bounds[i] <= bounds[i - 1]) {
+                sample.reject(RejectReason.INVALID_BUCKETS, "bucket bounds must be strictly increasing");
+                return;
+            }
+        }
+    }
+
+    private static void validateQuantiles(Sample sample) {
+        int qCount = sample.quantileCount();
+        int eCount = sample.epsilonCount();
+        if (qCount < 0 && eCount < 0) {
+            return;
+        }
+        if (qCount < 0) {
+            sample.reject(RejectReason.INVALID_QUANTILES, "epsilons given without quantiles");
+            return;
+        }
+        if (qCount == 0) {
+            sample.reject(RejectReason.INVALID_QUANTILES, "quantiles must not be empty");
+            return;
+        }
+        if (eCount >= 0 && eCount != qCount) {
+            sample.reject(RejectReason.INVALID_QUANTILES,
+                    "epsilons must have the same length as quantiles (" + eCount + " vs " + qCount + ")");
+            return;
+        }
+        double[] qs = sample.quantileArray();
+        double[] eps = sample.epsilonArray();
+        for (int i = 0; i < qCount; i++) {
+            if (!(qs[i] > 0 && qs[i] < 1)) {
+                sample.reject(RejectReason.INVALID_QUANTILES, "quantiles must lie strictly between 0 and 1");
+                return;
+            }
+            if (eCount >= 0 && !(eps[i] > 0 && eps[i] < 1)) {
+                sample.reject(RejectReason.INVALID_QUANTILES, "epsilons must lie strictly between 0 and 1");
+                return;
+            }
+            for (int j = 0; j < i; j++) {
+                if (qs[j] == qs[i]) {
+                    sample.reject(RejectReason.INVALID_QUANTILES, "duplicate quantile " + qs[i]);
+                    return;
+                }
+            }
+        }
+    }
+}

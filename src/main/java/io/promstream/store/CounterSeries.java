@@ -1,0 +1,23 @@
+package io.promstream.store;
+
+import io.promstream.parse.Sample;
+
+/** A counter: the running sum of its samples' values. */
+final class CounterSeries extends Series {
+    private double value;
+
+    CounterSeries(LabelSet labels, long nowMillis) {
+        super(labels, nowMillis);
+    }
+
+    @Override
+    boolean update(Sample sample) {
+        value += sample.value();
+        return false;
+    }
+
+    @Override
+    SeriesSnapshot snapshotLocked() {
+        return SeriesSnapshot.ofValue(labels(), value);
+    }
+}

@@ -1,0 +1,58 @@
+package io.promstream.store;
+
+import io.promstream.parse.Sample;
+import java.util.Arrays;
+
+/** A histogram with a bucket layout fixed by its first sample. */
+final class HistogramSeries extends Series {
+    /** Prometheus client libraries' default buckets. */
+    static final double[] DEFAULT_BOUNDS = {.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10};
+
+    private final double[] bounds;
+    private final long[] counts;
+    private double sum;
+    private long count;
+
+    HistogramSeries(LabelSet labels, long nowMillis, double[] bounds) {
+        super(labels, nowMillis);
+        this.bounds = bounds;
+        this.counts = new long[bounds.length + 1];
+    }
+
+    /** The layout a first sample asks for: its own buckets, or the defaults. */
+    static double[] layoutOf(Sample sample) {
+        int n = sample.bucketCount();
+        return n < 0 ? DEFAULT_BOUNDS : Arrays.copyOf(sample.bucketArray(), n);
+    }
+
+    @Override
+    boolean update(Sample sample) {
+        double v = sample.value();
+        int lo = 0;
+        int hi = bounds.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (bounds[mid] < v) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        counts[lo]++;
+        count++;
+        sum += v;
+        return sample.bucketCount() >= 0 && !Arrays.equals(bounds, 0, bounds.length,
+                sample.bucketArray(), 0, sample.bucketCount());
+    }
+
+    @Override
+    SeriesSnapshot snapshotLocked() {
+        long[] cumulative = new long[counts.length];
+        long running = 0;
+        for (int i = 0; i < counts.length; i++) {
+            running += counts[i];
+            cumulative[i] = running;
+        }
+        return new SeriesSnapshot(labels(), 0, bounds, cumulative, null, null, sum, count);
+    }
+}

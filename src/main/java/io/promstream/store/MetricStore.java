@@ -1,0 +1,277 @@
+package io.promstream.store;
+
+import io.promstream.parse.MetricType;
+import io.promstream.parse.RejectReason;
+import io.promstream.parse.Sample;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+
+/**
+ * The aggregated state: families by name, series by label set (SPEC §3). Applying a sample to an existing
+ * series takes two lock-free map look-ups and the series' own monitor; only creating or retiring a family
+ * takes the store-wide {@code structure} lock, and creating a series its family's monitor.
+ */
+public final class MetricStore {
+    private final StoreSettings settings;
+    private final InstantSource clock;
+    /** Every name a family exposes (family name, sample names) mapped to that family. */
+    private final ConcurrentHashMap<String, Family> byExposedName = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Family> families = new ConcurrentHashMap<>();
+    private final Object structure = new Object();
+    private final AtomicInteger seriesCount = new AtomicInteger();
+    private final LongAdder bucketMismatches = new LongAdder();
+    private final LongAdder expired = new LongAdder();
+    private final ThreadLocal<LabelProbe> probes = ThreadLocal.withInitial(LabelProbe::new);
+    private volatile Set<String> reservedNames = Set.of();
+
+    public MetricStore(StoreSettings settings, InstantSource clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Names the gateway's own collectors expose; senders may not create families that would clash. */
+    public void reserveNames(Set<String> names) {
+        this.reservedNames = Set.copyOf(names);
+    }
+
+    public InstantSource clock() {
+        return clock;
+    }
+
+    /**
+     * Applies one valid sample. On refusal the sample is marked rejected ({@code type_conflict},
+     * {@code invalid_name} or {@code series_limit}) and nothing changes.
+     *
+     * @return whether the sample was applied
+     */
+    public boolean apply(Sample sample, long nowMillis) {
+        while (true) {
+            Family family = familyFor(sample);
+            if (family == null) {
+                return false;
+            }
+            family.offerHelp(sample.help());
+            Series series = family.series.get(probes.get().wrap(sample));
+            if (series == null) {
+                series = createSeries(family, sample, nowMillis);
+                if (series == null) {
+                    if (sample.isRejected()) {
+                        return false;
+                    }
+                    continue; // the family was retired meanwhile: look it up again
+                }
+            }
+            switch (series.apply(sample, nowMillis)) {
+                case OK:
+                    return true;
+                case MISMATCH:
+                    bucketMismatches.increment();
+                    return true;
+                default:
+                    unlink(family, series); // removed by a reset or expiry meanwhile: retry on a fresh series
+            }
+        }
+    }
+
+    private Family familyFor(Sample sample) {
+        Family family = byExposedName.get(sample.name());
+        if (family != null && accepts(family, sample) && !family.isRetired()) {
+            return family;
+        }
+        synchronized (structure) {
+            family = byExposedName.get(sample.name());
+            if (family != null) {
+                if (accepts(family, sample)) {
+                    return family;
+                }
+                sample.reject(RejectReason.TYPE_CONFLICT, conflict(family, sample));
+                return null;
+            }
+            return createFamily(sample);
+        }
+    }
+
+    private static boolean accepts(Family family, Sample sample) {
+        if (family.type() != sample.type()) {
+            return false;
+        }
+        String raw = sample.name();
+        String name = family.name();
+        return raw.equals(name) || (family.type() == MetricType.COUNTER
+                && raw.length() == name.length() + 6 && raw.startsWith(name) && raw.endsWith("_total"));
+    }
+
+    private static String conflict(Family family, Sample sample) {
+        String kind = family.type().wireName();
+        if (family.type() != sample.type() && (sample.name().equals(family.name())
+                || (family.type() == MetricType.COUNTER && sample.name().equals(family.name() + "_total")))) {
+            return "metric \"" + family.name() + "\" is a " + kind + ", not a " + sample.type().wireName();
+        }
+        return "name \"" + sample.name() + "\" collides with " + kind + " \"" + family.name() + "\"";
+    }
+
+    /** Under {@code structure}. */
+    private Family createFamily(Sample sample) {
+        String name = familyName(sample.type(), sample.name());
+        List<String> exposed = exposedNames(sample.type(), name);
+        for (String candidate : exposed) {
+            if (reservedNames.contains(candidate)) {
+                sample.reject(RejectReason.INVALID_NAME,
+                        "name \"" + sample.name() + "\" is reserved for the gateway's own metrics");
+                return null;
+            }
+            Family other = byExposedName.get(candidate);
+            if (other != null) {
+                sample.reject(RejectReason.TYPE_CONFLICT, sample.type().wireName() + " \"" + name
+                        + "\" would collide with " + other.type().wireName() + " \"" + other.name() + "\"");
+                return null;
+            }
+        }
+        Family family = new Family(name, sample.type(), exposed);
+        for (String candidate : exposed) {
+            byExposedName.put(candidate, family);
+        }
+        families.put(name, family);
+        return family;
+    }
+
+    static String familyName(MetricType type, String raw) {
+        if (type == MetricType.COUNTER && raw.endsWith("_total") && raw.length() > 6) {
+            return raw.substring(0, raw.length() - 6);
+        }
+        return raw;
+    }
+
+    private static List<String> exposedNames(MetricType type, String name) {
+        return switch (type) {
+            case COUNTER -> List.of(name, name + "_total", name + "_created");
+            case GAUGE -> List.of(name);
+            case HISTOGRAM -> List.of(name, name + "_bucket", name + "_count", name + "_sum", name + "_created");
+            case SUMMARY -> List.of(name, name + "_count", name + "_sum", name + "_created");
+        };
+    }
+
+    private Series createSeries(Family family, Sample sample, long nowMillis) {
+        int count;
+        do {
+            count = seriesCount.get();
+            if (count >= settings.maxSeries()) {
+                sample.reject(RejectReason.SERIES_LIMIT,
+                        "series limit of " + settings.maxSeries() + " reached; not creating " + sample.name());
+                return null;
+            }
+        } while (!seriesCount.compareAndSet(count, count + 1));
+        LabelSet labels = LabelSet.of(sample);
+        Series created = switch (family.type()) {
+            case COUNTER -> new CounterSeries(labels, nowMillis);
+            case GAUGE -> new GaugeSeries(labels, nowMillis);
+            case HISTOGRAM -> new HistogramSeries(labels, nowMillis, HistogramSeries.layoutOf(sample));
+            case SUMMARY -> {
+                double[][] targets = SummarySeries.targetsOf(sample);
+                yield new SummarySeries(labels, nowMillis, new QuantileWindow(targets[0], targets[1],
+                        settings.summaryMaxAgeMillis(), settings.summaryAgeBuckets(), clock));
+            }
+        };
+        Series inMap = family.add(labels, created);
+        if (inMap != created) {
+            seriesCount.decrementAndGet();
+        }
+        return inMap;
+    }
+
+    /**
+     * Removes the series that match both filters and were not updated after {@code notUpdatedSinceMillis}
+     * (pass {@code Long.MAX_VALUE} to ignore age). A family left empty is retired, freeing its name and type.
+     *
+     * @return how many series were removed
+     */
+    public int remove(Predicate<Family> familyFilter, Predicate<LabelSet> labelFilter, long notUpdatedSinceMillis) {
+        int removed = 0;
+        for (Family family : families.values()) {
+            if (!familyFilter.test(family)) {
+                continue;
+            }
+            for (Series series : family.series.values()) {
+                if (labelFilter.test(series.labels()) && series.removeIfIdleSince(notUpdatedSinceMillis)
+                        && unlink(family, series)) {
+                    removed++;
+                }
+            }
+            if (family.series.isEmpty()) {
+                retireIfEmpty(family);
+            }
+        }
+        return removed;
+    }
+
+    /** Removes series idle for at least {@code ttlMillis}; counts them as expired. */
+    public int expireIdle(long ttlMillis) {
+        int removed = remove(f -> true, l -> true, clock.millis() - ttlMillis);
+        expired.add(removed);
+        return removed;
+    }
+
+    private boolean unlink(Family family, Series series) {
+        if (family.series.remove(series.labels(), series)) {
+            seriesCount.decrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    private void retireIfEmpty(Family family) {
+        synchronized (structure) {
+            if (families.get(family.name()) == family && family.retireIfEmpty()) {
+                families.remove(family.name(), family);
+                for (String name : family.exposedNames()) {
+                    byExposedName.remove(name, family);
+                }
+            }
+        }
+    }
+
+    /** A weakly consistent view of the families; safe to iterate while samples are applied. */
+    public Collection<Family> families() {
+        return families.values();
+    }
+
+    public Family family(String name) {
+        return families.get(name);
+    }
+
+    /** Consistent copies of a family's series (each taken under its own monitor). */
+    public List<SeriesSnapshot> snapshot(Family family) {
+        List<SeriesSnapshot> out = new ArrayList<>(family.size());
+        for (Series series : family.series.values()) {
+            out.add(series.snapshot());
+        }
+        return out;
+    }
+
+    public int seriesCount() {
+        return seriesCount.get();
+    }
+
+    public int familyCount() {
+        return families.size();
+    }
+
+    public long bucketMismatches() {
+        return bucketMismatches.sum();
+    }
+
+    public long expiredSeries() {
+        return expired.sum();
+    }
+
+    public StoreSettings settings() {
+        return settings;
+    }
+}

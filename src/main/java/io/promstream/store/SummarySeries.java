@@ -1,0 +1,66 @@
+package io.promstream.store;
+
+import io.promstream.parse.Sample;
+import java.util.Arrays;
+
+/** A summary: all-time {@code _sum}/{@code _count} and quantiles over a sliding window. */
+final class SummarySeries extends Series {
+    static final double[] DEFAULT_QUANTILES = {0.5, 0.9, 0.99};
+    static final double[] DEFAULT_EPSILONS = {0.05, 0.01, 0.001};
+    /** Epsilon for a sender-chosen quantile given without epsilons. */
+    static final double FALLBACK_EPSILON = 0.01;
+
+    private final QuantileWindow window;
+    private double sum;
+    private long count;
+
+    SummarySeries(LabelSet labels, long nowMillis, QuantileWindow window) {
+        super(labels, nowMillis);
+        this.window = window;
+    }
+
+    @Override
+    boolean update(Sample sample) {
+        window.insert(sample.value());
+        sum += sample.value();
+        count++;
+        return sample.quantileCount() >= 0 && !window.hasQuantiles(sample.quantileArray(), sample.quantileCount());
+    }
+
+    @Override
+    SeriesSnapshot snapshotLocked() {
+        double[] quantiles = window.quantiles();
+        double[] values = new double[quantiles.length];
+        for (int i = 0; i < quantiles.length; i++) {
+            values[i] = window.get(i);
+        }
+        return new SeriesSnapshot(labels(), 0, null, null, quantiles, values, sum, count);
+    }
+
+    /** Quantiles a first sample asks for, sorted; defaults when it names none. */
+    static double[][] targetsOf(Sample sample) {
+        int n = sample.quantileCount();
+        if (n < 0) {
+            return new double[][] {DEFAULT_QUANTILES, DEFAULT_EPSILONS};
+        }
+        double[] qs = Arrays.copyOf(sample.quantileArray(), n);
+        double[] eps = new double[n];
+        for (int i = 0; i < n; i++) {
+            eps[i] = sample.epsilonCount() >= 0 ? sample.epsilonArray()[i] : FALLBACK_EPSILON;
+        }
+        // sort both by quantile (insertion sort; a handful of entries)
+        for (int i = 1; i < n; i++) {
+            double q = qs[i];
+            double e = eps[i];
+            int j = i - 1;
+            while (j >= 0 && qs[j] > q) {
+                qs[j + 1] = qs[j];
+                eps[j + 1] = eps[j];
+                j--;
+            }
+            qs[j + 1] = q;
+            eps[j + 1] = e;
+        }
+        return new double[][] {qs, eps};
+    }
+}
