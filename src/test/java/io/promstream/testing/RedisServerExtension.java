@@ -1,0 +1,49 @@
+package io.promstream.testing;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Starts a {@link RedisServer} before the test class and stops it afterwards; empties it before each test.
+ * Register it with {@code @Order(1)} ahead of a {@code DropwizardAppExtension} that connects to it.
+ */
+public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+    private final RedisServer server;
+
+    public RedisServerExtension(String... extraArgs) {
+        this.server = new RedisServer(extraArgs);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        server.start();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        server.start(); // a test may have stopped it
+        try (Jedis jedis = server.client()) {
+            jedis.flushAll();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        server.close();
+    }
+
+    public RedisServer server() {
+        return server;
+    }
+
+    public String uri() {
+        return server.uri();
+    }
+
+    public Jedis client() {
+        return server.client();
+    }
+}
