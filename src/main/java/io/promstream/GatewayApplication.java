@@ -31,6 +31,8 @@ import redis.clients.jedis.JedisPool;
 
 /** Wires the stages together: Redis queue -> parse -> store -> /metrics, plus health checks. */
 public class GatewayApplication extends Application<GatewayConfiguration> {
+    private volatile Gateway gateway;
+
     public static void main(String[] args) throws Exception {
         new GatewayApplication().run(args);
     }
@@ -76,5 +78,11 @@ public class GatewayApplication extends Application<GatewayConfiguration> {
         environment.healthChecks().register("workers", new WorkersHealthCheck(workers, clock,
                 Duration.ofMillis(redis.getWorkerStallTimeout().toMilliseconds())));
         environment.healthChecks().register("backlog", new BacklogHealthCheck(monitor, redis.getBacklogLimit()));
+        gateway = new Gateway(store, metrics, pool, queue, monitor, workers);
+    }
+
+    /** The running gateway's parts, once {@link #run} has wired them. */
+    public Gateway gateway() {
+        return gateway;
     }
 }

@@ -30,7 +30,7 @@ public final class Rejections {
         metrics.dropped(reason).inc();
         long suppressed = limiter.tryAcquire();
         if (suppressed >= 0) {
-            String quoted = Truncate.utf8(payload, from, to, LOGGED_PAYLOAD_BYTES);
+            String quoted = Truncate.forLog(payload, from, to, LOGGED_PAYLOAD_BYTES);
             if (suppressed > 0) {
                 LOG.warn("Rejected sample from {} ({}): {}; payload: {} ({} more rejections not logged)",
                         source, reason.label(), error, quoted, suppressed);

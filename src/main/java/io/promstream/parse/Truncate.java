@@ -21,4 +21,27 @@ public final class Truncate {
         String text = new String(bytes, from, Math.min(length, max), StandardCharsets.UTF_8);
         return length <= max ? text : text + "...(" + length + " bytes)";
     }
+
+    /** Like {@link #utf8}, with control characters escaped so untrusted input cannot forge log lines. */
+    public static String forLog(byte[] bytes, int from, int to, int max) {
+        String text = utf8(bytes, from, to, max);
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                if (out == null) {
+                    out = new StringBuilder(text.length() + 16).append(text, 0, i);
+                }
+                out.append(switch (c) {
+                    case '\n' -> "\\n";
+                    case '\r' -> "\\r";
+                    case '\t' -> "\\t";
+                    default -> String.format("\\u%04x", (int) c);
+                });
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
+    }
 }
