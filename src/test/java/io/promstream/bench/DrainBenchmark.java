@@ -1,0 +1,143 @@
+package io.promstream.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.DropwizardTestSupport;
+import io.dropwizard.testing.ResourceHelpers;
+import io.promstream.GatewayApplication;
+import io.promstream.GatewayConfiguration;
+import io.promstream.store.Family;
+import io.promstream.store.MetricStore;
+import io.promstream.store.SeriesSnapshot;
+import io.promstream.testing.RedisServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+
+/**
+ * {@code make bench}: queue 1,000,000 counter samples over 1,000 series in a fresh Redis, then measure how
+ * fast the gateway drains and aggregates them, next to Redis' own raw drain rate measured in the same run
+ * ({@code redis-benchmark -c 2 ... RPOP key 500} on an equally filled list). Each run checks the total.
+ */
+@Tag("bench")
+class DrainBenchmark {
+    private static final int SAMPLES = Integer.getInteger("bench.samples", 1_000_000);
+    private static final int SERIES = 1_000;
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    private static final String QUEUE = "prom-stream-gateway:metric-queue";
+    private static final String STAGING = "bench:staging";
+
+    @Test
+    void drainRate() throws Exception {
+        try (RedisServer redis = new RedisServer().start()) {
+            List<Double> baseline = new ArrayList<>();
+            List<Double> gateway = new ArrayList<>();
+            for (int round = 1; round <= ROUNDS; round++) {
+                fill(redis, STAGING);
+                baseline.add(redisBenchmarkRate(redis));
+                gateway.add(gatewayRate(redis, round));
+                System.out.printf("round %d: gateway %,.0f samples/s, redis-benchmark raw RPOP %,.0f elements/s, ratio %.2f%n",
+                        round, gateway.get(round - 1), baseline.get(round - 1),
+                        gateway.get(round - 1) / baseline.get(round - 1));
+            }
+            double best = gateway.stream().mapToDouble(d -> d).max().orElseThrow();
+            double bestBaseline = baseline.stream().mapToDouble(d -> d).max().orElseThrow();
+            System.out.printf("BENCH drain: best gateway %,.0f samples/s over %,d samples; best raw Redis drain %,.0f/s; ratio %.2f%n",
+                    best, SAMPLES, bestBaseline, best / bestBaseline);
+        }
+    }
+
+    /** Queues the samples under {@code key}, pipelined in chunks of 1,000 per LPUSH. */
+    private static void fill(RedisServer redis, String key) {
+        try (Jedis jedis = redis.client()) {
+            jedis.del(key);
+            Pipeline pipeline = jedis.pipelined();
+            byte[][] chunk = new byte[1000][];
+            byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < SAMPLES; i += chunk.length) {
+                for (int j = 0; j < chunk.length; j++) {
+                    int n = i + j;
+                    chunk[j] = ("{\"type\":\"counter\",\"name\":\"bench_requests_total\",\"value\":1,"
+                            + "\"labels\":{\"service\":\"svc" + (n % 10) + "\",\"route\":\"/r" + (n % SERIES / 10)
+                            + "\",\"code\":\"200\"}}").getBytes(StandardCharsets.UTF_8);
+                }
+                pipeline.lpush(keyBytes, chunk);
+            }
+            pipeline.sync();
+            assertThat(jedis.llen(key)).isEqualTo(SAMPLES);
+        }
+    }
+
+    /** redis-benchmark with 2 clients popping 500 at a time from a copy of the filled list. */
+    private static double redisBenchmarkRate(RedisServer redis) throws IOException, InterruptedException {
+        String key = "bench:raw";
+        try (Jedis jedis = redis.client()) {
+            jedis.del(key);
+            jedis.copy(STAGING, key, true);
+        }
+        int requests = SAMPLES / 500;
+        Process process = new ProcessBuilder("redis-benchmark", "-h", "127.0.0.1", "-p", Integer.toString(redis.port()),
+                "-c", "2", "-n", Integer.toString(requests), "-q", "RPOP", key, "500")
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        Matcher m = Pattern.compile("([0-9.]+) requests per second").matcher(output);
+        assertThat(m.find()).as("redis-benchmark output: %s", output).isTrue();
+        try (Jedis jedis = redis.client()) {
+            assertThat(jedis.llen(key)).as("redis-benchmark drained the list").isZero();
+        }
+        return Double.parseDouble(m.group(1)) * 500;
+    }
+
+    /** Starts a gateway on an empty queue, swaps the filled list in, and times the drain to an exact total. */
+    private static double gatewayRate(RedisServer redis, int round) throws Exception {
+        DropwizardTestSupport<GatewayConfiguration> app = new DropwizardTestSupport<>(GatewayApplication.class,
+                ResourceHelpers.resourceFilePath("test-config.yml"),
+                ConfigOverride.config("redis.uri", redis.uri()),
+                ConfigOverride.config("redis.workers", "2"),
+                ConfigOverride.config("redis.popCount", "500"),
+                ConfigOverride.config("logging.level", "ERROR"));
+        app.before();
+        try {
+            MetricStore store = ((GatewayApplication) app.getApplication()).gateway().store();
+            long started;
+            try (Jedis jedis = redis.client()) {
+                started = System.nanoTime();
+                jedis.rename(STAGING, QUEUE);
+            }
+            while (total(store) < SAMPLES) {
+                if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(5)) {
+                    throw new AssertionError("drain took over 5 minutes; applied " + total(store));
+                }
+                Thread.onSpinWait();
+            }
+            long elapsed = System.nanoTime() - started;
+            assertThat(total(store)).as("every sample counted exactly once").isEqualTo(SAMPLES);
+            assertThat(store.seriesCount()).isEqualTo(SERIES);
+            return SAMPLES / (elapsed / 1e9);
+        } finally {
+            app.after();
+        }
+    }
+
+    private static double total(MetricStore store) {
+        Family family = store.family("bench_requests");
+        if (family == null) {
+            return 0;
+        }
+        double sum = 0;
+        for (SeriesSnapshot s : store.snapshot(family)) {
+            sum += s.value();
+        }
+        return sum;
+    }
+}
