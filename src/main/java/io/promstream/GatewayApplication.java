@@ -59,7 +59,8 @@ public class GatewayApplication extends Application<GatewayConfiguration> {
         RedisFactory redis = config.getRedis();
         AggregationFactory aggregation = config.getAggregation();
 
-        MetricStore store = aggregation.buildStore(clock);
+        VersionSequence sequence = new VersionSequence();
+        MetricStore store = aggregation.buildStore(clock, sequence);
         GatewayMetrics metrics = new GatewayMetrics(store);
         CollectorRegistry registry = config.getMetaMetrics().buildRegistry(store, metrics);
         SampleParser parser = aggregation.buildParser();
@@ -67,7 +68,7 @@ public class GatewayApplication extends Application<GatewayConfiguration> {
 
         RedisOutage outage = new RedisOutage(clock);
         JedisPool pool = redis.buildPool(environment);
-        RedisQueue queue = redis.buildQueue(new VersionSequence());
+        RedisQueue queue = redis.buildQueue(sequence);
         QueueMonitor monitor = redis.buildMonitor(environment, pool, queue, metrics, outage, clock);
         WorkerPool workers = redis.buildWorkers(environment, pool, queue,
                 () -> new ElementProcessor(parser, store, rejections), metrics, outage, clock);

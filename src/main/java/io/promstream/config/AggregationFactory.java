@@ -3,6 +3,7 @@ package io.promstream.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
+import io.promstream.ingest.VersionSequence;
 import io.promstream.parse.SampleParser;
 import io.promstream.store.MetricStore;
 import io.promstream.store.StoreSettings;
@@ -28,8 +29,9 @@ public class AggregationFactory {
     @Max(60)
     private int summaryAgeBuckets = 5;
 
-    public MetricStore buildStore(InstantSource clock) {
-        return new MetricStore(new StoreSettings(maxSeries, summaryMaxAge.toMilliseconds(), summaryAgeBuckets), clock);
+    public MetricStore buildStore(InstantSource clock, VersionSequence sequence) {
+        return new MetricStore(new StoreSettings(maxSeries, summaryMaxAge.toMilliseconds(), summaryAgeBuckets), clock,
+                sequence::appliedWatermark);
     }
 
     public SampleParser buildParser() {

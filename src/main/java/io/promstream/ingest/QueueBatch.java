@@ -12,6 +12,7 @@ public final class QueueBatch {
     public static final int MAX_SIZE = 1 << INDEX_BITS;
 
     private List<byte[]> elements = List.of();
+    private long sequence;
     private long firstVersion;
     private long firstOffset;
     /** Offset of a batch taken but not yet fully applied, or -1; read by flush waiters on other threads. */
@@ -20,13 +21,19 @@ public final class QueueBatch {
     /** Called under the queue's take lock, so the pending offset is visible as soon as the take is. */
     void fill(List<byte[]> items, long sequence, long offset) {
         this.elements = items;
+        this.sequence = sequence;
         this.firstVersion = sequence << INDEX_BITS;
         this.firstOffset = offset;
         this.pendingOffset = offset;
     }
 
+    /** The batch's number in take order. */
+    long sequence() {
+        return sequence;
+    }
+
     /** Every element of this batch is applied or rejected. */
-    public void markApplied() {
+    void markApplied() {
         this.pendingOffset = -1;
     }
 

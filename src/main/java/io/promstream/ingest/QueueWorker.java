@@ -109,7 +109,7 @@ public final class QueueWorker implements Runnable {
             }
         } finally {
             processed.inc(applied);
-            batch.markApplied();
+            queue.complete(batch);
         }
     }
 

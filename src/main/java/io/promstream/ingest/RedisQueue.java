@@ -58,13 +58,19 @@ public final class RedisQueue {
                 items = popped == null ? List.of() : List.of(popped.getValue());
             }
             if (!items.isEmpty()) {
-                out.fill(items, sequence.nextBatch(), taken);
+                out.fill(items, sequence.begin(), taken);
                 taken += items.size();
             }
             return empty ? Took.EMPTY : Took.ELEMENTS;
         } finally {
             takeLock.unlock();
         }
+    }
+
+    /** Called by the taker once every element of {@code batch} is applied or rejected. */
+    public void complete(QueueBatch batch) {
+        sequence.end(batch.sequence());
+        batch.markApplied();
     }
 
     /** The queue's current length and the stream offset it starts at, read atomically with respect to takes. */

@@ -1,15 +1,44 @@
 package io.promstream.ingest;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Arrays;
 
 /**
- * Hands out batch sequence numbers, in the order batches are taken. A sample's version is its batch's
- * number shifted left by {@link QueueBatch#INDEX_BITS} plus its index in the batch.
+ * Numbers batches in the order they are taken and tracks which are still being applied. A sample's version
+ * is its batch number shifted left by {@link QueueBatch#INDEX_BITS} plus its index in the batch; the
+ * {@link #appliedWatermark() watermark} is a version below which every sample has been applied, which lets
+ * gauges forget the ordering history they no longer need. Called once per batch, not per sample.
  */
 public final class VersionSequence {
-    private final AtomicLong last = new AtomicLong();
+    private long last;
+    private long[] inFlight = new long[8];
+    private int inFlightCount;
 
-    public long nextBatch() {
-        return last.incrementAndGet();
+    /** Numbers a new batch and marks it in flight. */
+    public synchronized long begin() {
+        long batch = ++last;
+        if (inFlightCount == inFlight.length) {
+            inFlight = Arrays.copyOf(inFlight, inFlightCount * 2);
+        }
+        inFlight[inFlightCount++] = batch;
+        return batch;
+    }
+
+    /** Marks a batch fully applied. */
+    public synchronized void end(long batch) {
+        for (int i = 0; i < inFlightCount; i++) {
+            if (inFlight[i] == batch) {
+                inFlight[i] = inFlight[--inFlightCount];
+                return;
+            }
+        }
+    }
+
+    /** Every sample with a version below this has been applied. */
+    public synchronized long appliedWatermark() {
+        long min = last + 1;
+        for (int i = 0; i < inFlightCount; i++) {
+            min = Math.min(min, inFlight[i]);
+        }
+        return min << QueueBatch.INDEX_BITS;
     }
 }

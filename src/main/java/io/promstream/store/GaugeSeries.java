@@ -2,41 +2,103 @@ package io.promstream.store;
 
 import io.promstream.parse.GaugeOp;
 import io.promstream.parse.Sample;
+import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /**
- * A gauge. {@code set} is last-write-wins by push order: every sample carries the version of its place in
- * the queue, and a set older than the one already applied is ignored, however the workers interleave. A set
- * carrying a sender {@code timestamp} older than the held one is ignored too. {@code inc}/{@code dec} add.
+ * A gauge whose operations take effect in push order, whichever worker applies them first. Every sample
+ * carries the version of its place in the queue. A {@code set} older than the one held is ignored (as is one
+ * whose sender {@code timestamp} is older); an {@code inc}/{@code dec} older than the held set is superseded
+ * by it. Deltas newer than the held set are remembered, so a set that arrives late re-applies them; they are
+ * forgotten once the applied watermark passes them, as no older set can arrive any more.
  */
 final class GaugeSeries extends Series {
+    private final LongSupplier watermark;
     private double value;
-    private long version = Long.MIN_VALUE;
+    private long setVersion = Long.MIN_VALUE;
     private long timestamp = Sample.NO_TIMESTAMP;
+    private long[] deltaVersions;
+    private double[] deltas;
+    private int deltaCount;
 
-    GaugeSeries(LabelSet labels, long nowMillis) {
+    GaugeSeries(LabelSet labels, long nowMillis, LongSupplier watermark) {
         super(labels, nowMillis);
+        this.watermark = watermark;
     }
 
     @Override
     boolean update(Sample sample) {
         GaugeOp op = sample.op();
-        if (op == GaugeOp.INC) {
-            value += sample.value();
-        } else if (op == GaugeOp.DEC) {
-            value -= sample.value();
-        } else if (isNewer(sample)) {
-            value = sample.value();
-            version = sample.version();
-            timestamp = sample.timestamp();
+        if (op == GaugeOp.SET) {
+            set(sample);
+        } else if (sample.version() >= setVersion) {
+            double delta = op == GaugeOp.INC ? sample.value() : -sample.value();
+            value += delta;
+            remember(sample.version(), delta);
         }
         return false;
+    }
+
+    private void set(Sample sample) {
+        if (!isNewer(sample)) {
+            return;
+        }
+        double v = sample.value();
+        int kept = 0;
+        for (int i = 0; i < deltaCount; i++) {
+            if (deltaVersions[i] > sample.version()) { // pushed after this set, applied before it arrived
+                v += deltas[i];
+                deltaVersions[kept] = deltaVersions[i];
+                deltas[kept] = deltas[i];
+                kept++;
+            }
+        }
+        deltaCount = kept;
+        value = v;
+        setVersion = sample.version();
+        timestamp = sample.timestamp();
     }
 
     private boolean isNewer(Sample sample) {
         if (sample.hasTimestamp() && timestamp != Sample.NO_TIMESTAMP && sample.timestamp() != timestamp) {
             return sample.timestamp() > timestamp;
         }
-        return sample.version() >= version;
+        return sample.version() >= setVersion;
+    }
+
+    private void remember(long version, double delta) {
+        if (deltaVersions == null) {
+            deltaVersions = new long[4];
+            deltas = new double[4];
+        }
+        if (deltaCount == deltaVersions.length) {
+            forgetApplied();
+            if (deltaCount > deltaVersions.length / 2) {
+                deltaVersions = Arrays.copyOf(deltaVersions, deltaVersions.length * 2);
+                deltas = Arrays.copyOf(deltas, deltas.length * 2);
+            }
+        }
+        deltaVersions[deltaCount] = version;
+        deltas[deltaCount] = delta;
+        deltaCount++;
+    }
+
+    private void forgetApplied() {
+        long applied = watermark.getAsLong();
+        int kept = 0;
+        for (int i = 0; i < deltaCount; i++) {
+            if (deltaVersions[i] >= applied) {
+                deltaVersions[kept] = deltaVersions[i];
+                deltas[kept] = deltas[i];
+                kept++;
+            }
+        }
+        deltaCount = kept;
+    }
+
+    /** Deltas still remembered (for tests). */
+    int rememberedDeltas() {
+        return deltaCount;
     }
 
     @Override

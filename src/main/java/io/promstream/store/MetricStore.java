@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -29,11 +30,22 @@ public final class MetricStore {
     private final LongAdder bucketMismatches = new LongAdder();
     private final LongAdder expired = new LongAdder();
     private final ThreadLocal<LabelProbe> probes = ThreadLocal.withInitial(LabelProbe::new);
+    private final LongSupplier appliedWatermark;
     private volatile Set<String> reservedNames = Set.of();
 
-    public MetricStore(StoreSettings settings, InstantSource clock) {
+    /**
+     * @param appliedWatermark a version below which every sample has been applied (gauges use it to forget
+     *     ordering history); samples applied one at a time can pass {@code () -> Long.MAX_VALUE}
+     */
+    public MetricStore(StoreSettings settings, InstantSource clock, LongSupplier appliedWatermark) {
         this.settings = settings;
         this.clock = clock;
+        this.appliedWatermark = appliedWatermark;
+    }
+
+    /** A store whose samples are applied in version order by one thread at a time. */
+    public MetricStore(StoreSettings settings, InstantSource clock) {
+        this(settings, clock, () -> Long.MAX_VALUE);
     }
 
     /** Names the gateway's own collectors expose; senders may not create families that would clash. */
@@ -171,7 +183,7 @@ public final class MetricStore {
         LabelSet labels = LabelSet.of(sample);
         Series created = switch (family.type()) {
             case COUNTER -> new CounterSeries(labels, nowMillis);
-            case GAUGE -> new GaugeSeries(labels, nowMillis);
+            case GAUGE -> new GaugeSeries(labels, nowMillis, appliedWatermark);
             case HISTOGRAM -> new HistogramSeries(labels, nowMillis, HistogramSeries.layoutOf(sample));
             case SUMMARY -> {
                 double[][] targets = SummarySeries.targetsOf(sample);

@@ -74,7 +74,7 @@ class GatewayIntegrationTest {
         assertThat(client.value("it_lat_seconds_bucket{le=\"0.1\",}")).isEqualTo(1);
         assertThat(client.value("it_lat_seconds_bucket{le=\"0.5\",}")).isEqualTo(2);
         assertThat(client.value("it_lat_seconds_bucket{le=\"+Inf\",}")).isEqualTo(3);
-        assertThat(client.value("it_lat_seconds_sum")).isEqualTo(9.35);
+        assertThat(client.value("it_lat_seconds_sum")).isCloseTo(9.35, org.assertj.core.data.Offset.offset(1e-9));
         client.awaitValue("it_size_count", 2);
         assertThat(client.value("it_size_sum")).isEqualTo(10);
         assertThat(client.value("it_size{quantile=\"0.5\",}")).isIn(4.0, 6.0);

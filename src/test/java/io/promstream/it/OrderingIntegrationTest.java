@@ -63,6 +63,39 @@ class OrderingIntegrationTest {
                 .allSatisfy(s -> assertThat(s.value()).as("series %s", s.labels()).isEqualTo(setsPerSeries));
     }
 
+    @Test
+    void incAndDecAroundSetsTakeEffectInPushOrder() {
+        MetricStore store = ((GatewayApplication) APP.getApplication()).gateway().store();
+        int series = 60;
+        java.util.List<String> pushes = new java.util.ArrayList<>();
+        for (int s = 0; s < series; s++) {
+            String labels = ",\"labels\":{\"s\":\"" + s + "\"}}";
+            pushes.add("{\"type\":\"gauge\",\"name\":\"mixed_gauge\",\"value\":100" + labels);
+            for (int i = 0; i < 5; i++) {
+                pushes.add("{\"type\":\"gauge\",\"name\":\"mixed_gauge\",\"op\":\"inc\",\"value\":2" + labels);
+            }
+            pushes.add("{\"type\":\"gauge\",\"name\":\"mixed_gauge\",\"value\":50" + labels);
+            for (int i = 0; i < 4; i++) {
+                pushes.add("{\"type\":\"gauge\",\"name\":\"mixed_gauge\",\"op\":\"inc\",\"value\":3" + labels);
+                pushes.add("{\"type\":\"gauge\",\"name\":\"mixed_gauge\",\"op\":\"dec\",\"value\":1" + labels);
+            }
+        }
+        double before = processed(store);
+        for (int round = 0; round < 10; round++) {
+            try (Jedis jedis = REDIS.client()) {
+                jedis.lpush(QUEUE, pushes.toArray(String[]::new));
+            }
+        }
+        double expectedProcessed = before + 10.0 * pushes.size();
+        Await.until(Duration.ofSeconds(60), () -> processed(store) >= expectedProcessed, "all applied");
+        assertThat(store.snapshot(store.family("mixed_gauge"))).hasSize(series)
+                .allSatisfy(s -> assertThat(s.value()).as("series %s", s.labels()).isEqualTo(58));
+    }
+
+    private static double processed(MetricStore store) {
+        return ((GatewayApplication) APP.getApplication()).gateway().metrics().processedTotal();
+    }
+
     private static boolean drained(MetricStore store, long expectedSeries) {
         try (Jedis jedis = REDIS.client()) {
             if (jedis.llen(QUEUE) > 0) {

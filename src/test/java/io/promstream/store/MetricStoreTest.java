@@ -74,6 +74,34 @@ class MetricStoreTest {
     }
 
     @Test
+    void incAndDecTakeEffectInPushOrderAroundSets() {
+        // pushed: set 20 (v2), inc 3 (v3), dec 1 (v4); applied: inc, dec, then the set
+        apply(gaugeOp("g", GaugeOp.INC, 3).version(3));
+        apply(gaugeOp("g", GaugeOp.DEC, 1).version(4));
+        apply(gauge("g", 20).version(2));
+        assertThat(only("g").value()).isEqualTo(22);
+        // pushed before the held set: superseded by it
+        apply(gaugeOp("g", GaugeOp.INC, 100).version(1));
+        assertThat(only("g").value()).isEqualTo(22);
+        // a set pushed after the deltas replaces them
+        apply(gauge("g", 7).version(5));
+        assertThat(only("g").value()).isEqualTo(7);
+    }
+
+    @Test
+    void gaugesForgetDeltasOnceTheWatermarkPassesThem() {
+        long[] watermark = {0};
+        store = new MetricStore(StoreSettings.defaults(), clock, () -> watermark[0]);
+        for (int i = 1; i <= 1000; i++) {
+            apply(gaugeOp("inflight", GaugeOp.INC, 1).version(i));
+            watermark[0] = i - 10; // at most ten versions in flight
+        }
+        GaugeSeries series = (GaugeSeries) store.family("inflight").series.values().iterator().next();
+        assertThat(only("inflight").value()).isEqualTo(1000);
+        assertThat(series.rememberedDeltas()).isLessThanOrEqualTo(32);
+    }
+
+    @Test
     void aSetWithAnOlderSenderTimestampIsIgnored() {
         apply(gauge("g", 2).timestamp(2_000).version(1));
         apply(gauge("g", 1).timestamp(1_000).version(2));
