@@ -10,12 +10,13 @@ pidfile="$dir/redis-$port.pid"
 
 answers() {
   # RESP PING over bash's /dev/tcp, so redis-cli is not needed
-  exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null || return 1
-  printf 'PING\r\n' >&3
-  local reply=""
-  read -r -t 2 reply <&3 || true
-  exec 3>&- 3<&-
-  [[ "$reply" == "+PONG"* || "$reply" == "-NOAUTH"* ]]
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
+    printf 'PING\r\n' >&3
+    reply=""
+    read -r -t 2 reply <&3 || true
+    [[ "$reply" == "+PONG"* || "$reply" == "-NOAUTH"* ]]
+  ) 2>/dev/null
 }
 
 case "$action" in

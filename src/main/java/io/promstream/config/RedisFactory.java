@@ -30,6 +30,7 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /** The {@code redis} section: connection, queue and workers (SPEC §5, §6). Builds and manages them. */
@@ -104,7 +105,8 @@ public class RedisFactory {
                 .blockingSocketTimeoutMillis((int) (blockTimeout.toMilliseconds() + socketTimeout.toMilliseconds()))
                 .database(JedisURIHelper.getDBIndex(parsed))
                 .ssl(JedisURIHelper.isRedisSSLScheme(parsed))
-                .clientName("prom-stream-gateway");
+                .clientName("prom-stream-gateway")
+                .protocol(RedisProtocol.RESP2); // plain lists need nothing of RESP3; works with Redis 6.2+
         String user = JedisURIHelper.getUser(parsed);
         String password = JedisURIHelper.getPassword(parsed);
         if (user != null && !user.isEmpty()) {
