@@ -11,25 +11,30 @@ import io.promstream.config.AggregationFactory;
 import io.promstream.config.RedisFactory;
 import io.promstream.expose.GatewayMetrics;
 import io.promstream.expose.RootResource;
+import io.promstream.expose.StatusResource;
 import io.promstream.health.BacklogHealthCheck;
+import io.promstream.health.CardinalityHealthCheck;
+import io.promstream.health.HealthResource;
 import io.promstream.health.RedisHealthCheck;
 import io.promstream.health.WorkersHealthCheck;
 import io.promstream.ingest.ElementProcessor;
 import io.promstream.ingest.LogLimiter;
+import io.promstream.ingest.QueueFlusher;
 import io.promstream.ingest.QueueMonitor;
 import io.promstream.ingest.RedisOutage;
 import io.promstream.ingest.RedisQueue;
 import io.promstream.ingest.Rejections;
-import io.promstream.ingest.RejectionSink;
 import io.promstream.ingest.VersionSequence;
 import io.promstream.ingest.WorkerPool;
 import io.promstream.parse.SampleParser;
 import io.promstream.store.MetricStore;
+import io.promstream.tasks.FlushQueueTask;
+import io.promstream.tasks.ResetSeriesTask;
 import java.time.Duration;
 import java.time.InstantSource;
 import redis.clients.jedis.JedisPool;
 
-/** Wires the stages together: Redis queue -> parse -> store -> /metrics, plus health checks. */
+/** Wires the stages together: Redis queue -> parse -> store -> /metrics, plus health checks, tasks, status. */
 public class GatewayApplication extends Application<GatewayConfiguration> {
     private volatile Gateway gateway;
 
@@ -61,29 +66,41 @@ public class GatewayApplication extends Application<GatewayConfiguration> {
 
         VersionSequence sequence = new VersionSequence();
         MetricStore store = aggregation.buildStore(clock, sequence);
+        aggregation.scheduleExpiry(environment, store);
         GatewayMetrics metrics = new GatewayMetrics(store);
         CollectorRegistry registry = config.getMetaMetrics().buildRegistry(store, metrics);
         SampleParser parser = aggregation.buildParser();
-        Rejections rejections = new Rejections(metrics, new LogLimiter(clock, 10, 10_000), RejectionSink.NONE);
 
         RedisOutage outage = new RedisOutage(clock);
         JedisPool pool = redis.buildPool(environment);
+        Rejections rejections = new Rejections(metrics, new LogLimiter(clock, 10, 10_000),
+                redis.buildDeadLetters(environment, pool, metrics, outage, clock));
         RedisQueue queue = redis.buildQueue(sequence);
         QueueMonitor monitor = redis.buildMonitor(environment, pool, queue, metrics, outage, clock);
         WorkerPool workers = redis.buildWorkers(environment, pool, queue,
                 () -> new ElementProcessor(parser, store, rejections), metrics, outage, clock);
+        gateway = new Gateway(store, metrics, pool, queue, monitor, workers);
 
         environment.servlets().addServlet("prometheus-metrics", new MetricsServlet(registry)).addMapping("/metrics");
         environment.jersey().register(new RootResource());
+        environment.jersey().register(new StatusResource(gateway, clock, version()));
+        environment.jersey().register(new HealthResource(environment.healthChecks()));
         environment.healthChecks().register("redis", new RedisHealthCheck(pool));
         environment.healthChecks().register("workers", new WorkersHealthCheck(workers, clock,
                 Duration.ofMillis(redis.getWorkerStallTimeout().toMilliseconds())));
         environment.healthChecks().register("backlog", new BacklogHealthCheck(monitor, redis.getBacklogLimit()));
-        gateway = new Gateway(store, metrics, pool, queue, monitor, workers);
+        environment.healthChecks().register("cardinality", new CardinalityHealthCheck(store));
+        environment.admin().addTask(new ResetSeriesTask(store));
+        environment.admin().addTask(new FlushQueueTask(new QueueFlusher(pool, queue, workers.workers())));
     }
 
     /** The running gateway's parts, once {@link #run} has wired them. */
     public Gateway gateway() {
         return gateway;
+    }
+
+    private static String version() {
+        String version = GatewayApplication.class.getPackage().getImplementationVersion();
+        return version != null ? version : "dev";
     }
 }

@@ -6,7 +6,10 @@ import io.dropwizard.validation.MinDuration;
 import io.promstream.ingest.VersionSequence;
 import io.promstream.parse.SampleParser;
 import io.promstream.store.MetricStore;
+import io.promstream.store.SeriesExpirer;
 import io.promstream.store.StoreSettings;
+import io.dropwizard.core.setup.Environment;
+import java.util.concurrent.ScheduledExecutorService;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -17,6 +20,9 @@ import java.util.concurrent.TimeUnit;
 public class AggregationFactory {
     @NotNull
     private Duration seriesTtl = Duration.seconds(0);
+    @NotNull
+    @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
+    private Duration expiryInterval = Duration.seconds(10);
     @Min(1)
     private int maxSeries = 1_000_000;
     @Min(64)
@@ -34,6 +40,17 @@ public class AggregationFactory {
                 sequence::appliedWatermark);
     }
 
+    /** When {@code seriesTtl} is set, removes idle series every {@code expiryInterval} on a managed scheduler. */
+    public void scheduleExpiry(Environment environment, MetricStore store) {
+        if (seriesTtl.toMilliseconds() <= 0) {
+            return;
+        }
+        SeriesExpirer expirer = new SeriesExpirer(store, java.time.Duration.ofMillis(seriesTtl.toMilliseconds()));
+        ScheduledExecutorService scheduler = environment.lifecycle().scheduledExecutorService("series-expirer").build();
+        long every = expiryInterval.toMilliseconds();
+        scheduler.scheduleWithFixedDelay(expirer, every, every, TimeUnit.MILLISECONDS);
+    }
+
     public SampleParser buildParser() {
         return new SampleParser(maxMessageBytes);
     }
@@ -46,6 +63,16 @@ public class AggregationFactory {
     @JsonProperty
     public void setSeriesTtl(Duration seriesTtl) {
         this.seriesTtl = seriesTtl;
+    }
+
+    @JsonProperty
+    public Duration getExpiryInterval() {
+        return expiryInterval;
+    }
+
+    @JsonProperty
+    public void setExpiryInterval(Duration expiryInterval) {
+        this.expiryInterval = expiryInterval;
     }
 
     @JsonProperty

@@ -8,11 +8,13 @@ import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.ValidationMethod;
 import io.promstream.expose.GatewayMetrics;
 import io.promstream.ingest.Backoff;
+import io.promstream.ingest.DeadLetters;
 import io.promstream.ingest.ElementProcessor;
 import io.promstream.ingest.QueueMonitor;
 import io.promstream.ingest.QueueWorker;
 import io.promstream.ingest.RedisOutage;
 import io.promstream.ingest.RedisQueue;
+import io.promstream.ingest.RejectionSink;
 import io.promstream.ingest.VersionSequence;
 import io.promstream.ingest.WorkerPool;
 import jakarta.validation.constraints.Max;
@@ -147,6 +149,18 @@ public class RedisFactory {
         WorkerPool workerPool = new WorkerPool(list, java.time.Duration.ofMillis(shutdownGrace.toMilliseconds()));
         environment.lifecycle().manage(workerPool);
         return workerPool;
+    }
+
+    /** The dead-letter list writer (managed), or {@link RejectionSink#NONE} when {@code deadLetterKey} is empty. */
+    public RejectionSink buildDeadLetters(Environment environment, JedisPool pool, GatewayMetrics metrics,
+            RedisOutage outage, InstantSource clock) {
+        if (deadLetterKey == null || deadLetterKey.isEmpty()) {
+            return RejectionSink.NONE;
+        }
+        DeadLetters deadLetters = new DeadLetters(pool, deadLetterKey, deadLetterMaxLength, clock, outage,
+                metrics.deadLetters(), metrics.deadLettersDropped(), metrics.redisErrors("dead_letter"));
+        environment.lifecycle().manage(deadLetters);
+        return deadLetters;
     }
 
     /** Polls the queue length every {@code pollInterval} on a managed scheduler. */

@@ -33,6 +33,10 @@ public final class GatewayMetrics implements CollectTimer {
     private final Counter redisErrors = Counter.build(PREFIX + "redis_errors_total",
                     "Failed Redis operations, by operation.")
             .labelNames("operation").create();
+    private final Counter deadLetters = Counter.build(PREFIX + "dead_letters_total",
+                    "Rejected payloads pushed onto the dead-letter list.").create();
+    private final Counter deadLettersDropped = Counter.build(PREFIX + "dead_letters_dropped_total",
+                    "Rejected payloads not dead-lettered: the buffer was full or Redis failed.").create();
     private final Gauge collectSeconds = Gauge.build(PREFIX + "collect_duration_seconds",
                     "How long the last rendering of the aggregated series for a scrape took.").create();
     private final Map<RejectReason, Counter.Child> droppedByReason = new EnumMap<>(RejectReason.class);
@@ -49,7 +53,8 @@ public final class GatewayMetrics implements CollectTimer {
     public Set<String> register(CollectorRegistry registry, boolean jvm) {
         CollectorRegistry own = new CollectorRegistry();
         for (var collector : new io.prometheus.client.Collector[] {
-                processed, dropped, emptyPops, pending, redisErrors, collectSeconds, storeStats}) {
+                processed, dropped, emptyPops, pending, redisErrors, deadLetters, deadLettersDropped, collectSeconds,
+                storeStats}) {
             registry.register(collector);
             own.register(collector);
         }
@@ -81,6 +86,14 @@ public final class GatewayMetrics implements CollectTimer {
 
     public Counter.Child redisErrors(String operation) {
         return redisErrors.labels(operation);
+    }
+
+    public Counter.Child deadLetters() {
+        return deadLetters.labels();
+    }
+
+    public Counter.Child deadLettersDropped() {
+        return deadLettersDropped.labels();
     }
 
     public Counter.Child dropped(RejectReason reason) {

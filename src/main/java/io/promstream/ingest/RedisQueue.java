@@ -19,8 +19,8 @@ public final class RedisQueue {
     private final double blockSeconds;
     private final VersionSequence sequence;
     private final ReentrantLock takeLock = new ReentrantLock();
-    /** Elements taken so far; guarded by takeLock. */
-    private long taken;
+    /** Elements taken so far; written under takeLock. */
+    private volatile long taken;
 
     public RedisQueue(String key, int popCount, double blockSeconds, VersionSequence sequence) {
         if (popCount < 1 || popCount >= QueueBatch.MAX_SIZE) {
@@ -81,6 +81,11 @@ public final class RedisQueue {
         } finally {
             takeLock.unlock();
         }
+    }
+
+    /** How many elements have been taken since start. */
+    public long taken() {
+        return taken;
     }
 
     public long length(Jedis jedis) {

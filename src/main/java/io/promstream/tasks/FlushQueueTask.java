@@ -1,0 +1,40 @@
+package io.promstream.tasks;
+
+import io.dropwizard.servlets.tasks.Task;
+import io.promstream.ingest.QueueFlusher;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code POST /tasks/flush-queue[?timeout=60s]}: applies everything queued at the time of the call and
+ * replies once all of it is visible on {@code /metrics}.
+ */
+public final class FlushQueueTask extends Task {
+    private final QueueFlusher flusher;
+
+    public FlushQueueTask(QueueFlusher flusher) {
+        super("flush-queue");
+        this.flusher = flusher;
+    }
+
+    @Override
+    public void execute(Map<String, List<String>> parameters, PrintWriter output) {
+        Duration timeout = Duration.ofSeconds(60);
+        List<String> given = parameters.getOrDefault("timeout", List.of());
+        if (!given.isEmpty()) {
+            try {
+                timeout = Duration.ofMillis(io.dropwizard.util.Duration.parse(given.get(0)).toMilliseconds());
+            } catch (IllegalArgumentException e) {
+                throw new TaskError("timeout must be a duration like 30s, got \"" + given.get(0) + "\"");
+            }
+        }
+        try {
+            output.println("flushed " + flusher.flush(timeout) + " elements");
+        } catch (TimeoutException e) {
+            throw new TaskError(e.getMessage());
+        }
+    }
+}

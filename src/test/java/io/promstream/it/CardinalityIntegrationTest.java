@@ -1,0 +1,54 @@
+package io.promstream.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.ResourceHelpers;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.promstream.GatewayApplication;
+import io.promstream.GatewayConfiguration;
+import io.promstream.testing.GatewayClient;
+import io.promstream.testing.RedisServerExtension;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+/** SPEC §4: past {@code aggregation.maxSeries} new series are rejected, existing ones keep updating. */
+class CardinalityIntegrationTest {
+    @RegisterExtension
+    @Order(1)
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    @RegisterExtension
+    @Order(2)
+    static final DropwizardAppExtension<GatewayConfiguration> APP = new DropwizardAppExtension<>(
+            GatewayApplication.class, ResourceHelpers.resourceFilePath("test-config.yml"),
+            ConfigOverride.config("redis.uri", REDIS::uri),
+            ConfigOverride.config("aggregation.maxSeries", "3"));
+
+    @Test
+    void theCapRejectsNewSeriesAndTurnsTheCheckUnhealthy() {
+        GatewayClient client = new GatewayClient(APP.getLocalPort(), APP.getAdminPort());
+        try (Jedis jedis = REDIS.client()) {
+            for (int i = 0; i < 5; i++) {
+                jedis.lpush("prom-stream-gateway:metric-queue",
+                        "{\"type\":\"counter\",\"name\":\"card\",\"value\":1,\"labels\":{\"user\":\"" + i + "\"}}");
+            }
+            jedis.lpush("prom-stream-gateway:metric-queue",
+                    "{\"type\":\"counter\",\"name\":\"card\",\"value\":1,\"labels\":{\"user\":\"0\"}}");
+        }
+        assertThat(client.adminPost("/tasks/flush-queue").statusCode()).isEqualTo(200);
+        assertThat(client.value("prom_stream_gateway_series")).isEqualTo(3);
+        assertThat(client.value("prom_stream_gateway_dropped_metrics_total{reason=\"series_limit\",}")).isEqualTo(2);
+        assertThat(client.value("card_total{user=\"0\",}")).as("existing series keep updating").isEqualTo(2);
+
+        HttpResponse<String> admin = client.admin("/healthcheck");
+        assertThat(admin.statusCode()).isEqualTo(500);
+        assertThat(admin.body()).contains("\"cardinality\":{\"healthy\":false");
+        HttpResponse<String> app = client.get("/api/health");
+        assertThat(app.statusCode()).isEqualTo(503);
+        assertThat(app.body()).contains("\"cardinality\":{\"healthy\":false");
+    }
+}
