@@ -16,16 +16,19 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Pushes every rejected payload, wrapped in a JSON envelope, onto a capped Redis list (newest at the head,
- * trimmed to {@code maxLength}). Workers only hand over to a bounded buffer and never wait on Redis; a
- * writer thread sends the envelopes in pipelined batches. When the buffer is full (a flood of bad input, or
- * Redis down) further dead letters are dropped and counted: good input is never slowed by bad.
+ * Pushes rejected payloads, wrapped in a JSON envelope, onto a capped Redis list (newest at the head, trimmed
+ * to {@code maxLength}). Workers only hand over to a bounded buffer and never wait on Redis; a writer thread
+ * sends the envelopes in pipelined batches. At most {@code maxLength} dead letters are kept per second: a
+ * burst up to the list's size is kept whole, while a sustained flood (which would replace the whole list
+ * many times a second anyway) keeps a rolling sample. What is not kept, by that limit, a full buffer or a
+ * Redis failure, is counted as dropped; good input is never slowed by writing bad input out.
  */
 public final class DeadLetters implements RejectionSink, Managed {
     /** Payload bytes kept in an envelope; longer payloads are cut and marked {@code "truncated": true}. */
@@ -48,6 +51,8 @@ public final class DeadLetters implements RejectionSink, Managed {
     private final Counter.Child errors;
     private final BlockingQueue<Letter> buffer = new ArrayBlockingQueue<>(BUFFER);
     private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicLong windowStartMillis = new AtomicLong();
+    private final AtomicLong inWindow = new AtomicLong();
     private Thread writer;
 
     public DeadLetters(JedisPool pool, String key, int maxLength, InstantSource clock, RedisOutage outage,
@@ -64,12 +69,26 @@ public final class DeadLetters implements RejectionSink, Managed {
 
     @Override
     public void accept(RejectReason reason, String error, byte[] payload, int from, int to, String source) {
+        if (!withinRate()) {
+            dropped.inc();
+            return;
+        }
         int length = to - from;
         byte[] kept = new byte[Math.min(length, MAX_PAYLOAD_BYTES)];
         System.arraycopy(payload, from, kept, 0, kept.length);
         if (!buffer.offer(new Letter(reason, error, clock.millis(), source, kept, length))) {
             dropped.inc();
         }
+    }
+
+    /** At most {@code maxLength} per second; lock-free, approximate at window edges. */
+    private boolean withinRate() {
+        long now = clock.millis();
+        long start = windowStartMillis.get();
+        if (now - start >= 1000 && windowStartMillis.compareAndSet(start, now)) {
+            inWindow.set(0);
+        }
+        return inWindow.incrementAndGet() <= maxLength;
     }
 
     @Override
