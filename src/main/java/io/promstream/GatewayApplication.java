@@ -18,6 +18,7 @@ import io.promstream.health.HealthResource;
 import io.promstream.health.RedisHealthCheck;
 import io.promstream.health.WorkersHealthCheck;
 import io.promstream.ingest.ElementProcessor;
+import io.promstream.ingest.HttpIngestor;
 import io.promstream.ingest.LogLimiter;
 import io.promstream.ingest.QueueFlusher;
 import io.promstream.ingest.QueueMonitor;
@@ -34,7 +35,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import redis.clients.jedis.JedisPool;
 
-/** Wires the stages together: Redis queue -> parse -> store -> /metrics, plus health checks, tasks, status. */
+/** Wires the stages together: Redis queue and HTTP -> parse -> store -> /metrics, plus health, tasks, status. */
 public class GatewayApplication extends Application<GatewayConfiguration> {
     private volatile Gateway gateway;
 
@@ -81,6 +82,8 @@ public class GatewayApplication extends Application<GatewayConfiguration> {
                 () -> new ElementProcessor(parser, store, rejections), metrics, outage, clock);
         gateway = new Gateway(store, metrics, pool, queue, monitor, workers);
 
+        config.getHttp().registerEndpoints(environment, new HttpIngestor(parser, store, rejections, sequence, clock,
+                metrics.processed("http", "")), store, metrics);
         environment.servlets().addServlet("prometheus-metrics", new MetricsServlet(registry)).addMapping("/metrics");
         environment.jersey().register(new RootResource());
         environment.jersey().register(new StatusResource(gateway, clock, version()));

@@ -3,6 +3,7 @@ package io.promstream;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.promstream.config.AggregationFactory;
+import io.promstream.config.HttpFactory;
 import io.promstream.config.MetaMetricsFactory;
 import io.promstream.config.RedisFactory;
 import jakarta.validation.Valid;
@@ -19,6 +20,9 @@ public class GatewayConfiguration extends Configuration {
     @Valid
     @NotNull
     private MetaMetricsFactory metaMetrics = new MetaMetricsFactory();
+    @Valid
+    @NotNull
+    private HttpFactory http = new HttpFactory();
 
     @JsonProperty
     public RedisFactory getRedis() {
@@ -38,6 +42,16 @@ public class GatewayConfiguration extends Configuration {
     @JsonProperty
     public void setAggregation(AggregationFactory aggregation) {
         this.aggregation = aggregation;
+    }
+
+    @JsonProperty
+    public HttpFactory getHttp() {
+        return http;
+    }
+
+    @JsonProperty
+    public void setHttp(HttpFactory http) {
+        this.http = http;
     }
 
     @JsonProperty

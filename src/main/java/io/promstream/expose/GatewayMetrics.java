@@ -37,6 +37,15 @@ public final class GatewayMetrics implements CollectTimer {
                     "Rejected payloads pushed onto the dead-letter list.").create();
     private final Counter deadLettersDropped = Counter.build(PREFIX + "dead_letters_dropped_total",
                     "Rejected payloads not dead-lettered: the buffer was full or Redis failed.").create();
+    private final Counter httpRequests = Counter.build(PREFIX + "http_pushes_total",
+                    "HTTP pushes answered, by endpoint (json, text) and status code.")
+            .labelNames("endpoint", "code").create();
+    private final Counter httpRejected = Counter.build(PREFIX + "http_rejected_total",
+                    "Samples or whole pushes refused on the HTTP endpoints, by endpoint and reason.")
+            .labelNames("endpoint", "reason").create();
+    private final Counter httpUnauthorized = Counter.build(PREFIX + "http_unauthorized_total",
+                    "HTTP requests refused for missing or wrong credentials, by endpoint.")
+            .labelNames("endpoint").create();
     private final Gauge collectSeconds = Gauge.build(PREFIX + "collect_duration_seconds",
                     "How long the last rendering of the aggregated series for a scrape took.").create();
     private final Map<RejectReason, Counter.Child> droppedByReason = new EnumMap<>(RejectReason.class);
@@ -53,8 +62,8 @@ public final class GatewayMetrics implements CollectTimer {
     public Set<String> register(CollectorRegistry registry, boolean jvm) {
         CollectorRegistry own = new CollectorRegistry();
         for (var collector : new io.prometheus.client.Collector[] {
-                processed, dropped, emptyPops, pending, redisErrors, deadLetters, deadLettersDropped, collectSeconds,
-                storeStats}) {
+                processed, dropped, emptyPops, pending, redisErrors, deadLetters, deadLettersDropped, httpRequests, httpRejected,
+                httpUnauthorized, collectSeconds, storeStats}) {
             registry.register(collector);
             own.register(collector);
         }
@@ -94,6 +103,18 @@ public final class GatewayMetrics implements CollectTimer {
 
     public Counter.Child deadLettersDropped() {
         return deadLettersDropped.labels();
+    }
+
+    public Counter.Child httpRequests(String endpoint, int status) {
+        return httpRequests.labels(endpoint, Integer.toString(status));
+    }
+
+    public Counter.Child httpRejected(String endpoint, String reason) {
+        return httpRejected.labels(endpoint, reason);
+    }
+
+    public Counter httpUnauthorized() {
+        return httpUnauthorized;
     }
 
     public Counter.Child dropped(RejectReason reason) {

@@ -32,6 +32,10 @@ public final class Sample {
     private String error;
     private int start;
     private int end;
+    private boolean merge;
+    private long[] mergeCumulative;
+    private long mergeCount;
+    private double mergeSum;
 
     /** Forgets everything, ready to be filled again. */
     public Sample clear() {
@@ -53,6 +57,10 @@ public final class Sample {
         error = null;
         start = 0;
         end = 0;
+        merge = false;
+        mergeCumulative = null;
+        mergeCount = 0;
+        mergeSum = 0;
         return this;
     }
 
@@ -92,6 +100,27 @@ public final class Sample {
     public Sample version(long version) {
         this.version = version;
         return this;
+    }
+
+    /**
+     * Makes this a whole pushed histogram to add to its series: {@code bounds} (without +Inf) with their
+     * cumulative counts, the +Inf count and the sum. Refused by a series with another layout.
+     */
+    public Sample mergeHistogram(double[] bounds, long[] cumulative, long count, double sum) {
+        buckets(bounds);
+        this.merge = true;
+        this.mergeCumulative = cumulative;
+        this.mergeCount = count;
+        this.mergeSum = sum;
+        return value(sum);
+    }
+
+    /** Makes this a pushed summary's {@code _count}/{@code _sum} to add to its series (no quantiles). */
+    public Sample mergeSummary(long count, double sum) {
+        this.merge = true;
+        this.mergeCount = count;
+        this.mergeSum = sum;
+        return value(sum);
     }
 
     /** Appends a label; call {@link #canonicalizeLabels()} after the last one. */
@@ -296,6 +325,24 @@ public final class Sample {
     /** Order of this sample among all samples taken; later-taken samples have larger versions. */
     public long version() {
         return version;
+    }
+
+    /** Whether this carries a whole pushed histogram or summary rather than one observation. */
+    public boolean isMerge() {
+        return merge;
+    }
+
+    /** Cumulative counts per bucket bound of a merged histogram. */
+    public long[] mergeCumulative() {
+        return mergeCumulative;
+    }
+
+    public long mergeCount() {
+        return mergeCount;
+    }
+
+    public double mergeSum() {
+        return mergeSum;
     }
 
     public boolean isRejected() {

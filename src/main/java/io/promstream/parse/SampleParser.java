@@ -28,7 +28,7 @@ public final class SampleParser {
         this.maxMessageBytes = maxMessageBytes;
     }
 
-    /** Parses {@code element} into {@code out}, replacing what {@code out} held. */
+    /** Parses a queue element into {@code out}, replacing what {@code out} held. */
     public void parse(byte[] element, SampleBatch out) {
         out.reset(element);
         if (element.length > maxMessageBytes) {
@@ -36,20 +36,66 @@ public final class SampleParser {
                     "element is " + element.length + " bytes, over the limit of " + maxMessageBytes);
             return;
         }
-        try (JsonParser parser = JSON.createParser(element)) {
+        parseValue(element, out, false);
+    }
+
+    /**
+     * Parses an HTTP body: like an element, or a wrapper {@code {"metrics": [...], "source": "..."}}. The
+     * body's size was bounded by the caller.
+     *
+     * @return the wrapper's {@code source}, or {@code null}
+     */
+    public String parseBody(byte[] body, SampleBatch out) {
+        out.reset(body);
+        return parseValue(body, out, isWrapper(body));
+    }
+
+    private static boolean isWrapper(byte[] body) {
+        try (JsonParser parser = JSON.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                if (parser.nextToken() == JsonToken.START_ARRAY && field.equals("metrics")) {
+                    return true;
+                }
+                parser.skipChildren();
+            }
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return false; // the real parse reports it
+        }
+    }
+
+    private static String parseValue(byte[] bytes, SampleBatch out, boolean wrapper) {
+        String source = null;
+        try (JsonParser parser = JSON.createParser(bytes)) {
             JsonToken token = parser.nextToken();
-            if (token == JsonToken.START_OBJECT) {
+            if (wrapper) {
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    if (field.equals("metrics") && value == JsonToken.START_ARRAY) {
+                        parseArray(parser, out);
+                    } else if (field.equals("source") && value == JsonToken.VALUE_STRING) {
+                        source = parser.getText();
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+            } else if (token == JsonToken.START_OBJECT) {
                 Sample sample = out.add();
                 parseObject(parser, sample);
-                sample.range(0, element.length);
+                sample.range(0, bytes.length);
             } else if (token == JsonToken.START_ARRAY) {
                 parseArray(parser, out);
             } else if (token == null) {
                 out.rejectElement(RejectReason.INVALID_JSON, "empty element");
-                return;
+                return null;
             } else {
                 out.rejectElement(RejectReason.INVALID_MESSAGE, "element must be a JSON object or an array of objects");
-                return;
+                return null;
             }
             if (parser.nextToken() != null) {
                 out.rejectElement(RejectReason.INVALID_JSON, "unexpected content after the JSON value");
@@ -59,6 +105,7 @@ public final class SampleParser {
         } catch (IOException | RuntimeException e) {
             out.rejectElement(RejectReason.INVALID_JSON, String.valueOf(e.getMessage()));
         }
+        return source;
     }
 
     private static void parseArray(JsonParser parser, SampleBatch out) throws IOException {

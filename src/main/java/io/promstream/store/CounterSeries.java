@@ -11,9 +11,9 @@ final class CounterSeries extends Series {
     }
 
     @Override
-    boolean update(Sample sample) {
+    Applied update(Sample sample) {
         value += sample.value();
-        return false;
+        return Applied.OK;
     }
 
     @Override

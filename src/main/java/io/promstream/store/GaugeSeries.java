@@ -27,7 +27,7 @@ final class GaugeSeries extends Series {
     }
 
     @Override
-    boolean update(Sample sample) {
+    Applied update(Sample sample) {
         GaugeOp op = sample.op();
         if (op == GaugeOp.SET) {
             set(sample);
@@ -36,7 +36,7 @@ final class GaugeSeries extends Series {
             value += delta;
             remember(sample.version(), delta);
         }
-        return false;
+        return Applied.OK;
     }
 
     private void set(Sample sample) {

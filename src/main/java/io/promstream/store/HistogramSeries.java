@@ -26,7 +26,10 @@ final class HistogramSeries extends Series {
     }
 
     @Override
-    boolean update(Sample sample) {
+    Applied update(Sample sample) {
+        if (sample.isMerge()) {
+            return merge(sample);
+        }
         double v = sample.value();
         int lo = 0;
         int hi = bounds.length;
@@ -41,8 +44,33 @@ final class HistogramSeries extends Series {
         counts[lo]++;
         count++;
         sum += v;
-        return sample.bucketCount() >= 0 && !Arrays.equals(bounds, 0, bounds.length,
-                sample.bucketArray(), 0, sample.bucketCount());
+        return sample.bucketCount() >= 0 && !sameLayout(sample) ? Applied.MISMATCH : Applied.OK;
+    }
+
+    private boolean sameLayout(Sample sample) {
+        return Arrays.equals(bounds, 0, bounds.length, sample.bucketArray(), 0, sample.bucketCount());
+    }
+
+    /** Adds a whole pushed histogram bucket by bucket; only into the same layout. */
+    private Applied merge(Sample sample) {
+        if (!sameLayout(sample)) {
+            return Applied.REFUSED;
+        }
+        long[] cumulative = sample.mergeCumulative();
+        long previous = 0;
+        for (int i = 0; i < bounds.length; i++) {
+            counts[i] += cumulative[i] - previous;
+            previous = cumulative[i];
+        }
+        counts[bounds.length] += sample.mergeCount() - previous;
+        count += sample.mergeCount();
+        sum += sample.mergeSum();
+        return Applied.OK;
+    }
+
+    @Override
+    synchronized boolean refuses(Sample sample) {
+        return sample.isMerge() && !sameLayout(sample);
     }
 
     @Override

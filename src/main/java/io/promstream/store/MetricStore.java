@@ -86,10 +86,49 @@ public final class MetricStore {
                 case MISMATCH:
                     bucketMismatches.increment();
                     return true;
+                case REFUSED:
+                    sample.reject(RejectReason.INVALID_BUCKETS, "bucket layout differs from the existing series'");
+                    return false;
                 default:
                     unlink(family, series); // removed by a reset or expiry meanwhile: retry on a fresh series
             }
         }
+    }
+
+    /**
+     * Whether {@link #apply} would refuse the sample as things stand, without changing anything: a type or
+     * name conflict, a reserved name, or a pushed histogram whose layout differs from its series'. Marks the
+     * sample rejected. Used to validate a push as a whole before any of it is applied.
+     */
+    public boolean precheck(Sample sample) {
+        Family family = byExposedName.get(sample.name());
+        if (family == null) {
+            String name = familyName(sample.type(), sample.name());
+            for (String candidate : exposedNames(sample.type(), name)) {
+                if (reservedNames.contains(candidate)) {
+                    sample.reject(RejectReason.INVALID_NAME,
+                            "name \"" + sample.name() + "\" is reserved for the gateway's own metrics");
+                    return false;
+                }
+                Family other = byExposedName.get(candidate);
+                if (other != null) {
+                    sample.reject(RejectReason.TYPE_CONFLICT, sample.type().wireName() + " \"" + name
+                            + "\" would collide with " + other.type().wireName() + " \"" + other.name() + "\"");
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (!accepts(family, sample)) {
+            sample.reject(RejectReason.TYPE_CONFLICT, conflict(family, sample));
+            return false;
+        }
+        Series series = family.series.get(probes.get().wrap(sample));
+        if (series != null && series.refuses(sample)) {
+            sample.reject(RejectReason.INVALID_BUCKETS, "bucket layout differs from the existing series'");
+            return false;
+        }
+        return true;
     }
 
     private Family familyFor(Sample sample) {

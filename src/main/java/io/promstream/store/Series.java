@@ -22,16 +22,31 @@ public abstract class Series {
     }
 
     /** Outcome of {@link #apply}. */
-    enum Applied { OK, MISMATCH, REMOVED }
+    enum Applied {
+        OK,
+        /** Applied, but the sample named another bucket or quantile layout. */
+        MISMATCH,
+        /** Not applied: a merged histogram whose layout differs from the series'. */
+        REFUSED,
+        /** Not applied: the series was removed meanwhile. */
+        REMOVED
+    }
 
     /** Applies one valid sample of this series' type. */
     final synchronized Applied apply(Sample sample, long nowMillis) {
         if (removed) {
             return Applied.REMOVED;
         }
-        boolean mismatch = update(sample);
-        lastUpdatedMillis = Math.max(lastUpdatedMillis, nowMillis);
-        return mismatch ? Applied.MISMATCH : Applied.OK;
+        Applied result = update(sample);
+        if (result != Applied.REFUSED) {
+            lastUpdatedMillis = Math.max(lastUpdatedMillis, nowMillis);
+        }
+        return result;
+    }
+
+    /** Whether {@link #apply} would refuse the sample (checked before a push is applied). */
+    synchronized boolean refuses(Sample sample) {
+        return false;
     }
 
     /** Marks this series removed when {@code idleSinceMillis} is not after its last update; under the monitor. */
@@ -50,8 +65,8 @@ public abstract class Series {
         return snapshotLocked();
     }
 
-    /** Updates the aggregate; returns true when the sample's layout differs from this series'. Under the monitor. */
-    abstract boolean update(Sample sample);
+    /** Updates the aggregate. Under the monitor. */
+    abstract Applied update(Sample sample);
 
     abstract SeriesSnapshot snapshotLocked();
 }

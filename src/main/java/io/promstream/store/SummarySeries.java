@@ -20,11 +20,20 @@ final class SummarySeries extends Series {
     }
 
     @Override
-    boolean update(Sample sample) {
-        window.insert(sample.value());
+    Applied update(Sample sample) {
+        if (sample.isMerge()) {
+            sum += sample.mergeSum();
+            count += sample.mergeCount();
+            return Applied.OK;
+        }
+        if (window.quantiles().length > 0) {
+            window.insert(sample.value());
+        }
         sum += sample.value();
         count++;
-        return sample.quantileCount() >= 0 && !window.hasQuantiles(sample.quantileArray(), sample.quantileCount());
+        boolean mismatch = sample.quantileCount() >= 0
+                && !window.hasQuantiles(sample.quantileArray(), sample.quantileCount());
+        return mismatch ? Applied.MISMATCH : Applied.OK;
     }
 
     @Override
@@ -39,6 +48,9 @@ final class SummarySeries extends Series {
 
     /** Quantiles a first sample asks for, sorted; defaults when it names none. */
     static double[][] targetsOf(Sample sample) {
+        if (sample.isMerge()) { // a pushed summary's quantiles cannot be aggregated: it shows none
+            return new double[][] {new double[0], new double[0]};
+        }
         int n = sample.quantileCount();
         if (n < 0) {
             return new double[][] {DEFAULT_QUANTILES, DEFAULT_EPSILONS};

@@ -1,0 +1,80 @@
+package io.promstream.ingest;
+
+import io.prometheus.client.Counter;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Requires a configured bearer token or basic-auth user on the paths it is mapped to; answers 401 (counted)
+ * otherwise. Credentials are compared in constant time.
+ */
+public final class IngestAuthFilter implements Filter {
+    private final List<byte[]> tokens;
+    private final Map<String, String> users;
+    private final Counter unauthorized;
+
+    public IngestAuthFilter(List<String> tokens, Map<String, String> users, Counter unauthorized) {
+        this.tokens = tokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
+        this.users = Map.copyOf(users);
+        this.unauthorized = unauthorized;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        if (allowed(request.getHeader("Authorization"))) {
+            chain.doFilter(req, res);
+            return;
+        }
+        String endpoint = request.getRequestURI().startsWith("/api/") ? "json"
+                : request.getRequestURI().startsWith("/metrics/") ? "text" : "scrape";
+        unauthorized.labels(endpoint).inc();
+        HttpServletResponse response = (HttpServletResponse) res;
+        response.setStatus(401);
+        response.setHeader("WWW-Authenticate", users.isEmpty() ? "Bearer" : "Basic realm=\"prom-stream-gateway\"");
+        response.setContentType("text/plain");
+        response.getWriter().println("credentials required");
+    }
+
+    boolean allowed(String header) {
+        if (header == null) {
+            return false;
+        }
+        if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+            boolean ok = false;
+            for (byte[] token : tokens) {
+                ok |= MessageDigest.isEqual(token, given);
+            }
+            return ok;
+        }
+        if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                return false;
+            }
+            String expected = users.get(decoded.substring(0, colon));
+            return expected != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                    decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8));
+        }
+        return false;
+    }
+}

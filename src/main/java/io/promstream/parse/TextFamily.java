@@ -1,0 +1,75 @@
+package io.promstream.parse;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One metric family of a text-format exposition: its declared name and type ({@code null} when untyped)
+ * and its sample lines in order.
+ */
+public final class TextFamily {
+    /** One sample line: its name, labels in line order, value and line number. */
+    public record Point(String name, List<String> labelNames, List<String> labelValues, double value, int line) {
+        /** A label's value, or {@code null}. */
+        public String label(String labelName) {
+            int i = labelNames.indexOf(labelName);
+            return i < 0 ? null : labelValues.get(i);
+        }
+    }
+
+    private final String name;
+    private String type;
+    private String help;
+    private final List<Point> points = new ArrayList<>();
+
+    TextFamily(String name) {
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** {@code counter}, {@code gauge}, {@code histogram}, {@code summary}, {@code untyped}. */
+    public String type() {
+        return type == null ? "untyped" : type;
+    }
+
+    boolean hasType() {
+        return type != null;
+    }
+
+    void type(String declared) {
+        this.type = declared;
+    }
+
+    public String help() {
+        return help;
+    }
+
+    void help(String text) {
+        this.help = text;
+    }
+
+    public List<Point> points() {
+        return points;
+    }
+
+    /** Whether a sample named {@code sample} belongs to this family, by the suffixes its type allows. */
+    boolean owns(String sample) {
+        if (sample.equals(name)) {
+            return true;
+        }
+        if (!sample.startsWith(name)) {
+            return false;
+        }
+        String suffix = sample.substring(name.length());
+        return switch (type()) {
+            case "counter" -> suffix.equals("_total") || suffix.equals("_created");
+            case "histogram" -> suffix.equals("_bucket") || suffix.equals("_sum") || suffix.equals("_count")
+                    || suffix.equals("_created");
+            case "summary" -> suffix.equals("_sum") || suffix.equals("_count") || suffix.equals("_created");
+            default -> false;
+        };
+    }
+}
