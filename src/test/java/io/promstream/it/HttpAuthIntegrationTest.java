@@ -1,0 +1,64 @@
+package io.promstream.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.ResourceHelpers;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.promstream.GatewayApplication;
+import io.promstream.GatewayConfiguration;
+import io.promstream.testing.GatewayClient;
+import io.promstream.testing.RedisServerExtension;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Optional credentials on the ingestion endpoints; scraping stays open. */
+class HttpAuthIntegrationTest {
+    @RegisterExtension
+    @Order(1)
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    @RegisterExtension
+    @Order(2)
+    static final DropwizardAppExtension<GatewayConfiguration> APP = new DropwizardAppExtension<>(
+            GatewayApplication.class, ResourceHelpers.resourceFilePath("test-config.yml"),
+            ConfigOverride.config("redis.uri", REDIS::uri),
+            ConfigOverride.config("http.bearerTokens", "s3cret-token,other-token"),
+            ConfigOverride.config("http.basicUsers.lambda", "pa:ss"));
+
+    private HttpResponse<String> push(String path, String contentType, String body, String authorization) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        return new GatewayClient(APP.getLocalPort(), APP.getAdminPort()).send(builder.build());
+    }
+
+    @Test
+    void ingestionNeedsCredentialsAndScrapingDoesNot() {
+        GatewayClient client = new GatewayClient(APP.getLocalPort(), APP.getAdminPort());
+        String json = "{\"type\":\"counter\",\"name\":\"auth_jobs\",\"value\":1}";
+        assertThat(push("/api/metrics", "application/json", json, null).statusCode()).isEqualTo(401);
+        assertThat(push("/api/metrics", "application/json", json, "Bearer wrong").statusCode()).isEqualTo(401);
+        assertThat(push("/metrics/job/x", "text/plain", "auth_text 1\n", null).statusCode()).isEqualTo(401);
+        String badBasic = "Basic " + Base64.getEncoder().encodeToString("lambda:nope".getBytes(StandardCharsets.UTF_8));
+        assertThat(push("/metrics/job/x", "text/plain", "auth_text 1\n", badBasic).statusCode()).isEqualTo(401);
+        assertThat(client.scrape()).doesNotContain("auth_jobs").doesNotContain("auth_text");
+
+        assertThat(push("/api/metrics", "application/json", json, "Bearer s3cret-token").statusCode()).isEqualTo(200);
+        String basic = "Basic " + Base64.getEncoder().encodeToString("lambda:pa:ss".getBytes(StandardCharsets.UTF_8));
+        assertThat(push("/metrics/job/x", "text/plain", "auth_text 1\n", basic).statusCode()).isEqualTo(200);
+
+        assertThat(client.value("auth_jobs_total")).isEqualTo(1);
+        assertThat(client.value("auth_text{job=\"x\",}")).isEqualTo(1);
+        assertThat(client.value("prom_stream_gateway_http_unauthorized_total{endpoint=\"json\",}")).isEqualTo(2);
+        assertThat(client.value("prom_stream_gateway_http_unauthorized_total{endpoint=\"text\",}")).isEqualTo(2);
+    }
+}
