@@ -32,6 +32,8 @@ import io.promstream.store.MetricStore;
 import io.promstream.tasks.FlushQueueTask;
 import io.promstream.tasks.ResetSeriesTask;
 import java.time.Duration;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
 import java.time.InstantSource;
 import redis.clients.jedis.JedisPool;
 
@@ -63,6 +65,10 @@ public class GatewayApplication extends Application<GatewayConfiguration> {
     public void run(GatewayConfiguration config, Environment environment) {
         InstantSource clock = clock();
         RedisFactory redis = config.getRedis();
+        // SIGTERM stops the server, which stops the managed parts in reverse order of registration: workers
+        // finish the batch in hand, then the store is saved, then Redis connections close
+        environment.lifecycle().addEventListener(new StopAtShutdown());
+        environment.lifecycle().manage(new LogFlushAtExit());
         AggregationFactory aggregation = config.getAggregation();
 
         VersionSequence sequence = new VersionSequence();
@@ -70,6 +76,7 @@ public class GatewayApplication extends Application<GatewayConfiguration> {
         aggregation.scheduleExpiry(environment, store);
         GatewayMetrics metrics = new GatewayMetrics(store);
         CollectorRegistry registry = config.getMetaMetrics().buildRegistry(store, metrics);
+        config.getPersistence().restoreAndManage(environment, store, metrics, clock);
         SampleParser parser = aggregation.buildParser();
 
         RedisOutage outage = new RedisOutage(clock);
@@ -95,6 +102,16 @@ public class GatewayApplication extends Application<GatewayConfiguration> {
         environment.healthChecks().register("cardinality", new CardinalityHealthCheck(store));
         environment.admin().addTask(new ResetSeriesTask(store));
         environment.admin().addTask(new FlushQueueTask(new QueueFlusher(pool, queue, workers.workers())));
+    }
+
+    /** Registers Jetty's shutdown hook as the server starts, so even a SIGTERM during start-up stops cleanly. */
+    private static final class StopAtShutdown implements LifeCycle.Listener {
+        @Override
+        public void lifeCycleStarting(LifeCycle event) {
+            if (event instanceof Server server) {
+                server.setStopAtShutdown(true);
+            }
+        }
     }
 
     /** The running gateway's parts, once {@link #run} has wired them. */

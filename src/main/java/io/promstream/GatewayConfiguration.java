@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.promstream.config.AggregationFactory;
 import io.promstream.config.HttpFactory;
+import io.promstream.config.PersistenceFactory;
 import io.promstream.config.MetaMetricsFactory;
 import io.promstream.config.RedisFactory;
 import jakarta.validation.Valid;
@@ -23,6 +24,9 @@ public class GatewayConfiguration extends Configuration {
     @Valid
     @NotNull
     private HttpFactory http = new HttpFactory();
+    @Valid
+    @NotNull
+    private PersistenceFactory persistence = new PersistenceFactory();
 
     @JsonProperty
     public RedisFactory getRedis() {
@@ -42,6 +46,16 @@ public class GatewayConfiguration extends Configuration {
     @JsonProperty
     public void setAggregation(AggregationFactory aggregation) {
         this.aggregation = aggregation;
+    }
+
+    @JsonProperty
+    public PersistenceFactory getPersistence() {
+        return persistence;
+    }
+
+    @JsonProperty
+    public void setPersistence(PersistenceFactory persistence) {
+        this.persistence = persistence;
     }
 
     @JsonProperty

@@ -46,6 +46,12 @@ public final class GatewayMetrics implements CollectTimer {
     private final Counter httpUnauthorized = Counter.build(PREFIX + "http_unauthorized_total",
                     "HTTP requests refused for missing or wrong credentials, by endpoint.")
             .labelNames("endpoint").create();
+    private final Gauge snapshotLastSuccess = Gauge.build(PREFIX + "snapshot_last_success_timestamp_seconds",
+                    "When the store was last saved to persistence.file (Unix time).").create();
+    private final Gauge snapshotDuration = Gauge.build(PREFIX + "snapshot_duration_seconds",
+                    "How long the last save of the store took.").create();
+    private final Counter snapshotErrors = Counter.build(PREFIX + "snapshot_errors_total",
+                    "Saves of the store that failed.").create();
     private final Gauge collectSeconds = Gauge.build(PREFIX + "collect_duration_seconds",
                     "How long the last rendering of the aggregated series for a scrape took.").create();
     private final Map<RejectReason, Counter.Child> droppedByReason = new EnumMap<>(RejectReason.class);
@@ -63,7 +69,7 @@ public final class GatewayMetrics implements CollectTimer {
         CollectorRegistry own = new CollectorRegistry();
         for (var collector : new io.prometheus.client.Collector[] {
                 processed, dropped, emptyPops, pending, redisErrors, deadLetters, deadLettersDropped, httpRequests, httpRejected,
-                httpUnauthorized, collectSeconds, storeStats}) {
+                httpUnauthorized, snapshotLastSuccess, snapshotDuration, snapshotErrors, collectSeconds, storeStats}) {
             registry.register(collector);
             own.register(collector);
         }
@@ -115,6 +121,18 @@ public final class GatewayMetrics implements CollectTimer {
 
     public Counter httpUnauthorized() {
         return httpUnauthorized;
+    }
+
+    public Gauge snapshotLastSuccess() {
+        return snapshotLastSuccess;
+    }
+
+    public Gauge snapshotDuration() {
+        return snapshotDuration;
+    }
+
+    public Counter snapshotErrors() {
+        return snapshotErrors;
     }
 
     public Counter.Child dropped(RejectReason reason) {

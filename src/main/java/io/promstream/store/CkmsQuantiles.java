@@ -8,6 +8,7 @@ package io.promstream.store;
  */
 final class CkmsQuantiles {
     private final double[] phis;
+    private final double[] epsilons;
     private final double[] upper; // 2 * eps / phi, used for ranks at or above phi * n
     private final double[] lower; // 2 * eps / (1 - phi), used for ranks below phi * n
 
@@ -19,12 +20,44 @@ final class CkmsQuantiles {
 
     CkmsQuantiles(double[] phis, double[] epsilons) {
         this.phis = phis;
+        this.epsilons = epsilons;
         this.upper = new double[phis.length];
         this.lower = new double[phis.length];
         for (int i = 0; i < phis.length; i++) {
             upper[i] = 2 * epsilons[i] / phis[i];
             lower[i] = 2 * epsilons[i] / (1 - phis[i]);
         }
+    }
+
+    double[] epsilons() {
+        return epsilons;
+    }
+
+    void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeLong(n);
+        out.writeInt(size);
+        for (int i = 0; i < size; i++) {
+            out.writeDouble(values[i]);
+            out.writeInt(g[i]);
+            out.writeInt(delta[i]);
+        }
+    }
+
+    void readFrom(java.io.DataInputStream in) throws java.io.IOException {
+        n = in.readLong();
+        int count = in.readInt();
+        if (count < 0 || count > 10_000_000) {
+            throw new java.io.IOException("corrupt quantile sketch");
+        }
+        values = new double[count];
+        g = new int[count];
+        delta = new int[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = in.readDouble();
+            g[i] = in.readInt();
+            delta[i] = in.readInt();
+        }
+        size = count;
     }
 
     long count() {

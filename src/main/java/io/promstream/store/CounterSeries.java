@@ -17,6 +17,17 @@ final class CounterSeries extends Series {
     }
 
     @Override
+    void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeDouble(value);
+    }
+
+    static CounterSeries read(java.io.DataInputStream in, LabelSet labels, long lastUpdated) throws java.io.IOException {
+        CounterSeries series = new CounterSeries(labels, lastUpdated);
+        series.value = in.readDouble();
+        return series;
+    }
+
+    @Override
     SeriesSnapshot snapshotLocked() {
         return SeriesSnapshot.ofValue(labels(), value);
     }

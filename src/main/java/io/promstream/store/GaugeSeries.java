@@ -96,6 +96,24 @@ final class GaugeSeries extends Series {
         deltaCount = kept;
     }
 
+    /**
+     * Value and sender timestamp. Versions are not kept: after a restart every restored value is older than
+     * anything taken since, which a fresh version sequence expresses by starting again below them.
+     */
+    @Override
+    void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeDouble(value);
+        out.writeLong(timestamp);
+    }
+
+    static GaugeSeries read(java.io.DataInputStream in, LabelSet labels, long lastUpdated, LongSupplier watermark)
+            throws java.io.IOException {
+        GaugeSeries series = new GaugeSeries(labels, lastUpdated, watermark);
+        series.value = in.readDouble();
+        series.timestamp = in.readLong();
+        return series;
+    }
+
     /** Deltas still remembered (for tests). */
     int rememberedDeltas() {
         return deltaCount;

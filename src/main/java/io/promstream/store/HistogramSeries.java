@@ -74,6 +74,28 @@ final class HistogramSeries extends Series {
     }
 
     @Override
+    void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+        StoreFile.writeDoubles(out, bounds);
+        for (long c : counts) {
+            out.writeLong(c);
+        }
+        out.writeDouble(sum);
+        out.writeLong(count);
+    }
+
+    static HistogramSeries read(java.io.DataInputStream in, LabelSet labels, long lastUpdated) throws java.io.IOException {
+        double[] bounds = StoreFile.readDoubles(in);
+        HistogramSeries series = new HistogramSeries(labels, lastUpdated,
+                Arrays.equals(bounds, DEFAULT_BOUNDS) ? DEFAULT_BOUNDS : bounds);
+        for (int i = 0; i < series.counts.length; i++) {
+            series.counts[i] = in.readLong();
+        }
+        series.sum = in.readDouble();
+        series.count = in.readLong();
+        return series;
+    }
+
+    @Override
     SeriesSnapshot snapshotLocked() {
         long[] cumulative = new long[counts.length];
         long running = 0;

@@ -288,6 +288,35 @@ public final class MetricStore {
         }
     }
 
+    /**
+     * Adds a family read from a snapshot, with its series. Only before samples flow (at start), into a
+     * store without that family.
+     */
+    void restore(String name, MetricType type, String help, List<Series> series) throws java.io.IOException {
+        synchronized (structure) {
+            List<String> exposed = exposedNames(type, name);
+            for (String candidate : exposed) {
+                if (byExposedName.containsKey(candidate)) {
+                    throw new java.io.IOException("snapshot holds two families exposing " + candidate);
+                }
+            }
+            Family family = new Family(name, type, exposed);
+            family.offerHelp(help);
+            for (Series s : series) {
+                if (family.series.putIfAbsent(s.labels(), s) != null) {
+                    throw new java.io.IOException("snapshot holds series " + name + s.labels() + " twice");
+                }
+            }
+            seriesCount.addAndGet(series.size());
+            exposed.forEach(n -> byExposedName.put(n, family));
+            families.put(name, family);
+        }
+    }
+
+    LongSupplier appliedWatermark() {
+        return appliedWatermark;
+    }
+
     /** A weakly consistent view of the families; safe to iterate while samples are applied. */
     public Collection<Family> families() {
         return families.values();

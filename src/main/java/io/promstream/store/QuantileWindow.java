@@ -64,6 +64,40 @@ final class QuantileWindow {
         return true;
     }
 
+    /** Targets, timing and every age bucket (buffered values are merged first). */
+    void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+        flush();
+        StoreFile.writeDoubles(out, quantiles);
+        StoreFile.writeDoubles(out, ring[0].epsilons());
+        out.writeLong(rotateEveryMillis);
+        out.writeInt(ring.length);
+        out.writeInt(current);
+        out.writeLong(nextRotateMillis);
+        for (CkmsQuantiles sketch : ring) {
+            sketch.writeTo(out);
+        }
+    }
+
+    static QuantileWindow read(java.io.DataInputStream in, InstantSource clock) throws java.io.IOException {
+        double[] quantiles = StoreFile.readDoubles(in);
+        double[] epsilons = StoreFile.readDoubles(in);
+        long rotateEvery = in.readLong();
+        int buckets = in.readInt();
+        if (buckets < 1 || buckets > 1000 || epsilons.length != quantiles.length) {
+            throw new java.io.IOException("corrupt summary window");
+        }
+        QuantileWindow window = new QuantileWindow(quantiles, epsilons, rotateEvery * buckets, buckets, clock);
+        window.current = in.readInt();
+        window.nextRotateMillis = in.readLong();
+        if (window.current < 0 || window.current >= buckets) {
+            throw new java.io.IOException("corrupt summary window");
+        }
+        for (CkmsQuantiles sketch : window.ring) {
+            sketch.readFrom(in);
+        }
+        return window;
+    }
+
     private void flush() {
         if (buffered == 0) {
             return;

@@ -69,4 +69,12 @@ public abstract class Series {
     abstract Applied update(Sample sample);
 
     abstract SeriesSnapshot snapshotLocked();
+
+    /** Writes the last-update time and the type's state, consistently, under the monitor. */
+    final synchronized void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeLong(lastUpdatedMillis);
+        writeState(out);
+    }
+
+    abstract void writeState(java.io.DataOutputStream out) throws java.io.IOException;
 }

@@ -46,6 +46,23 @@ final class SummarySeries extends Series {
         return new SeriesSnapshot(labels(), 0, null, null, quantiles, values, sum, count);
     }
 
+    @Override
+    void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeDouble(sum);
+        out.writeLong(count);
+        window.writeTo(out);
+    }
+
+    static SummarySeries read(java.io.DataInputStream in, LabelSet labels, long lastUpdated,
+            java.time.InstantSource clock) throws java.io.IOException {
+        double sum = in.readDouble();
+        long count = in.readLong();
+        SummarySeries series = new SummarySeries(labels, lastUpdated, QuantileWindow.read(in, clock));
+        series.sum = sum;
+        series.count = count;
+        return series;
+    }
+
     /** Quantiles a first sample asks for, sorted; defaults when it names none. */
     static double[][] targetsOf(Sample sample) {
         if (sample.isMerge()) { // a pushed summary's quantiles cannot be aggregated: it shows none
