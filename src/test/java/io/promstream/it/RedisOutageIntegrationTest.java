@@ -2,22 +2,34 @@ package io.promstream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.promstream.GatewayApplication;
 import io.promstream.GatewayConfiguration;
 import io.promstream.ingest.QueueWorker;
+import io.promstream.ingest.RedisOutage;
 import io.promstream.testing.Await;
 import io.promstream.testing.GatewayClient;
 import io.promstream.testing.RedisServerExtension;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 
-/** SPEC §5: Redis going away never kills the gateway; it reports unhealthy and resumes by itself. */
+/**
+ * SPEC §5: Redis going away under load never kills the gateway; health checks follow the outage, one line
+ * is logged when it starts and one when it ends, workers back off instead of spinning, and resume alone.
+ */
 class RedisOutageIntegrationTest {
     @RegisterExtension
     @Order(1)
@@ -32,32 +44,79 @@ class RedisOutageIntegrationTest {
     private static final String QUEUE = "prom-stream-gateway:metric-queue";
 
     @Test
-    void survivesRedisStoppingAndResumesWhenItIsBack() {
+    void survivesRedisStoppingUnderLoadAndResumesWhenItIsBack() throws Exception {
         GatewayClient client = new GatewayClient(APP.getLocalPort(), APP.getAdminPort());
-        try (Jedis jedis = REDIS.client()) {
-            jedis.lpush(QUEUE, "{\"type\":\"counter\",\"name\":\"outage_before\",\"value\":1}");
-        }
-        client.awaitValue("outage_before_total", 1);
+        ListAppender<ILoggingEvent> outageLog = new ListAppender<>();
+        outageLog.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(RedisOutage.class);
+        logger.setLevel(ch.qos.logback.classic.Level.INFO); // the recovery line is INFO; the test config says WARN
+        logger.addAppender(outageLog);
 
-        REDIS.server().stop();
-        Await.until(Duration.ofSeconds(15), () -> {
-            var health = client.admin("/healthcheck");
-            return health.statusCode() == 500 && health.body().contains("\"redis\":{\"healthy\":false")
-                    && health.body().contains("\"backlog\":{\"healthy\":false");
-        }, () -> "redis and backlog checks unhealthy while Redis is down: " + client.admin("/healthcheck").body());
-        assertThat(client.get("/").statusCode()).isEqualTo(200);
-        assertThat(client.value("outage_before_total")).as("state survives the outage").isEqualTo(1);
-        Await.until(Duration.ofSeconds(15), () -> client.value("prom_stream_gateway_redis_errors_total{operation=\"pop\",}") > 0,
-                "pop errors counted");
+        AtomicBoolean pushing = new AtomicBoolean(true);
+        AtomicLong sent = new AtomicLong();
+        Thread pusher = new Thread(() -> {
+            while (pushing.get()) {
+                try (Jedis jedis = REDIS.client()) {
+                    while (pushing.get()) {
+                        jedis.lpush(QUEUE, "{\"type\":\"counter\",\"name\":\"outage_load\",\"value\":1}");
+                        sent.incrementAndGet();
+                    }
+                } catch (RuntimeException redisDown) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(10_000_000); // retry pace of a sender
+                }
+            }
+        }, "test-pusher");
+        pusher.start();
+        try {
+            Await.until(Duration.ofSeconds(15), () -> client.value("outage_load_total") > 1000, "load flowing");
 
-        REDIS.server().start();
-        Await.until(Duration.ofSeconds(30), () -> client.admin("/healthcheck").statusCode() == 200,
-                () -> "healthy again after Redis is back: " + client.admin("/healthcheck").body());
-        try (Jedis jedis = REDIS.client()) {
-            jedis.lpush(QUEUE, "{\"type\":\"counter\",\"name\":\"outage_after\",\"value\":1}");
+            REDIS.server().stop();
+            Await.until(Duration.ofSeconds(15), () -> {
+                var health = client.admin("/healthcheck");
+                return health.statusCode() == 500 && health.body().contains("\"redis\":{\"healthy\":false")
+                        && health.body().contains("\"backlog\":{\"healthy\":false");
+            }, () -> "redis and backlog checks unhealthy while Redis is down: " + client.admin("/healthcheck").body());
+            assertThat(client.get("/").statusCode()).isEqualTo(200);
+            double counted = client.value("outage_load_total");
+            assertThat(counted).as("state survives the outage").isPositive();
+
+            // no busy loop: over the next ten failed pops the workers use a small share of one core
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            String errors = "prom_stream_gateway_redis_errors_total{operation=\"pop\",}";
+            double errorsBefore = client.value(errors);
+            long cpuBefore = workerCpuNanos(threads);
+            long wallBefore = System.nanoTime();
+            Await.until(Duration.ofSeconds(30), () -> client.value(errors) >= errorsBefore + 10, "ten more failed pops");
+            double cpuShare = (double) (workerCpuNanos(threads) - cpuBefore) / (System.nanoTime() - wallBefore);
+            System.out.printf("worker CPU while Redis is down: %.4f of one core over %.2f s%n", cpuShare,
+                    (System.nanoTime() - wallBefore) / 1e9);
+            assertThat(cpuShare).as("worker CPU share of wall time while Redis is down").isLessThan(0.2);
+
+            REDIS.server().start();
+            Await.until(Duration.ofSeconds(30), () -> client.admin("/healthcheck").statusCode() == 200,
+                    () -> "healthy again after Redis is back: " + client.admin("/healthcheck").body());
+            Await.until(Duration.ofSeconds(15), () -> client.value("outage_load_total") > counted + 1000,
+                    "the workers resumed by themselves");
+        } finally {
+            pushing.set(false);
+            pusher.join();
         }
-        client.awaitValue("outage_after_total", 1);
         assertThat(((GatewayApplication) APP.getApplication()).gateway().workers().workers())
                 .extracting(QueueWorker::state).doesNotContain(QueueWorker.State.STOPPED);
+        assertThat(outageLog.list).extracting(ILoggingEvent::getFormattedMessage)
+                .filteredOn(m -> m.startsWith("Redis unavailable")).hasSize(1);
+        assertThat(outageLog.list).extracting(ILoggingEvent::getFormattedMessage)
+                .filteredOn(m -> m.startsWith("Redis available again")).hasSize(1);
+        assertThat(client.value("outage_load_total")).as("never more than was sent").isLessThanOrEqualTo(sent.get());
+    }
+
+    private static long workerCpuNanos(ThreadMXBean threads) {
+        long total = 0;
+        for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("queue-worker-")) {
+                total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return total;
     }
 }
