@@ -1,0 +1,85 @@
+package io.promstream.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.promstream.parse.MetricType;
+import io.promstream.parse.Sample;
+import io.promstream.store.MetricStore;
+import io.promstream.store.StoreFile;
+import io.promstream.store.StoreSettings;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.InstantSource;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code make bench}: 1,000,000 active series (counters with three labels): heap per series, and the time
+ * to save and restore them, next to writing and reading the same number of bytes raw in the same run.
+ */
+@Tag("bench")
+class StoreBenchmark {
+    private static final int SERIES = Integer.getInteger("bench.series", 1_000_000);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aMillionSeries() throws Exception {
+        long heapBefore = usedHeapAfterGc();
+        MetricStore store = new MetricStore(new StoreSettings(SERIES, 600_000, 5), InstantSource.system());
+        Sample sample = new Sample();
+        for (int i = 0; i < SERIES; i++) {
+            sample.clear().type(MetricType.COUNTER).name("requests_total").value(1)
+                    .label("service", "svc-" + (i % 100)).label("route", "/api/v1/items/" + (i / 100 % 1000))
+                    .label("instance", "10.0." + (i / 100_000) + "." + (i % 251));
+            sample.canonicalizeLabels();
+            store.apply(sample, 0);
+        }
+        assertThat(store.seriesCount()).isEqualTo(SERIES);
+        long heap = usedHeapAfterGc() - heapBefore;
+
+        Path file = dir.resolve("state.bin");
+        long t0 = System.nanoTime();
+        StoreFile.Stats saved = StoreFile.save(store, file);
+        long saveNanos = System.nanoTime() - t0;
+
+        byte[] raw = new byte[(int) saved.bytes()];
+        Path rawFile = dir.resolve("raw.bin");
+        t0 = System.nanoTime();
+        try (var channel = java.nio.channels.FileChannel.open(rawFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(raw));
+            channel.force(true);
+        }
+        long rawWriteNanos = System.nanoTime() - t0;
+
+        store = null; // restore as a fresh process would: the saved store is gone (and 1 GiB of heap must do)
+        MetricStore restored = new MetricStore(new StoreSettings(SERIES, 600_000, 5), InstantSource.system());
+        t0 = System.nanoTime();
+        StoreFile.Stats loaded = StoreFile.load(restored, file);
+        long loadNanos = System.nanoTime() - t0;
+        t0 = System.nanoTime();
+        byte[] read = Files.readAllBytes(rawFile);
+        long rawReadNanos = System.nanoTime() - t0;
+        assertThat(read).hasSize(raw.length);
+        assertThat(loaded.series()).isEqualTo(SERIES);
+        assertThat(restored.seriesCount()).isEqualTo(SERIES);
+
+        System.out.printf("BENCH store: %,d series use %,d bytes of heap (%,d bytes/series; %.0f%% of the 1 GiB goal)%n",
+                SERIES, heap, heap / SERIES, heap * 100.0 / (1L << 30));
+        System.out.printf("BENCH snapshot: save %,d ms, restore %,d ms, file %,d bytes; raw write+fsync of as many bytes "
+                        + "%,d ms (save ratio %.1f), raw read %,d ms (restore ratio %.1f)%n",
+                saveNanos / 1_000_000, loadNanos / 1_000_000, saved.bytes(), rawWriteNanos / 1_000_000,
+                (double) saveNanos / rawWriteNanos, rawReadNanos / 1_000_000, (double) loadNanos / rawReadNanos);
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
