@@ -104,12 +104,37 @@ public class GatewayApplication extends Application<GatewayConfiguration> {
         environment.admin().addTask(new FlushQueueTask(new QueueFlusher(pool, queue, workers.workers())));
     }
 
-    /** Registers Jetty's shutdown hook as the server starts, so even a SIGTERM during start-up stops cleanly. */
+    /**
+     * Adds a JVM shutdown hook that stops the server as soon as it begins starting, so even a SIGTERM during
+     * start-up stops cleanly (Jetty's own hook is registered only late in its start). Jetty's stop waits for
+     * a start in progress. The hook is removed when the server stops by other means.
+     */
     private static final class StopAtShutdown implements LifeCycle.Listener {
+        private volatile Thread hook;
+
         @Override
         public void lifeCycleStarting(LifeCycle event) {
             if (event instanceof Server server) {
-                server.setStopAtShutdown(true);
+                hook = new Thread(() -> {
+                    try {
+                        server.stop();
+                    } catch (Exception e) {
+                        org.slf4j.LoggerFactory.getLogger(GatewayApplication.class).error("Stopping failed", e);
+                    }
+                }, "gateway-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+            }
+        }
+
+        @Override
+        public void lifeCycleStopped(LifeCycle event) {
+            Thread registered = hook;
+            if (event instanceof Server && registered != null && registered != Thread.currentThread()) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(registered);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is what is stopping us
+                }
             }
         }
     }

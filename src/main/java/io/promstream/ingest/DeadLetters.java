@@ -12,11 +12,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.Pipeline;
@@ -24,16 +21,18 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Pushes rejected payloads, wrapped in a JSON envelope, onto a capped Redis list (newest at the head, trimmed
- * to {@code maxLength}). Workers only hand over to a bounded buffer and never wait on Redis; a writer thread
- * sends the envelopes in pipelined batches. At most {@code maxLength} dead letters are kept per second: a
- * burst up to the list's size is kept whole, while a sustained flood (which would replace the whole list
- * many times a second anyway) keeps a rolling sample. What is not kept, by that limit, a full buffer or a
- * Redis failure, is counted as dropped; good input is never slowed by writing bad input out.
+ * to {@code maxLength}). Workers only put letters into an in-memory ring holding the newest
+ * {@code maxLength} (at most 10,000) and never wait on Redis; a writer thread sends what the ring holds every
+ * 200 ms in pipelined batches. So the list always ends with the newest rejections, as a capped list should,
+ * and a flood of bad input costs the writer at most a ring's worth of envelopes per flush instead of one per
+ * rejection: good input is not slowed by writing bad input out. Letters overwritten in the ring before a
+ * flush, or lost to a Redis failure, are counted as dropped.
  */
 public final class DeadLetters implements RejectionSink, Managed {
     /** Payload bytes kept in an envelope; longer payloads are cut and marked {@code "truncated": true}. */
     public static final int MAX_PAYLOAD_BYTES = 16 * 1024;
-    static final int BUFFER = 10_000;
+    static final int MAX_RING = 10_000;
+    static final long FLUSH_MILLIS = 200;
     private static final int BATCH = 500;
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -49,10 +48,10 @@ public final class DeadLetters implements RejectionSink, Managed {
     private final Counter.Child written;
     private final Counter.Child dropped;
     private final Counter.Child errors;
-    private final BlockingQueue<Letter> buffer = new ArrayBlockingQueue<>(BUFFER);
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicLong windowStartMillis = new AtomicLong();
-    private final AtomicLong inWindow = new AtomicLong();
+    private final Letter[] ring;
+    private int head; // next slot to write; guarded by this
+    private int count; // letters in the ring; guarded by this
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private Thread writer;
 
     public DeadLetters(JedisPool pool, String key, int maxLength, InstantSource clock, RedisOutage outage,
@@ -65,35 +64,42 @@ public final class DeadLetters implements RejectionSink, Managed {
         this.written = written;
         this.dropped = dropped;
         this.errors = errors;
+        this.ring = new Letter[Math.min(maxLength, MAX_RING)];
     }
 
     @Override
     public void accept(RejectReason reason, String error, byte[] payload, int from, int to, String source) {
-        if (!withinRate()) {
-            dropped.inc();
-            return;
-        }
         int length = to - from;
         byte[] kept = new byte[Math.min(length, MAX_PAYLOAD_BYTES)];
         System.arraycopy(payload, from, kept, 0, kept.length);
-        if (!buffer.offer(new Letter(reason, error, clock.millis(), source, kept, length))) {
+        Letter letter = new Letter(reason, error, clock.millis(), source, kept, length);
+        boolean overwrote;
+        synchronized (this) {
+            overwrote = count == ring.length;
+            ring[head] = letter;
+            head = (head + 1) % ring.length;
+            count = Math.min(count + 1, ring.length);
+        }
+        if (overwrote) {
             dropped.inc();
         }
     }
 
-    /** At most {@code maxLength} per second; lock-free, approximate at window edges. */
-    private boolean withinRate() {
-        long now = clock.millis();
-        long start = windowStartMillis.get();
-        if (now - start >= 1000 && windowStartMillis.compareAndSet(start, now)) {
-            inWindow.set(0);
+    /** Takes every letter in the ring, oldest first. */
+    private synchronized List<Letter> takeAll() {
+        List<Letter> letters = new ArrayList<>(count);
+        int first = (head - count + ring.length) % ring.length;
+        for (int i = 0; i < count; i++) {
+            int slot = (first + i) % ring.length;
+            letters.add(ring[slot]);
+            ring[slot] = null;
         }
-        return inWindow.incrementAndGet() <= maxLength;
+        count = 0;
+        return letters;
     }
 
     @Override
     public void start() {
-        running.set(true);
         writer = new Thread(this::writeLoop, "dead-letter-writer");
         writer.setDaemon(true);
         writer.start();
@@ -101,27 +107,32 @@ public final class DeadLetters implements RejectionSink, Managed {
 
     @Override
     public void stop() throws InterruptedException {
-        running.set(false);
+        stopped.countDown();
         writer.join(TimeUnit.SECONDS.toMillis(10));
     }
 
     private void writeLoop() {
-        Backoff backoff = new Backoff(100, 5_000);
-        List<Letter> batch = new ArrayList<>(BATCH);
-        while (running.get() || !buffer.isEmpty()) {
+        Backoff backoff = new Backoff(FLUSH_MILLIS, 5_000);
+        long pause = FLUSH_MILLIS;
+        while (true) {
             try {
-                Letter first = buffer.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                boolean stopping = stopped.await(pause, TimeUnit.MILLISECONDS);
+                List<Letter> letters = takeAll();
+                boolean ok = true;
+                for (int i = 0; i < letters.size() && ok; i += BATCH) {
+                    List<Letter> batch = letters.subList(i, Math.min(letters.size(), i + BATCH));
+                    ok = send(batch);
+                    if (!ok) {
+                        dropped.inc(letters.size() - i - batch.size()); // the failed batch was counted in send
+                    }
                 }
-                batch.add(first);
-                buffer.drainTo(batch, BATCH - 1);
-                if (send(batch)) {
+                if (stopping) {
+                    return;
+                }
+                pause = ok ? FLUSH_MILLIS : backoff.nextDelayMillis();
+                if (ok) {
                     backoff.reset();
-                } else if (running.get()) {
-                    Thread.sleep(backoff.nextDelayMillis());
                 }
-                batch.clear();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -140,6 +151,7 @@ public final class DeadLetters implements RejectionSink, Managed {
             pipeline.ltrim(key, 0, maxLength - 1);
             pipeline.sync();
             written.inc(envelopes.length);
+            outage.succeeded();
             return true;
         } catch (JedisException e) {
             errors.inc();

@@ -31,13 +31,15 @@ class CardinalityIntegrationTest {
     @Test
     void theCapRejectsNewSeriesAndTurnsTheCheckUnhealthy() {
         GatewayClient client = new GatewayClient(APP.getLocalPort(), APP.getAdminPort());
+        // one batch element, so one worker applies the six samples in order and the first three series win
+        StringBuilder batch = new StringBuilder("[");
+        for (int user : new int[] {0, 1, 2, 3, 4, 0}) {
+            batch.append(batch.length() > 1 ? "," : "")
+                    .append("{\"type\":\"counter\",\"name\":\"card\",\"value\":1,\"labels\":{\"user\":\"")
+                    .append(user).append("\"}}");
+        }
         try (Jedis jedis = REDIS.client()) {
-            for (int i = 0; i < 5; i++) {
-                jedis.lpush("prom-stream-gateway:metric-queue",
-                        "{\"type\":\"counter\",\"name\":\"card\",\"value\":1,\"labels\":{\"user\":\"" + i + "\"}}");
-            }
-            jedis.lpush("prom-stream-gateway:metric-queue",
-                    "{\"type\":\"counter\",\"name\":\"card\",\"value\":1,\"labels\":{\"user\":\"0\"}}");
+            jedis.lpush("prom-stream-gateway:metric-queue", batch.append(']').toString());
         }
         assertThat(client.adminPost("/tasks/flush-queue").statusCode()).isEqualTo(200);
         assertThat(client.value("prom_stream_gateway_series")).isEqualTo(3);
