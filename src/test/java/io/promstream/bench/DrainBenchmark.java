@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
-import io.dropwizard.testing.ResourceHelpers;
 import io.promstream.Gateway;
 import io.promstream.GatewayApplication;
 import io.promstream.GatewayConfiguration;
@@ -12,6 +11,7 @@ import io.promstream.store.Family;
 import io.promstream.store.MetricStore;
 import io.promstream.store.SeriesSnapshot;
 import io.promstream.testing.RedisServer;
+import io.promstream.testing.TestGateways;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -121,10 +121,7 @@ class DrainBenchmark {
      * @return good samples per second
      */
     private static double gatewayRate(RedisServer redis, int good) throws Exception {
-        DropwizardTestSupport<GatewayConfiguration> app = new DropwizardTestSupport<>(GatewayApplication.class,
-                ResourceHelpers.resourceFilePath("test-config.yml"),
-                ConfigOverride.config("redis.uri", redis.uri()),
-                ConfigOverride.config("redis.workers", "2"),
+        DropwizardTestSupport<GatewayConfiguration> app = TestGateways.support(redis, ConfigOverride.config("redis.workers", "2"),
                 ConfigOverride.config("redis.popCount", "500"),
                 ConfigOverride.config("logging.level", "ERROR"), ConfigOverride.config("redis.deadLetterKey", System.getProperty("bench.dlk", "prom-stream-gateway:dead-letter")));
         app.before();

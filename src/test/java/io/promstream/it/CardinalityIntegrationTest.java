@@ -3,12 +3,11 @@ package io.promstream.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import io.promstream.GatewayApplication;
 import io.promstream.GatewayConfiguration;
 import io.promstream.testing.GatewayClient;
 import io.promstream.testing.RedisServerExtension;
+import io.promstream.testing.TestGateways;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -23,10 +22,7 @@ class CardinalityIntegrationTest {
 
     @RegisterExtension
     @Order(2)
-    static final DropwizardAppExtension<GatewayConfiguration> APP = new DropwizardAppExtension<>(
-            GatewayApplication.class, ResourceHelpers.resourceFilePath("test-config.yml"),
-            ConfigOverride.config("redis.uri", REDIS::uri),
-            ConfigOverride.config("aggregation.maxSeries", "3"));
+    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(REDIS, ConfigOverride.config("aggregation.maxSeries", "3"));
 
     @Test
     void theCapRejectsNewSeriesAndTurnsTheCheckUnhealthy() {

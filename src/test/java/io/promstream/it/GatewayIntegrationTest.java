@@ -2,20 +2,17 @@ package io.promstream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import io.promstream.GatewayApplication;
 import io.promstream.GatewayConfiguration;
 import io.promstream.testing.GatewayClient;
 import io.promstream.testing.Promtool;
 import io.promstream.testing.RedisServerExtension;
+import io.promstream.testing.TestGateways;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
 
 /** End to end: LPUSH onto a real Redis, scrape the running gateway. */
 class GatewayIntegrationTest {
@@ -25,9 +22,7 @@ class GatewayIntegrationTest {
 
     @RegisterExtension
     @Order(2)
-    static final DropwizardAppExtension<GatewayConfiguration> APP = new DropwizardAppExtension<>(
-            GatewayApplication.class, ResourceHelpers.resourceFilePath("test-config.yml"),
-            ConfigOverride.config("redis.uri", REDIS::uri));
+    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(REDIS);
 
     private static final String QUEUE = "prom-stream-gateway:metric-queue";
     private GatewayClient client;
@@ -38,11 +33,7 @@ class GatewayIntegrationTest {
     }
 
     private static void push(String... elements) {
-        try (Jedis jedis = REDIS.client()) {
-            for (String element : elements) {
-                jedis.lpush(QUEUE, element);
-            }
-        }
+        REDIS.push(QUEUE, elements);
     }
 
     @Test

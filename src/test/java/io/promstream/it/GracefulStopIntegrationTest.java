@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
-import io.dropwizard.testing.ResourceHelpers;
 import io.promstream.GatewayApplication;
 import io.promstream.GatewayConfiguration;
 import io.promstream.store.Family;
@@ -12,6 +11,7 @@ import io.promstream.store.MetricStore;
 import io.promstream.store.SeriesSnapshot;
 import io.promstream.testing.Await;
 import io.promstream.testing.RedisServerExtension;
+import io.promstream.testing.TestGateways;
 import java.time.Duration;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -39,9 +39,7 @@ class GracefulStopIntegrationTest {
                 jedis.lpush(QUEUE, chunk);
             }
         }
-        DropwizardTestSupport<GatewayConfiguration> app = new DropwizardTestSupport<>(GatewayApplication.class,
-                ResourceHelpers.resourceFilePath("test-config.yml"), ConfigOverride.config("redis.uri", REDIS.uri()),
-                ConfigOverride.config("redis.popCount", "10"), ConfigOverride.config("redis.workers", "1"));
+        DropwizardTestSupport<GatewayConfiguration> app = TestGateways.support(REDIS.server(), ConfigOverride.config("redis.popCount", "10"), ConfigOverride.config("redis.workers", "1"));
         app.before();
         MetricStore store = ((GatewayApplication) app.getApplication()).gateway().store();
         Await.until(Duration.ofSeconds(30), () -> total(store) > 0, "some samples applied");

@@ -3,12 +3,11 @@ package io.promstream.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import io.promstream.GatewayApplication;
 import io.promstream.GatewayConfiguration;
 import io.promstream.testing.GatewayClient;
 import io.promstream.testing.RedisServerExtension;
+import io.promstream.testing.TestGateways;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,10 +25,7 @@ class HttpAuthIntegrationTest {
 
     @RegisterExtension
     @Order(2)
-    static final DropwizardAppExtension<GatewayConfiguration> APP = new DropwizardAppExtension<>(
-            GatewayApplication.class, ResourceHelpers.resourceFilePath("test-config.yml"),
-            ConfigOverride.config("redis.uri", REDIS::uri),
-            ConfigOverride.config("http.bearerTokens", "s3cret-token,other-token"),
+    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(REDIS, ConfigOverride.config("http.bearerTokens", "s3cret-token,other-token"),
             ConfigOverride.config("http.basicUsers.lambda", "pa:ss"));
 
     private HttpResponse<String> push(String path, String contentType, String body, String authorization) {

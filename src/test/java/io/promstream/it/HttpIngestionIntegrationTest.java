@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import io.promstream.GatewayApplication;
 import io.promstream.GatewayConfiguration;
 import io.promstream.testing.GatewayClient;
 import io.promstream.testing.Promtool;
 import io.promstream.testing.RedisServerExtension;
+import io.promstream.testing.TestGateways;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -32,10 +32,7 @@ class HttpIngestionIntegrationTest {
 
     @RegisterExtension
     @Order(2)
-    static final DropwizardAppExtension<GatewayConfiguration> APP = new DropwizardAppExtension<>(
-            GatewayApplication.class, ResourceHelpers.resourceFilePath("test-config.yml"),
-            ConfigOverride.config("redis.uri", REDIS::uri),
-            ConfigOverride.config("http.maxBodyBytes", "4096"));
+    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(REDIS, ConfigOverride.config("http.maxBodyBytes", "4096"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private GatewayClient client;

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.promstream.GatewayConfiguration;
 import io.promstream.testing.Await;
 import io.promstream.testing.ClockedGatewayApplication;
 import io.promstream.testing.GatewayClient;
 import io.promstream.testing.RedisServerExtension;
+import io.promstream.testing.TestGateways;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -30,10 +30,7 @@ class OperationsIntegrationTest {
 
     @RegisterExtension
     @Order(2)
-    static final DropwizardAppExtension<GatewayConfiguration> APP = new DropwizardAppExtension<>(
-            ClockedGatewayApplication.class, ResourceHelpers.resourceFilePath("test-config.yml"),
-            ConfigOverride.config("redis.uri", REDIS::uri),
-            ConfigOverride.config("redis.deadLetterMaxLength", "5"),
+    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(ClockedGatewayApplication.class, REDIS, ConfigOverride.config("redis.deadLetterMaxLength", "5"),
             ConfigOverride.config("aggregation.seriesTtl", "1h"),
             ConfigOverride.config("aggregation.expiryInterval", "50ms"));
 
@@ -48,9 +45,7 @@ class OperationsIntegrationTest {
     }
 
     private static void push(String... elements) {
-        try (Jedis jedis = REDIS.client()) {
-            jedis.lpush(QUEUE, elements);
-        }
+        REDIS.push(QUEUE, elements);
     }
 
     private static String counter(String name, String labels) {

@@ -3,7 +3,6 @@ package io.promstream.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.promstream.GatewayApplication;
 import io.promstream.GatewayConfiguration;
@@ -12,6 +11,7 @@ import io.promstream.store.MetricStore;
 import io.promstream.store.SeriesSnapshot;
 import io.promstream.testing.Await;
 import io.promstream.testing.RedisServerExtension;
+import io.promstream.testing.TestGateways;
 import java.time.Duration;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -29,10 +29,7 @@ class OrderingIntegrationTest {
 
     @RegisterExtension
     @Order(2)
-    static final DropwizardAppExtension<GatewayConfiguration> APP = new DropwizardAppExtension<>(
-            GatewayApplication.class, ResourceHelpers.resourceFilePath("test-config.yml"),
-            ConfigOverride.config("redis.uri", REDIS::uri),
-            ConfigOverride.config("redis.workers", "4"),
+    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(REDIS, ConfigOverride.config("redis.workers", "4"),
             ConfigOverride.config("redis.popCount", "3"));
 
     private static final String QUEUE = "prom-stream-gateway:metric-queue";

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.promstream.GatewayApplication;
 import io.promstream.GatewayConfiguration;
@@ -15,6 +13,7 @@ import io.promstream.ingest.RedisOutage;
 import io.promstream.testing.Await;
 import io.promstream.testing.GatewayClient;
 import io.promstream.testing.RedisServerExtension;
+import io.promstream.testing.TestGateways;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
@@ -37,9 +36,7 @@ class RedisOutageIntegrationTest {
 
     @RegisterExtension
     @Order(2)
-    static final DropwizardAppExtension<GatewayConfiguration> APP = new DropwizardAppExtension<>(
-            GatewayApplication.class, ResourceHelpers.resourceFilePath("test-config.yml"),
-            ConfigOverride.config("redis.uri", REDIS::uri));
+    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(REDIS);
 
     private static final String QUEUE = "prom-stream-gateway:metric-queue";
 

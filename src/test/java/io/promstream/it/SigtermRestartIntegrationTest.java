@@ -12,6 +12,7 @@ import io.promstream.store.MetricStore;
 import io.promstream.store.SeriesSnapshot;
 import io.promstream.testing.Await;
 import io.promstream.testing.RedisServerExtension;
+import io.promstream.testing.TestGateways;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,9 +79,7 @@ class SigtermRestartIntegrationTest {
         long left = queued();
         assertThat(left).as("stopped mid-drain").isPositive();
 
-        DropwizardTestSupport<GatewayConfiguration> second = new DropwizardTestSupport<>(GatewayApplication.class,
-                ResourceHelpers.resourceFilePath("test-config.yml"), ConfigOverride.config("redis.uri", REDIS.uri()),
-                ConfigOverride.config("persistence.file", snapshot.toString()));
+        DropwizardTestSupport<GatewayConfiguration> second = TestGateways.support(REDIS.server(), ConfigOverride.config("persistence.file", snapshot.toString()));
         second.before();
         try {
             MetricStore store = ((GatewayApplication) second.getApplication()).gateway().store();

@@ -46,4 +46,11 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     public Jedis client() {
         return server.client();
     }
+
+    /** LPUSHes the elements onto {@code key}, in order, as senders do. */
+    public void push(String key, String... elements) {
+        try (Jedis jedis = server.client()) {
+            jedis.lpush(key, elements);
+        }
+    }
 }
