@@ -87,6 +87,7 @@ public class GatewayApplication extends Application<GatewayConfiguration> {
         QueueMonitor monitor = redis.buildMonitor(environment, pool, queue, metrics, outage, clock);
         WorkerPool workers = redis.buildWorkers(environment, pool, queue,
                 () -> new ElementProcessor(parser, store, rejections), metrics, outage, clock);
+        metrics.watch(workers);
         gateway = new Gateway(store, metrics, pool, queue, monitor, workers);
 
         config.getHttp().registerEndpoints(environment, new HttpIngestor(parser, store, rejections, sequence, clock,

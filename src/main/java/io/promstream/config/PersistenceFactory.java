@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 
 /** The {@code persistence} section: where and how often the store is saved. Empty {@code file} = off. */
 public class PersistenceFactory {
-    @NotNull
     private String file = "";
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.SECONDS)
@@ -25,7 +24,7 @@ public class PersistenceFactory {
 
     @ValidationMethod(message = "persistence.file must be in an existing, writable directory")
     public boolean isDirectoryWritable() {
-        if (file.isEmpty()) {
+        if (isOff()) {
             return true;
         }
         Path parent = Path.of(file).toAbsolutePath().getParent();
@@ -38,7 +37,7 @@ public class PersistenceFactory {
      */
     public void restoreAndManage(Environment environment, MetricStore store, GatewayMetrics metrics,
             InstantSource clock) {
-        if (file.isEmpty()) {
+        if (isOff()) {
             return;
         }
         StoreSnapshots snapshots = new StoreSnapshots(store, Path.of(file), clock, metrics.snapshotLastSuccess(),
@@ -48,6 +47,11 @@ public class PersistenceFactory {
         long every = interval.toMilliseconds();
         scheduler.scheduleWithFixedDelay(snapshots, every, every, TimeUnit.MILLISECONDS);
         environment.lifecycle().manage(snapshots);
+    }
+
+    /** No file, or an empty one (an unset {@code ${PERSISTENCE_FILE:-}} reads as null): persistence is off. */
+    private boolean isOff() {
+        return file == null || file.isBlank();
     }
 
     @JsonProperty

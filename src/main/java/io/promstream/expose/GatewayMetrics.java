@@ -56,6 +56,7 @@ public final class GatewayMetrics implements CollectTimer {
                     "How long the last rendering of the aggregated series for a scrape took.").create();
     private final Map<RejectReason, Counter.Child> droppedByReason = new EnumMap<>(RejectReason.class);
     private final StoreStatsCollector storeStats;
+    private final WorkerStateCollector workerStates = new WorkerStateCollector();
 
     public GatewayMetrics(MetricStore store) {
         for (RejectReason reason : RejectReason.values()) {
@@ -69,7 +70,8 @@ public final class GatewayMetrics implements CollectTimer {
         CollectorRegistry own = new CollectorRegistry();
         for (var collector : new io.prometheus.client.Collector[] {
                 processed, dropped, emptyPops, pending, redisErrors, deadLetters, deadLettersDropped, httpRequests, httpRejected,
-                httpUnauthorized, snapshotLastSuccess, snapshotDuration, snapshotErrors, collectSeconds, storeStats}) {
+                httpUnauthorized, snapshotLastSuccess, snapshotDuration, snapshotErrors, collectSeconds, storeStats,
+                workerStates}) {
             registry.register(collector);
             own.register(collector);
         }
@@ -77,7 +79,7 @@ public final class GatewayMetrics implements CollectTimer {
             DefaultExports.register(registry);
             DefaultExports.register(own);
         }
-        Set<String> names = new HashSet<>();
+        Set<String> names = new HashSet<>(Set.of(WorkerStateCollector.NAME)); // empty until the workers exist
         var families = own.metricFamilySamples();
         while (families.hasMoreElements()) {
             var family = families.nextElement();
@@ -85,6 +87,11 @@ public final class GatewayMetrics implements CollectTimer {
             family.samples.forEach(s -> names.add(s.name));
         }
         return names;
+    }
+
+    /** Reports these workers' states from now on. */
+    public void watch(io.promstream.ingest.WorkerPool workers) {
+        workerStates.watch(workers);
     }
 
     public Counter.Child processed(String worker, String queueKey) {

@@ -109,6 +109,7 @@ class GatewayIntegrationTest {
                 .contains("# TYPE prom_stream_gateway_series_expired_total counter")
                 .contains("# TYPE prom_stream_gateway_dropped_metrics_total counter")
                 .contains("# TYPE prom_stream_gateway_redis_errors_total counter")
+                .contains("prom_stream_gateway_worker_state{worker=\"0\",state=\"TAKING\",}")
                 .contains("jvm_memory_bytes_used");
         assertThat(client.value("prom_stream_gateway_series")).isPositive();
     }
