@@ -11,9 +11,10 @@ run: $(JAR)
 	@scripts/local-redis.sh start $(REDIS_PORT)
 	REDIS_URI=$${REDIS_URI:-redis://localhost:$(REDIS_PORT)/0} java $${JAVA_OPTS:-} -jar $(JAR) server config.yml
 
-## test: every test (unit, integration against real redis-server processes, promtool checks)
+## test: every test: unit and integration (real redis-server processes, promtool), then end to end with Prometheus
 test: deps
 	mvn -B test
+	@$(MAKE) --no-print-directory e2e
 
 ## bench: drain 1,000,000 queued samples and compare with Redis' raw drain rate; memory per series
 bench: deps
@@ -34,6 +35,32 @@ deps:
 ## stop: stop the redis-server that `make run` started (by PID; nothing else)
 stop:
 	@scripts/local-redis.sh stop $(REDIS_PORT)
+
+.PHONY: stack stack-down stack-status demo e2e dashboard-image
+
+## stack: Redis, the gateway and Prometheus (and Grafana, when installed) from local binaries on 127.0.0.1
+stack: build
+	@scripts/stack.sh start
+
+## stack-down: stop what `make stack` started (by PID; nothing else)
+stack-down:
+	@scripts/stack.sh stop
+
+## stack-status: what `make stack` started and where it listens
+stack-status:
+	@scripts/stack.sh status
+
+## demo: push a realistic stream of samples into the running stack (5 minutes; DEMO_ARGS="--duration 60")
+demo:
+	@scripts/demo.sh $(DEMO_ARGS)
+
+## e2e: end-to-end test: redis-server, the gateway and a real Prometheus on free ports, PHP/Python/shell senders
+e2e: build
+	@scripts/e2e.sh
+
+## dashboard-image: redraw docs/dashboard.png from the running stack's Prometheus (after `make stack demo`)
+dashboard-image:
+	/usr/bin/python3 grafana/render_dashboard.py --minutes 8
 
 clean:
 	$(MVN) clean

@@ -1,0 +1,62 @@
+# Prometheus Stream Gateway image.
+#
+#   docker build -t prom-stream-gateway .
+#   docker run --rm -p 9091:9091 -p 9092:9092 -e REDIS_URI=redis://redis-host:6379/0 prom-stream-gateway
+#
+# Configuration: the environment variables read by config.yml (REDIS_URI, REDIS_QUEUE_KEY, REDIS_WORKERS,
+# REDIS_DEAD_LETTER_KEY, SERIES_TTL, PERSISTENCE_FILE, GATEWAY_PORT, GATEWAY_ADMIN_PORT), JVM options in
+# JAVA_OPTS, any other key as -Ddw.<path>=<value> in JAVA_OPTS, or a whole config file mounted over
+# /app/config.yml. /data is writable by the gateway's user: mount a volume there and set
+# PERSISTENCE_FILE=/data/store.snapshot to keep the aggregated series across restarts.
+
+ARG MAVEN_IMAGE=maven:3.9-eclipse-temurin-17
+ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
+
+# ---- build: the shaded jar, on a Temurin 17 JDK --------------------------------------------------------
+FROM ${MAVEN_IMAGE} AS build
+WORKDIR /build
+# Dependencies first, in a layer of their own that survives changes to the sources. Best effort: whatever
+# this misses is downloaded by the package step below.
+COPY pom.xml ./
+RUN mvn -B -q dependency:go-offline || true
+COPY src ./src
+# The tests need redis-server and promtool processes; CI runs them (`make test`), the image build does not.
+RUN mvn -B -q package -DskipTests \
+ && cp target/prom-stream-gateway.jar /build/app.jar
+
+# ---- runtime: a Temurin 17 JRE, as a non-root user ------------------------------------------------------
+FROM ${RUNTIME_IMAGE}
+# curl for the HEALTHCHECK (present in most Temurin images; installed when it is not)
+RUN if ! command -v curl >/dev/null 2>&1; then \
+      apt-get update \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi \
+ && groupadd --system --gid 10001 gateway \
+ && useradd --system --uid 10001 --gid gateway --home-dir /app --no-create-home --shell /usr/sbin/nologin gateway \
+ && mkdir -p /data && chown gateway:gateway /data
+WORKDIR /app
+COPY --from=build /build/app.jar /app/prom-stream-gateway.jar
+COPY config.yml /app/config.yml
+USER 10001:10001
+
+# Container-aware heap sizing; a JVM out of memory exits (and is restarted) rather than limping on.
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError" \
+    GATEWAY_PORT=9091 \
+    GATEWAY_ADMIN_PORT=9092
+
+# 9091: GET /metrics (what Prometheus scrapes) and GET /; 9092: admin (/healthcheck, tasks)
+EXPOSE 9091 9092
+
+# Healthy when Redis answers, every worker is alive and the backlog is under redis.backlogLimit.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD curl -fsS -o /dev/null "http://127.0.0.1:${GATEWAY_ADMIN_PORT}/healthcheck" || exit 1
+
+# SIGTERM reaches java itself (exec), which stops taking from Redis, finishes the batches in hand and exits
+# within redis.shutdownGrace (30 s): give `docker stop` a longer timeout (compose: stop_grace_period).
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/prom-stream-gateway.jar \"$@\"", "prom-stream-gateway"]
+CMD ["server", "config.yml"]
+
+LABEL org.opencontainers.image.title="Prometheus Stream Gateway" \
+      org.opencontainers.image.description="Aggregates metric samples pushed onto a Redis list and serves them to Prometheus"
