@@ -81,22 +81,34 @@ public final class QueueWorker implements Runnable {
                     outage.failed("pop", e);
                     closeQuietly(jedis);
                     jedis = null;
-                    state = State.BACKING_OFF;
-                    if (stopSignal.await(backoff.nextDelayMillis(), TimeUnit.MILLISECONDS)) {
+                    if (pause()) {
+                        break;
+                    }
+                } catch (RuntimeException e) { // a bug: never let it end the worker
+                    LOG.error("Worker {} hit an unexpected error; carrying on after a pause", id, e);
+                    closeQuietly(jedis);
+                    jedis = null;
+                    if (pause()) {
                         break;
                     }
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
-            LOG.error("Worker {} failed unexpectedly", id, e);
+        } catch (Error e) {
+            LOG.error("Worker {} died", id, e);
             throw e;
         } finally {
             closeQuietly(jedis);
             state = State.STOPPED;
             finished.countDown();
         }
+    }
+
+    /** Waits out the backoff; true when asked to stop meanwhile. */
+    private boolean pause() throws InterruptedException {
+        state = State.BACKING_OFF;
+        return stopSignal.await(backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void applyBatch() {
