@@ -4,17 +4,34 @@ MVN ?= mvn -B -q
 REDIS_PORT ?= 6379
 SOURCES := $(shell find src/main -type f 2>/dev/null) pom.xml
 
-.PHONY: run test bench build deps stop clean
+.PHONY: run test fuzz soak bench build deps stop clean
 
 ## run: the gateway on :9091 (admin :9092) with a local Redis on :6379 (reused if one answers)
 run: $(JAR)
 	@scripts/local-redis.sh start $(REDIS_PORT)
 	REDIS_URI=$${REDIS_URI:-redis://localhost:$(REDIS_PORT)/0} java $${JAVA_OPTS:-} -jar $(JAR) server config.yml
 
-## test: every test: unit and integration (real redis-server processes, promtool), then end to end with Prometheus
+## test: every test: unit and integration (real redis-server processes, promtool), fuzzing, then end to end with Prometheus
 test: deps
 	mvn -B test
+	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory e2e
+
+## fuzz: coverage-guided fuzzing (Jazzer) of the JSON element path, then of the text push path, FUZZ_TIME each
+##       (`mvn test` only replays their corpus); a failing input lands in src/test/resources/io/promstream/fuzz/
+FUZZ_TIME ?= 25s
+FUZZ_MVN = JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$(FUZZ_TIME) mvn -B test -Dmaven.test.redirectTestOutputToFile=true
+FUZZ_LOG = target/surefire-reports/io.promstream.fuzz.SampleFuzzTest-output.txt
+fuzz:
+	$(FUZZ_MVN) -Dtest='SampleFuzzTest#jsonElement'
+	@grep -h '^SampleFuzzTest:' $(FUZZ_LOG) || true
+	$(FUZZ_MVN) -Dtest='SampleFuzzTest#textPush'
+	@grep -h '^SampleFuzzTest:' $(FUZZ_LOG) || true
+
+## soak: the real jar under continuous load for SOAK_SECONDS (300) against its own redis-server, scraping and
+##       resetting meanwhile; then exact totals and a flat heap are checked (SOAK_RATE, SOAK_HEAP_INTERVAL, ...)
+soak: deps build
+	scripts/soak.sh
 
 ## bench: drain 1,000,000 queued samples and compare with Redis' raw drain rate; memory per series
 bench: deps
@@ -29,6 +46,7 @@ $(JAR): $(SOURCES)
 ## deps: the programs the tests start (installed from Debian's packages when missing)
 deps:
 	@scripts/ensure-package.sh redis-server redis-server
+	@scripts/ensure-package.sh openssl openssl
 	@scripts/ensure-package.sh redis-benchmark redis-tools
 	@scripts/ensure-package.sh promtool prometheus
 
@@ -64,4 +82,4 @@ dashboard-image:
 
 clean:
 	$(MVN) clean
-	rm -rf .run
+	rm -rf .run .cifuzz-corpus

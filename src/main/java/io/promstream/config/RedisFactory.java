@@ -21,13 +21,23 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
@@ -75,6 +85,13 @@ public class RedisFactory {
     private String deadLetterKey = "prom-stream-gateway:dead-letter";
     @Min(1)
     private int deadLetterMaxLength = 10_000;
+    /** With {@code rediss://}: the CAs to trust (JKS or PKCS12); unset = the JVM's default trust store. */
+    private String trustStorePath;
+    private String trustStorePassword;
+    @NotEmpty
+    private String trustStoreType = "PKCS12";
+    /** With {@code rediss://}: whether the server certificate must name the host of {@code redis.uri}. */
+    private boolean verifyHostname = true;
 
     @ValidationMethod(message = "redis.uri must be a redis:// or rediss:// URI with a host, e.g. redis://localhost:6379/0")
     public boolean isUriValid() {
@@ -85,6 +102,24 @@ public class RedisFactory {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    @ValidationMethod(message = "redis.trustStorePath names no readable file")
+    public boolean isTrustStoreReadable() {
+        if (trustStorePath == null || trustStorePath.isEmpty()) {
+            return true;
+        }
+        try {
+            Path path = Path.of(trustStorePath);
+            return Files.isRegularFile(path) && Files.isReadable(path);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @ValidationMethod(message = "redis.trustStorePath is set but redis.uri is not rediss:// (TLS)")
+    public boolean isTrustStoreUsedWithTls() {
+        return trustStorePath == null || trustStorePath.isEmpty() || uri == null || uri.startsWith("rediss://");
     }
 
     @ValidationMethod(message = "redis.backoffMax must not be shorter than redis.backoffMin")
@@ -106,9 +141,11 @@ public class RedisFactory {
                 .socketTimeoutMillis((int) socketTimeout.toMilliseconds())
                 .blockingSocketTimeoutMillis((int) (blockTimeout.toMilliseconds() + socketTimeout.toMilliseconds()))
                 .database(JedisURIHelper.getDBIndex(parsed))
-                .ssl(JedisURIHelper.isRedisSSLScheme(parsed))
                 .clientName("prom-stream-gateway")
                 .protocol(RedisProtocol.RESP2); // plain lists need nothing of RESP3; works with Redis 6.2+
+        if (JedisURIHelper.isRedisSSLScheme(parsed)) {
+            configureTls(client);
+        }
         String user = JedisURIHelper.getUser(parsed);
         String password = JedisURIHelper.getPassword(parsed);
         if (user != null && !user.isEmpty()) {
@@ -130,6 +167,42 @@ public class RedisFactory {
             }
         });
         return pool;
+    }
+
+    /**
+     * TLS for {@code rediss://}: the server certificate is checked against {@code trustStorePath} (or the JVM's
+     * default trust store) and, unless {@code verifyHostname} is off, must name the URI's host.
+     */
+    private void configureTls(DefaultJedisClientConfig.Builder client) {
+        client.ssl(true);
+        if (trustStorePath != null && !trustStorePath.isEmpty()) {
+            client.sslSocketFactory(trustStoreSocketFactory());
+        }
+        SSLParameters parameters = new SSLParameters();
+        // Jedis defaults to hostname verification only when given no parameters; say it explicitly either way
+        parameters.setEndpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null);
+        client.sslParameters(parameters);
+    }
+
+    private SSLSocketFactory trustStoreSocketFactory() {
+        char[] password = trustStorePassword == null || trustStorePassword.isEmpty() ? null
+                : trustStorePassword.toCharArray();
+        try (InputStream in = Files.newInputStream(Path.of(trustStorePath))) {
+            KeyStore store = KeyStore.getInstance(trustStoreType);
+            store.load(in, password);
+            if (store.size() == 0) {
+                throw new IllegalStateException("redis.trustStorePath " + trustStorePath + " holds no certificate");
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context.getSocketFactory();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load redis.trustStorePath " + trustStorePath + " as a "
+                    + trustStoreType + " trust store (check redis.trustStoreType and redis.trustStorePassword): "
+                    + e.getMessage(), e);
+        }
     }
 
     public RedisQueue buildQueue(VersionSequence sequence) {
@@ -321,5 +394,45 @@ public class RedisFactory {
     @JsonProperty
     public void setDeadLetterMaxLength(int deadLetterMaxLength) {
         this.deadLetterMaxLength = deadLetterMaxLength;
+    }
+
+    @JsonProperty
+    public String getTrustStorePath() {
+        return trustStorePath;
+    }
+
+    @JsonProperty
+    public void setTrustStorePath(String trustStorePath) {
+        this.trustStorePath = trustStorePath;
+    }
+
+    @JsonProperty
+    public String getTrustStorePassword() {
+        return trustStorePassword;
+    }
+
+    @JsonProperty
+    public void setTrustStorePassword(String trustStorePassword) {
+        this.trustStorePassword = trustStorePassword;
+    }
+
+    @JsonProperty
+    public String getTrustStoreType() {
+        return trustStoreType;
+    }
+
+    @JsonProperty
+    public void setTrustStoreType(String trustStoreType) {
+        this.trustStoreType = trustStoreType;
+    }
+
+    @JsonProperty
+    public boolean isVerifyHostname() {
+        return verifyHostname;
+    }
+
+    @JsonProperty
+    public void setVerifyHostname(boolean verifyHostname) {
+        this.verifyHostname = verifyHostname;
     }
 }

@@ -6,6 +6,7 @@ import io.promstream.parse.Sample;
 import io.promstream.parse.SampleBatch;
 import io.promstream.parse.SampleParser;
 import io.promstream.store.MetricStore;
+import io.promstream.store.StoreSettings;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,12 +58,17 @@ public final class HttpIngestor {
     }
 
     /**
-     * A whole push validated first: if any sample would be refused (type conflict, reserved name, other
-     * bucket layout), nothing is applied and that refusal is reported.
+     * A whole push validated first: if any sample would be refused (type conflict with the store or with
+     * another line of the push, reserved name, other bucket layout), nothing is applied and that refusal is
+     * reported. Only the series cap can still refuse part of a push (other pushes may create series
+     * meanwhile); those samples are reported by index.
      */
     public Outcome ingestAll(List<Sample> samples, byte[] body, String endpoint) {
+        // the push is checked against the store as it is, and against itself: a scratch store receives it
+        // first, so a family created by one line conflicts with a later line exactly as it will for real
+        MetricStore scratch = new MetricStore(new StoreSettings(Integer.MAX_VALUE, 60_000, 1), clock);
         for (Sample sample : samples) {
-            if (!store.precheck(sample)) {
+            if (!store.precheck(sample) || !scratch.apply(sample, 0)) {
                 rejections.reject(sample.rejection(), sample.error(), body, 0, body.length, endpoint);
                 return new Outcome(0, List.of(), sample.rejection(), sample.error() + " (" + sample.name() + ")");
             }

@@ -69,6 +69,11 @@ public final class SampleParser {
     }
 
     private static String parseValue(byte[] bytes, SampleBatch out, boolean wrapper) {
+        int invalid = Utf8.firstInvalid(bytes);
+        if (invalid >= 0) {
+            out.rejectElement(RejectReason.INVALID_JSON, "not UTF-8 (invalid or NUL byte at offset " + invalid + ")");
+            return null;
+        }
         String source = null;
         try (JsonParser parser = JSON.createParser(bytes)) {
             JsonToken token = parser.nextToken();

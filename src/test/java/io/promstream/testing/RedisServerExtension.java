@@ -17,6 +17,11 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         this.server = new RedisServer(extraArgs);
     }
 
+    /** Manages a server built elsewhere, e.g. {@link RedisServer#tls} or one {@link RedisServer#withCredentials}. */
+    public RedisServerExtension(RedisServer server) {
+        this.server = server;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         server.start();
