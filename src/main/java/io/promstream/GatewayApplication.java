@@ -32,9 +32,9 @@ import io.promstream.store.MetricStore;
 import io.promstream.tasks.FlushQueueTask;
 import io.promstream.tasks.ResetSeriesTask;
 import java.time.Duration;
+import java.time.InstantSource;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
-import java.time.InstantSource;
 import redis.clients.jedis.JedisPool;
 
 /** Wires the stages together: Redis queue and HTTP -> parse -> store -> /metrics, plus health, tasks, status. */
@@ -66,7 +66,7 @@ public class GatewayApplication extends Application<GatewayConfiguration> {
         InstantSource clock = clock();
         RedisFactory redis = config.getRedis();
         // SIGTERM stops the server, which stops the managed parts in reverse order of registration: workers
-        // finish the batch in hand, then the store is saved, then Redis connections close
+        // finish the batch in hand, then the store is saved, then Redis connections close, then logs flush
         environment.lifecycle().addEventListener(new StopAtShutdown());
         environment.lifecycle().manage(new LogFlushAtExit());
         AggregationFactory aggregation = config.getAggregation();
@@ -106,9 +106,10 @@ public class GatewayApplication extends Application<GatewayConfiguration> {
     }
 
     /**
-     * Adds a JVM shutdown hook that stops the server as soon as it begins starting, so even a SIGTERM during
-     * start-up stops cleanly (Jetty's own hook is registered only late in its start). Jetty's stop waits for
-     * a start in progress. The hook is removed when the server stops by other means.
+     * Stops the server at JVM shutdown even while it is still starting. Jetty's own hook (which Dropwizard
+     * enables) skips a server that is not STARTED yet, but the workers start, and take from Redis, during
+     * the server's start; so this hook replaces Jetty's: it is added, and Jetty's switched off, as the server
+     * begins starting. Jetty's stop waits for a start in progress.
      */
     private static final class StopAtShutdown implements LifeCycle.Listener {
         private volatile Thread hook;
@@ -116,6 +117,7 @@ public class GatewayApplication extends Application<GatewayConfiguration> {
         @Override
         public void lifeCycleStarting(LifeCycle event) {
             if (event instanceof Server server) {
+                server.setStopAtShutdown(false); // one hook, not two racing each other
                 hook = new Thread(() -> {
                     try {
                         server.stop();

@@ -27,7 +27,8 @@ import java.util.Map;
 /**
  * Pushgateway-compatible text pushes: {@code PUT}/{@code POST /metrics/job/<job>{/<label>/<value>}} aggregate
  * a text-format body into the store (all or nothing), {@code DELETE} removes every series carrying the
- * grouping labels. The protobuf format answers 415.
+ * grouping labels. The protobuf format answers 415; any other body is read as text, as the Pushgateway does
+ * (so {@code curl --data-binary}, which says {@code application/x-www-form-urlencoded}, works).
  */
 @Path("/metrics/{grouping: job(@base64)?/.*}")
 public class TextPushResource {
@@ -81,9 +82,6 @@ public class TextPushResource {
         if (contentType != null && contentType.contains("protobuf")) {
             return reply(415, "the protobuf format is not supported; push the text format "
                     + "(Go: push.New(...).Format(expfmt.NewFormat(expfmt.TypeTextPlain)))");
-        }
-        if (contentType != null && !contentType.isBlank() && !contentType.startsWith("text/plain")) {
-            return reply(415, "unsupported Content-Type \"" + contentType + "\"; use text/plain; version=0.0.4");
         }
         GroupingKey key;
         try {

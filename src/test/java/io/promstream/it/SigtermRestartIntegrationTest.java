@@ -73,7 +73,8 @@ class SigtermRestartIntegrationTest {
         assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("exits within the grace period").isTrue();
         String output = Files.readString(log);
         assertThat(snapshot).as("saved at stop; log:\n%s", output).exists();
-        assertThat(output).contains("Queue workers stopped").contains(" at stop in ");
+        assertThat(output).contains("Queue workers stopped").contains(" at stop in ")
+                .doesNotContain("ERROR").doesNotContain("Unable to destroy");
         assertThat(output.indexOf("Queue workers stopped")).as("saved after the workers finished")
                 .isLessThan(output.indexOf(" at stop in "));
         long left = queued();
