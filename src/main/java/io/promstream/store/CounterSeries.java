@@ -12,7 +12,11 @@ final class CounterSeries extends Series {
 
     @Override
     Applied update(Sample sample) {
-        value += sample.value();
+        double next = value + sample.value();
+        if (Double.isInfinite(next)) {
+            return Applied.OVERFLOW;
+        }
+        value = next;
         return Applied.OK;
     }
 

@@ -33,6 +33,9 @@ final class GaugeSeries extends Series {
             set(sample);
         } else if (sample.version() >= setVersion) {
             double delta = op == GaugeOp.INC ? sample.value() : -sample.value();
+            if (Double.isInfinite(value + delta)) {
+                return Applied.OVERFLOW;
+            }
             value += delta;
             remember(sample.version(), delta);
         }

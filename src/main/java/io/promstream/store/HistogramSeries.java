@@ -31,6 +31,9 @@ final class HistogramSeries extends Series {
             return merge(sample);
         }
         double v = sample.value();
+        if (Double.isInfinite(sum + v)) {
+            return Applied.OVERFLOW;
+        }
         int lo = 0;
         int hi = bounds.length;
         while (lo < hi) {
@@ -55,6 +58,9 @@ final class HistogramSeries extends Series {
     private Applied merge(Sample sample) {
         if (!sameLayout(sample)) {
             return Applied.REFUSED;
+        }
+        if (Double.isInfinite(sum + sample.mergeSum())) {
+            return Applied.OVERFLOW;
         }
         long[] cumulative = sample.mergeCumulative();
         long previous = 0;

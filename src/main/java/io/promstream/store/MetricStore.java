@@ -89,6 +89,9 @@ public final class MetricStore {
                 case REFUSED:
                     sample.reject(RejectReason.INVALID_BUCKETS, "bucket layout differs from the existing series'");
                     return false;
+                case OVERFLOW:
+                    sample.reject(RejectReason.INVALID_VALUE, "the series' value or sum would overflow to infinity");
+                    return false;
                 default:
                     unlink(family, series); // removed by a reset or expiry meanwhile: retry on a fresh series
             }

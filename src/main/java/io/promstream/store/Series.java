@@ -28,6 +28,8 @@ public abstract class Series {
         MISMATCH,
         /** Not applied: a merged histogram whose layout differs from the series'. */
         REFUSED,
+        /** Not applied: the value or sum would leave the finite range. */
+        OVERFLOW,
         /** Not applied: the series was removed meanwhile. */
         REMOVED
     }
@@ -38,7 +40,7 @@ public abstract class Series {
             return Applied.REMOVED;
         }
         Applied result = update(sample);
-        if (result != Applied.REFUSED) {
+        if (result == Applied.OK || result == Applied.MISMATCH) {
             lastUpdatedMillis = Math.max(lastUpdatedMillis, nowMillis);
         }
         return result;

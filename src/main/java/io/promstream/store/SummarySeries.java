@@ -21,6 +21,10 @@ final class SummarySeries extends Series {
 
     @Override
     Applied update(Sample sample) {
+        double added = sample.isMerge() ? sample.mergeSum() : sample.value();
+        if (Double.isInfinite(sum + added)) {
+            return Applied.OVERFLOW;
+        }
         if (sample.isMerge()) {
             sum += sample.mergeSum();
             count += sample.mergeCount();

@@ -114,7 +114,7 @@ public final class HostileCorpus {
         samples(out, "timestamp-1e20", "{\"type\":\"gauge\",\"name\":\"x\",\"value\":1,\"timestamp\":1e20}", INVALID_MESSAGE);
         samples(out, "timestamp-negative", "{\"type\":\"gauge\",\"name\":\"x\",\"value\":1,\"timestamp\":-1}", INVALID_MESSAGE);
         samples(out, "counter-overflow-to-inf", "[" + counter("").replace("\"value\":1", "\"value\":1.7e308") + ","
-                + counter("").replace("\"value\":1", "\"value\":1.7e308") + "]", null, null);
+                + counter("").replace("\"value\":1", "\"value\":1.7e308") + "]", null, INVALID_VALUE);
 
         // ---- deep nesting (limit 32) ----
         whole(out, "nesting-arrays-1000", "[".repeat(1000) + "]".repeat(1000), INVALID_JSON);

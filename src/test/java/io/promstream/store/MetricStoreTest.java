@@ -225,6 +225,22 @@ class MetricStoreTest {
     }
 
     @Test
+    void updatesThatWouldOverflowAreRejectedAndChangeNothing() {
+        apply(counter("big", 1.7e308));
+        Sample over = counter("big", 1.7e308);
+        assertThat(store.apply(over, 0)).isFalse();
+        assertThat(over.rejection()).isEqualTo(RejectReason.INVALID_VALUE);
+        assertThat(only("big").value()).isEqualTo(1.7e308);
+        apply(gauge("g", -1.7e308));
+        Sample down = gaugeOp("g", GaugeOp.DEC, 1.7e308);
+        assertThat(store.apply(down, 0)).isFalse();
+        assertThat(only("g").value()).isEqualTo(-1.7e308);
+        apply(histogram("h", 1.7e308));
+        assertThat(store.apply(histogram("h", 1.7e308), 0)).isFalse();
+        assertThat(only("h").count()).isEqualTo(1);
+    }
+
+    @Test
     void idleSeriesExpire() {
         apply(counter("old", 1));
         clock.advance(Duration.ofMinutes(5));
