@@ -84,7 +84,7 @@ public class GatewayApplication extends Application<GatewayConfiguration> {
         Rejections rejections = new Rejections(metrics, new LogLimiter(clock, 10, 10_000),
                 redis.buildDeadLetters(environment, pool, metrics, outage, clock));
         RedisQueue queue = redis.buildQueue(sequence);
-        QueueMonitor monitor = redis.buildMonitor(environment, pool, queue, metrics, outage, clock);
+        QueueMonitor monitor = redis.buildMonitor(environment, pool, queue, metrics, outage);
         WorkerPool workers = redis.buildWorkers(environment, pool, queue,
                 () -> new ElementProcessor(parser, store, rejections), metrics, outage, clock);
         metrics.watch(workers);

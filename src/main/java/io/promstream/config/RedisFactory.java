@@ -238,8 +238,8 @@ public class RedisFactory {
 
     /** Polls the queue length every {@code pollInterval} on a managed scheduler. */
     public QueueMonitor buildMonitor(Environment environment, JedisPool pool, RedisQueue queue,
-            GatewayMetrics metrics, RedisOutage outage, InstantSource clock) {
-        QueueMonitor monitor = new QueueMonitor(pool, queue, clock, outage, metrics.pending(queueKey),
+            GatewayMetrics metrics, RedisOutage outage) {
+        QueueMonitor monitor = new QueueMonitor(pool, queue, outage, metrics.pending(queueKey),
                 metrics.redisErrors("llen"));
         ScheduledExecutorService scheduler = environment.lifecycle().scheduledExecutorService("queue-monitor").build();
         scheduler.scheduleWithFixedDelay(monitor, 0, pollInterval.toMilliseconds(), TimeUnit.MILLISECONDS);

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Elements taken from the queue in one round trip, with their place in the order of everything taken:
- * element {@code i} has version {@code firstVersion + i} and stream offset {@code firstOffset + i}.
+ * element {@code i} has version {@code firstVersion + i}; the batch starts at stream offset
+ * {@link #pendingOffset()} until it is applied.
  */
 public final class QueueBatch {
     /** Bits of a version reserved for the element's index within its batch. */
@@ -14,7 +15,6 @@ public final class QueueBatch {
     private List<byte[]> elements = List.of();
     private long sequence;
     private long firstVersion;
-    private long firstOffset;
     /** Offset of a batch taken but not yet fully applied, or -1; read by flush waiters on other threads. */
     private volatile long pendingOffset = -1;
 
@@ -23,7 +23,6 @@ public final class QueueBatch {
         this.elements = items;
         this.sequence = sequence;
         this.firstVersion = sequence << INDEX_BITS;
-        this.firstOffset = offset;
         this.pendingOffset = offset;
     }
 
@@ -58,8 +57,4 @@ public final class QueueBatch {
         return firstVersion + i;
     }
 
-    /** Stream offset of the first element (how many elements were taken before it). */
-    public long firstOffset() {
-        return firstOffset;
-    }
 }

@@ -2,7 +2,6 @@ package io.promstream.ingest;
 
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
-import java.time.InstantSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.exceptions.JedisException;
@@ -14,19 +13,16 @@ public final class QueueMonitor implements Runnable {
 
     private final JedisPool pool;
     private final RedisQueue queue;
-    private final InstantSource clock;
     private final RedisOutage outage;
     private final Gauge.Child pending;
     private final Counter.Child errors;
     private volatile long length = UNKNOWN;
-    private volatile long polledAtMillis;
     private volatile String lastError = "not polled yet";
 
-    public QueueMonitor(JedisPool pool, RedisQueue queue, InstantSource clock, RedisOutage outage,
+    public QueueMonitor(JedisPool pool, RedisQueue queue, RedisOutage outage,
             Gauge.Child pending, Counter.Child errors) {
         this.pool = pool;
         this.queue = queue;
-        this.clock = clock;
         this.outage = outage;
         this.pending = pending;
         this.errors = errors;
@@ -50,7 +46,6 @@ public final class QueueMonitor implements Runnable {
             length = UNKNOWN;
             lastError = e.toString();
         }
-        polledAtMillis = clock.millis();
     }
 
     /** The length at the last poll, or {@link #UNKNOWN}. */
@@ -58,9 +53,6 @@ public final class QueueMonitor implements Runnable {
         return length;
     }
 
-    public long polledAtMillis() {
-        return polledAtMillis;
-    }
 
     /** Why the last poll failed, or {@code null}. */
     public String lastError() {

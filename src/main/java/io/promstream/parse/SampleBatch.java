@@ -10,13 +10,11 @@ import java.util.List;
 public final class SampleBatch {
     private final List<Sample> samples = new ArrayList<>();
     private int size;
-    private byte[] element;
     private RejectReason elementRejection;
     private String elementError;
 
     /** Starts a new element. */
-    public void reset(byte[] bytes) {
-        this.element = bytes;
+    public void reset() {
         this.size = 0;
         this.elementRejection = null;
         this.elementError = null;
@@ -45,9 +43,6 @@ public final class SampleBatch {
         return samples.get(index);
     }
 
-    public byte[] element() {
-        return element;
-    }
 
     public RejectReason elementRejection() {
         return elementRejection;

@@ -30,7 +30,7 @@ public final class SampleParser {
 
     /** Parses a queue element into {@code out}, replacing what {@code out} held. */
     public void parse(byte[] element, SampleBatch out) {
-        out.reset(element);
+        out.reset();
         if (element.length > maxMessageBytes) {
             out.rejectElement(RejectReason.TOO_LARGE,
                     "element is " + element.length + " bytes, over the limit of " + maxMessageBytes);
@@ -46,7 +46,7 @@ public final class SampleParser {
      * @return the wrapper's {@code source}, or {@code null}
      */
     public String parseBody(byte[] body, SampleBatch out) {
-        out.reset(body);
+        out.reset();
         return parseValue(body, out, isWrapper(body));
     }
 

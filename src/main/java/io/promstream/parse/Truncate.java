@@ -16,7 +16,7 @@ public final class Truncate {
     }
 
     /** At most {@code max} bytes of {@code bytes[from, to)} decoded as UTF-8 (invalid bytes replaced). */
-    public static String utf8(byte[] bytes, int from, int to, int max) {
+    private static String utf8(byte[] bytes, int from, int to, int max) {
         int length = to - from;
         String text = new String(bytes, from, Math.min(length, max), StandardCharsets.UTF_8);
         return length <= max ? text : text + "...(" + length + " bytes)";

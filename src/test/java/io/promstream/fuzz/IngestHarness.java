@@ -591,7 +591,7 @@ public final class IngestHarness {
             .toArray(String[]::new);
 
     private static void soil(SampleBatch batch) {
-        batch.reset(new byte[0]);
+        batch.reset();
         double[] many = new double[40];
         for (int i = 0; i < many.length; i++) {
             many[i] = i + 1;
