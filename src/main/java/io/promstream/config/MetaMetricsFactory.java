@@ -18,7 +18,7 @@ public class MetaMetricsFactory {
     public CollectorRegistry buildRegistry(MetricStore store, GatewayMetrics metrics) {
         CollectorRegistry registry = new CollectorRegistry();
         if (enabled) {
-            store.reserveNames(metrics.register(registry, jvm));
+            store.reserveNames(metrics.register(registry, jvm)); // before the store's own collector joins
         }
         registry.register(new StoreCollector(store, metrics));
         return registry;

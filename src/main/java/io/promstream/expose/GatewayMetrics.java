@@ -65,22 +65,22 @@ public final class GatewayMetrics implements CollectTimer {
         this.storeStats = new StoreStatsCollector(store);
     }
 
-    /** Registers the meta metrics (and, if asked, the JVM's) and returns every name they expose. */
+    /**
+     * Registers the meta metrics (and, if asked, the JVM's) into a registry holding nothing else yet, and
+     * returns every name they expose, read back from it.
+     */
     public Set<String> register(CollectorRegistry registry, boolean jvm) {
-        CollectorRegistry own = new CollectorRegistry();
         for (var collector : new io.prometheus.client.Collector[] {
                 processed, dropped, emptyPops, pending, redisErrors, deadLetters, deadLettersDropped, httpRequests, httpRejected,
                 httpUnauthorized, snapshotLastSuccess, snapshotDuration, snapshotErrors, collectSeconds, storeStats,
                 workerStates}) {
             registry.register(collector);
-            own.register(collector);
         }
         if (jvm) {
             DefaultExports.register(registry);
-            DefaultExports.register(own);
         }
-        Set<String> names = new HashSet<>(Set.of(WorkerStateCollector.NAME)); // empty until the workers exist
-        var families = own.metricFamilySamples();
+        Set<String> names = new HashSet<>();
+        var families = registry.metricFamilySamples();
         while (families.hasMoreElements()) {
             var family = families.nextElement();
             names.add(family.name);
