@@ -17,6 +17,8 @@ import java.util.Set;
  */
 public final class GatewayMetrics implements CollectTimer {
     public static final String PREFIX = "prom_stream_gateway_";
+    /** Sample name suffixes an exposition may add to a family name. */
+    private static final String[] EXPOSED_SUFFIXES = {"_total", "_created", "_bucket", "_sum", "_count", "_info"};
 
     private final Counter processed = Counter.build(PREFIX + "processed_metrics_total",
                     "Samples applied to the store, by worker and queue (worker \"http\" for HTTP pushes).")
@@ -84,6 +86,9 @@ public final class GatewayMetrics implements CollectTimer {
         while (families.hasMoreElements()) {
             var family = families.nextElement();
             names.add(family.name);
+            for (String suffix : EXPOSED_SUFFIXES) { // also for families with no samples yet
+                names.add(family.name + suffix);
+            }
             family.samples.forEach(s -> names.add(s.name));
         }
         return names;
