@@ -206,8 +206,8 @@ public final class PushConverter {
         if (duplicate != null) {
             throw new TextFormatException(p.line(), "duplicate label \"" + duplicate + "\"");
         }
+        String reserved = type.reservedLabel();
         for (int i = 0; i < sample.labelCount(); i++) {
-            String reserved = type == MetricType.HISTOGRAM ? "le" : type == MetricType.SUMMARY ? "quantile" : null;
             if (sample.labelName(i).equals(reserved)) {
                 throw new TextFormatException(p.line(), "label \"" + reserved + "\" is reserved");
             }

@@ -22,7 +22,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Pushgateway-compatible text pushes: {@code PUT}/{@code POST /metrics/job/<job>{/<label>/<value>}} aggregate
@@ -66,15 +65,9 @@ public class TextPushResource {
         } catch (IllegalArgumentException e) {
             return reply(400, e.getMessage());
         }
-        int removed = store.remove(f -> true, labels -> {
-            for (Map.Entry<String, String> e : key.labels().entrySet()) {
-                String value = labels.get(e.getKey());
-                if (!(value == null ? e.getValue().isEmpty() : value.equals(e.getValue()))) {
-                    return false;
-                }
-            }
-            return true;
-        }, Long.MAX_VALUE);
+        int removed = store.remove(f -> true,
+                labels -> key.labels().entrySet().stream().allMatch(e -> labels.has(e.getKey(), e.getValue())),
+                Long.MAX_VALUE);
         return reply(202, "removed " + removed + " series");
     }
 

@@ -13,6 +13,11 @@ public enum MetricType {
         return wireName;
     }
 
+    /** The label a sample of this type may not carry ({@code le}, {@code quantile}), or {@code null}. */
+    public String reservedLabel() {
+        return this == HISTOGRAM ? "le" : this == SUMMARY ? "quantile" : null;
+    }
+
     /** Case-insensitive lookup of a wire name; {@code null} when unknown. */
     public static MetricType fromWire(String text) {
         for (MetricType type : values()) {

@@ -37,7 +37,7 @@ final class SampleValidator {
             sample.reject(RejectReason.INVALID_LABEL, "duplicate label \"" + duplicate + "\"");
             return;
         }
-        String reserved = type == MetricType.HISTOGRAM ? "le" : type == MetricType.SUMMARY ? "quantile" : null;
+        String reserved = type.reservedLabel();
         if (reserved != null) {
             for (int i = 0; i < sample.labelCount(); i++) {
                 if (sample.labelName(i).equals(reserved)) {

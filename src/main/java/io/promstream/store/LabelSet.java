@@ -70,6 +70,12 @@ public final class LabelSet {
         return null;
     }
 
+    /** Whether label {@code name} has {@code value}; an empty value means the label is absent, as in Prometheus. */
+    public boolean has(String name, String value) {
+        String actual = get(name);
+        return actual == null ? value.isEmpty() : actual.equals(value);
+    }
+
     public List<String> names() {
         return Arrays.asList(names);
     }

@@ -107,20 +107,7 @@ public final class MetricStore {
         Family family = byExposedName.get(sample.name());
         if (family == null) {
             String name = familyName(sample.type(), sample.name());
-            for (String candidate : exposedNames(sample.type(), name)) {
-                if (reservedNames.contains(candidate)) {
-                    sample.reject(RejectReason.INVALID_NAME,
-                            "name \"" + sample.name() + "\" is reserved for the gateway's own metrics");
-                    return false;
-                }
-                Family other = byExposedName.get(candidate);
-                if (other != null) {
-                    sample.reject(RejectReason.TYPE_CONFLICT, sample.type().wireName() + " \"" + name
-                            + "\" would collide with " + other.type().wireName() + " \"" + other.name() + "\"");
-                    return false;
-                }
-            }
-            return true;
+            return canCreate(sample, name, exposedNames(sample.type(), name));
         }
         if (!accepts(family, sample)) {
             sample.reject(RejectReason.TYPE_CONFLICT, conflict(family, sample));
@@ -175,18 +162,8 @@ public final class MetricStore {
     private Family createFamily(Sample sample) {
         String name = familyName(sample.type(), sample.name());
         List<String> exposed = exposedNames(sample.type(), name);
-        for (String candidate : exposed) {
-            if (reservedNames.contains(candidate)) {
-                sample.reject(RejectReason.INVALID_NAME,
-                        "name \"" + sample.name() + "\" is reserved for the gateway's own metrics");
-                return null;
-            }
-            Family other = byExposedName.get(candidate);
-            if (other != null) {
-                sample.reject(RejectReason.TYPE_CONFLICT, sample.type().wireName() + " \"" + name
-                        + "\" would collide with " + other.type().wireName() + " \"" + other.name() + "\"");
-                return null;
-            }
+        if (!canCreate(sample, name, exposed)) {
+            return null;
         }
         Family family = new Family(name, sample.type(), exposed);
         for (String candidate : exposed) {
@@ -194,6 +171,24 @@ public final class MetricStore {
         }
         families.put(name, family);
         return family;
+    }
+
+    /** Whether a family exposing these names may be created; otherwise the sample is marked rejected. */
+    private boolean canCreate(Sample sample, String name, List<String> exposed) {
+        for (String candidate : exposed) {
+            if (reservedNames.contains(candidate)) {
+                sample.reject(RejectReason.INVALID_NAME,
+                        "name \"" + sample.name() + "\" is reserved for the gateway's own metrics");
+                return false;
+            }
+            Family other = byExposedName.get(candidate);
+            if (other != null) {
+                sample.reject(RejectReason.TYPE_CONFLICT, sample.type().wireName() + " \"" + name
+                        + "\" would collide with " + other.type().wireName() + " \"" + other.name() + "\"");
+                return false;
+            }
+        }
+        return true;
     }
 
     static String familyName(MetricType type, String raw) {

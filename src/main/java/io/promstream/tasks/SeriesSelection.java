@@ -58,15 +58,7 @@ public record SeriesSelection(Set<String> names, List<String[]> labels, Long old
 
     /** Series carrying every given label; {@code key=} matches series without that label. */
     public Predicate<LabelSet> series() {
-        return set -> {
-            for (String[] label : labels) {
-                String value = set.get(label[0]);
-                if (!(value == null ? label[1].isEmpty() : value.equals(label[1]))) {
-                    return false;
-                }
-            }
-            return true;
-        };
+        return set -> labels.stream().allMatch(label -> set.has(label[0], label[1]));
     }
 
     /** The last-update time at or before which a series counts as old enough, given the time now. */
