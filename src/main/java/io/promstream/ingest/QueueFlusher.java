@@ -28,12 +28,12 @@ public final class QueueFlusher {
      * @throws TimeoutException when they were not all applied in time (Redis down, workers stuck)
      */
     public long flush(Duration timeout) throws TimeoutException {
-        long[] lengthAndOffset;
+        RedisQueue.Backlog backlog;
         try (Jedis jedis = pool.getResource()) {
-            lengthAndOffset = queue.lengthAndOffset(jedis);
+            backlog = queue.backlog(jedis);
         }
-        long length = lengthAndOffset[0];
-        long target = lengthAndOffset[1] + length;
+        long length = backlog.length();
+        long target = backlog.offset() + length;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!appliedUpTo(target)) {
             if (System.nanoTime() > deadline) {

@@ -36,6 +36,7 @@ public final class QueueWorker implements Runnable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final String source;
     private volatile boolean stopping;
+    private final RedisQueue.Stoppable stopCheck = () -> stopping;
     private volatile State state = State.STARTING;
     private volatile long lastBeatMillis;
 
@@ -67,7 +68,7 @@ public final class QueueWorker implements Runnable {
                         jedis = pool.getResource();
                     }
                     state = State.TAKING;
-                    RedisQueue.Took took = queue.take(jedis, batch, () -> stopping);
+                    RedisQueue.Took took = queue.take(jedis, batch, stopCheck);
                     outage.succeeded();
                     backoff.reset();
                     if (took == RedisQueue.Took.EMPTY) {

@@ -73,11 +73,15 @@ public final class RedisQueue {
         batch.markApplied();
     }
 
-    /** The queue's current length and the stream offset it starts at, read atomically with respect to takes. */
-    public long[] lengthAndOffset(Jedis jedis) {
+    /** What is queued now: its length, and the stream offset of its first (oldest) element. */
+    public record Backlog(long length, long offset) {
+    }
+
+    /** The backlog, read atomically with respect to takes. */
+    public Backlog backlog(Jedis jedis) {
         takeLock.lock();
         try {
-            return new long[] {jedis.llen(keyBytes), taken};
+            return new Backlog(jedis.llen(keyBytes), taken);
         } finally {
             takeLock.unlock();
         }
