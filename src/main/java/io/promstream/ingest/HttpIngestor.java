@@ -6,7 +6,6 @@ import io.promstream.parse.Sample;
 import io.promstream.parse.SampleBatch;
 import io.promstream.parse.SampleParser;
 import io.promstream.store.MetricStore;
-import io.promstream.store.StoreSettings;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,22 +57,33 @@ public final class HttpIngestor {
     }
 
     /**
-     * A whole push validated first: if any sample would be refused (type conflict with the store or with
-     * another line of the push, reserved name, other bucket layout), nothing is applied and that refusal is
-     * reported. Only the series cap can still refuse part of a push (other pushes may create series
-     * meanwhile); those samples are reported by index.
+     * A whole push, all or nothing ({@link MetricStore#applyAll}): a type or name conflict with the store or
+     * within the push, a reserved name, another bucket layout or the series cap refuses it whole, and that
+     * refusal is reported. Numbered like a batch taken from the queue, for the gauges' push order.
      */
     public Outcome ingestAll(List<Sample> samples, byte[] body, String endpoint) {
-        // the push is checked against the store as it is, and against itself: a scratch store receives it
-        // first, so a family created by one line conflicts with a later line exactly as it will for real
-        MetricStore scratch = new MetricStore(new StoreSettings(Integer.MAX_VALUE, 60_000, 1), clock);
-        for (Sample sample : samples) {
-            if (!store.precheck(sample) || !scratch.apply(sample, 0)) {
-                rejections.reject(sample.rejection(), sample.error(), body, 0, body.length, endpoint);
-                return new Outcome(0, List.of(), sample.rejection(), sample.error() + " (" + sample.name() + ")");
+        long batch = sequence.begin();
+        long firstVersion = batch << QueueBatch.INDEX_BITS;
+        MetricStore.PushResult result;
+        try {
+            for (int i = 0; i < samples.size(); i++) {
+                samples.get(i).version(firstVersion + Math.min(i, QueueBatch.MAX_SIZE - 1));
             }
+            result = store.applyAll(samples, clock.millis());
+        } finally {
+            sequence.end(batch);
         }
-        return apply(samples, body, endpoint, false);
+        processed.inc(result.applied());
+        Sample refused = result.refused();
+        if (refused == null) {
+            return new Outcome(result.applied(), List.of(), null, null);
+        }
+        rejections.reject(refused.rejection(), refused.error(), body, 0, body.length, endpoint);
+        if (result.applied() == 0) {
+            return new Outcome(0, List.of(), refused.rejection(), refused.error() + " (" + refused.name() + ")");
+        }
+        return new Outcome(result.applied(), List.of(new Refused(samples.indexOf(refused),
+                refused.rejection().label(), refused.error())), null, null);
     }
 
     /** Refuses a whole push that could not be parsed; counted and logged like any rejection. */

@@ -3,9 +3,8 @@ package io.promstream.ingest;
 import io.promstream.expose.GatewayMetrics;
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Sample;
-import io.promstream.parse.TextFamily;
 import io.promstream.parse.TextFormatException;
-import io.promstream.parse.TextFormatParser;
+import io.promstream.parse.TextPush;
 import io.promstream.store.MetricStore;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.Encoded;
@@ -18,9 +17,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -93,14 +89,9 @@ public class TextPushResource {
         String source = "http " + ENDPOINT + " job " + key.labels().get("job");
         List<Sample> samples;
         try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(body)).toString();
-            List<TextFamily> families = TextFormatParser.parse(text);
-            samples = PushConverter.convert(families, key);
-        } catch (CharacterCodingException e) {
-            return refuse(RejectReason.INVALID_MESSAGE, "the body is not valid UTF-8", body, source);
+            samples = TextPush.parse(body, key.labels());
         } catch (TextFormatException e) {
-            return refuse(RejectReason.INVALID_MESSAGE, e.getMessage(), body, source);
+            return refuse(e.reason(), e.getMessage(), body, source);
         }
         HttpIngestor.Outcome outcome = ingestor.ingestAll(samples, body, source);
         if (outcome.bodyRejection() != null) {

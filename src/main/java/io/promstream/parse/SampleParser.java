@@ -13,7 +13,6 @@ import java.io.IOException;
  * the sense that the {@link SampleBatch} it fills belongs to one caller; the parser itself is stateless.
  */
 public final class SampleParser {
-    static final int MAX_LABELS = 64;
     static final int MAX_BUCKETS = 256;
     static final int MAX_QUANTILES = 32;
 
@@ -84,7 +83,7 @@ public final class SampleParser {
                     if (field.equals("metrics") && value == JsonToken.START_ARRAY) {
                         parseArray(parser, out);
                     } else if (field.equals("source") && value == JsonToken.VALUE_STRING) {
-                        source = parser.getText();
+                        source = Names.sanitize(parser.getText()); // only logged and dead-lettered
                     } else {
                         parser.skipChildren();
                     }
@@ -196,8 +195,9 @@ public final class SampleParser {
             return;
         }
         String name = parser.getText();
-        if (!Names.isValidMetricName(name)) {
-            sample.reject(RejectReason.INVALID_NAME, "invalid metric name \"" + Truncate.text(name, 100) + "\"");
+        if (!Names.isValidMetricName(name)) { // the rules that need the type are the validator's
+            sample.reject(RejectReason.INVALID_NAME, "invalid metric name \"" + Truncate.text(name, 100)
+                    + "\"");
         } else {
             sample.name(name);
         }
@@ -211,6 +211,7 @@ public final class SampleParser {
             wrongType(parser, sample, "labels", "an object");
             return;
         }
+        int nonEmpty = 0;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String labelName = parser.currentName();
             JsonToken valueToken = parser.nextToken();
@@ -221,16 +222,19 @@ public final class SampleParser {
             if (!Names.isValidLabelName(labelName)) {
                 sample.reject(RejectReason.INVALID_LABEL,
                         "invalid label name \"" + Truncate.text(labelName, 100) + "\"");
-            } else if (sample.labelCount() == MAX_LABELS) {
-                sample.reject(RejectReason.INVALID_LABEL, "more than " + MAX_LABELS + " labels");
             }
             switch (valueToken) {
-                case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE ->
-                        sample.label(labelName, parser.getText());
+                case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE -> {
+                    String value = parser.getText();
+                    if (!value.isEmpty() && ++nonEmpty > SampleValidator.MAX_LABELS) { // stop reading early
+                        sample.reject(RejectReason.INVALID_LABEL, "more than " + SampleValidator.MAX_LABELS + " labels");
+                    }
+                    sample.label(labelName, value);
+                }
                 default -> {
                     parser.skipChildren();
-                    sample.reject(RejectReason.INVALID_LABEL,
-                            "label \"" + Truncate.text(labelName, 100) + "\" must have a string, number or boolean value");
+                    sample.reject(RejectReason.INVALID_LABEL, "label \"" + Truncate.text(labelName, 100)
+                            + "\" must have a string, number or boolean value");
                 }
             }
         }

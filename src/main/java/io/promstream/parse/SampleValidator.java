@@ -1,8 +1,20 @@
 package io.promstream.parse;
 
-/** The checks that need the whole sample: required fields, value, reserved labels, bucket and quantile layouts. */
-final class SampleValidator {
+/**
+ * The checks that need the whole sample, whatever format it came in: required fields, name rules of its type,
+ * value, op, labels (unique, at most {@link #MAX_LABELS}, reserved names, valid text), help text, bucket and
+ * quantile layouts. Marks the sample rejected with the first problem found.
+ */
+public final class SampleValidator {
+    /** Labels a series may carry (after empty values are dropped, grouping labels included). */
+    public static final int MAX_LABELS = 64;
+
     private SampleValidator() {
+    }
+
+    /** Validates a sample that carries a valid op (or none). */
+    public static void validate(Sample sample) {
+        validate(sample, false);
     }
 
     static void validate(Sample sample, boolean badOp) {
@@ -12,6 +24,11 @@ final class SampleValidator {
         }
         if (sample.name() == null) {
             sample.reject(RejectReason.INVALID_MESSAGE, "missing field \"name\"");
+            return;
+        }
+        String invalidName = Names.invalidName(sample.type(), sample.name());
+        if (invalidName != null) {
+            sample.reject(RejectReason.INVALID_NAME, invalidName);
             return;
         }
         if (!sample.hasValue()) {
@@ -28,14 +45,30 @@ final class SampleValidator {
             sample.reject(RejectReason.INVALID_VALUE, "a counter's value must be >= 0, got " + value);
             return;
         }
-        if (type == MetricType.GAUGE && badOp) {
+        if (badOp) {
             sample.reject(RejectReason.INVALID_MESSAGE, "op must be one of set, inc, dec");
+            return;
+        }
+        if (sample.help() != null && !Names.isValidText(sample.help())) {
+            sample.reject(RejectReason.INVALID_JSON, "help is not valid Unicode (it holds an unpaired UTF-16 "
+                    + "surrogate such as \\ud800)");
             return;
         }
         String duplicate = sample.canonicalizeLabels();
         if (duplicate != null) {
             sample.reject(RejectReason.INVALID_LABEL, "duplicate label \"" + duplicate + "\"");
             return;
+        }
+        if (sample.labelCount() > MAX_LABELS) {
+            sample.reject(RejectReason.INVALID_LABEL, "more than " + MAX_LABELS + " labels");
+            return;
+        }
+        for (int i = 0; i < sample.labelCount(); i++) {
+            if (!Names.isValidText(sample.labelValue(i))) {
+                sample.reject(RejectReason.INVALID_JSON, "the value of label \"" + sample.labelName(i)
+                        + "\" is not valid Unicode (it holds an unpaired UTF-16 surrogate such as \\ud800)");
+                return;
+            }
         }
         String reserved = type.reservedLabel();
         if (reserved != null) {

@@ -55,21 +55,18 @@ public final class TextFamily {
         return points;
     }
 
+    /** The store type this family's samples take: untyped ones are gauges. */
+    MetricType metricType() {
+        return switch (type()) {
+            case "counter" -> MetricType.COUNTER;
+            case "histogram" -> MetricType.HISTOGRAM;
+            case "summary" -> MetricType.SUMMARY;
+            default -> MetricType.GAUGE;
+        };
+    }
+
     /** Whether a sample named {@code sample} belongs to this family, by the suffixes its type allows. */
     boolean owns(String sample) {
-        if (sample.equals(name)) {
-            return true;
-        }
-        if (!sample.startsWith(name)) {
-            return false;
-        }
-        String suffix = sample.substring(name.length());
-        return switch (type()) {
-            case "counter" -> suffix.equals("_total") || suffix.equals("_created");
-            case "histogram" -> suffix.equals("_bucket") || suffix.equals("_sum") || suffix.equals("_count")
-                    || suffix.equals("_created");
-            case "summary" -> suffix.equals("_sum") || suffix.equals("_count") || suffix.equals("_created");
-            default -> false;
-        };
+        return Names.belongsTo(metricType(), name, sample);
     }
 }

@@ -59,7 +59,7 @@ public final class TextFormatParser {
                     if (family.help() != null) {
                         throw new TextFormatException(number, "second # HELP for " + name);
                     }
-                    family.help(parts.length > 2 ? unescapeHelp(parts[2]) : "");
+                    family.help(parts.length > 2 ? unescapeHelp(parts[2], number) : "");
                 } else {
                     String type = parts.length > 2 ? parts[2].trim() : "";
                     if (!TYPES.contains(type)) {
@@ -115,8 +115,9 @@ public final class TextFormatParser {
         }
         List<String> labelNames = new ArrayList<>(4);
         List<String> labelValues = new ArrayList<>(4);
-        if (pos < length && line.charAt(pos) == '{') {
-            pos = parseLabels(line, pos + 1, number, labelNames, labelValues);
+        int afterName = skipBlanks(line, pos); // "m {a=\"x\"} 2": Prometheus allows blanks before the labels
+        if (afterName < length && line.charAt(afterName) == '{') {
+            pos = parseLabels(line, afterName + 1, number, labelNames, labelValues);
         }
         String[] rest = line.substring(pos).trim().split("[ \t]+");
         if (rest.length == 0 || rest[0].isEmpty()) {
@@ -230,18 +231,24 @@ public final class TextFormatParser {
         return bound;
     }
 
-    private static String unescapeHelp(String text) {
+    /** HELP text escapes, as Prometheus reads them: only {@code \\} and {@code \n}; anything else is an error. */
+    private static String unescapeHelp(String text, int number) throws TextFormatException {
         if (text.indexOf('\\') < 0) {
             return text;
         }
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '\\' && i + 1 < text.length()) {
-                char e = text.charAt(++i);
-                out.append(e == 'n' ? '\n' : e);
-            } else {
+            if (c != '\\') {
                 out.append(c);
+                continue;
+            }
+            char e = i + 1 < text.length() ? text.charAt(++i) : ' ';
+            switch (e) {
+                case '\\' -> out.append('\\');
+                case 'n' -> out.append('\n');
+                default -> throw new TextFormatException(number, "invalid escape sequence in HELP: only \\\\ and \\n "
+                        + "are allowed");
             }
         }
         return out.toString();

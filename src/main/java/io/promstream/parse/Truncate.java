@@ -7,12 +7,15 @@ public final class Truncate {
     private Truncate() {
     }
 
-    /** At most {@code max} characters of {@code text}, with a marker when cut. */
+    /**
+     * At most {@code max} characters of {@code text}, with a marker when cut, and every unpaired surrogate
+     * (given, or made by the cut) replaced, so the result can always be written as UTF-8.
+     */
     public static String text(String text, int max) {
         if (text.length() <= max) {
-            return text;
+            return Names.sanitize(text);
         }
-        return text.substring(0, max) + "...(" + text.length() + " chars)";
+        return Names.sanitize(text.substring(0, max)) + "...(" + text.length() + " chars)";
     }
 
     /** At most {@code max} bytes of {@code bytes[from, to)} decoded as UTF-8 (invalid bytes replaced). */

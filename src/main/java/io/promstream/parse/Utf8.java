@@ -10,8 +10,17 @@ final class Utf8 {
     private Utf8() {
     }
 
-    /** The offset of the first invalid byte, or -1 when {@code bytes} is valid UTF-8. */
+    /** The offset of the first invalid byte, or -1 when {@code bytes} is valid UTF-8 without NUL bytes. */
     static int firstInvalid(byte[] bytes) {
+        return firstInvalid(bytes, false);
+    }
+
+    /** Like {@link #firstInvalid(byte[])}, but NUL bytes (valid UTF-8) are allowed. */
+    static int firstInvalidIgnoringNul(byte[] bytes) {
+        return firstInvalid(bytes, true);
+    }
+
+    private static int firstInvalid(byte[] bytes, boolean allowNul) {
         int i = 0;
         int n = bytes.length;
         while (i < n) {
@@ -21,6 +30,10 @@ final class Utf8 {
                 continue;
             }
             if (b == 0) {
+                if (allowNul) {
+                    i++;
+                    continue;
+                }
                 return i;
             }
             b &= 0xFF;

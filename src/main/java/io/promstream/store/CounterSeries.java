@@ -21,6 +21,11 @@ final class CounterSeries extends Series {
     }
 
     @Override
+    Applied probe(Sample sample) {
+        return Double.isInfinite(value + sample.value()) ? Applied.OVERFLOW : Applied.OK;
+    }
+
+    @Override
     void writeState(java.io.DataOutputStream out) throws java.io.IOException {
         out.writeDouble(value);
     }

@@ -4,10 +4,12 @@ import io.promstream.parse.MetricType;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * All series of one metric name. The type is fixed at creation. Series are found without locking; a new
- * series is added under the family's monitor so that it can never land in a family that was just retired.
+ * series is added under the family's {@link #lock} so that it can never land in a family that was just
+ * retired, and so that a push checked whole can keep others from creating series in it until it is applied.
  */
 public final class Family {
     private final String name;
@@ -15,7 +17,9 @@ public final class Family {
     private final List<String> exposedNames;
     private final AtomicReference<String> help = new AtomicReference<>();
     final ConcurrentHashMap<Object, Series> series = new ConcurrentHashMap<>();
-    /** Written under this family's monitor, read without it on the hot path. */
+    /** Held to add a series or retire the family. */
+    final ReentrantLock lock = new ReentrantLock();
+    /** Written under {@link #lock}, read without it on the hot path. */
     private volatile boolean retired;
 
     Family(String name, MetricType type, List<String> exposedNames) {
@@ -58,19 +62,29 @@ public final class Family {
     }
 
     /** Adds {@code created} unless the family was retired meanwhile; returns what is now in the map. */
-    synchronized Series add(LabelSet labels, Series created) {
-        if (retired) {
-            return null;
+    Series add(LabelSet labels, Series created) {
+        lock.lock();
+        try {
+            if (retired) {
+                return null;
+            }
+            Series raced = series.putIfAbsent(labels, created);
+            return raced != null ? raced : created;
+        } finally {
+            lock.unlock();
         }
-        Series raced = series.putIfAbsent(labels, created);
-        return raced != null ? raced : created;
     }
 
     /** Retires the family if it holds no series; a retired family accepts no new series. */
-    synchronized boolean retireIfEmpty() {
-        if (series.isEmpty()) {
-            retired = true;
+    boolean retireIfEmpty() {
+        lock.lock();
+        try {
+            if (series.isEmpty()) {
+                retired = true;
+            }
+            return retired;
+        } finally {
+            lock.unlock();
         }
-        return retired;
     }
 }

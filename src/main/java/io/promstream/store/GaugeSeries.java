@@ -42,6 +42,15 @@ final class GaugeSeries extends Series {
         return Applied.OK;
     }
 
+    @Override
+    Applied probe(Sample sample) {
+        if (sample.op() == GaugeOp.SET) {
+            return Applied.OK;
+        }
+        double delta = sample.op() == GaugeOp.INC ? sample.value() : -sample.value();
+        return Double.isInfinite(value + delta) ? Applied.OVERFLOW : Applied.OK;
+    }
+
     private void set(Sample sample) {
         if (!isNewer(sample)) {
             return;

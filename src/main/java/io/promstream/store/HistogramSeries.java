@@ -75,8 +75,12 @@ final class HistogramSeries extends Series {
     }
 
     @Override
-    synchronized boolean refuses(Sample sample) {
-        return sample.isMerge() && !sameLayout(sample);
+    Applied probe(Sample sample) {
+        if (sample.isMerge() && !sameLayout(sample)) {
+            return Applied.REFUSED;
+        }
+        double added = sample.isMerge() ? sample.mergeSum() : sample.value();
+        return Double.isInfinite(sum + added) ? Applied.OVERFLOW : Applied.OK;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.promstream.store;
 
 import io.promstream.parse.MetricType;
+import io.promstream.parse.Names;
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Sample;
 import java.time.InstantSource;
@@ -25,7 +26,8 @@ public final class MetricStore {
     /** Every name a family exposes (family name, sample names) mapped to that family. */
     private final ConcurrentHashMap<String, Family> byExposedName = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Family> families = new ConcurrentHashMap<>();
-    private final Object structure = new Object();
+    /** Held to create, retire or restore a family, and by a push while it is checked and applied. */
+    final Object structure = new Object();
     private final AtomicInteger seriesCount = new AtomicInteger();
     private final LongAdder bucketMismatches = new LongAdder();
     private final LongAdder expired = new LongAdder();
@@ -59,7 +61,8 @@ public final class MetricStore {
 
     /**
      * Applies one valid sample. On refusal the sample is marked rejected ({@code type_conflict},
-     * {@code invalid_name} or {@code series_limit}) and nothing changes.
+     * {@code invalid_name}, {@code invalid_value}, {@code invalid_buckets} or {@code series_limit}) and nothing
+     * changes.
      *
      * @return whether the sample was applied
      */
@@ -80,45 +83,48 @@ public final class MetricStore {
                     continue; // the family was retired meanwhile: look it up again
                 }
             }
-            switch (series.apply(sample, nowMillis)) {
-                case OK:
-                    return true;
-                case MISMATCH:
-                    bucketMismatches.increment();
-                    return true;
-                case REFUSED:
-                    sample.reject(RejectReason.INVALID_BUCKETS, "bucket layout differs from the existing series'");
-                    return false;
-                case OVERFLOW:
-                    sample.reject(RejectReason.INVALID_VALUE, "the series' value or sum would overflow to infinity");
-                    return false;
-                default:
-                    unlink(family, series); // removed by a reset or expiry meanwhile: retry on a fresh series
+            Boolean applied = settle(sample, series.apply(sample, nowMillis));
+            if (applied != null) {
+                return applied;
             }
+            unlink(family, series); // removed by a reset or expiry meanwhile: retry on a fresh series
         }
     }
 
     /**
-     * Whether {@link #apply} would refuse the sample as things stand, without changing anything: a type or
-     * name conflict, a reserved name, or a pushed histogram whose layout differs from its series'. Marks the
-     * sample rejected. Used to validate a push as a whole before any of it is applied.
+     * Applies a push all or nothing: every sample is checked against the store and against the push's own
+     * earlier samples (type and name conflicts, reserved names, bucket layouts, overflow, room under the series
+     * cap) before any is applied, and no family can be created, retired or given another type meanwhile.
+     * Samples must be distinct series (a series twice is refused).
+     *
+     * @return how many were applied, and the refused sample (marked rejected) when not all were: then nothing
+     *     was applied, unless a concurrent update made a series overflow between the check and the update
      */
-    public boolean precheck(Sample sample) {
-        Family family = byExposedName.get(sample.name());
-        if (family == null) {
-            String name = familyName(sample.type(), sample.name());
-            return canCreate(sample, name, exposedNames(sample.type(), name));
+    public PushResult applyAll(java.util.List<Sample> samples, long nowMillis) {
+        return new PushApplication(this, samples).apply(nowMillis);
+    }
+
+    /** What became of a push: see {@link #applyAll}. */
+    public record PushResult(int applied, Sample refused) {
+    }
+
+    /** What {@code result} means for the sample: applied, refused (marked), or {@code null} to retry on a fresh series. */
+    Boolean settle(Sample sample, Series.Applied result) {
+        switch (result) {
+            case OK:
+                return true;
+            case MISMATCH:
+                bucketMismatches.increment();
+                return true;
+            case REFUSED:
+                sample.reject(RejectReason.INVALID_BUCKETS, "bucket layout differs from the existing series'");
+                return false;
+            case OVERFLOW:
+                sample.reject(RejectReason.INVALID_VALUE, "the series' value or sum would overflow to infinity");
+                return false;
+            default:
+                return null;
         }
-        if (!accepts(family, sample)) {
-            sample.reject(RejectReason.TYPE_CONFLICT, conflict(family, sample));
-            return false;
-        }
-        Series series = family.series.get(probes.get().wrap(sample));
-        if (series != null && series.refuses(sample)) {
-            sample.reject(RejectReason.INVALID_BUCKETS, "bucket layout differs from the existing series'");
-            return false;
-        }
-        return true;
     }
 
     private Family familyFor(Sample sample) {
@@ -139,7 +145,7 @@ public final class MetricStore {
         }
     }
 
-    private static boolean accepts(Family family, Sample sample) {
+    static boolean accepts(Family family, Sample sample) {
         if (family.type() != sample.type()) {
             return false;
         }
@@ -149,7 +155,7 @@ public final class MetricStore {
                 && raw.length() == name.length() + 6 && raw.startsWith(name) && raw.endsWith("_total"));
     }
 
-    private static String conflict(Family family, Sample sample) {
+    static String conflict(Family family, Sample sample) {
         String kind = family.type().wireName();
         if (family.type() != sample.type() && (sample.name().equals(family.name())
                 || (family.type() == MetricType.COUNTER && sample.name().equals(family.name() + "_total")))) {
@@ -160,21 +166,39 @@ public final class MetricStore {
 
     /** Under {@code structure}. */
     private Family createFamily(Sample sample) {
-        String name = familyName(sample.type(), sample.name());
-        List<String> exposed = exposedNames(sample.type(), name);
-        if (!canCreate(sample, name, exposed)) {
+        String name = Names.familyName(sample.type(), sample.name());
+        List<String> exposed = Names.exposedNames(sample.type(), name);
+        if (!canCreate(sample, name, exposed, java.util.Map.of())) {
             return null;
         }
         Family family = new Family(name, sample.type(), exposed);
-        for (String candidate : exposed) {
-            byExposedName.put(candidate, family);
-        }
-        families.put(name, family);
+        publish(family);
         return family;
     }
 
-    /** Whether a family exposing these names may be created; otherwise the sample is marked rejected. */
-    private boolean canCreate(Sample sample, String name, List<String> exposed) {
+    /** Makes a new family visible; under {@code structure}. */
+    void publish(Family family) {
+        for (String candidate : family.exposedNames()) {
+            byExposedName.put(candidate, family);
+        }
+        families.put(family.name(), family);
+    }
+
+    /** The family exposing this name, or {@code null}; under {@code structure} it is not retired. */
+    Family byExposedName(String name) {
+        return byExposedName.get(name);
+    }
+
+    /**
+     * Whether a family exposing these names may be created; otherwise the sample is marked rejected. Pass
+     * {@code alsoTaken} for names about to be taken by families not created yet (or {@code Map.of()}).
+     */
+    boolean canCreate(Sample sample, String name, List<String> exposed, java.util.Map<String, Family> alsoTaken) {
+        String invalid = Names.invalidName(sample.type(), sample.name());
+        if (invalid != null) { // the parsers check this first; the store is the last gate before the exposition
+            sample.reject(RejectReason.INVALID_NAME, invalid);
+            return false;
+        }
         for (String candidate : exposed) {
             if (reservedNames.contains(candidate)) {
                 sample.reject(RejectReason.INVALID_NAME,
@@ -182,6 +206,9 @@ public final class MetricStore {
                 return false;
             }
             Family other = byExposedName.get(candidate);
+            if (other == null) {
+                other = alsoTaken.get(candidate);
+            }
             if (other != null) {
                 sample.reject(RejectReason.TYPE_CONFLICT, sample.type().wireName() + " \"" + name
                         + "\" would collide with " + other.type().wireName() + " \"" + other.name() + "\"");
@@ -191,34 +218,41 @@ public final class MetricStore {
         return true;
     }
 
-    static String familyName(MetricType type, String raw) {
-        if (type == MetricType.COUNTER && raw.endsWith("_total") && raw.length() > 6) {
-            return raw.substring(0, raw.length() - 6);
-        }
-        return raw;
-    }
-
-    private static List<String> exposedNames(MetricType type, String name) {
-        return switch (type) {
-            case COUNTER -> List.of(name, name + "_total", name + "_created");
-            case GAUGE -> List.of(name);
-            case HISTOGRAM -> List.of(name, name + "_bucket", name + "_count", name + "_sum", name + "_created");
-            case SUMMARY -> List.of(name, name + "_count", name + "_sum", name + "_created");
-        };
-    }
-
     private Series createSeries(Family family, Sample sample, long nowMillis) {
+        if (!reserveSeries(1)) {
+            sample.reject(RejectReason.SERIES_LIMIT,
+                    "series limit of " + settings.maxSeries() + " reached; not creating " + sample.name());
+            return null;
+        }
+        LabelSet labels = LabelSet.of(sample);
+        Series created = newSeries(family, labels, sample, nowMillis);
+        Series inMap = family.add(labels, created);
+        if (inMap != created) {
+            seriesCount.decrementAndGet();
+        }
+        return inMap;
+    }
+
+    /** Takes room for {@code n} more series under the cap, all or none. */
+    boolean reserveSeries(int n) {
         int count;
         do {
             count = seriesCount.get();
-            if (count >= settings.maxSeries()) {
-                sample.reject(RejectReason.SERIES_LIMIT,
-                        "series limit of " + settings.maxSeries() + " reached; not creating " + sample.name());
-                return null;
+            if (count > settings.maxSeries() - n) {
+                return false;
             }
-        } while (!seriesCount.compareAndSet(count, count + 1));
-        LabelSet labels = LabelSet.of(sample);
-        Series created = switch (family.type()) {
+        } while (!seriesCount.compareAndSet(count, count + n));
+        return true;
+    }
+
+    /** Counts one more series whatever the cap: a push replacing a series that a reset removed under it. */
+    void countSeries() {
+        seriesCount.incrementAndGet();
+    }
+
+    /** A new, unlinked series of the family's type, laid out as the sample asks. */
+    Series newSeries(Family family, LabelSet labels, Sample sample, long nowMillis) {
+        return switch (family.type()) {
             case COUNTER -> new CounterSeries(labels, nowMillis);
             case GAUGE -> new GaugeSeries(labels, nowMillis, appliedWatermark);
             case HISTOGRAM -> new HistogramSeries(labels, nowMillis, HistogramSeries.layoutOf(sample));
@@ -228,11 +262,11 @@ public final class MetricStore {
                         settings.summaryMaxAgeMillis(), settings.summaryAgeBuckets(), clock));
             }
         };
-        Series inMap = family.add(labels, created);
-        if (inMap != created) {
-            seriesCount.decrementAndGet();
-        }
-        return inMap;
+    }
+
+    /** The probe of this thread, wrapping the sample's labels for a look-up in a family's series map. */
+    Object probe(Sample sample) {
+        return probes.get().wrap(sample);
     }
 
     /**
@@ -267,7 +301,7 @@ public final class MetricStore {
         return removed;
     }
 
-    private boolean unlink(Family family, Series series) {
+    boolean unlink(Family family, Series series) {
         if (family.series.remove(series.labels(), series)) {
             seriesCount.decrementAndGet();
             return true;
@@ -292,7 +326,7 @@ public final class MetricStore {
      */
     void restore(String name, MetricType type, String help, List<Series> series) throws java.io.IOException {
         synchronized (structure) {
-            List<String> exposed = exposedNames(type, name);
+            List<String> exposed = Names.exposedNames(type, name);
             for (String candidate : exposed) {
                 if (byExposedName.containsKey(candidate)) {
                     throw new java.io.IOException("snapshot holds two families exposing " + candidate);

@@ -46,10 +46,17 @@ public abstract class Series {
         return result;
     }
 
-    /** Whether {@link #apply} would refuse the sample (checked before a push is applied). */
-    synchronized boolean refuses(Sample sample) {
-        return false;
+    /**
+     * What {@link #apply} would do with the sample as things stand, without changing anything: {@code OK} (or
+     * {@code MISMATCH}), {@code REFUSED}, {@code OVERFLOW} or {@code REMOVED}. A push is checked whole this way
+     * before any of it is applied.
+     */
+    final synchronized Applied check(Sample sample) {
+        return removed ? Applied.REMOVED : probe(sample);
     }
+
+    /** {@link #check} for this type, under the monitor. */
+    abstract Applied probe(Sample sample);
 
     /** Marks this series removed when {@code idleSinceMillis} is not after its last update; under the monitor. */
     final synchronized boolean removeIfIdleSince(long idleSinceMillis) {

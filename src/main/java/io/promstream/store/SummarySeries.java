@@ -41,6 +41,12 @@ final class SummarySeries extends Series {
     }
 
     @Override
+    Applied probe(Sample sample) {
+        double added = sample.isMerge() ? sample.mergeSum() : sample.value();
+        return Double.isInfinite(sum + added) ? Applied.OVERFLOW : Applied.OK;
+    }
+
+    @Override
     SeriesSnapshot snapshotLocked() {
         double[] quantiles = window.quantiles();
         double[] values = new double[quantiles.length];

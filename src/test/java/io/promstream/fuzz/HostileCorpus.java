@@ -128,7 +128,14 @@ public final class HostileCorpus {
                 INVALID_JSON);
         whole(out, "latin1-label-value", concat("{\"type\":\"counter\",\"name\":\"x\",\"labels\":{\"city\":\"M", bytes(0xFC), "nchen\"},\"value\":1}"), INVALID_JSON);
         whole(out, "invalid-utf8-in-label-name", concat("{\"type\":\"counter\",\"name\":\"x\",\"labels\":{\"", bytes(0xFF), "\":\"v\"},\"value\":1}"), INVALID_JSON);
-        ok(out, "escaped-lone-surrogate-label", counter(",\"labels\":{\"k\":\"\\ud800\"}"));
+        // an escaped lone surrogate is valid JSON but no Unicode text: it could never be written as UTF-8
+        samples(out, "escaped-lone-surrogate-label", counter(",\"labels\":{\"k\":\"\\ud800\"}"), INVALID_JSON);
+        samples(out, "escaped-lone-low-surrogate-help", counter(",\"help\":\"a\\udc00b\""), INVALID_JSON);
+        ok(out, "escaped-surrogate-pair-label", counter(",\"labels\":{\"k\":\"\\ud83d\\ude00\"}"));
+        samples(out, "counter-named-total", "{\"type\":\"counter\",\"name\":\"_total\",\"value\":1}", INVALID_NAME);
+        samples(out, "counter-total-twice", "{\"type\":\"counter\",\"name\":\"x_total_total\",\"value\":1}", INVALID_NAME);
+        samples(out, "unknown-op-on-counter", "{\"type\":\"counter\",\"name\":\"x\",\"value\":1,\"op\":\"add\"}",
+                INVALID_MESSAGE);
         ok(out, "escaped-nul-label", counter(",\"labels\":{\"k\":\"a\\u0000b\"}"));
         ok(out, "utf8-bom", concat(bytes(0xEF, 0xBB, 0xBF), counter("")));
         // JSON between systems is UTF-8 (RFC 8259): UTF-16, with or without a BOM, is refused
@@ -161,6 +168,9 @@ public final class HostileCorpus {
         whole(out, "label-name-60k-over-jackson-limit", counter(",\"labels\":{\"" + "k".repeat(60_000) + "\":\"v\"}"), INVALID_JSON);
         samples(out, "labels-64", counter(",\"labels\":{" + labels(64) + "}"), (RejectReason) null);
         samples(out, "labels-65", counter(",\"labels\":{" + labels(65) + "}"), INVALID_LABEL);
+        // the cap counts the series' labels: an empty value is no label, on every path
+        samples(out, "labels-64-and-one-empty", counter(",\"labels\":{" + labels(64) + ",\"empty\":\"\"}"),
+                (RejectReason) null);
         samples(out, "buckets-256", "{\"type\":\"histogram\",\"name\":\"hb\",\"value\":1,\"buckets\":[" + range(256) + "]}", (RejectReason) null);
         samples(out, "buckets-257", "{\"type\":\"histogram\",\"name\":\"hb\",\"value\":1,\"buckets\":[" + range(257) + "]}", INVALID_BUCKETS);
         samples(out, "quantiles-33", "{\"type\":\"summary\",\"name\":\"sq\",\"value\":1,\"quantiles\":[" + fractions(33) + "]}", INVALID_QUANTILES);
@@ -247,7 +257,7 @@ public final class HostileCorpus {
         whole(out, "unclosed-labels", "u{a=\"x\" 1\n", INVALID_MESSAGE);
         whole(out, "no-value", "u\n", INVALID_MESSAGE);
         whole(out, "value-garbage", "u 1x\n", INVALID_MESSAGE);
-        whole(out, "grouping-label-pushed", "u{job=\"other\"} 1\n", INVALID_MESSAGE);
+        whole(out, "grouping-label-pushed", "u{job=\"other\"} 1\n", INVALID_LABEL);
         whole(out, "type-twice", "# TYPE u gauge\n# TYPE u counter\nu 1\n", INVALID_MESSAGE);
         whole(out, "split-family", "# TYPE u gauge\nu{a=\"1\"} 1\n# TYPE v gauge\nv 1\nu{a=\"2\"} 2\n", INVALID_MESSAGE);
         whole(out, "bad-metric-name", "1u 1\n", INVALID_MESSAGE);
@@ -255,9 +265,20 @@ public final class HostileCorpus {
         whole(out, "duplicate-label", "u{a=\"x\",a=\"y\"} 1\n", INVALID_MESSAGE);
         whole(out, "histogram-without-inf", "# TYPE hh histogram\nhh_bucket{le=\"1\"} 1\nhh_count 1\nhh_sum 1\n", INVALID_MESSAGE);
         // values the JSON path refuses as invalid_value fail a text push as a bad line (400, invalid_message)
-        whole(out, "gauge-nan", "# TYPE gn gauge\ngn NaN\n", INVALID_MESSAGE);
-        whole(out, "gauge-inf", "# TYPE gi gauge\ngi +Inf\n", INVALID_MESSAGE);
-        whole(out, "counter-negative", "# TYPE cn counter\ncn_total -1\n", INVALID_MESSAGE);
+        whole(out, "gauge-nan", "# TYPE gn gauge\ngn NaN\n", INVALID_VALUE);
+        whole(out, "gauge-inf", "# TYPE gi gauge\ngi +Inf\n", INVALID_VALUE);
+        whole(out, "counter-negative", "# TYPE cn counter\ncn_total -1\n", INVALID_VALUE);
+        whole(out, "counter-named-total", "# TYPE _total counter\n_total 1\n", INVALID_NAME);
+        whole(out, "counter-total-twice", "# TYPE x_total_total counter\nx_total_total 1\n", INVALID_NAME);
+        whole(out, "same-series-twice", "u{a=\"1\"} 1\nu{a=\"1\"} 2\n", INVALID_MESSAGE);
+        whole(out, "same-counter-as-x-and-x-total", "# TYPE k counter\nk 1\nk_total 2\n", INVALID_MESSAGE);
+        whole(out, "histogram-sum-twice", "# TYPE hs histogram\nhs_bucket{le=\"+Inf\"} 1\nhs_bucket{le=\"1\"} 1\n"
+                + "hs_sum 1\nhs_sum 2\nhs_count 1\n", INVALID_MESSAGE);
+        whole(out, "help-bad-escape", "# HELP u a \\t tab\nu 1\n", INVALID_MESSAGE);
+        ok(out, "space-before-labels", "u {a=\"x\"} 2\n");
+        // the path's job and instance count towards the 64 labels of a series
+        ok(out, "labels-62-and-2-from-the-path", "u{" + textLabels(62) + "} 1\n");
+        whole(out, "labels-63-and-2-from-the-path", "u{" + textLabels(63) + "} 1\n", INVALID_LABEL);
         whole(out, "type-conflict-with-store", "# TYPE c_total gauge\nc_total 1\n", TYPE_CONFLICT);
         whole(out, "bucket-layout-mismatch", "# TYPE h histogram\nh_bucket{le=\"5\"} 1\nh_bucket{le=\"+Inf\"} 1\n"
                 + "h_count 1\nh_sum 1\n", INVALID_BUCKETS);
@@ -271,11 +292,8 @@ public final class HostileCorpus {
         // found by the fuzzer: a push is checked against its own earlier lines too, so nothing of it is applied
         out.add(new Entry("intra-push-type-conflict", "a 1\n# TYPE a_total counter\na_total 1\n".getBytes(StandardCharsets.UTF_8),
                 TYPE_CONFLICT, List.of()));
-        // the cap is not part of the whole-push validation: a push is applied up to it, the rest refused
-        List<RejectReason> capped = new ArrayList<>(Collections.nCopies(IngestHarness.MAX_SERIES - IngestHarness.SEED_SERIES,
-                (RejectReason) null));
-        capped.addAll(Collections.nCopies(20 - capped.size(), SERIES_LIMIT));
-        out.add(new Entry("series-limit", many.toString().getBytes(StandardCharsets.UTF_8), null, capped));
+        // the cap is part of the whole-push check: a push that does not fit under it is refused whole
+        out.add(new Entry("series-limit", many.toString().getBytes(StandardCharsets.UTF_8), SERIES_LIMIT, List.of()));
         return out;
     }
 
@@ -338,6 +356,14 @@ public final class HostileCorpus {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < n; i++) {
             sb.append(i == 0 ? "" : ",").append("\"l").append(i).append("\":\"v\"");
+        }
+        return sb.toString();
+    }
+
+    private static String textLabels(int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "" : ",").append("l").append(i).append("=\"v\"");
         }
         return sb.toString();
     }

@@ -8,7 +8,6 @@ import io.promstream.expose.StoreCollector;
 import io.promstream.ingest.ElementProcessor;
 import io.promstream.ingest.GroupingKey;
 import io.promstream.ingest.HttpIngestor;
-import io.promstream.ingest.PushConverter;
 import io.promstream.ingest.VersionSequence;
 import io.promstream.ingest.LogLimiter;
 import io.promstream.ingest.Rejections;
@@ -19,7 +18,7 @@ import io.promstream.parse.Sample;
 import io.promstream.parse.SampleBatch;
 import io.promstream.parse.SampleParser;
 import io.promstream.parse.TextFormatException;
-import io.promstream.parse.TextFormatParser;
+import io.promstream.parse.TextPush;
 import io.promstream.parse.Truncate;
 import io.promstream.store.Family;
 import io.promstream.store.LabelSet;
@@ -49,7 +48,7 @@ import java.util.Set;
  * properties every input must keep, throwing {@link AssertionError} when one breaks. JSON ({@link #check}) goes
  * through the parser, the queue path ({@link ElementProcessor}) and the HTTP JSON path
  * ({@link HttpIngestor#ingestJson}); a text-format push ({@link #checkText}) through strict UTF-8 decoding,
- * {@link TextFormatParser}, {@link PushConverter} and {@link HttpIngestor#ingestAll}. Properties:
+ * {@link TextPush} (the text-format parser and converter) and {@link HttpIngestor#ingestAll}. Properties:
  *
  * <ul>
  *   <li>nothing throws out of a parser, the ingestion path, or a scrape of the resulting store;</li>
@@ -62,7 +61,7 @@ import java.util.Set;
  *       series appear only for label sets of applied samples; counters, histogram and summary counts and sums
  *       equal what the applied samples add; the series cap holds; every series' name and labels pass
  *       {@link Names};</li>
- *   <li>a text push is all or nothing, but for the series cap (one known gap: see {@link #checkText}).</li>
+ *   <li>a text push is all or nothing, the series cap included.</li>
  * </ul>
  *
  * Each check starts from a fresh store holding a few fixed series (so type conflicts, name collisions, bucket
@@ -320,13 +319,11 @@ public final class IngestHarness {
         Fixture f = new Fixture(body);
         List<Sample> samples;
         try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
-            samples = PushConverter.convert(TextFormatParser.parse(text), TEXT_GROUPING);
-        } catch (CharacterCodingException | TextFormatException e) {
-            require(e.getMessage() != null, "a text push refused without a message", body);
-            f.ingestor.refuse(RejectReason.INVALID_MESSAGE, e.getMessage(), body, "fuzz-text");
-            return verify("text", body, f, RejectReason.INVALID_MESSAGE, List.of(), List.of(), 0);
+            samples = TextPush.parse(body, TEXT_GROUPING.labels());
+        } catch (TextFormatException e) {
+            require(e.getMessage() != null && e.reason() != null, "a text push refused without a message", body);
+            f.ingestor.refuse(e.reason(), e.getMessage(), body, "fuzz-text");
+            return verify("text", body, f, e.reason(), List.of(), List.of(), 0);
         } catch (Throwable t) {
             throw new AssertionError("the text-format parser or converter threw on " + quote(body), t);
         }
@@ -346,11 +343,8 @@ public final class IngestHarness {
         for (Sample s : samples) {
             appliedMask.add(outcome.bodyRejection() == null && !s.isRejected());
         }
-        // validated whole: once past the checks, only the series cap may still refuse a sample of the push
-        for (HttpIngestor.Refused r : outcome.refused()) {
-            require(r.reason().equals(RejectReason.SERIES_LIMIT.label()), "text: a push was applied in part, sample "
-                    + r.index() + " refused: " + r.reason() + ": " + r.error(), body);
-        }
+        // all or nothing, the series cap included
+        require(outcome.refused().isEmpty(), "text: a push was applied in part: " + outcome.refused(), body);
         require(outcome.bodyRejection() != null || outcome.accepted() + outcome.refused().size() == samples.size(),
                 samples.size() + " samples but " + outcome.accepted() + " accepted and " + outcome.refused().size()
                         + " refused", body);

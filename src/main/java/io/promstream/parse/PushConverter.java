@@ -1,10 +1,7 @@
-package io.promstream.ingest;
+package io.promstream.parse;
 
-import io.promstream.parse.MetricType;
-import io.promstream.parse.Sample;
-import io.promstream.parse.TextFamily;
-import io.promstream.parse.TextFormatException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,65 +9,64 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Turns a parsed text-format push into store samples: counters add, gauges and untyped replace, a
- * histogram becomes one whole-histogram sample per series (added bucket-wise), a summary one
+ * Turns the families of a pushed exposition into store samples that aggregate: counters add, gauges and
+ * untyped replace, a histogram becomes one whole-histogram sample per series (added bucket-wise), a summary one
  * {@code _count}/{@code _sum} sample per series (its quantiles cannot be aggregated and are dropped).
  * {@code _created} samples and the {@code _created} gauges client libraries emit are ignored. The grouping
- * key's labels are added to every series; a pushed label of the same name is an error.
+ * labels are added to every series; a pushed label of the same name is an error. Every sample passes
+ * {@link SampleValidator}, and a series may appear only once in a push; the first problem refuses the push.
  */
-public final class PushConverter {
+final class PushConverter {
     private PushConverter() {
     }
 
-    public static List<Sample> convert(List<TextFamily> families, GroupingKey key) throws TextFormatException {
-        Set<String> aggregateFamilies = new java.util.HashSet<>();
+    static List<Sample> convert(List<TextFamily> families, Map<String, String> grouping) throws TextFormatException {
+        Set<String> aggregateFamilies = new HashSet<>();
         for (TextFamily family : families) {
             switch (family.type()) {
                 case "counter" -> {
                     aggregateFamilies.add(family.name());
-                    aggregateFamilies.add(stripTotal(family.name()));
+                    aggregateFamilies.add(Names.familyName(MetricType.COUNTER, family.name()));
                 }
                 case "histogram", "summary" -> aggregateFamilies.add(family.name());
                 default -> { }
             }
         }
         List<Sample> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         for (TextFamily family : families) {
             switch (family.type()) {
-                case "counter" -> counters(family, key, out);
-                case "histogram" -> histograms(family, key, out);
-                case "summary" -> summaries(family, key, out);
+                case "counter" -> counters(family, grouping, out, seen);
+                case "histogram" -> histograms(family, grouping, out, seen);
+                case "summary" -> summaries(family, grouping, out, seen);
                 default -> {
                     String name = family.name();
                     if (name.endsWith("_created")
                             && aggregateFamilies.contains(name.substring(0, name.length() - "_created".length()))) {
                         continue; // client libraries' creation-time gauges
                     }
-                    gauges(family, key, out);
+                    gauges(family, grouping, out, seen);
                 }
             }
         }
         return out;
     }
 
-    private static void counters(TextFamily family, GroupingKey key, List<Sample> out) throws TextFormatException {
+    private static void counters(TextFamily family, Map<String, String> grouping, List<Sample> out, Set<String> seen)
+            throws TextFormatException {
         for (TextFamily.Point p : family.points()) {
             if (p.name().endsWith("_created")) {
                 continue;
             }
-            if (!(p.value() >= 0) || Double.isInfinite(p.value())) {
-                throw new TextFormatException(p.line(), "a counter's value must be finite and >= 0, got " + p.value());
-            }
-            out.add(sample(MetricType.COUNTER, stripTotal(family.name()), family, p, key, null).value(p.value()));
+            // the sample's own name (x or x_total, both family x), so that the counter name rules see it as sent
+            out.add(finish(sample(MetricType.COUNTER, p.name(), family, p, grouping, null).value(p.value()), p, seen));
         }
     }
 
-    private static void gauges(TextFamily family, GroupingKey key, List<Sample> out) throws TextFormatException {
+    private static void gauges(TextFamily family, Map<String, String> grouping, List<Sample> out, Set<String> seen)
+            throws TextFormatException {
         for (TextFamily.Point p : family.points()) {
-            if (!Double.isFinite(p.value())) {
-                throw new TextFormatException(p.line(), "a gauge's value must be finite, got " + p.value());
-            }
-            out.add(sample(MetricType.GAUGE, family.name(), family, p, key, null).value(p.value()));
+            out.add(finish(sample(MetricType.GAUGE, family.name(), family, p, grouping, null).value(p.value()), p, seen));
         }
     }
 
@@ -84,7 +80,7 @@ public final class PushConverter {
             List<String> identity = new ArrayList<>();
             TreeMap<String, String> sorted = new TreeMap<>();
             for (int i = 0; i < p.labelNames().size(); i++) {
-                if (!p.labelNames().get(i).equals(extraLabel)) {
+                if (!p.labelNames().get(i).equals(extraLabel) && !p.labelValues().get(i).isEmpty()) {
                     sorted.put(p.labelNames().get(i), p.labelValues().get(i));
                 }
             }
@@ -97,7 +93,8 @@ public final class PushConverter {
         return series;
     }
 
-    private static void histograms(TextFamily family, GroupingKey key, List<Sample> out) throws TextFormatException {
+    private static void histograms(TextFamily family, Map<String, String> grouping, List<Sample> out, Set<String> seen)
+            throws TextFormatException {
         String name = family.name();
         for (List<TextFamily.Point> points : bySeries(family, "le").values()) {
             TreeMap<Double, Long> buckets = new TreeMap<>();
@@ -110,16 +107,22 @@ public final class PushConverter {
                     if (le == null) {
                         throw new TextFormatException(p.line(), name + "_bucket without an le label");
                     }
-                    double bound = io.promstream.parse.TextFormatParser.parseBound(le, p.line());
+                    double bound = TextFormatParser.parseBound(le, p.line());
                     if (buckets.put(bound, whole(p)) != null) {
                         throw new TextFormatException(p.line(), "duplicate bucket le=\"" + le + "\"");
                     }
                 } else if (p.name().equals(name + "_sum")) {
-                    if (Double.isNaN(p.value()) || Double.isInfinite(p.value())) {
-                        throw new TextFormatException(p.line(), "a histogram's sum must be finite");
+                    if (sum != null) {
+                        throw new TextFormatException(p.line(), "a second " + p.name() + " for the same series");
+                    }
+                    if (!Double.isFinite(p.value())) {
+                        throw new TextFormatException(p.line(), RejectReason.INVALID_VALUE, "a histogram's sum must be finite");
                     }
                     sum = p.value();
                 } else if (p.name().equals(name + "_count")) {
+                    if (count != null) {
+                        throw new TextFormatException(p.line(), "a second " + p.name() + " for the same series");
+                    }
                     count = whole(p);
                 } else {
                     throw new TextFormatException(p.line(), "unexpected sample " + p.name() + " in histogram " + name);
@@ -150,72 +153,88 @@ public final class PushConverter {
             if (bounds.length == 0) {
                 throw new TextFormatException(first.line(), "histogram " + name + " needs at least one finite bucket");
             }
-            Sample sample = sample(MetricType.HISTOGRAM, name, family, first, key, "le");
-            out.add(sample.mergeHistogram(bounds, cumulative, inf, sum == null ? 0 : sum));
+            Sample sample = sample(MetricType.HISTOGRAM, name, family, first, grouping, "le");
+            out.add(finish(sample.mergeHistogram(bounds, cumulative, inf, sum == null ? 0 : sum), first, seen));
         }
     }
 
-    private static void summaries(TextFamily family, GroupingKey key, List<Sample> out) throws TextFormatException {
+    private static void summaries(TextFamily family, Map<String, String> grouping, List<Sample> out, Set<String> seen)
+            throws TextFormatException {
         String name = family.name();
         for (List<TextFamily.Point> points : bySeries(family, "quantile").values()) {
-            double sum = 0;
-            long count = 0;
+            Double sum = null;
+            Long count = null;
             TextFamily.Point first = points.get(0);
             for (TextFamily.Point p : points) {
                 if (p.name().equals(name + "_sum")) {
-                    if (Double.isNaN(p.value()) || Double.isInfinite(p.value())) {
-                        throw new TextFormatException(p.line(), "a summary's sum must be finite");
+                    if (sum != null) {
+                        throw new TextFormatException(p.line(), "a second " + p.name() + " for the same series");
+                    }
+                    if (!Double.isFinite(p.value())) {
+                        throw new TextFormatException(p.line(), RejectReason.INVALID_VALUE, "a summary's sum must be finite");
                     }
                     sum = p.value();
                 } else if (p.name().equals(name + "_count")) {
+                    if (count != null) {
+                        throw new TextFormatException(p.line(), "a second " + p.name() + " for the same series");
+                    }
                     count = whole(p);
                 } else if (!p.name().equals(name)) {
                     throw new TextFormatException(p.line(), "unexpected sample " + p.name() + " in summary " + name);
                 }
             }
-            out.add(sample(MetricType.SUMMARY, name, family, first, key, "quantile").mergeSummary(count, sum));
+            Sample sample = sample(MetricType.SUMMARY, name, family, first, grouping, "quantile");
+            out.add(finish(sample.mergeSummary(count == null ? 0 : count, sum == null ? 0 : sum), first, seen));
         }
     }
 
     private static long whole(TextFamily.Point p) throws TextFormatException {
         double v = p.value();
         if (!(v >= 0) || v > Long.MAX_VALUE || v != Math.rint(v)) {
-            throw new TextFormatException(p.line(), p.name() + " must be a whole number >= 0, got " + v);
+            throw new TextFormatException(p.line(), RejectReason.INVALID_VALUE,
+                    p.name() + " must be a whole number >= 0, got " + v);
         }
         return (long) v;
     }
 
     private static Sample sample(MetricType type, String name, TextFamily family, TextFamily.Point p,
-            GroupingKey key, String skipLabel) throws TextFormatException {
+            Map<String, String> grouping, String skipLabel) throws TextFormatException {
         Sample sample = new Sample().type(type).name(name).help(family.help());
         for (int i = 0; i < p.labelNames().size(); i++) {
             String labelName = p.labelNames().get(i);
             if (labelName.equals(skipLabel)) {
                 continue;
             }
-            if (key.labels().containsKey(labelName)) {
-                throw new TextFormatException(p.line(), "label \"" + labelName + "\" is already set by the push path");
+            if (grouping.containsKey(labelName)) {
+                throw new TextFormatException(p.line(), RejectReason.INVALID_LABEL,
+                        "label \"" + labelName + "\" is already set by the push path");
             }
-            if (labelName.startsWith("__")) {
-                throw new TextFormatException(p.line(), "label names starting with __ are reserved");
+            if (!Names.isValidLabelName(labelName)) {
+                throw new TextFormatException(p.line(), RejectReason.INVALID_LABEL,
+                        "invalid label name \"" + labelName + "\" (names starting with __ are reserved)");
             }
             sample.label(labelName, p.labelValues().get(i));
         }
-        key.labels().forEach(sample::label);
-        String duplicate = sample.canonicalizeLabels();
-        if (duplicate != null) {
-            throw new TextFormatException(p.line(), "duplicate label \"" + duplicate + "\"");
-        }
-        String reserved = type.reservedLabel();
-        for (int i = 0; i < sample.labelCount(); i++) {
-            if (sample.labelName(i).equals(reserved)) {
-                throw new TextFormatException(p.line(), "label \"" + reserved + "\" is reserved");
-            }
-        }
+        grouping.forEach(sample::label);
         return sample;
     }
 
-    private static String stripTotal(String name) {
-        return name.endsWith("_total") && name.length() > 6 ? name.substring(0, name.length() - 6) : name;
+    /** Validates a built sample as any other, and refuses a series seen before in the same push. */
+    private static Sample finish(Sample sample, TextFamily.Point p, Set<String> seen) throws TextFormatException {
+        SampleValidator.validate(sample);
+        if (sample.isRejected()) {
+            throw new TextFormatException(p.line(), sample.rejection(), sample.error());
+        }
+        // by type too: a gauge a and a counter a_total are one name, but that is a type conflict, not a repeat
+        StringBuilder identity = new StringBuilder(sample.type().wireName()).append(' ')
+                .append(Names.familyName(sample.type(), sample.name()));
+        for (int i = 0; i < sample.labelCount(); i++) {
+            identity.append('\n').append(sample.labelName(i)).append('=').append(sample.labelValue(i));
+        }
+        if (!seen.add(identity.toString())) {
+            throw new TextFormatException(p.line(), "series " + sample + " appears twice in the push (as in "
+                    + "Prometheus, each series may be given once)");
+        }
+        return sample;
     }
 }
