@@ -1,14 +1,15 @@
 package io.promstream;
 
+import io.dropwizard.configuration.ConfigurationSourceProvider;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.prometheus.client.CollectorRegistry;
-import io.prometheus.client.servlet.jakarta.exporter.MetricsServlet;
 import io.promstream.config.AggregationFactory;
 import io.promstream.config.RedisFactory;
+import io.promstream.expose.ExpositionServlet;
 import io.promstream.expose.GatewayMetrics;
 import io.promstream.expose.RootResource;
 import io.promstream.expose.StatusResource;
@@ -52,8 +53,16 @@ public class GatewayApplication extends Application<GatewayConfiguration> {
 
     @Override
     public void initialize(Bootstrap<GatewayConfiguration> bootstrap) {
-        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
-                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        bootstrap.setConfigurationSourceProvider(substituting(bootstrap.getConfigurationSourceProvider()));
+    }
+
+    /**
+     * config.yml as read: {@code ${VAR:-default}} replaced from the environment, strictly: an unset variable
+     * without a default stops the start naming it, instead of becoming its own literal text (a bearer token
+     * {@code ${INGEST_TOKEN}}, say).
+     */
+    public static ConfigurationSourceProvider substituting(ConfigurationSourceProvider provider) {
+        return new SubstitutingSourceProvider(provider, new EnvironmentVariableSubstitutor(true));
     }
 
     /** The clock everything time-based reads; tests override it. */
@@ -90,9 +99,10 @@ public class GatewayApplication extends Application<GatewayConfiguration> {
         metrics.watch(workers);
         gateway = new Gateway(store, metrics, pool, queue, monitor, workers);
 
+        config.getHttp().configureServer(config.getServerFactory());
         config.getHttp().registerEndpoints(environment, new HttpIngestor(parser, store, rejections, sequence, clock,
                 metrics.processed("http", "")), store, metrics);
-        environment.servlets().addServlet("prometheus-metrics", new MetricsServlet(registry)).addMapping("/metrics");
+        environment.servlets().addServlet("prometheus-metrics", new ExpositionServlet(registry)).addMapping("/metrics");
         environment.jersey().register(new RootResource());
         environment.jersey().register(new StatusResource(gateway, clock, version()));
         environment.jersey().register(new HealthResource(environment.healthChecks()));

@@ -1,11 +1,17 @@
 package io.promstream.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.server.AbstractServerFactory;
+import io.dropwizard.core.server.ServerFactory;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.util.DataSize;
+import io.dropwizard.validation.ValidationMethod;
 import io.promstream.expose.GatewayMetrics;
 import io.promstream.ingest.HttpIngestor;
 import io.promstream.ingest.IngestAuthFilter;
 import io.promstream.ingest.JsonPushResource;
+import io.promstream.ingest.PushCountingFilter;
+import io.promstream.ingest.PushEndpoint;
 import io.promstream.ingest.TextPushResource;
 import io.promstream.store.MetricStore;
 import jakarta.servlet.DispatcherType;
@@ -29,15 +35,48 @@ public class HttpFactory {
     private Map<String, String> basicUsers = new LinkedHashMap<>();
     private boolean protectScrape;
 
+    @ValidationMethod(message = "http.bearerTokens and http.basicUsers must not hold empty values or unreplaced "
+            + "${...} placeholders (is the environment variable set?)")
+    public boolean isCredentialsUsable() {
+        for (String token : bearerTokens) {
+            if (!usable(token)) {
+                return false;
+            }
+        }
+        for (Map.Entry<String, String> user : basicUsers.entrySet()) {
+            if (!usable(user.getKey()) || !usable(user.getValue()) || user.getKey().contains(":")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean usable(String credential) {
+        return credential != null && !credential.isBlank() && !credential.contains("${");
+    }
+
+    /**
+     * Leaves compressed request bodies to the endpoints, which check them whole ({@code BodyReader}): Jetty's
+     * own request inflation accepts a gzip body cut short at a flush point, or with a wrong CRC, as valid.
+     * Responses (scrapes) are still compressed when the client asks.
+     */
+    public void configureServer(ServerFactory server) {
+        if (server instanceof AbstractServerFactory factory) {
+            factory.getGzipFilterFactory().setBufferSize(DataSize.bytes(0)); // 0 = Jetty does not inflate requests
+        }
+    }
+
     /** {@code POST /api/metrics} and the Pushgateway-style paths, behind credentials when any are configured. */
     public void registerEndpoints(Environment environment, HttpIngestor ingestor, MetricStore store,
             GatewayMetrics metrics) {
         environment.jersey().register(new JsonPushResource(ingestor, metrics, maxBodyBytes));
         environment.jersey().register(new TextPushResource(ingestor, store, metrics, maxBodyBytes));
+        environment.servlets().addFilter("push-counting", new PushCountingFilter(metrics.httpRequests()))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, PushEndpoint.PUSH_PATHS);
         if (bearerTokens.isEmpty() && basicUsers.isEmpty()) {
             return;
         }
-        List<String> paths = new ArrayList<>(List.of("/api/metrics", "/metrics/job/*", "/metrics/job@base64/*"));
+        List<String> paths = new ArrayList<>(List.of(PushEndpoint.PUSH_PATHS));
         if (protectScrape) {
             paths.add("/metrics");
         }

@@ -122,6 +122,12 @@ public class RedisFactory {
         return trustStorePath == null || trustStorePath.isEmpty() || uri == null || uri.startsWith("rediss://");
     }
 
+    @ValidationMethod(message = "redis.deadLetterKey must differ from redis.queueKey (rejected samples would be "
+            + "taken again, rejected again and dead-lettered again forever)")
+    public boolean isDeadLetterKeyApart() {
+        return deadLetterKey == null || deadLetterKey.isEmpty() || !deadLetterKey.equals(queueKey);
+    }
+
     @ValidationMethod(message = "redis.backoffMax must not be shorter than redis.backoffMin")
     public boolean isBackoffOrdered() {
         return backoffMin == null || backoffMax == null || backoffMax.toMilliseconds() >= backoffMin.toMilliseconds();

@@ -40,7 +40,7 @@ public final class GatewayMetrics implements CollectTimer {
     private final Counter deadLettersDropped = Counter.build(PREFIX + "dead_letters_dropped_total",
                     "Rejected payloads not dead-lettered: the buffer was full or Redis failed.").create();
     private final Counter httpRequests = Counter.build(PREFIX + "http_pushes_total",
-                    "HTTP pushes answered, by endpoint (json, text) and status code.")
+                    "HTTP pushes answered, by endpoint (json, text) and status code, whoever answered.")
             .labelNames("endpoint", "code").create();
     private final Counter httpRejected = Counter.build(PREFIX + "http_rejected_total",
                     "Samples or whole pushes refused on the HTTP endpoints, by endpoint and reason.")
@@ -123,8 +123,9 @@ public final class GatewayMetrics implements CollectTimer {
         return deadLettersDropped.labels();
     }
 
-    public Counter.Child httpRequests(String endpoint, int status) {
-        return httpRequests.labels(endpoint, Integer.toString(status));
+    /** {@code http_pushes_total{endpoint,code}}. */
+    public Counter httpRequests() {
+        return httpRequests;
     }
 
     public Counter.Child httpRejected(String endpoint, String reason) {

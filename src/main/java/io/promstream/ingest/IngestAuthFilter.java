@@ -38,9 +38,7 @@ public final class IngestAuthFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        String endpoint = request.getRequestURI().startsWith("/api/") ? "json"
-                : request.getRequestURI().startsWith("/metrics/") ? "text" : "scrape";
-        unauthorized.labels(endpoint).inc();
+        unauthorized.labels(PushEndpoint.of(request.getRequestURI()).label()).inc();
         HttpServletResponse response = (HttpServletResponse) res;
         response.setStatus(401);
         response.setHeader("WWW-Authenticate", users.isEmpty() ? "Bearer" : "Basic realm=\"prom-stream-gateway\"");

@@ -59,7 +59,6 @@ public class JsonPushResource {
     }
 
     private Response reply(int status, Object entity) {
-        metrics.httpRequests(ENDPOINT, status).inc();
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(entity).build();
     }
 }

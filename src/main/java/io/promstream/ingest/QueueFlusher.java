@@ -27,14 +27,17 @@ public final class QueueFlusher {
      * @return how many elements were in the queue at the call
      * @throws TimeoutException when they were not all applied in time (Redis down, workers stuck)
      */
-    public long flush(Duration timeout) throws TimeoutException {
+    public long flush(Duration timeout) throws TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         RedisQueue.Backlog backlog;
         try (Jedis jedis = pool.getResource()) {
-            backlog = queue.backlog(jedis);
+            backlog = queue.backlog(jedis, Math.max(0, deadline - System.nanoTime()));
+        }
+        if (backlog == null) {
+            throw new TimeoutException("the queue could not be read within " + timeout + "; is Redis up?");
         }
         long length = backlog.length();
         long target = backlog.offset() + length;
-        long deadline = System.nanoTime() + timeout.toNanos();
         while (!appliedUpTo(target)) {
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("only " + Math.max(0, length - (target - queue.taken()))

@@ -2,15 +2,19 @@ package io.promstream.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.util.KeyValue;
+import redis.clients.jedis.args.ListDirection;
 
 /**
  * The Redis list senders {@code LPUSH} onto; workers take from the tail (FIFO). Taking is serialized by a
- * lock held only for the round trip, and each batch gets the next sequence number under that lock, so batch
- * order equals the order Redis served them in: that is what lets a later-pushed gauge {@code set} always win,
- * whichever worker applies it first. Parsing and aggregation happen outside the lock, in parallel.
+ * lock held only for the {@code RPOP} round trip, and each batch gets the next sequence number under that lock,
+ * so batch order equals the order Redis served them in: that is what lets a later-pushed gauge {@code set}
+ * always win, whichever worker applies it first. Parsing and aggregation happen outside the lock, in parallel.
+ * A worker that finds the list empty waits for it outside the lock, with a blocking {@code BLMOVE} of the list's
+ * tail onto itself, which leaves the list as it is: so no one ever waits on the lock for longer than a round
+ * trip (a flush, say), and an idle gateway costs nothing.
  */
 public final class RedisQueue {
     private final String key;
@@ -41,8 +45,9 @@ public final class RedisQueue {
     public enum Took { ELEMENTS, EMPTY, STOPPED }
 
     /**
-     * Takes up to {@code popCount} elements; when the list is empty, blocks up to the block timeout for one.
-     * Redis errors propagate (nothing was taken that the caller does not see).
+     * Takes up to {@code popCount} elements; when the list is empty, waits up to the block timeout for one to
+     * arrive (without taking it: the next call does). Redis errors propagate (nothing was taken that the caller
+     * does not see).
      */
     public Took take(Jedis jedis, QueueBatch out, Stoppable stop) {
         takeLock.lock();
@@ -52,19 +57,16 @@ public final class RedisQueue {
                 return Took.STOPPED;
             }
             List<byte[]> items = jedis.rpop(keyBytes, popCount);
-            boolean empty = items == null || items.isEmpty();
-            if (empty) {
-                KeyValue<byte[], byte[]> popped = jedis.brpop(blockSeconds, keyBytes);
-                items = popped == null ? List.of() : List.of(popped.getValue());
-            }
-            if (!items.isEmpty()) {
+            if (items != null && !items.isEmpty()) {
                 out.fill(items, sequence.begin(), taken);
                 taken += items.size();
+                return Took.ELEMENTS;
             }
-            return empty ? Took.EMPTY : Took.ELEMENTS;
         } finally {
             takeLock.unlock();
         }
+        jedis.blmove(keyBytes, keyBytes, ListDirection.RIGHT, ListDirection.RIGHT, blockSeconds);
+        return Took.EMPTY;
     }
 
     /** Called by the taker once every element of {@code batch} is applied or rejected. */
@@ -77,9 +79,16 @@ public final class RedisQueue {
     public record Backlog(long length, long offset) {
     }
 
-    /** The backlog, read atomically with respect to takes. */
-    public Backlog backlog(Jedis jedis) {
-        takeLock.lock();
+    /**
+     * The backlog, read atomically with respect to takes; waits at most {@code timeoutNanos} for a take in
+     * progress (one round trip).
+     *
+     * @return the backlog, or {@code null} when the wait timed out
+     */
+    public Backlog backlog(Jedis jedis, long timeoutNanos) throws InterruptedException {
+        if (!takeLock.tryLock(timeoutNanos, TimeUnit.NANOSECONDS)) {
+            return null;
+        }
         try {
             return new Backlog(jedis.llen(keyBytes), taken);
         } finally {

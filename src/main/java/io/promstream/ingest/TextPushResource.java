@@ -114,7 +114,6 @@ public class TextPushResource {
     }
 
     private Response reply(int status, String message) {
-        metrics.httpRequests(ENDPOINT, status).inc();
         return Response.status(status).type(MediaType.TEXT_PLAIN_TYPE).entity(message + "\n").build();
     }
 }

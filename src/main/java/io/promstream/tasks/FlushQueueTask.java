@@ -35,6 +35,9 @@ public final class FlushQueueTask extends Task {
             output.println("flushed " + flusher.flush(timeout) + " elements");
         } catch (TimeoutException e) {
             throw new TaskError(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TaskError("interrupted while waiting for the flush");
         }
     }
 }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dropwizard.configuration.ConfigurationValidationException;
-import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.FileConfigurationSourceProvider;
-import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.configuration.UndefinedEnvironmentVariableException;
 import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
+import io.promstream.GatewayApplication;
 import io.promstream.GatewayConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +21,7 @@ class ShippedConfigTest {
             GatewayConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw");
 
     private GatewayConfiguration load(String path) throws Exception {
-        return factory.build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(),
-                new EnvironmentVariableSubstitutor(false)), path);
+        return factory.build(GatewayApplication.substituting(new FileConfigurationSourceProvider()), path);
     }
 
     @Test
@@ -51,5 +50,52 @@ class ShippedConfigTest {
         } finally {
             Files.delete(bad);
         }
+    }
+
+    private GatewayConfiguration loadEdited(String... replacements) throws Exception {
+        String text = Files.readString(Path.of("config.yml"));
+        for (int i = 0; i < replacements.length; i += 2) {
+            assertThat(text).contains(replacements[i]);
+            text = text.replace(replacements[i], replacements[i + 1]);
+        }
+        Path edited = Files.createTempFile("edited-config", ".yml");
+        Files.writeString(edited, text);
+        try {
+            return load(edited.toString());
+        } finally {
+            Files.delete(edited);
+        }
+    }
+
+    @Test
+    void anUnsetVariableWithoutADefaultStopsTheStartNamingIt() {
+        // the README's own example: with INGEST_TOKEN unset, "${INGEST_TOKEN}" must not become the token
+        String unset = "PSG_TEST_SURELY_UNSET_" + System.nanoTime();
+        assertThat(System.getenv(unset)).isNull();
+        assertThatThrownBy(() -> loadEdited("bearerTokens: []", "bearerTokens: [\"${" + unset + "}\"]"))
+                .isInstanceOf(UndefinedEnvironmentVariableException.class)
+                .hasMessageContaining(unset);
+        assertThatThrownBy(() -> loadEdited("basicUsers: {}", "basicUsers: {lambda: \"${" + unset + "}\"}"))
+                .isInstanceOf(UndefinedEnvironmentVariableException.class)
+                .hasMessageContaining(unset);
+    }
+
+    @Test
+    void emptyOrPlaceholderCredentialsAreRefused() {
+        for (String tokens : new String[] {"[\"\"]", "[\"$${INGEST_TOKEN}\"]", "[\"${PSG_UNSET_X:-}\"]"}) {
+            assertThatThrownBy(() -> loadEdited("bearerTokens: []", "bearerTokens: " + tokens))
+                    .as(tokens).isInstanceOf(ConfigurationValidationException.class)
+                    .hasMessageContaining("http.bearerTokens and http.basicUsers must not hold empty values");
+        }
+        assertThatThrownBy(() -> loadEdited("basicUsers: {}", "basicUsers: {lambda: \"\"}"))
+                .isInstanceOf(ConfigurationValidationException.class);
+    }
+
+    @Test
+    void aDeadLetterKeyEqualToTheQueueKeyIsRefused() {
+        assertThatThrownBy(() -> loadEdited("${REDIS_DEAD_LETTER_KEY:-prom-stream-gateway:dead-letter}",
+                "${REDIS_QUEUE_KEY:-prom-stream-gateway:metric-queue}"))
+                .isInstanceOf(ConfigurationValidationException.class)
+                .hasMessageContaining("redis.deadLetterKey must differ from redis.queueKey");
     }
 }

@@ -131,6 +131,10 @@ public final class HostileCorpus {
         // an escaped lone surrogate is valid JSON but no Unicode text: it could never be written as UTF-8
         samples(out, "escaped-lone-surrogate-label", counter(",\"labels\":{\"k\":\"\\ud800\"}"), INVALID_JSON);
         samples(out, "escaped-lone-low-surrogate-help", counter(",\"help\":\"a\\udc00b\""), INVALID_JSON);
+        // values OpenMetrics cannot carry as such: the exposition must leave them out there, and stay valid
+        ok(out, "histogram-negative-buckets", "{\"type\":\"histogram\",\"name\":\"hn\",\"value\":-7,\"buckets\":[-1,0,0.5,1e10]}");
+        ok(out, "histogram-negative-sum", "{\"type\":\"histogram\",\"name\":\"hs\",\"value\":-7,\"buckets\":[0.5,1]}");
+        ok(out, "summary-negative-values", "{\"type\":\"summary\",\"name\":\"sn\",\"value\":-2}");
         ok(out, "escaped-surrogate-pair-label", counter(",\"labels\":{\"k\":\"\\ud83d\\ude00\"}"));
         samples(out, "counter-named-total", "{\"type\":\"counter\",\"name\":\"_total\",\"value\":1}", INVALID_NAME);
         samples(out, "counter-total-twice", "{\"type\":\"counter\",\"name\":\"x_total_total\",\"value\":1}", INVALID_NAME);

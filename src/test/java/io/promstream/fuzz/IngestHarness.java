@@ -1,8 +1,10 @@
 package io.promstream.fuzz;
 
+import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import io.promstream.expose.CollectTimer;
+import io.promstream.expose.ExpositionServlet;
 import io.promstream.expose.GatewayMetrics;
 import io.promstream.expose.StoreCollector;
 import io.promstream.ingest.ElementProcessor;
@@ -25,6 +27,10 @@ import io.promstream.store.LabelSet;
 import io.promstream.store.MetricStore;
 import io.promstream.store.SeriesSnapshot;
 import io.promstream.store.StoreSettings;
+import io.promstream.testing.ExpositionParsers;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -523,17 +529,36 @@ public final class IngestHarness {
         return sb.append('}').toString();
     }
 
+    /**
+     * Renders the store as a scrape does, in both formats, and has prometheus_client's parsers (one persistent
+     * process, see {@link ExpositionParsers}) read each: whatever a sender sent, the exposition must stay valid.
+     */
     private static void scrape(MetricStore store, byte[] element) {
         CollectorRegistry registry = new CollectorRegistry();
         registry.register(new StoreCollector(store, CollectTimer.NONE));
+        List<Collector.MetricFamilySamples> families = Collections.list(registry.metricFamilySamples());
+        byte[] text;
+        byte[] openMetrics;
         try {
-            StringWriter text = new StringWriter();
-            TextFormat.write004(text, registry.metricFamilySamples());
-            StringWriter openMetrics = new StringWriter();
-            TextFormat.writeOpenMetrics100(openMetrics, registry.metricFamilySamples());
+            text = render(TextFormat.CONTENT_TYPE_004, families);
+            openMetrics = render(TextFormat.CONTENT_TYPE_OPENMETRICS_100, families);
         } catch (IOException | RuntimeException e) {
             throw new AssertionError("rendering the store threw after " + quote(element), e);
         }
+        String textProblem = ExpositionParsers.pythonText(text);
+        require(textProblem == null, "the text exposition does not parse (" + textProblem + "):\n"
+                + new String(text, StandardCharsets.UTF_8), element);
+        String openMetricsProblem = ExpositionParsers.pythonOpenMetrics(openMetrics);
+        require(openMetricsProblem == null, "the OpenMetrics exposition does not parse (" + openMetricsProblem
+                + "):\n" + new String(openMetrics, StandardCharsets.UTF_8), element);
+    }
+
+    private static byte[] render(String contentType, List<Collector.MetricFamilySamples> families) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+            ExpositionServlet.write(contentType, writer, families);
+        }
+        return out.toByteArray();
     }
 
     /** Every verdict and every field of every sample, for comparing two parses. */

@@ -88,7 +88,7 @@ class RedisAclIntegrationTest {
     }
 
     /** The ACL rule the README recommends: the gateway's own keys and the commands it sends, nothing else. */
-    static final String LEAST_PRIVILEGE = "~prom-stream-gateway:* resetchannels -@all +rpop +brpop +llen +lpush +ltrim"
+    static final String LEAST_PRIVILEGE = "~prom-stream-gateway:* resetchannels -@all +rpop +blmove +llen +lpush +ltrim"
             + " +ping +client|setname";
 
     @Test

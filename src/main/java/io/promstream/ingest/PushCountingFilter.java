@@ -1,0 +1,37 @@
+package io.promstream.ingest;
+
+import io.prometheus.client.Counter;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * Counts every answer of the push endpoints by endpoint and status code, whoever gave it: the resources, Jersey
+ * (415 for a content type a resource does not take, 405, 500 for a bug) or the authentication filter (401).
+ */
+public final class PushCountingFilter implements Filter {
+    private final Counter answered;
+
+    /** @param answered a counter with the labels {@code endpoint} and {@code code} */
+    public PushCountingFilter(Counter answered) {
+        this.answered = answered;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        String endpoint = PushEndpoint.of(((HttpServletRequest) req).getRequestURI()).label();
+        try {
+            chain.doFilter(req, res);
+        } catch (IOException | ServletException | RuntimeException e) {
+            answered.labels(endpoint, "500").inc();
+            throw e;
+        }
+        answered.labels(endpoint, Integer.toString(((HttpServletResponse) res).getStatus())).inc();
+    }
+}
