@@ -43,12 +43,15 @@ build: $(JAR)
 $(JAR): $(SOURCES)
 	$(MVN) package -DskipTests
 
-## deps: the programs the tests start (installed from Debian's packages when missing)
+## deps: the programs the tests start or parse with (installed from Debian's packages when missing)
 deps:
 	@scripts/ensure-package.sh redis-server redis-server
 	@scripts/ensure-package.sh openssl openssl
 	@scripts/ensure-package.sh redis-benchmark redis-tools
 	@scripts/ensure-package.sh promtool prometheus
+	@scripts/ensure-package.sh prometheus prometheus
+	@scripts/ensure-package.sh /usr/bin/python3 python3
+	@scripts/ensure-package.sh "/usr/bin/python3 -c 'import prometheus_client'" python3-prometheus-client
 
 ## stop: stop the redis-server that `make run` started (by PID; nothing else)
 stop:
