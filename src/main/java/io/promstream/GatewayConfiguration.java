@@ -10,7 +10,7 @@ import io.promstream.config.RedisFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
-/** config.yml: Dropwizard's {@code server} and {@code logging}, plus the gateway's sections (SPEC §6). */
+/** config.yml: Dropwizard's {@code server} and {@code logging}, plus the gateway's sections (docs/configuration.md). */
 public class GatewayConfiguration extends Configuration {
     @Valid
     @NotNull

@@ -3,7 +3,6 @@ package io.promstream.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
-import io.promstream.ingest.VersionSequence;
 import io.promstream.parse.SampleParser;
 import io.promstream.store.MetricStore;
 import io.promstream.store.SeriesExpirer;
@@ -15,6 +14,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /** The {@code aggregation} section: limits, series TTL and summary windows. Builds the store and the parser. */
 public class AggregationFactory {
@@ -35,9 +35,12 @@ public class AggregationFactory {
     @Max(60)
     private int summaryAgeBuckets = 5;
 
-    public MetricStore buildStore(InstantSource clock, VersionSequence sequence) {
+    /**
+     * @param appliedWatermark a version below which every sample has been applied (see {@link MetricStore})
+     */
+    public MetricStore buildStore(InstantSource clock, LongSupplier appliedWatermark) {
         return new MetricStore(new StoreSettings(maxSeries, summaryMaxAge.toMilliseconds(), summaryAgeBuckets), clock,
-                sequence::appliedWatermark);
+                appliedWatermark);
     }
 
     /** When {@code seriesTtl} is set, removes idle series every {@code expiryInterval} on a managed scheduler. */

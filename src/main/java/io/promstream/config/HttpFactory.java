@@ -6,14 +6,13 @@ import io.dropwizard.core.server.ServerFactory;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.DataSize;
 import io.dropwizard.validation.ValidationMethod;
-import io.promstream.expose.GatewayMetrics;
+import io.prometheus.client.Counter;
 import io.promstream.ingest.HttpIngestor;
 import io.promstream.ingest.IngestAuthFilter;
 import io.promstream.ingest.JsonPushResource;
 import io.promstream.ingest.PushCountingFilter;
 import io.promstream.ingest.PushEndpoint;
 import io.promstream.ingest.TextPushResource;
-import io.promstream.store.MetricStore;
 import jakarta.servlet.DispatcherType;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -66,12 +65,19 @@ public class HttpFactory {
         }
     }
 
-    /** {@code POST /api/metrics} and the Pushgateway-style paths, behind credentials when any are configured. */
-    public void registerEndpoints(Environment environment, HttpIngestor ingestor, MetricStore store,
-            GatewayMetrics metrics) {
-        environment.jersey().register(new JsonPushResource(ingestor, metrics, maxBodyBytes));
-        environment.jersey().register(new TextPushResource(ingestor, store, metrics, maxBodyBytes));
-        environment.servlets().addFilter("push-counting", new PushCountingFilter(metrics.httpRequests()))
+    /**
+     * {@code POST /api/metrics} and the Pushgateway-style paths, every answer counted, behind credentials when
+     * any are configured.
+     *
+     * @param rejected {@code http_rejected_total{endpoint,reason}}
+     * @param answered {@code http_pushes_total{endpoint,code}}
+     * @param unauthorized {@code http_unauthorized_total{endpoint}}
+     */
+    public void registerEndpoints(Environment environment, HttpIngestor ingestor, Counter rejected, Counter answered,
+            Counter unauthorized) {
+        environment.jersey().register(new JsonPushResource(ingestor, rejected, maxBodyBytes));
+        environment.jersey().register(new TextPushResource(ingestor, rejected, maxBodyBytes));
+        environment.servlets().addFilter("push-counting", new PushCountingFilter(answered))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, PushEndpoint.PUSH_PATHS);
         if (bearerTokens.isEmpty() && basicUsers.isEmpty()) {
             return;
@@ -81,7 +87,7 @@ public class HttpFactory {
             paths.add("/metrics");
         }
         environment.servlets()
-                .addFilter("ingest-auth", new IngestAuthFilter(bearerTokens, basicUsers, metrics.httpUnauthorized()))
+                .addFilter("ingest-auth", new IngestAuthFilter(bearerTokens, basicUsers, unauthorized))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, paths.toArray(String[]::new));
     }
 

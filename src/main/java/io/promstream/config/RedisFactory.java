@@ -6,38 +6,15 @@ import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.ValidationMethod;
-import io.promstream.expose.GatewayMetrics;
 import io.promstream.ingest.Backoff;
-import io.promstream.ingest.DeadLetters;
-import io.promstream.ingest.ElementProcessor;
-import io.promstream.ingest.QueueMonitor;
-import io.promstream.ingest.QueueWorker;
-import io.promstream.ingest.RedisOutage;
-import io.promstream.ingest.RedisQueue;
-import io.promstream.ingest.RejectionSink;
-import io.promstream.ingest.VersionSequence;
-import io.promstream.ingest.WorkerPool;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
@@ -45,7 +22,10 @@ import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.util.JedisURIHelper;
 
-/** The {@code redis} section: connection, queue and workers (SPEC §5, §6). Builds and manages them. */
+/**
+ * The {@code redis} section (docs/configuration.md): the connection, which it builds and manages (a pool closed
+ * at stop), and the queue's and workers' settings.
+ */
 public class RedisFactory {
     @NotEmpty
     private String uri = "redis://localhost:6379/0";
@@ -150,7 +130,7 @@ public class RedisFactory {
                 .clientName("prom-stream-gateway")
                 .protocol(RedisProtocol.RESP2); // plain lists need nothing of RESP3; works with Redis 6.2+
         if (JedisURIHelper.isRedisSSLScheme(parsed)) {
-            configureTls(client);
+            new RedisTls(trustStorePath, trustStorePassword, trustStoreType, verifyHostname).configure(client);
         }
         String user = JedisURIHelper.getUser(parsed);
         String password = JedisURIHelper.getPassword(parsed);
@@ -175,81 +155,19 @@ public class RedisFactory {
         return pool;
     }
 
-    /**
-     * TLS for {@code rediss://}: the server certificate is checked against {@code trustStorePath} (or the JVM's
-     * default trust store) and, unless {@code verifyHostname} is off, must name the URI's host.
-     */
-    private void configureTls(DefaultJedisClientConfig.Builder client) {
-        client.ssl(true);
-        if (trustStorePath != null && !trustStorePath.isEmpty()) {
-            client.sslSocketFactory(trustStoreSocketFactory());
-        }
-        SSLParameters parameters = new SSLParameters();
-        // Jedis defaults to hostname verification only when given no parameters; say it explicitly either way
-        parameters.setEndpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null);
-        client.sslParameters(parameters);
+    /** How long an idle worker waits for the queue, in seconds (Redis' unit for blocking commands). */
+    public double blockSeconds() {
+        return blockTimeout.toMilliseconds() / 1000.0;
     }
 
-    private SSLSocketFactory trustStoreSocketFactory() {
-        char[] password = trustStorePassword == null || trustStorePassword.isEmpty() ? null
-                : trustStorePassword.toCharArray();
-        try (InputStream in = Files.newInputStream(Path.of(trustStorePath))) {
-            KeyStore store = KeyStore.getInstance(trustStoreType);
-            store.load(in, password);
-            if (store.size() == 0) {
-                throw new IllegalStateException("redis.trustStorePath " + trustStorePath + " holds no certificate");
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context.getSocketFactory();
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load redis.trustStorePath " + trustStorePath + " as a "
-                    + trustStoreType + " trust store (check redis.trustStoreType and redis.trustStorePassword): "
-                    + e.getMessage(), e);
-        }
+    /** The dead-letter list, or {@code null} when dead-lettering is off. */
+    public String deadLetterKeyOrNull() {
+        return deadLetterKey == null || deadLetterKey.isEmpty() ? null : deadLetterKey;
     }
 
-    public RedisQueue buildQueue(VersionSequence sequence) {
-        return new RedisQueue(queueKey, popCount, blockTimeout.toMilliseconds() / 1000.0, sequence);
-    }
-
-    /** The workers, started and stopped with the application (after the pool starts, before it closes). */
-    public WorkerPool buildWorkers(Environment environment, JedisPool pool, RedisQueue queue,
-            Supplier<ElementProcessor> processors, GatewayMetrics metrics, RedisOutage outage, InstantSource clock) {
-        List<QueueWorker> list = new ArrayList<>();
-        for (int i = 0; i < workers; i++) {
-            String id = Integer.toString(i);
-            list.add(new QueueWorker(id, pool, queue, processors.get(), clock,
-                    new Backoff(backoffMin.toMilliseconds(), backoffMax.toMilliseconds()), outage,
-                    metrics.processed(id, queueKey), metrics.emptyPops(id, queueKey), metrics.redisErrors("pop")));
-        }
-        WorkerPool workerPool = new WorkerPool(list, java.time.Duration.ofMillis(shutdownGrace.toMilliseconds()));
-        environment.lifecycle().manage(workerPool);
-        return workerPool;
-    }
-
-    /** The dead-letter list writer (managed), or {@link RejectionSink#NONE} when {@code deadLetterKey} is empty. */
-    public RejectionSink buildDeadLetters(Environment environment, JedisPool pool, GatewayMetrics metrics,
-            RedisOutage outage, InstantSource clock) {
-        if (deadLetterKey == null || deadLetterKey.isEmpty()) {
-            return RejectionSink.NONE;
-        }
-        DeadLetters deadLetters = new DeadLetters(pool, deadLetterKey, deadLetterMaxLength, clock, outage,
-                metrics.deadLetters(), metrics.deadLettersDropped(), metrics.redisErrors("dead_letter"));
-        environment.lifecycle().manage(deadLetters);
-        return deadLetters;
-    }
-
-    /** Polls the queue length every {@code pollInterval} on a managed scheduler. */
-    public QueueMonitor buildMonitor(Environment environment, JedisPool pool, RedisQueue queue,
-            GatewayMetrics metrics, RedisOutage outage) {
-        QueueMonitor monitor = new QueueMonitor(pool, queue, outage, metrics.pending(queueKey),
-                metrics.redisErrors("llen"));
-        ScheduledExecutorService scheduler = environment.lifecycle().scheduledExecutorService("queue-monitor").build();
-        scheduler.scheduleWithFixedDelay(monitor, 0, pollInterval.toMilliseconds(), TimeUnit.MILLISECONDS);
-        return monitor;
+    /** The workers' backoff after a Redis error: {@code backoffMin}, doubling up to {@code backoffMax}. */
+    public Backoff newBackoff() {
+        return new Backoff(backoffMin.toMilliseconds(), backoffMax.toMilliseconds());
     }
 
     @JsonProperty

@@ -4,6 +4,8 @@ import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.prometheus.client.hotspot.DefaultExports;
+import io.promstream.parse.MetricType;
+import io.promstream.parse.Names;
 import io.promstream.parse.RejectReason;
 import io.promstream.store.MetricStore;
 import java.util.EnumMap;
@@ -12,13 +14,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The gateway's own metrics (SPEC §8). They always count, so status pages and tests can read them; they are
+ * The gateway's own metrics (docs/meta-metrics.md). They always count, so status pages and tests can read them; they are
  * exposed on {@code /metrics} only when registered ({@code metaMetrics.enabled}).
  */
 public final class GatewayMetrics implements CollectTimer {
     public static final String PREFIX = "prom_stream_gateway_";
-    /** Sample name suffixes an exposition may add to a family name. */
-    private static final String[] EXPOSED_SUFFIXES = {"_total", "_created", "_bucket", "_sum", "_count", "_info"};
 
     private final Counter processed = Counter.build(PREFIX + "processed_metrics_total",
                     "Samples applied to the store, by worker and queue (worker \"http\" for HTTP pushes).")
@@ -85,9 +85,8 @@ public final class GatewayMetrics implements CollectTimer {
         var families = registry.metricFamilySamples();
         while (families.hasMoreElements()) {
             var family = families.nextElement();
-            names.add(family.name);
-            for (String suffix : EXPOSED_SUFFIXES) { // also for families with no samples yet
-                names.add(family.name + suffix);
+            for (MetricType type : MetricType.values()) { // every name it may expose, samples or not yet
+                names.addAll(Names.exposedNames(type, family.name));
             }
             family.samples.forEach(s -> names.add(s.name));
         }
@@ -128,8 +127,14 @@ public final class GatewayMetrics implements CollectTimer {
         return httpRequests;
     }
 
-    public Counter.Child httpRejected(String endpoint, String reason) {
-        return httpRejected.labels(endpoint, reason);
+    /** {@code http_rejected_total{endpoint,reason}}. */
+    public Counter httpRejected() {
+        return httpRejected;
+    }
+
+    /** {@code dropped_metrics_total{reason}}. */
+    public Counter dropped() {
+        return dropped;
     }
 
     public Counter httpUnauthorized() {

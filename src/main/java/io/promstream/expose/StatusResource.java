@@ -1,8 +1,10 @@
 package io.promstream.expose;
 
-import io.promstream.Gateway;
 import io.promstream.ingest.QueueMonitor;
+import io.promstream.ingest.RedisQueue;
+import io.promstream.ingest.WorkerPool;
 import io.promstream.parse.RejectReason;
+import io.promstream.store.MetricStore;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -16,13 +18,22 @@ import java.util.Map;
 @Path("/api/status")
 @Produces(MediaType.APPLICATION_JSON)
 public class StatusResource {
-    private final Gateway gateway;
+    private final MetricStore store;
+    private final GatewayMetrics metrics;
+    private final RedisQueue queue;
+    private final QueueMonitor monitor;
+    private final WorkerPool workers;
     private final InstantSource clock;
     private final long startedMillis;
     private final String version;
 
-    public StatusResource(Gateway gateway, InstantSource clock, String version) {
-        this.gateway = gateway;
+    public StatusResource(MetricStore store, GatewayMetrics metrics, RedisQueue queue, QueueMonitor monitor,
+            WorkerPool workers, InstantSource clock, String version) {
+        this.store = store;
+        this.metrics = metrics;
+        this.queue = queue;
+        this.monitor = monitor;
+        this.workers = workers;
         this.clock = clock;
         this.startedMillis = clock.millis();
         this.version = version;
@@ -43,15 +54,15 @@ public class StatusResource {
         long now = clock.millis();
         Map<String, Long> dropped = new LinkedHashMap<>();
         for (RejectReason reason : RejectReason.values()) {
-            dropped.put(reason.label(), (long) gateway.metrics().droppedTotal(reason));
+            dropped.put(reason.label(), (long) metrics.droppedTotal(reason));
         }
-        long length = gateway.monitor().length();
-        List<Worker> workers = gateway.workers().workers().stream()
-                .map(w -> new Worker(w.id(), w.state().name(), gateway.workers().isAlive(w), now - w.lastBeatMillis()))
+        long length = monitor.length();
+        List<Worker> list = workers.workers().stream()
+                .map(w -> new Worker(w.id(), w.state().name(), workers.isAlive(w), now - w.lastBeatMillis()))
                 .toList();
-        return new Status(version, (now - startedMillis) / 1000, gateway.store().seriesCount(),
-                gateway.store().familyCount(), gateway.store().settings().maxSeries(),
-                new Queue(gateway.queue().key(), length == QueueMonitor.UNKNOWN ? null : length, gateway.queue().taken()),
-                (long) gateway.metrics().processedTotal(), dropped, workers);
+        return new Status(version, (now - startedMillis) / 1000, store.seriesCount(), store.familyCount(),
+                store.settings().maxSeries(),
+                new Queue(queue.key(), length == QueueMonitor.UNKNOWN ? null : length, queue.taken()),
+                (long) metrics.processedTotal(), dropped, list);
     }
 }

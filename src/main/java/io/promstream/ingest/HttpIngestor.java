@@ -5,14 +5,19 @@ import io.promstream.parse.RejectReason;
 import io.promstream.parse.Sample;
 import io.promstream.parse.SampleBatch;
 import io.promstream.parse.SampleParser;
+import io.promstream.parse.TextFormatException;
+import io.promstream.parse.TextPush;
 import io.promstream.store.MetricStore;
+import io.promstream.store.Refusal;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Applies HTTP pushes with the queue's semantics: the same parser, store, rejections and ordering versions
- * (each push is numbered like a batch taken from the queue). Thread-safe.
+ * Applies HTTP pushes with the queue's semantics: the same parsers, store, rejections and ordering versions
+ * (each push is numbered like a batch taken from the queue). The HTTP resources only read bodies and answer;
+ * this decides. Thread-safe.
  */
 public final class HttpIngestor {
     /** One refused sample of a push, by its index in the push. */
@@ -21,6 +26,9 @@ public final class HttpIngestor {
 
     /** What became of a push: how many samples were applied, which were refused, or why all were. */
     public record Outcome(int accepted, List<Refused> refused, RejectReason bodyRejection, String bodyError) {
+        static Outcome refusedWhole(RejectReason reason, String error) {
+            return new Outcome(0, List.of(), reason, error);
+        }
     }
 
     private final SampleParser parser;
@@ -40,82 +48,75 @@ public final class HttpIngestor {
         this.processed = processed;
     }
 
-    /** A SPEC §2 JSON body (object, array, or {@code {"metrics": [...]}}); each sample judged alone. */
+    /** A JSON body (docs/wire-format.md: object, array, or wrapper); each sample judged alone. */
     public Outcome ingestJson(byte[] body, String endpoint) {
         SampleBatch batch = new SampleBatch();
         String source = parser.parseBody(body, batch);
         String from = source == null ? endpoint : endpoint + " (" + source + ")";
         if (batch.elementRejection() != null) {
             rejections.reject(batch.elementRejection(), batch.elementError(), body, 0, body.length, from);
-            return new Outcome(0, List.of(), batch.elementRejection(), batch.elementError());
+            return Outcome.refusedWhole(batch.elementRejection(), batch.elementError());
         }
-        List<Sample> samples = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            samples.add(batch.get(i));
-        }
-        return apply(samples, body, from, true);
-    }
-
-    /**
-     * A whole push, all or nothing ({@link MetricStore#applyAll}): a type or name conflict with the store or
-     * within the push, a reserved name, another bucket layout or the series cap refuses it whole, and that
-     * refusal is reported. Numbered like a batch taken from the queue, for the gauges' push order.
-     */
-    public Outcome ingestAll(List<Sample> samples, byte[] body, String endpoint) {
-        long batch = sequence.begin();
-        long firstVersion = batch << QueueBatch.INDEX_BITS;
-        MetricStore.PushResult result;
-        try {
-            for (int i = 0; i < samples.size(); i++) {
-                samples.get(i).version(firstVersion + Math.min(i, QueueBatch.MAX_SIZE - 1));
-            }
-            result = store.applyAll(samples, clock.millis());
-        } finally {
-            sequence.end(batch);
-        }
-        processed.inc(result.applied());
-        Sample refused = result.refused();
-        if (refused == null) {
-            return new Outcome(result.applied(), List.of(), null, null);
-        }
-        rejections.reject(refused.rejection(), refused.error(), body, 0, body.length, endpoint);
-        if (result.applied() == 0) {
-            return new Outcome(0, List.of(), refused.rejection(), refused.error() + " (" + refused.name() + ")");
-        }
-        return new Outcome(result.applied(), List.of(new Refused(samples.indexOf(refused),
-                refused.rejection().label(), refused.error())), null, null);
-    }
-
-    /** Refuses a whole push that could not be parsed; counted and logged like any rejection. */
-    public void refuse(RejectReason reason, String error, byte[] body, String endpoint) {
-        rejections.reject(reason, error, body, 0, body.length, endpoint);
-    }
-
-    private Outcome apply(List<Sample> samples, byte[] body, String from, boolean slices) {
-        long batch = sequence.begin();
-        long firstVersion = batch << QueueBatch.INDEX_BITS;
+        long number = sequence.begin();
         long now = clock.millis();
         int accepted = 0;
         List<Refused> refused = new ArrayList<>();
         try {
-            for (int i = 0; i < samples.size(); i++) {
-                Sample sample = samples.get(i);
-                if (!sample.isRejected()) {
-                    sample.version(firstVersion + Math.min(i, QueueBatch.MAX_SIZE - 1));
-                    if (store.apply(sample, now)) {
-                        accepted++;
-                        continue;
-                    }
+            for (int i = 0; i < batch.size(); i++) {
+                Sample sample = batch.get(i);
+                Refusal refusal = sample.isRejected() ? new Refusal(sample.rejection(), sample.error())
+                        : store.apply(sample, Versions.of(number, i), now);
+                if (refusal == null) {
+                    accepted++;
+                } else {
+                    refused.add(new Refused(i, refusal.reason().label(), refusal.message()));
+                    rejections.reject(refusal.reason(), refusal.message(), body, batch.start(i), batch.end(i), from);
                 }
-                refused.add(new Refused(i, sample.rejection().label(), sample.error()));
-                int from0 = slices ? sample.start() : 0;
-                int to = slices ? sample.end() : body.length;
-                rejections.reject(sample.rejection(), sample.error(), body, from0, to, from);
             }
         } finally {
-            sequence.end(batch);
+            sequence.end(number);
             processed.inc(accepted);
         }
         return new Outcome(accepted, refused, null, null);
+    }
+
+    /**
+     * A pushed text exposition (docs/wire-format.md, Pushed expositions) with the grouping labels of its path,
+     * all or nothing: read, checked and converted whole ({@link TextPush}), then applied whole
+     * ({@link MetricStore#applyAll}); the first problem refuses it and is reported once.
+     */
+    public Outcome ingestText(byte[] body, Map<String, String> grouping, String source) {
+        List<Sample> samples;
+        try {
+            samples = TextPush.parse(body, grouping);
+        } catch (TextFormatException e) {
+            rejections.reject(e.reason(), e.getMessage(), body, 0, body.length, source);
+            return Outcome.refusedWhole(e.reason(), e.getMessage());
+        }
+        long number = sequence.begin();
+        MetricStore.PushResult result;
+        try {
+            result = store.applyAll(samples, i -> Versions.of(number, i), clock.millis());
+        } finally {
+            sequence.end(number);
+        }
+        processed.inc(result.applied());
+        if (result.isWhole()) {
+            return new Outcome(result.applied(), List.of(), null, null);
+        }
+        Refusal refusal = result.refusal();
+        Sample refused = samples.get(result.refusedIndex());
+        rejections.reject(refusal.reason(), refusal.message(), body, 0, body.length, source);
+        if (result.applied() == 0) {
+            return Outcome.refusedWhole(refusal.reason(), refusal.message() + " (" + refused.name() + ")");
+        }
+        return new Outcome(result.applied(), List.of(new Refused(result.refusedIndex(), refusal.reason().label(),
+                refusal.message())), null, null);
+    }
+
+    /** Removes every series carrying all these labels (a Pushgateway-style DELETE); returns how many. */
+    public int removeCarrying(Map<String, String> labels) {
+        return store.remove(f -> true,
+                set -> labels.entrySet().stream().allMatch(e -> set.has(e.getKey(), e.getValue())), Long.MAX_VALUE);
     }
 }

@@ -1,6 +1,6 @@
 package io.promstream.ingest;
 
-import io.promstream.expose.GatewayMetrics;
+import io.prometheus.client.Counter;
 import io.promstream.parse.RejectReason;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -15,20 +15,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /api/metrics}: a SPEC §2 JSON body. 200 with what was accepted and refused (by index), 400 for
- * a body that is not JSON, 413 over {@code http.maxBodyBytes}, 415 for another content type.
+ * {@code POST /api/metrics}: a JSON body (docs/wire-format.md). 200 with what was accepted and refused (by
+ * index), 400 for a body that is not JSON, 413 over {@code http.maxBodyBytes}, 415 for another content type.
  */
 @Path("/api/metrics")
 public class JsonPushResource {
-    static final String ENDPOINT = "json";
-
     private final HttpIngestor ingestor;
-    private final GatewayMetrics metrics;
+    private final Counter rejected;
     private final int maxBodyBytes;
 
-    public JsonPushResource(HttpIngestor ingestor, GatewayMetrics metrics, int maxBodyBytes) {
+    /** @param rejected {@code http_rejected_total{endpoint,reason}} */
+    public JsonPushResource(HttpIngestor ingestor, Counter rejected, int maxBodyBytes) {
         this.ingestor = ingestor;
-        this.metrics = metrics;
+        this.rejected = rejected;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -48,17 +47,18 @@ public class JsonPushResource {
         } catch (IOException e) {
             return reply(400, Map.of("error", "cannot read the body: " + e.getMessage()));
         }
-        HttpIngestor.Outcome outcome = ingestor.ingestJson(body, "http " + ENDPOINT);
-        outcome.refused().forEach(r -> metrics.httpRejected(ENDPOINT, r.reason()).inc());
+        String endpoint = PushEndpoint.JSON.label();
+        HttpIngestor.Outcome outcome = ingestor.ingestJson(body, "http " + endpoint);
+        outcome.refused().forEach(r -> rejected.labels(endpoint, r.reason()).inc());
         if (outcome.bodyRejection() != null) {
-            metrics.httpRejected(ENDPOINT, outcome.bodyRejection().label()).inc();
+            rejected.labels(endpoint, outcome.bodyRejection().label()).inc();
             int status = outcome.bodyRejection() == RejectReason.TOO_LARGE ? 413 : 400;
             return reply(status, Map.of("error", outcome.bodyError(), "reason", outcome.bodyRejection().label()));
         }
         return reply(200, new Reply(outcome.accepted(), outcome.refused()));
     }
 
-    private Response reply(int status, Object entity) {
+    private static Response reply(int status, Object entity) {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(entity).build();
     }
 }

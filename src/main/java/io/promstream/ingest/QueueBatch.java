@@ -3,18 +3,12 @@ package io.promstream.ingest;
 import java.util.List;
 
 /**
- * Elements taken from the queue in one round trip, with their place in the order of everything taken:
- * element {@code i} has version {@code firstVersion + i}; the batch starts at stream offset
- * {@link #pendingOffset()} until it is applied.
+ * Elements taken from the queue in one round trip, with their place in the order of everything taken (see
+ * {@link Versions}); the batch starts at stream offset {@link #pendingOffset()} until it is applied.
  */
 public final class QueueBatch {
-    /** Bits of a version reserved for the element's index within its batch. */
-    public static final int INDEX_BITS = 20;
-    public static final int MAX_SIZE = 1 << INDEX_BITS;
-
     private List<byte[]> elements = List.of();
     private long sequence;
-    private long firstVersion;
     /** Offset of a batch taken but not yet fully applied, or -1; read by flush waiters on other threads. */
     private volatile long pendingOffset = -1;
 
@@ -22,7 +16,6 @@ public final class QueueBatch {
     void fill(List<byte[]> items, long sequence, long offset) {
         this.elements = items;
         this.sequence = sequence;
-        this.firstVersion = sequence << INDEX_BITS;
         this.pendingOffset = offset;
     }
 
@@ -54,7 +47,7 @@ public final class QueueBatch {
     }
 
     public long version(int i) {
-        return firstVersion + i;
+        return Versions.of(sequence, i);
     }
 
 }

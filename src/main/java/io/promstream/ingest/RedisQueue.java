@@ -27,8 +27,8 @@ public final class RedisQueue {
     private volatile long taken;
 
     public RedisQueue(String key, int popCount, double blockSeconds, VersionSequence sequence) {
-        if (popCount < 1 || popCount >= QueueBatch.MAX_SIZE) {
-            throw new IllegalArgumentException("popCount must be in [1, " + (QueueBatch.MAX_SIZE - 1) + "]");
+        if (popCount < 1 || popCount >= Versions.MAX_BATCH) {
+            throw new IllegalArgumentException("popCount must be in [1, " + (Versions.MAX_BATCH - 1) + "]");
         }
         this.key = key;
         this.keyBytes = key.getBytes(StandardCharsets.UTF_8);

@@ -3,10 +3,10 @@ package io.promstream.ingest;
 import java.util.Arrays;
 
 /**
- * Numbers batches in the order they are taken and tracks which are still being applied. A sample's version
- * is its batch number shifted left by {@link QueueBatch#INDEX_BITS} plus its index in the batch; the
- * {@link #appliedWatermark() watermark} is a version below which every sample has been applied, which lets
- * gauges forget the ordering history they no longer need. Called once per batch, not per sample.
+ * Numbers batches in the order they are taken and tracks which are still being applied ({@link Versions} turns
+ * a batch number and an index into a sample's version). The {@link #appliedWatermark() watermark} is a version
+ * below which every sample has been applied, which lets gauges forget the ordering history they no longer
+ * need. Called once per batch, not per sample.
  */
 public final class VersionSequence {
     private long last;
@@ -39,6 +39,6 @@ public final class VersionSequence {
         for (int i = 0; i < inFlightCount; i++) {
             min = Math.min(min, inFlight[i]);
         }
-        return min << QueueBatch.INDEX_BITS;
+        return Versions.first(min);
     }
 }

@@ -154,7 +154,7 @@ final class PushConverter {
                 throw new TextFormatException(first.line(), "histogram " + name + " needs at least one finite bucket");
             }
             Sample sample = sample(MetricType.HISTOGRAM, name, family, first, grouping, "le");
-            out.add(finish(sample.mergeHistogram(bounds, cumulative, inf, sum == null ? 0 : sum), first, seen));
+            out.add(finish(sample.aggregateHistogram(bounds, cumulative, inf, sum == null ? 0 : sum), first, seen));
         }
     }
 
@@ -184,7 +184,9 @@ final class PushConverter {
                 }
             }
             Sample sample = sample(MetricType.SUMMARY, name, family, first, grouping, "quantile");
-            out.add(finish(sample.mergeSummary(count == null ? 0 : count, sum == null ? 0 : sum), first, seen));
+            // quantiles from different processes cannot be combined: only count and sum are kept
+            out.add(finish(sample.aggregateSummary(new double[0], null, count == null ? 0 : count,
+                    sum == null ? 0 : sum), first, seen));
         }
     }
 

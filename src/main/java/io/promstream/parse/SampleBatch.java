@@ -1,14 +1,18 @@
 package io.promstream.parse;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The samples parsed from one element, reused from element to element. Either the element as a whole is
- * rejected ({@link #elementRejection()}), or each sample carries its own verdict.
+ * rejected ({@link #elementRejection()}), or each sample carries its own verdict and the byte range of the
+ * element it was read from (for rejection reports).
  */
 public final class SampleBatch {
     private final List<Sample> samples = new ArrayList<>();
+    private int[] starts = new int[16];
+    private int[] ends = new int[16];
     private int size;
     private RejectReason elementRejection;
     private String elementError;
@@ -25,7 +29,19 @@ public final class SampleBatch {
         if (size == samples.size()) {
             samples.add(new Sample());
         }
+        if (size == starts.length) {
+            starts = Arrays.copyOf(starts, size * 2);
+            ends = Arrays.copyOf(ends, size * 2);
+        }
+        starts[size] = 0;
+        ends[size] = 0;
         return samples.get(size++).clear();
+    }
+
+    /** Records where the last added sample lies in its element. */
+    void span(int from, int to) {
+        starts[size - 1] = from;
+        ends[size - 1] = to;
     }
 
     /** Rejects the whole element; no sample of it may be applied. */
@@ -43,6 +59,15 @@ public final class SampleBatch {
         return samples.get(index);
     }
 
+    /** First byte of sample {@code index} in its element. */
+    public int start(int index) {
+        return starts[index];
+    }
+
+    /** One past the last byte of sample {@code index} in its element. */
+    public int end(int index) {
+        return ends[index];
+    }
 
     public RejectReason elementRejection() {
         return elementRejection;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 
 /**
- * Turns one wire element (SPEC §2: a JSON object or an array of them) into samples, each valid or carrying
+ * Turns one wire element (docs/wire-format.md: a JSON object, an array of them, or a wrapper) into samples, each valid or carrying
  * its rejection reason. Streaming and allocation-light; never throws on bad input. Not thread-safe only in
  * the sense that the {@link SampleBatch} it fills belongs to one caller; the parser itself is stateless.
  */
@@ -91,7 +91,7 @@ public final class SampleParser {
             } else if (token == JsonToken.START_OBJECT) {
                 Sample sample = out.add();
                 parseObject(parser, sample);
-                sample.range(0, bytes.length);
+                out.span(0, bytes.length);
             } else if (token == JsonToken.START_ARRAY) {
                 parseArray(parser, out);
             } else if (token == null) {
@@ -123,7 +123,7 @@ public final class SampleParser {
                 sample.reject(RejectReason.INVALID_MESSAGE, "batch item must be a JSON object");
                 parser.skipChildren();
             }
-            sample.range(start, (int) parser.currentLocation().getByteOffset());
+            out.span(start, (int) parser.currentLocation().getByteOffset());
         }
     }
 
@@ -255,11 +255,12 @@ public final class SampleParser {
         }
         int limit = field == Field.BUCKETS ? MAX_BUCKETS : MAX_QUANTILES;
         int count = 0;
-        switch (field) {
-            case BUCKETS -> sample.startBuckets();
-            case QUANTILES -> sample.startQuantiles();
-            case EPSILONS -> sample.startEpsilons();
-        }
+        Doubles target = switch (field) {
+            case BUCKETS -> sample.buckets();
+            case QUANTILES -> sample.quantiles();
+            case EPSILONS -> sample.epsilons();
+        };
+        target.start();
         JsonToken item;
         while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
             if (!isNumber(item)) {
@@ -271,12 +272,7 @@ public final class SampleParser {
                 sample.reject(reason, "more than " + limit + " " + fieldName);
                 continue;
             }
-            double v = parser.getDoubleValue();
-            switch (field) {
-                case BUCKETS -> sample.addBucket(v);
-                case QUANTILES -> sample.addQuantile(v);
-                case EPSILONS -> sample.addEpsilon(v);
-            }
+            target.add(parser.getDoubleValue());
         }
     }
 

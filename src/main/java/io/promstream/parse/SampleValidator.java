@@ -88,7 +88,7 @@ public final class SampleValidator {
     }
 
     private static void validateBuckets(Sample sample) {
-        int count = sample.bucketCount();
+        int count = sample.buckets().size();
         if (count < 0) {
             return;
         }
@@ -96,7 +96,7 @@ public final class SampleValidator {
             sample.reject(RejectReason.INVALID_BUCKETS, "buckets must not be empty");
             return;
         }
-        double[] bounds = sample.bucketArray();
+        double[] bounds = sample.buckets().array();
         for (int i = 0; i < count; i++) {
             if (!Double.isFinite(bounds[i])) {
                 sample.reject(RejectReason.INVALID_BUCKETS, "bucket bounds must be finite (+Inf is implicit)");
@@ -110,8 +110,8 @@ public final class SampleValidator {
     }
 
     private static void validateQuantiles(Sample sample) {
-        int qCount = sample.quantileCount();
-        int eCount = sample.epsilonCount();
+        int qCount = sample.quantiles().size();
+        int eCount = sample.epsilons().size();
         if (qCount < 0 && eCount < 0) {
             return;
         }
@@ -128,8 +128,8 @@ public final class SampleValidator {
                     "epsilons must have the same length as quantiles (" + eCount + " vs " + qCount + ")");
             return;
         }
-        double[] qs = sample.quantileArray();
-        double[] eps = sample.epsilonArray();
+        double[] qs = sample.quantiles().array();
+        double[] eps = sample.epsilons().array();
         for (int i = 0; i < qCount; i++) {
             if (!(qs[i] > 0 && qs[i] < 1)) {
                 sample.reject(RejectReason.INVALID_QUANTILES, "quantiles must lie strictly between 0 and 1");

@@ -11,7 +11,7 @@ final class CounterSeries extends Series {
     }
 
     @Override
-    Applied update(Sample sample) {
+    Applied update(Sample sample, long version) {
         double next = value + sample.value();
         if (Double.isInfinite(next)) {
             return Applied.OVERFLOW;

@@ -27,17 +27,17 @@ final class GaugeSeries extends Series {
     }
 
     @Override
-    Applied update(Sample sample) {
+    Applied update(Sample sample, long version) {
         GaugeOp op = sample.op();
         if (op == GaugeOp.SET) {
-            set(sample);
-        } else if (sample.version() >= setVersion) {
+            set(sample, version);
+        } else if (version >= setVersion) {
             double delta = op == GaugeOp.INC ? sample.value() : -sample.value();
             if (Double.isInfinite(value + delta)) {
                 return Applied.OVERFLOW;
             }
             value += delta;
-            remember(sample.version(), delta);
+            remember(version, delta);
         }
         return Applied.OK;
     }
@@ -51,14 +51,14 @@ final class GaugeSeries extends Series {
         return Double.isInfinite(value + delta) ? Applied.OVERFLOW : Applied.OK;
     }
 
-    private void set(Sample sample) {
-        if (!isNewer(sample)) {
+    private void set(Sample sample, long version) {
+        if (!isNewer(sample, version)) {
             return;
         }
         double v = sample.value();
         int kept = 0;
         for (int i = 0; i < deltaCount; i++) {
-            if (deltaVersions[i] > sample.version()) { // pushed after this set, applied before it arrived
+            if (deltaVersions[i] > version) { // pushed after this set, applied before it arrived
                 v += deltas[i];
                 deltaVersions[kept] = deltaVersions[i];
                 deltas[kept] = deltas[i];
@@ -67,15 +67,15 @@ final class GaugeSeries extends Series {
         }
         deltaCount = kept;
         value = v;
-        setVersion = sample.version();
+        setVersion = version;
         timestamp = sample.timestamp();
     }
 
-    private boolean isNewer(Sample sample) {
+    private boolean isNewer(Sample sample, long version) {
         if (sample.hasTimestamp() && timestamp != Sample.NO_TIMESTAMP && sample.timestamp() != timestamp) {
             return sample.timestamp() > timestamp;
         }
-        return sample.version() >= setVersion;
+        return version >= setVersion;
     }
 
     private void remember(long version, double delta) {

@@ -21,14 +21,13 @@ final class HistogramSeries extends Series {
 
     /** The layout a first sample asks for: its own buckets, or the defaults. */
     static double[] layoutOf(Sample sample) {
-        int n = sample.bucketCount();
-        return n < 0 ? DEFAULT_BOUNDS : Arrays.copyOf(sample.bucketArray(), n);
+        return sample.buckets().isPresent() ? sample.buckets().toArray() : DEFAULT_BOUNDS;
     }
 
     @Override
-    Applied update(Sample sample) {
-        if (sample.isMerge()) {
-            return merge(sample);
+    Applied update(Sample sample, long version) {
+        if (sample.aggregate() != null) {
+            return merge(sample.buckets(), sample.aggregate());
         }
         double v = sample.value();
         if (Double.isInfinite(sum + v)) {
@@ -47,39 +46,35 @@ final class HistogramSeries extends Series {
         counts[lo]++;
         count++;
         sum += v;
-        return sample.bucketCount() >= 0 && !sameLayout(sample) ? Applied.MISMATCH : Applied.OK;
-    }
-
-    private boolean sameLayout(Sample sample) {
-        return Arrays.equals(bounds, 0, bounds.length, sample.bucketArray(), 0, sample.bucketCount());
+        return sample.buckets().isPresent() && !sample.buckets().sameAs(bounds) ? Applied.MISMATCH : Applied.OK;
     }
 
     /** Adds a whole pushed histogram bucket by bucket; only into the same layout. */
-    private Applied merge(Sample sample) {
-        if (!sameLayout(sample)) {
+    private Applied merge(io.promstream.parse.Doubles layout, io.promstream.parse.Aggregate pushed) {
+        if (!layout.sameAs(bounds)) {
             return Applied.REFUSED;
         }
-        if (Double.isInfinite(sum + sample.mergeSum())) {
+        if (Double.isInfinite(sum + pushed.sum())) {
             return Applied.OVERFLOW;
         }
-        long[] cumulative = sample.mergeCumulative();
+        long[] cumulative = pushed.cumulative();
         long previous = 0;
         for (int i = 0; i < bounds.length; i++) {
             counts[i] += cumulative[i] - previous;
             previous = cumulative[i];
         }
-        counts[bounds.length] += sample.mergeCount() - previous;
-        count += sample.mergeCount();
-        sum += sample.mergeSum();
+        counts[bounds.length] += pushed.count() - previous;
+        count += pushed.count();
+        sum += pushed.sum();
         return Applied.OK;
     }
 
     @Override
     Applied probe(Sample sample) {
-        if (sample.isMerge() && !sameLayout(sample)) {
+        if (sample.aggregate() != null && !sample.buckets().sameAs(bounds)) {
             return Applied.REFUSED;
         }
-        double added = sample.isMerge() ? sample.mergeSum() : sample.value();
+        double added = sample.value(); // an aggregate's value is its sum
         return Double.isInfinite(sum + added) ? Applied.OVERFLOW : Applied.OK;
     }
 

@@ -13,7 +13,7 @@ final class LabelProbe {
 
     LabelProbe wrap(Sample s) {
         this.sample = s;
-        this.hash = LabelSet.hash(s.labelNames(), s.labelValues(), s.labelCount());
+        this.hash = LabelSet.hash(s.labels().names(), s.labels().values(), s.labelCount());
         return this;
     }
 
@@ -25,6 +25,6 @@ final class LabelProbe {
     @Override
     public boolean equals(Object o) {
         return o instanceof LabelSet set && set.hashCode() == hash
-                && set.sameAs(sample.labelNames(), sample.labelValues(), sample.labelCount());
+                && set.sameAs(sample.labels().names(), sample.labels().values(), sample.labelCount());
     }
 }

@@ -24,7 +24,7 @@ public final class LabelSet {
         if (n == 0) {
             return EMPTY;
         }
-        return new LabelSet(Arrays.copyOf(sample.labelNames(), n), Arrays.copyOf(sample.labelValues(), n));
+        return new LabelSet(Arrays.copyOf(sample.labels().names(), n), Arrays.copyOf(sample.labels().values(), n));
     }
 
     static int hash(String[] names, String[] values, int count) {

@@ -9,31 +9,26 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntToLongFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
- * The aggregated state: families by name, series by label set (SPEC §3). Applying a sample to an existing
- * series takes two lock-free map look-ups and the series' own monitor; only creating or retiring a family
- * takes the store-wide {@code structure} lock, and creating a series its family's monitor.
+ * The aggregated state: families by name, series by label set (docs/semantics.md). Applying a sample to an
+ * existing series takes two lock-free map look-ups and the series' own monitor; only creating or retiring a
+ * family takes the store-wide {@code structure} lock, and creating a series its family's lock.
  */
 public final class MetricStore {
     private final StoreSettings settings;
     private final InstantSource clock;
-    /** Every name a family exposes (family name, sample names) mapped to that family. */
-    private final ConcurrentHashMap<String, Family> byExposedName = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Family> families = new ConcurrentHashMap<>();
-    /** Held to create, retire or restore a family, and by a push while it is checked and applied. */
-    final Object structure = new Object();
+    private final FamilyRegistry families = new FamilyRegistry();
     private final AtomicInteger seriesCount = new AtomicInteger();
     private final LongAdder bucketMismatches = new LongAdder();
     private final LongAdder expired = new LongAdder();
     private final ThreadLocal<LabelProbe> probes = ThreadLocal.withInitial(LabelProbe::new);
     private final LongSupplier appliedWatermark;
-    private volatile Set<String> reservedNames = Set.of();
 
     /**
      * @param appliedWatermark a version below which every sample has been applied (gauges use it to forget
@@ -52,7 +47,7 @@ public final class MetricStore {
 
     /** Names the gateway's own collectors expose; senders may not create families that would clash. */
     public void reserveNames(Set<String> names) {
-        this.reservedNames = Set.copyOf(names);
+        families.reserve(names);
     }
 
     public InstantSource clock() {
@@ -60,177 +55,84 @@ public final class MetricStore {
     }
 
     /**
-     * Applies one valid sample. On refusal the sample is marked rejected ({@code type_conflict},
-     * {@code invalid_name}, {@code invalid_value}, {@code invalid_buckets} or {@code series_limit}) and nothing
-     * changes.
+     * Applies one valid sample, or changes nothing and says why not ({@code type_conflict}, {@code invalid_name},
+     * {@code invalid_value}, {@code invalid_buckets} or {@code series_limit}).
      *
-     * @return whether the sample was applied
+     * @param version the sample's place in push order; later-pushed samples have larger versions
+     * @return {@code null} when applied
      */
-    public boolean apply(Sample sample, long nowMillis) {
+    public Refusal apply(Sample sample, long version, long nowMillis) {
         while (true) {
-            Family family = familyFor(sample);
+            Family family = families.existing(sample);
             if (family == null) {
-                return false;
+                FamilyRegistry.Resolution resolution = families.resolve(sample);
+                if (resolution.refusal() != null) {
+                    return resolution.refusal();
+                }
+                family = resolution.family();
             }
             family.offerHelp(sample.help());
-            Series series = family.series.get(probes.get().wrap(sample));
+            Series series = family.series.get(probe(sample));
             if (series == null) {
-                series = createSeries(family, sample, nowMillis);
+                if (!reserveSeries(1)) {
+                    return new Refusal(RejectReason.SERIES_LIMIT,
+                            "series limit of " + settings.maxSeries() + " reached; not creating " + sample.name());
+                }
+                LabelSet labels = LabelSet.of(sample);
+                Series created = newSeries(family, labels, sample, nowMillis);
+                series = family.add(labels, created);
+                if (series != created) {
+                    seriesCount.decrementAndGet();
+                }
                 if (series == null) {
-                    if (sample.isRejected()) {
-                        return false;
-                    }
                     continue; // the family was retired meanwhile: look it up again
                 }
             }
-            Boolean applied = settle(sample, series.apply(sample, nowMillis));
-            if (applied != null) {
-                return applied;
+            Series.Applied result = series.apply(sample, version, nowMillis);
+            if (result != Series.Applied.REMOVED) {
+                return settle(result);
             }
             unlink(family, series); // removed by a reset or expiry meanwhile: retry on a fresh series
         }
     }
 
     /**
-     * Applies a push all or nothing: every sample is checked against the store and against the push's own
-     * earlier samples (type and name conflicts, reserved names, bucket layouts, overflow, room under the series
-     * cap) before any is applied, and no family can be created, retired or given another type meanwhile.
-     * Samples must be distinct series (a series twice is refused).
+     * Applies a push all or nothing (see {@link PushApplication}). Samples must be distinct series (a series
+     * twice is refused).
      *
-     * @return how many were applied, and the refused sample (marked rejected) when not all were: then nothing
-     *     was applied, unless a concurrent update made a series overflow between the check and the update
+     * @param versions each sample's place in push order, by its index in {@code samples}
      */
-    public PushResult applyAll(java.util.List<Sample> samples, long nowMillis) {
-        return new PushApplication(this, samples).apply(nowMillis);
-    }
-
-    /** What became of a push: see {@link #applyAll}. */
-    public record PushResult(int applied, Sample refused) {
-    }
-
-    /** What {@code result} means for the sample: applied, refused (marked), or {@code null} to retry on a fresh series. */
-    Boolean settle(Sample sample, Series.Applied result) {
-        switch (result) {
-            case OK:
-                return true;
-            case MISMATCH:
-                bucketMismatches.increment();
-                return true;
-            case REFUSED:
-                sample.reject(RejectReason.INVALID_BUCKETS, "bucket layout differs from the existing series'");
-                return false;
-            case OVERFLOW:
-                sample.reject(RejectReason.INVALID_VALUE, "the series' value or sum would overflow to infinity");
-                return false;
-            default:
-                return null;
-        }
-    }
-
-    private Family familyFor(Sample sample) {
-        Family family = byExposedName.get(sample.name());
-        if (family != null && accepts(family, sample) && !family.isRetired()) {
-            return family;
-        }
-        synchronized (structure) {
-            family = byExposedName.get(sample.name());
-            if (family != null) {
-                if (accepts(family, sample)) {
-                    return family;
-                }
-                sample.reject(RejectReason.TYPE_CONFLICT, conflict(family, sample));
-                return null;
-            }
-            return createFamily(sample);
-        }
-    }
-
-    static boolean accepts(Family family, Sample sample) {
-        if (family.type() != sample.type()) {
-            return false;
-        }
-        String raw = sample.name();
-        String name = family.name();
-        return raw.equals(name) || (family.type() == MetricType.COUNTER
-                && raw.length() == name.length() + 6 && raw.startsWith(name) && raw.endsWith("_total"));
-    }
-
-    static String conflict(Family family, Sample sample) {
-        String kind = family.type().wireName();
-        if (family.type() != sample.type() && (sample.name().equals(family.name())
-                || (family.type() == MetricType.COUNTER && sample.name().equals(family.name() + "_total")))) {
-            return "metric \"" + family.name() + "\" is a " + kind + ", not a " + sample.type().wireName();
-        }
-        return "name \"" + sample.name() + "\" collides with " + kind + " \"" + family.name() + "\"";
-    }
-
-    /** Under {@code structure}. */
-    private Family createFamily(Sample sample) {
-        String name = Names.familyName(sample.type(), sample.name());
-        List<String> exposed = Names.exposedNames(sample.type(), name);
-        if (!canCreate(sample, name, exposed, java.util.Map.of())) {
-            return null;
-        }
-        Family family = new Family(name, sample.type(), exposed);
-        publish(family);
-        return family;
-    }
-
-    /** Makes a new family visible; under {@code structure}. */
-    void publish(Family family) {
-        for (String candidate : family.exposedNames()) {
-            byExposedName.put(candidate, family);
-        }
-        families.put(family.name(), family);
-    }
-
-    /** The family exposing this name, or {@code null}; under {@code structure} it is not retired. */
-    Family byExposedName(String name) {
-        return byExposedName.get(name);
+    public PushResult applyAll(List<Sample> samples, IntToLongFunction versions, long nowMillis) {
+        return new PushApplication(this, families, samples, versions).apply(nowMillis);
     }
 
     /**
-     * Whether a family exposing these names may be created; otherwise the sample is marked rejected. Pass
-     * {@code alsoTaken} for names about to be taken by families not created yet (or {@code Map.of()}).
+     * What became of a push: how many samples were applied and, when not all were, the index of the refused one
+     * and why. Then nothing was applied, unless a concurrent update made a series overflow between the check and
+     * the update ({@code applied > 0}).
      */
-    boolean canCreate(Sample sample, String name, List<String> exposed, java.util.Map<String, Family> alsoTaken) {
-        String invalid = Names.invalidName(sample.type(), sample.name());
-        if (invalid != null) { // the parsers check this first; the store is the last gate before the exposition
-            sample.reject(RejectReason.INVALID_NAME, invalid);
-            return false;
+    public record PushResult(int applied, int refusedIndex, Refusal refusal) {
+        public boolean isWhole() {
+            return refusal == null;
         }
-        for (String candidate : exposed) {
-            if (reservedNames.contains(candidate)) {
-                sample.reject(RejectReason.INVALID_NAME,
-                        "name \"" + sample.name() + "\" is reserved for the gateway's own metrics");
-                return false;
-            }
-            Family other = byExposedName.get(candidate);
-            if (other == null) {
-                other = alsoTaken.get(candidate);
-            }
-            if (other != null) {
-                sample.reject(RejectReason.TYPE_CONFLICT, sample.type().wireName() + " \"" + name
-                        + "\" would collide with " + other.type().wireName() + " \"" + other.name() + "\"");
-                return false;
-            }
-        }
-        return true;
     }
 
-    private Series createSeries(Family family, Sample sample, long nowMillis) {
-        if (!reserveSeries(1)) {
-            sample.reject(RejectReason.SERIES_LIMIT,
-                    "series limit of " + settings.maxSeries() + " reached; not creating " + sample.name());
-            return null;
+    /** What a series' outcome means: {@code null} when applied, else why not; counts layout mismatches. */
+    Refusal settle(Series.Applied result) {
+        if (result == Series.Applied.MISMATCH) {
+            bucketMismatches.increment();
         }
-        LabelSet labels = LabelSet.of(sample);
-        Series created = newSeries(family, labels, sample, nowMillis);
-        Series inMap = family.add(labels, created);
-        if (inMap != created) {
-            seriesCount.decrementAndGet();
-        }
-        return inMap;
+        return refusalOf(result);
+    }
+
+    /** Why a series did not (or would not) take a sample, or {@code null} when it did. */
+    static Refusal refusalOf(Series.Applied result) {
+        return switch (result) {
+            case OK, MISMATCH -> null;
+            case REFUSED -> new Refusal(RejectReason.INVALID_BUCKETS, "bucket layout differs from the existing series'");
+            case OVERFLOW -> new Refusal(RejectReason.INVALID_VALUE, "the series' value or sum would overflow to infinity");
+            case REMOVED -> throw new IllegalArgumentException("a removed series is retried, not settled");
+        };
     }
 
     /** Takes room for {@code n} more series under the cap, all or none. */
@@ -277,7 +179,7 @@ public final class MetricStore {
      */
     public int remove(Predicate<Family> familyFilter, Predicate<LabelSet> labelFilter, long notUpdatedSinceMillis) {
         int removed = 0;
-        for (Family family : families.values()) {
+        for (Family family : families.all()) {
             if (!familyFilter.test(family)) {
                 continue;
             }
@@ -288,7 +190,7 @@ public final class MetricStore {
                 }
             }
             if (family.series.isEmpty()) {
-                retireIfEmpty(family);
+                families.retireIfEmpty(family);
             }
         }
         return removed;
@@ -309,28 +211,15 @@ public final class MetricStore {
         return false;
     }
 
-    private void retireIfEmpty(Family family) {
-        synchronized (structure) {
-            if (families.get(family.name()) == family && family.retireIfEmpty()) {
-                families.remove(family.name(), family);
-                for (String name : family.exposedNames()) {
-                    byExposedName.remove(name, family);
-                }
-            }
-        }
-    }
-
     /**
      * Adds a family read from a snapshot, with its series. Only before samples flow (at start), into a
      * store without that family.
      */
     void restore(String name, MetricType type, String help, List<Series> series) throws java.io.IOException {
-        synchronized (structure) {
+        synchronized (families.structure) {
             List<String> exposed = Names.exposedNames(type, name);
-            for (String candidate : exposed) {
-                if (byExposedName.containsKey(candidate)) {
-                    throw new java.io.IOException("snapshot holds two families exposing " + candidate);
-                }
+            if (!families.isFree(exposed)) {
+                throw new java.io.IOException("snapshot holds two families exposing one of " + exposed);
             }
             Family family = new Family(name, type, exposed);
             family.offerHelp(help);
@@ -340,8 +229,7 @@ public final class MetricStore {
                 }
             }
             seriesCount.addAndGet(series.size());
-            exposed.forEach(n -> byExposedName.put(n, family));
-            families.put(name, family);
+            families.publish(family);
         }
     }
 
@@ -351,11 +239,11 @@ public final class MetricStore {
 
     /** A weakly consistent view of the families; safe to iterate while samples are applied. */
     public Collection<Family> families() {
-        return families.values();
+        return families.all();
     }
 
     public Family family(String name) {
-        return families.get(name);
+        return families.byName(name);
     }
 
     /** Consistent copies of a family's series (each taken under its own monitor). */

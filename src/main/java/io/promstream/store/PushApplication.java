@@ -11,9 +11,10 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntToLongFunction;
 
 /**
- * One push applied all or nothing ({@link MetricStore#applyAll}). Under the store's {@code structure} lock, so
+ * One push applied all or nothing ({@link MetricStore#applyAll}). Under the registry's {@code structure} lock, so
  * that no family is created, retired or retyped meanwhile, it plans the push's families (existing ones, and new
  * ones checked against the store and against each other), then takes the lock of every existing family it
  * touches (in name order), so that nobody else creates series in them, and checks every series: layouts,
@@ -23,37 +24,44 @@ import java.util.Set;
  */
 final class PushApplication {
     private final MetricStore store;
+    private final FamilyRegistry registry;
     private final List<Sample> samples;
+    private final IntToLongFunction versions;
     private final Family[] targets;
     /** Families the push creates, by every name they expose; published only once the push is accepted. */
     private final Map<String, Family> planned = new HashMap<>();
     private final Set<Family> creating = new HashSet<>();
 
-    PushApplication(MetricStore store, List<Sample> samples) {
+    PushApplication(MetricStore store, FamilyRegistry registry, List<Sample> samples, IntToLongFunction versions) {
         this.store = store;
+        this.registry = registry;
         this.samples = samples;
+        this.versions = versions;
         this.targets = new Family[samples.size()];
     }
 
     MetricStore.PushResult apply(long nowMillis) {
-        synchronized (store.structure) {
-            Sample refused = planFamilies();
+        synchronized (registry.structure) {
+            MetricStore.PushResult refused = planFamilies();
             if (refused != null) {
-                return new MetricStore.PushResult(0, refused);
+                return refused;
             }
             List<Family> locked = existingTargets();
             locked.forEach(f -> f.lock.lock());
             try {
                 Series[] series = new Series[samples.size()];
-                int created = checkSeries(series);
-                if (created < 0) {
-                    return new MetricStore.PushResult(0, samples.get(-created - 1));
+                refused = checkSeries(series);
+                if (refused != null) {
+                    return refused;
+                }
+                int created = 0;
+                for (Series s : series) {
+                    created += s == null ? 1 : 0;
                 }
                 if (!store.reserveSeries(created)) {
-                    Sample first = firstCreating(series);
-                    first.reject(RejectReason.SERIES_LIMIT, "series limit of " + store.settings().maxSeries()
-                            + " reached; this push would create " + created + " series, nothing applied");
-                    return new MetricStore.PushResult(0, first);
+                    return refusal(firstCreating(series), RejectReason.SERIES_LIMIT, "series limit of "
+                            + store.settings().maxSeries() + " reached; this push would create " + created
+                            + " series, nothing applied");
                 }
                 return commit(series, nowMillis);
             } finally {
@@ -62,24 +70,28 @@ final class PushApplication {
         }
     }
 
+    private static MetricStore.PushResult refusal(int index, RejectReason reason, String message) {
+        return new MetricStore.PushResult(0, index, new Refusal(reason, message));
+    }
+
     /** Finds or plans each sample's family; the first conflict refuses the push. */
-    private Sample planFamilies() {
+    private MetricStore.PushResult planFamilies() {
         for (int i = 0; i < samples.size(); i++) {
             Sample sample = samples.get(i);
-            Family family = store.byExposedName(sample.name());
+            Family family = registry.byExposedName(sample.name());
             if (family == null) {
                 family = planned.get(sample.name());
             }
             if (family != null) {
-                if (!MetricStore.accepts(family, sample)) {
-                    sample.reject(RejectReason.TYPE_CONFLICT, MetricStore.conflict(family, sample));
-                    return sample;
+                if (!FamilyRegistry.accepts(family, sample)) {
+                    return refusal(i, RejectReason.TYPE_CONFLICT, FamilyRegistry.conflict(family, sample));
                 }
             } else {
                 String name = Names.familyName(sample.type(), sample.name());
                 List<String> exposed = Names.exposedNames(sample.type(), name);
-                if (!store.canCreate(sample, name, exposed, planned)) {
-                    return sample;
+                Refusal refusal = registry.creationRefusal(sample, name, exposed, planned);
+                if (refusal != null) {
+                    return new MetricStore.PushResult(0, i, refusal);
                 }
                 family = new Family(name, sample.type(), exposed);
                 for (String candidate : exposed) {
@@ -104,38 +116,34 @@ final class PushApplication {
         return ordered;
     }
 
-    /**
-     * Finds each sample's series ({@code null} = to be created) and checks what applying would do.
-     *
-     * @return how many series the push creates, or {@code -(index + 1)} of the first refused sample
-     */
-    private int checkSeries(Series[] series) {
+    /** Finds each sample's series ({@code null} = to be created) and checks what applying would do. */
+    private MetricStore.PushResult checkSeries(Series[] series) {
         Map<Family, Set<LabelSet>> seen = new IdentityHashMap<>();
-        int created = 0;
         for (int i = 0; i < samples.size(); i++) {
             Sample sample = samples.get(i);
             Family family = targets[i];
             if (!seen.computeIfAbsent(family, f -> new HashSet<>()).add(LabelSet.of(sample))) {
-                sample.reject(RejectReason.INVALID_MESSAGE, "series " + sample.name() + " appears twice in the push");
-                return -(i + 1);
+                return refusal(i, RejectReason.INVALID_MESSAGE, "series " + sample.name() + " appears twice in the push");
             }
             Series existing = creating.contains(family) ? null : family.series.get(store.probe(sample));
             Series.Applied outcome = existing == null ? Series.Applied.OK : existing.check(sample);
             if (outcome == Series.Applied.REMOVED) {
                 existing = null; // a reset is removing it: the push creates it again
-            } else if (store.settle(sample, outcome) == Boolean.FALSE) {
-                return -(i + 1);
+            } else {
+                Refusal refusal = MetricStore.refusalOf(outcome);
+                if (refusal != null) {
+                    return new MetricStore.PushResult(0, i, refusal);
+                }
             }
             series[i] = existing;
-            created += existing == null ? 1 : 0;
         }
-        return created;
+        return null;
     }
 
-    private Sample firstCreating(Series[] series) {
+    private int firstCreating(Series[] series) {
         for (int i = 0; i < series.length; i++) {
             if (series[i] == null) {
-                return samples.get(i);
+                return i;
             }
         }
         throw new IllegalStateException("no series to create");
@@ -143,9 +151,10 @@ final class PushApplication {
 
     /** Applies every sample; the room for new series is reserved, and the families are locked. */
     private MetricStore.PushResult commit(Series[] series, long nowMillis) {
-        creating.forEach(store::publish);
+        creating.forEach(registry::publish);
         int applied = 0;
-        Sample refused = null;
+        int refusedIndex = -1;
+        Refusal refused = null;
         for (int i = 0; i < samples.size(); i++) {
             Sample sample = samples.get(i);
             Family family = targets[i];
@@ -155,10 +164,15 @@ final class PushApplication {
                 if (target == null) {
                     target = create(family, sample, nowMillis);
                 }
-                Boolean ok = store.settle(sample, target.apply(sample, nowMillis));
-                if (ok != null) {
-                    applied += ok ? 1 : 0;
-                    refused = ok || refused != null ? refused : sample; // only a concurrent overflow gets here
+                Series.Applied result = target.apply(sample, versions.applyAsLong(i), nowMillis);
+                if (result != Series.Applied.REMOVED) {
+                    Refusal refusal = store.settle(result);
+                    if (refusal == null) {
+                        applied++;
+                    } else if (refused == null) { // only a concurrent overflow gets here
+                        refused = refusal;
+                        refusedIndex = i;
+                    }
                     break;
                 }
                 // removed by a reset since the check: a fresh one, as apply() does, in the room the removed one left
@@ -167,7 +181,7 @@ final class PushApplication {
                 target = null;
             }
         }
-        return new MetricStore.PushResult(applied, refused);
+        return new MetricStore.PushResult(applied, refusedIndex, refused);
     }
 
     /** A series whose room was reserved; nobody else can add it, as the push holds its family's lock. */

@@ -34,12 +34,16 @@ public abstract class Series {
         REMOVED
     }
 
-    /** Applies one valid sample of this series' type. */
-    final synchronized Applied apply(Sample sample, long nowMillis) {
+    /**
+     * Applies one valid sample of this series' type.
+     *
+     * @param version the sample's place in push order (later pushed, larger); gauges order by it
+     */
+    final synchronized Applied apply(Sample sample, long version, long nowMillis) {
         if (removed) {
             return Applied.REMOVED;
         }
-        Applied result = update(sample);
+        Applied result = update(sample, version);
         if (result == Applied.OK || result == Applied.MISMATCH) {
             lastUpdatedMillis = Math.max(lastUpdatedMillis, nowMillis);
         }
@@ -75,7 +79,7 @@ public abstract class Series {
     }
 
     /** Updates the aggregate. Under the monitor. */
-    abstract Applied update(Sample sample);
+    abstract Applied update(Sample sample, long version);
 
     abstract SeriesSnapshot snapshotLocked();
 

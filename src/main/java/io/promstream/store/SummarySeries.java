@@ -20,14 +20,13 @@ final class SummarySeries extends Series {
     }
 
     @Override
-    Applied update(Sample sample) {
-        double added = sample.isMerge() ? sample.mergeSum() : sample.value();
-        if (Double.isInfinite(sum + added)) {
+    Applied update(Sample sample, long version) {
+        if (Double.isInfinite(sum + sample.value())) { // an aggregate's value is its sum
             return Applied.OVERFLOW;
         }
-        if (sample.isMerge()) {
-            sum += sample.mergeSum();
-            count += sample.mergeCount();
+        if (sample.aggregate() != null) {
+            sum += sample.aggregate().sum();
+            count += sample.aggregate().count();
             return Applied.OK;
         }
         if (window.quantiles().length > 0) {
@@ -35,15 +34,14 @@ final class SummarySeries extends Series {
         }
         sum += sample.value();
         count++;
-        boolean mismatch = sample.quantileCount() >= 0
-                && !window.hasQuantiles(sample.quantileArray(), sample.quantileCount());
+        boolean mismatch = sample.quantiles().isPresent()
+                && !window.hasQuantiles(sample.quantiles().array(), sample.quantiles().size());
         return mismatch ? Applied.MISMATCH : Applied.OK;
     }
 
     @Override
     Applied probe(Sample sample) {
-        double added = sample.isMerge() ? sample.mergeSum() : sample.value();
-        return Double.isInfinite(sum + added) ? Applied.OVERFLOW : Applied.OK;
+        return Double.isInfinite(sum + sample.value()) ? Applied.OVERFLOW : Applied.OK;
     }
 
     @Override
@@ -75,17 +73,17 @@ final class SummarySeries extends Series {
 
     /** Quantiles a first sample asks for, sorted; defaults when it names none. */
     static double[][] targetsOf(Sample sample) {
-        if (sample.isMerge()) { // a pushed summary's quantiles cannot be aggregated: it shows none
+        if (sample.aggregate() != null) { // a pushed summary's quantiles cannot be aggregated: it shows none
             return new double[][] {new double[0], new double[0]};
         }
-        int n = sample.quantileCount();
-        if (n < 0) {
+        if (!sample.quantiles().isPresent()) {
             return new double[][] {DEFAULT_QUANTILES, DEFAULT_EPSILONS};
         }
-        double[] qs = Arrays.copyOf(sample.quantileArray(), n);
+        double[] qs = sample.quantiles().toArray();
+        int n = qs.length;
         double[] eps = new double[n];
         for (int i = 0; i < n; i++) {
-            eps[i] = sample.epsilonCount() >= 0 ? sample.epsilonArray()[i] : FALLBACK_EPSILON;
+            eps[i] = sample.epsilons().isPresent() ? sample.epsilons().get(i) : FALLBACK_EPSILON;
         }
         // sort both by quantile (insertion sort; a handful of entries)
         for (int i = 1; i < n; i++) {

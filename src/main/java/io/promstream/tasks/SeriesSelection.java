@@ -1,7 +1,7 @@
 package io.promstream.tasks;
 
 import io.dropwizard.util.Duration;
-import io.promstream.parse.MetricType;
+import io.promstream.parse.Names;
 import io.promstream.store.Family;
 import io.promstream.store.LabelSet;
 import java.util.ArrayList;
@@ -52,8 +52,8 @@ public record SeriesSelection(Set<String> names, List<String[]> labels, Long old
 
     /** Families named by {@code name} (a counter also by its {@code _total} name); all when none given. */
     public Predicate<Family> families() {
-        return family -> names.isEmpty() || names.contains(family.name())
-                || (family.type() == MetricType.COUNTER && names.contains(family.name() + "_total"));
+        return family -> names.isEmpty()
+                || names.stream().anyMatch(n -> Names.familyName(family.type(), n).equals(family.name()));
     }
 
     /** Series carrying every given label; {@code key=} matches series without that label. */

@@ -54,13 +54,14 @@ class HostileExpositionTest {
             parser.parse(entry.bytes(), batch);
             for (int i = 0; i < batch.size(); i++) {
                 if (!batch.get(i).isRejected()) {
-                    store.apply(batch.get(i), CLOCK.millis());
+                    store.apply(batch.get(i), 0, CLOCK.millis());
                 }
             }
         }
         for (HostileCorpus.Entry entry : HostileCorpus.textEntries()) {
             try {
-                store.applyAll(TextPush.parse(entry.bytes(), Map.of("job", "hostile", "instance", "a")), CLOCK.millis());
+                store.applyAll(TextPush.parse(entry.bytes(), Map.of("job", "hostile", "instance", "a")), i -> 0,
+                        CLOCK.millis());
             } catch (TextFormatException refused) {
                 // refused pushes change nothing
             }
@@ -102,7 +103,7 @@ class HostileExpositionTest {
 
     private static void apply(MetricStore store, Sample sample) {
         sample.canonicalizeLabels();
-        assertThat(store.apply(sample, CLOCK.millis())).as("%s: %s", sample, sample.error()).isTrue();
+        assertThat(store.apply(sample, 0, CLOCK.millis())).as("%s", sample).isNull();
     }
 
     private static byte[] render(String contentType, List<MetricFamilySamples> families) throws Exception {

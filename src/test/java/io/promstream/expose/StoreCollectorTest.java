@@ -26,7 +26,7 @@ class StoreCollectorTest {
             s.label(labels[i], labels[i + 1]);
         }
         s.canonicalizeLabels();
-        assertThat(store.apply(s, 0)).isTrue();
+        assertThat(store.apply(s, 0, 0)).isNull();
     }
 
     private String render(String contentType) throws Exception {
@@ -41,11 +41,11 @@ class StoreCollectorTest {
         apply(MetricType.COUNTER, "jobs", 2, "queue", "mail");
         apply(MetricType.GAUGE, "temperature", 21.5, "room", "a\"b\\c\nd");
         Sample h = new Sample().type(MetricType.HISTOGRAM).name("latency_seconds").value(0.3).buckets(0.1, 1);
-        store.apply(h, 0);
+        store.apply(h, 0, 0);
         apply(MetricType.HISTOGRAM, "latency_seconds", 2);
         Sample s = new Sample().type(MetricType.SUMMARY).name("size_bytes").value(10)
                 .quantiles(new double[] {0.5}, new double[] {0.01});
-        store.apply(s, 0);
+        store.apply(s, 0, 0);
 
         assertThat(render(TextFormat.CONTENT_TYPE_004)).isEqualTo("""
                 # HELP jobs_total Aggregated by prom-stream-gateway.
@@ -73,7 +73,7 @@ class StoreCollectorTest {
     void rendersOpenMetricsWithEof() throws Exception {
         apply(MetricType.COUNTER, "jobs", 2);
         Sample c = new Sample().type(MetricType.COUNTER).name("jobs").value(1).help("Jobs done.");
-        store.apply(c, 0);
+        store.apply(c, 0, 0);
         assertThat(render(TextFormat.CONTENT_TYPE_OPENMETRICS_100)).isEqualTo("""
                 # TYPE jobs counter
                 # HELP jobs Jobs done.

@@ -46,6 +46,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -115,7 +116,7 @@ public final class IngestHarness {
     public IngestHarness(WireFormat format) {
         this.format = format;
         // logs nothing (0 lines per interval): a fuzzer would flood the log
-        this.rejections = new Rejections(metrics, new LogLimiter(CLOCK, 0, 10_000),
+        this.rejections = new Rejections(metrics.dropped(), new LogLimiter(CLOCK, 0, 10_000),
                 (reason, error, payload, from, to, source) -> {
                     if (from < 0 || to < from || to > payload.length) {
                         throw new AssertionError("rejection range [" + from + ", " + to + ") outside the "
@@ -173,8 +174,10 @@ public final class IngestHarness {
         }
         for (int i = 0; i < batch.size(); i++) {
             Sample s = batch.get(i);
-            require(0 <= s.start() && s.start() <= s.end() && s.end() <= element.length,
-                    "sample " + i + " has the byte range [" + s.start() + ", " + s.end() + ")", element);
+            int start = batch.start(i);
+            int end = batch.end(i);
+            require(0 <= start && start <= end && end <= element.length,
+                    "sample " + i + " has the byte range [" + start + ", " + end + ")", element);
             if (s.isRejected()) {
                 require(s.error() != null, "sample " + i + " rejected (" + s.rejection() + ") without an error text",
                         element);
@@ -218,25 +221,26 @@ public final class IngestHarness {
                 return "has the reserved label " + name;
             }
         }
-        if (s.type() == MetricType.HISTOGRAM && s.bucketCount() >= 0) {
-            if (s.bucketCount() == 0 || s.bucketCount() > 256) {
-                return "has " + s.bucketCount() + " buckets";
+        if (s.type() == MetricType.HISTOGRAM && s.buckets().isPresent()) {
+            double[] b = s.buckets().toArray();
+            if (b.length == 0 || b.length > 256) {
+                return "has " + b.length + " buckets";
             }
-            for (int i = 0; i < s.bucketCount(); i++) {
-                double b = s.bucketArray()[i];
-                if (!Double.isFinite(b) || (i > 0 && b <= s.bucketArray()[i - 1])) {
-                    return "has bad buckets " + Arrays.toString(Arrays.copyOf(s.bucketArray(), s.bucketCount()));
+            for (int i = 0; i < b.length; i++) {
+                if (!Double.isFinite(b[i]) || (i > 0 && b[i] <= b[i - 1])) {
+                    return "has bad buckets " + Arrays.toString(b);
                 }
             }
         }
-        if (s.type() == MetricType.SUMMARY && s.quantileCount() >= 0) {
-            if (s.quantileCount() == 0 || (s.epsilonCount() >= 0 && s.epsilonCount() != s.quantileCount())) {
-                return "has " + s.quantileCount() + " quantiles and " + s.epsilonCount() + " epsilons";
+        if (s.type() == MetricType.SUMMARY && s.quantiles().isPresent()) {
+            int quantiles = s.quantiles().size();
+            if (quantiles == 0 || (s.epsilons().isPresent() && s.epsilons().size() != quantiles)) {
+                return "has " + quantiles + " quantiles and " + s.epsilons().size() + " epsilons";
             }
-            for (int i = 0; i < s.quantileCount(); i++) {
-                double q = s.quantileArray()[i];
-                if (!(q > 0 && q < 1) || (s.epsilonCount() >= 0
-                        && !(s.epsilonArray()[i] > 0 && s.epsilonArray()[i] < 1))) {
+            for (int i = 0; i < quantiles; i++) {
+                double q = s.quantiles().get(i);
+                if (!(q > 0 && q < 1) || (s.epsilons().isPresent()
+                        && !(s.epsilons().get(i) > 0 && s.epsilons().get(i) < 1))) {
                     return "has a quantile or epsilon outside (0,1)";
                 }
             }
@@ -278,12 +282,12 @@ public final class IngestHarness {
         }
         SampleBatch batch = f.processor.lastBatch();
         List<Sample> samples = new ArrayList<>();
-        List<Boolean> appliedMask = new ArrayList<>();
+        List<RejectReason> verdicts = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             samples.add(batch.get(i));
-            appliedMask.add(!batch.get(i).isRejected());
+            verdicts.add(f.processor.verdict(i));
         }
-        return verify("queue", element, f, batch.elementRejection(), samples, appliedMask, applied);
+        return verify("queue", element, f, batch.elementRejection(), samples, verdicts, applied);
     }
 
     /** The HTTP JSON path ({@code POST /api/metrics}): {@link HttpIngestor#ingestJson}, wrapper bodies included. */
@@ -300,20 +304,20 @@ public final class IngestHarness {
         new SampleParser(MAX_MESSAGE_BYTES).parseBody(body, batch);
         require((batch.elementRejection() == null) == (outcome.bodyRejection() == null),
                 "the body verdict differs between two parses", body);
-        Set<Integer> refused = new HashSet<>();
-        outcome.refused().forEach(r -> refused.add(r.index()));
+        Map<Integer, RejectReason> refused = new HashMap<>();
+        outcome.refused().forEach(r -> refused.put(r.index(), RejectReason.valueOf(r.reason().toUpperCase(Locale.ROOT))));
         List<Sample> samples = new ArrayList<>();
-        List<Boolean> appliedMask = new ArrayList<>();
+        List<RejectReason> verdicts = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             samples.add(batch.get(i));
-            appliedMask.add(!refused.contains(i));
-            require(!batch.get(i).isRejected() || refused.contains(i), "sample " + i
+            verdicts.add(refused.get(i));
+            require(!batch.get(i).isRejected() || refused.containsKey(i), "sample " + i
                     + " fails the parser but was not refused", body);
         }
         require(outcome.accepted() + refused.size() == batch.size() || outcome.bodyRejection() != null,
                 batch.size() + " samples but " + outcome.accepted() + " accepted and " + refused.size() + " refused",
                 body);
-        verify("json body", body, f, outcome.bodyRejection(), samples, appliedMask, outcome.accepted());
+        verify("json body", body, f, outcome.bodyRejection(), samples, verdicts, outcome.accepted());
     }
 
     /**
@@ -323,38 +327,33 @@ public final class IngestHarness {
     public Outcome checkText(byte[] body) {
         checks++;
         Fixture f = new Fixture(body);
+        HttpIngestor.Outcome outcome;
+        try {
+            outcome = f.ingestor.ingestText(body, TEXT_GROUPING.labels(), "fuzz-text");
+        } catch (Throwable t) {
+            throw new AssertionError("HttpIngestor.ingestText threw on " + quote(body), t);
+        }
+        // all or nothing, the series cap included
+        require(outcome.refused().isEmpty(), "text: a push was applied in part: " + outcome.refused(), body);
+        if (outcome.bodyRejection() != null) {
+            require(outcome.bodyError() != null, "a text push refused without a message", body);
+            return verify("text", body, f, outcome.bodyRejection(), List.of(), List.of(), 0);
+        }
+        // the ingestor's samples are its own: convert again (deterministic) to know each one's series
         List<Sample> samples;
         try {
             samples = TextPush.parse(body, TEXT_GROUPING.labels());
         } catch (TextFormatException e) {
-            require(e.getMessage() != null && e.reason() != null, "a text push refused without a message", body);
-            f.ingestor.refuse(e.reason(), e.getMessage(), body, "fuzz-text");
-            return verify("text", body, f, e.reason(), List.of(), List.of(), 0);
-        } catch (Throwable t) {
-            throw new AssertionError("the text-format parser or converter threw on " + quote(body), t);
+            throw new AssertionError("a push applied once is refused when parsed again: " + e.getMessage(), e);
         }
         for (Sample s : samples) {
-            if (!s.isRejected()) {
-                String problem = wellFormed(s);
-                require(problem == null, "a converted text sample " + problem, body);
-            }
+            String problem = wellFormed(s);
+            require(problem == null, "a converted text sample " + problem, body);
         }
-        HttpIngestor.Outcome outcome;
-        try {
-            outcome = f.ingestor.ingestAll(samples, body, "fuzz-text");
-        } catch (Throwable t) {
-            throw new AssertionError("HttpIngestor.ingestAll threw on " + quote(body), t);
-        }
-        List<Boolean> appliedMask = new ArrayList<>();
-        for (Sample s : samples) {
-            appliedMask.add(outcome.bodyRejection() == null && !s.isRejected());
-        }
-        // all or nothing, the series cap included
-        require(outcome.refused().isEmpty(), "text: a push was applied in part: " + outcome.refused(), body);
-        require(outcome.bodyRejection() != null || outcome.accepted() + outcome.refused().size() == samples.size(),
-                samples.size() + " samples but " + outcome.accepted() + " accepted and " + outcome.refused().size()
-                        + " refused", body);
-        return verify("text", body, f, outcome.bodyRejection(), samples, appliedMask, outcome.accepted());
+        require(outcome.accepted() == samples.size(), samples.size() + " samples but " + outcome.accepted()
+                + " accepted", body);
+        return verify("text", body, f, null, samples, java.util.Collections.nCopies(samples.size(), null),
+                outcome.accepted());
     }
 
     /**
@@ -362,7 +361,7 @@ public final class IngestHarness {
      * once each with a reason, nothing but applied samples changed the store, the store's contents are valid.
      */
     private Outcome verify(String path, byte[] input, Fixture f, RejectReason wholeRejection, List<Sample> samples,
-            List<Boolean> appliedMask, int applied) {
+            List<RejectReason> verdictsIn, int applied) {
         MetricStore store = f.store;
         Map<String, SeriesSnapshot> before = f.before;
         Map<String, SeriesSnapshot> after = series(store);
@@ -386,8 +385,8 @@ public final class IngestHarness {
         List<RejectReason> verdicts = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
-            if (!appliedMask.get(i)) {
-                verdicts.add(s.rejection() != null ? s.rejection() : RejectReason.INTERNAL_ERROR);
+            if (verdictsIn.get(i) != null) {
+                verdicts.add(verdictsIn.get(i));
                 continue;
             }
             verdicts.add(null);
@@ -449,9 +448,9 @@ public final class IngestHarness {
         void add(Sample s) {
             type = s.type();
             samples.add(s);
-            if (s.isMerge()) { // a pushed histogram or summary adds its count and sum
-                sum += s.mergeSum();
-                count += s.mergeCount();
+            if (s.aggregate() != null) { // a pushed histogram or summary adds its count and sum
+                sum += s.aggregate().sum();
+                count += s.aggregate().count();
             } else {
                 sum += s.value();
                 count++;
@@ -567,24 +566,18 @@ public final class IngestHarness {
         sb.append(batch.elementRejection()).append(':').append(batch.elementError()).append('[');
         for (int i = 0; i < batch.size(); i++) {
             Sample s = batch.get(i);
-            sb.append('{').append(s.rejection()).append(':').append(s.error()).append(' ').append(s.start())
-                    .append('-').append(s.end());
+            sb.append('{').append(s.rejection()).append(':').append(s.error()).append(' ').append(batch.start(i))
+                    .append('-').append(batch.end(i));
             if (!s.isRejected()) {
                 sb.append(' ').append(s.type()).append(' ').append(s.name()).append(' ')
                         .append(Double.doubleToRawLongBits(s.value())).append(' ').append(s.hasValue()).append(' ')
                         .append(s.help()).append(' ').append(labels(s)).append(' ').append(s.op()).append(' ')
                         .append(s.timestamp()).append(' ')
-                        .append(numbers(s.bucketArray(), s.bucketCount()))
-                        .append(numbers(s.quantileArray(), s.quantileCount()))
-                        .append(numbers(s.epsilonArray(), s.epsilonCount()));
+                        .append(s.buckets()).append(s.quantiles()).append(s.epsilons());
             }
             sb.append('}');
         }
         return sb.append(']').toString();
-    }
-
-    private static String numbers(double[] values, int count) {
-        return count < 0 ? "-" : Arrays.toString(Arrays.copyOf(values, count));
     }
 
     private static void require(boolean ok, String what, byte[] element) {
@@ -617,7 +610,7 @@ public final class IngestHarness {
         }
         for (int i = 0; i < 8; i++) {
             Sample s = batch.add().type(MetricType.values()[i % 4]).name("dirty_" + i).value(-1.5).help("dirty")
-                    .op(io.promstream.parse.GaugeOp.DEC).timestamp(12_345).version(7).buckets(many)
+                    .op(io.promstream.parse.GaugeOp.DEC).timestamp(12_345).buckets(many)
                     .quantiles(new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6}, new double[] {0.01, 0.01, 0.01, 0.01, 0.01, 0.01});
             for (int l = 0; l < DIRTY_LABELS.length; l++) {
                 s.label(DIRTY_LABELS[l], DIRTY_LABELS[l]);

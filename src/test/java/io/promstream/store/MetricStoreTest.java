@@ -26,7 +26,16 @@ class MetricStoreTest {
     private MetricStore store = new MetricStore(StoreSettings.defaults(), clock);
 
     private void apply(Sample s) {
-        assertThat(store.apply(s, clock.millis())).as("applied %s: %s", s, s.error()).isTrue();
+        apply(s, 0);
+    }
+
+    private void apply(Sample s, long version) {
+        assertThat(store.apply(s, version, clock.millis())).as("applied %s", s).isNull();
+    }
+
+    /** The reason the store refused a sample, or {@code null} when it applied it. */
+    private static RejectReason reason(Refusal refusal) {
+        return refusal == null ? null : refusal.reason();
     }
 
     private SeriesSnapshot only(String family) {
@@ -66,25 +75,25 @@ class MetricStoreTest {
 
     @Test
     void anOlderVersionedSetNeverOverwritesANewerOne() {
-        apply(gauge("g", 2).version(20));
-        apply(gauge("g", 1).version(10)); // taken earlier, applied later
+        apply(gauge("g", 2), 20);
+        apply(gauge("g", 1), 10); // taken earlier, applied later
         assertThat(only("g").value()).isEqualTo(2);
-        apply(gauge("g", 3).version(30));
+        apply(gauge("g", 3), 30);
         assertThat(only("g").value()).isEqualTo(3);
     }
 
     @Test
     void incAndDecTakeEffectInPushOrderAroundSets() {
         // pushed: set 20 (v2), inc 3 (v3), dec 1 (v4); applied: inc, dec, then the set
-        apply(gaugeOp("g", GaugeOp.INC, 3).version(3));
-        apply(gaugeOp("g", GaugeOp.DEC, 1).version(4));
-        apply(gauge("g", 20).version(2));
+        apply(gaugeOp("g", GaugeOp.INC, 3), 3);
+        apply(gaugeOp("g", GaugeOp.DEC, 1), 4);
+        apply(gauge("g", 20), 2);
         assertThat(only("g").value()).isEqualTo(22);
         // pushed before the held set: superseded by it
-        apply(gaugeOp("g", GaugeOp.INC, 100).version(1));
+        apply(gaugeOp("g", GaugeOp.INC, 100), 1);
         assertThat(only("g").value()).isEqualTo(22);
         // a set pushed after the deltas replaces them
-        apply(gauge("g", 7).version(5));
+        apply(gauge("g", 7), 5);
         assertThat(only("g").value()).isEqualTo(7);
     }
 
@@ -93,7 +102,7 @@ class MetricStoreTest {
         long[] watermark = {0};
         store = new MetricStore(StoreSettings.defaults(), clock, () -> watermark[0]);
         for (int i = 1; i <= 1000; i++) {
-            apply(gaugeOp("inflight", GaugeOp.INC, 1).version(i));
+            apply(gaugeOp("inflight", GaugeOp.INC, 1), i);
             watermark[0] = i - 10; // at most ten versions in flight
         }
         GaugeSeries series = (GaugeSeries) store.family("inflight").series.values().iterator().next();
@@ -103,10 +112,10 @@ class MetricStoreTest {
 
     @Test
     void aSetWithAnOlderSenderTimestampIsIgnored() {
-        apply(gauge("g", 2).timestamp(2_000).version(1));
-        apply(gauge("g", 1).timestamp(1_000).version(2));
+        apply(gauge("g", 2).timestamp(2_000), 1);
+        apply(gauge("g", 1).timestamp(1_000), 2);
         assertThat(only("g").value()).isEqualTo(2);
-        apply(gauge("g", 3).timestamp(3_000).version(3));
+        apply(gauge("g", 3).timestamp(3_000), 3);
         assertThat(only("g").value()).isEqualTo(3);
     }
 
@@ -170,13 +179,11 @@ class MetricStoreTest {
     @Test
     void aFamilysTypeIsFixedByItsFirstSample() {
         apply(counter("x", 1));
-        Sample g = gauge("x", 1);
-        assertThat(store.apply(g, 0)).isFalse();
-        assertThat(g.rejection()).isEqualTo(RejectReason.TYPE_CONFLICT);
-        assertThat(g.error()).contains("counter");
+        Refusal refusal = store.apply(gauge("x", 1), 0, 0);
+        assertThat(reason(refusal)).isEqualTo(RejectReason.TYPE_CONFLICT);
+        assertThat(refusal.message()).contains("counter");
         Sample gTotal = gauge("x_total", 1);
-        assertThat(store.apply(gTotal, 0)).isFalse();
-        assertThat(gTotal.rejection()).isEqualTo(RejectReason.TYPE_CONFLICT);
+        assertThat(reason(store.apply(gTotal, 0, 0))).isEqualTo(RejectReason.TYPE_CONFLICT);
     }
 
     @Test
@@ -184,13 +191,11 @@ class MetricStoreTest {
         apply(histogram("lat", 1));
         for (String name : List.of("lat_bucket", "lat_sum", "lat_count")) {
             Sample s = gauge(name, 1);
-            assertThat(store.apply(s, 0)).as(name).isFalse();
-            assertThat(s.rejection()).isEqualTo(RejectReason.TYPE_CONFLICT);
+            assertThat(reason(store.apply(s, 0, 0))).as(name).isEqualTo(RejectReason.TYPE_CONFLICT);
         }
         apply(gauge("up_sum", 1));
         Sample s = summary("up", 1);
-        assertThat(store.apply(s, 0)).isFalse();
-        assertThat(s.rejection()).isEqualTo(RejectReason.TYPE_CONFLICT);
+        assertThat(reason(store.apply(s, 0, 0))).isEqualTo(RejectReason.TYPE_CONFLICT);
         assertThat(store.familyCount()).isEqualTo(2);
     }
 
@@ -198,8 +203,7 @@ class MetricStoreTest {
     void theGatewaysOwnNamesAreReserved() {
         store.reserveNames(Set.of("prom_stream_gateway_series", "jvm_threads_current"));
         Sample s = gauge("jvm_threads_current", 1);
-        assertThat(store.apply(s, 0)).isFalse();
-        assertThat(s.rejection()).isEqualTo(RejectReason.INVALID_NAME);
+        assertThat(reason(store.apply(s, 0, 0))).isEqualTo(RejectReason.INVALID_NAME);
     }
 
     @Test
@@ -208,8 +212,7 @@ class MetricStoreTest {
         apply(counter("c", 1, "k", "a"));
         apply(counter("c", 1, "k", "b"));
         Sample third = counter("c", 1, "k", "c");
-        assertThat(store.apply(third, 0)).isFalse();
-        assertThat(third.rejection()).isEqualTo(RejectReason.SERIES_LIMIT);
+        assertThat(reason(store.apply(third, 0, 0))).isEqualTo(RejectReason.SERIES_LIMIT);
         apply(counter("c", 1, "k", "a"));
         assertThat(store.seriesCount()).isEqualTo(2);
     }
@@ -228,15 +231,14 @@ class MetricStoreTest {
     void updatesThatWouldOverflowAreRejectedAndChangeNothing() {
         apply(counter("big", 1.7e308));
         Sample over = counter("big", 1.7e308);
-        assertThat(store.apply(over, 0)).isFalse();
-        assertThat(over.rejection()).isEqualTo(RejectReason.INVALID_VALUE);
+        assertThat(reason(store.apply(over, 0, 0))).isEqualTo(RejectReason.INVALID_VALUE);
         assertThat(only("big").value()).isEqualTo(1.7e308);
         apply(gauge("g", -1.7e308));
         Sample down = gaugeOp("g", GaugeOp.DEC, 1.7e308);
-        assertThat(store.apply(down, 0)).isFalse();
+        assertThat(store.apply(down, 0, 0)).isNotNull();
         assertThat(only("g").value()).isEqualTo(-1.7e308);
         apply(histogram("h", 1.7e308));
-        assertThat(store.apply(histogram("h", 1.7e308), 0)).isFalse();
+        assertThat(store.apply(histogram("h", 1.7e308), 0, 0)).isNotNull();
         assertThat(only("h").count()).isEqualTo(1);
     }
 
@@ -271,9 +273,9 @@ class MetricStoreTest {
                 start.await();
                 for (int i = 0; i < perThread; i++) {
                     String key = Integer.toString(i % 10);
-                    store.apply(counter("hits", 1, "k", key), 0);
-                    store.apply(histogram("lat", i % 3, "k", key), 0);
-                    store.apply(gaugeOp("level", GaugeOp.INC, 1), 0);
+                    store.apply(counter("hits", 1, "k", key), 0, 0);
+                    store.apply(histogram("lat", i % 3, "k", key), 0, 0);
+                    store.apply(gaugeOp("level", GaugeOp.INC, 1), 0, 0);
                     if (i % 1000 == 0) {
                         store.remove(f -> f.name().equals("unrelated"), l -> true, Long.MAX_VALUE);
                     }
@@ -300,7 +302,7 @@ class MetricStoreTest {
         int perThread = 100_000;
         Thread writer = new Thread(() -> {
             for (int i = 0; i < perThread; i++) {
-                store.apply(counter("c", 1), 0);
+                store.apply(counter("c", 1), 0, 0);
             }
         });
         List<Double> removedValues = new ArrayList<>();

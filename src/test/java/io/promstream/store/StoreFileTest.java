@@ -37,9 +37,9 @@ class StoreFileTest {
                 histogram("lat", 0.3).buckets(0.1, 1),
                 histogram("lat", 7).buckets(0.1, 1),
                 histogram("size", 0.02));
-        samples.forEach(s -> assertThat(store.apply(s, clock.millis())).isTrue());
+        samples.forEach(s -> assertThat(store.apply(s, 0, clock.millis())).isNull());
         for (int i = 1; i <= 500; i++) {
-            store.apply(summary("rt", i, "path", "/"), clock.millis());
+            store.apply(summary("rt", i, "path", "/"), 0, clock.millis());
         }
         return store;
     }
@@ -70,15 +70,15 @@ class StoreFileTest {
 
         // restored state keeps aggregating: counters add, a new set beats the restored value, an older
         // sender timestamp still loses, and the summary's window carries on
-        restored.apply(counter("jobs_total", 1, "queue", "sms"), clock.millis());
-        restored.apply(gauge("temp", 1).timestamp(4_000), clock.millis());
-        restored.apply(summary("rt", 1000, "path", "/"), clock.millis());
+        restored.apply(counter("jobs_total", 1, "queue", "sms"), 0, clock.millis());
+        restored.apply(gauge("temp", 1).timestamp(4_000), 0, clock.millis());
+        restored.apply(summary("rt", 1000, "path", "/"), 0, clock.millis());
         SeriesSnapshot sms = restored.snapshot(restored.family("jobs")).stream()
                 .filter(s -> "sms".equals(s.labels().get("queue"))).findFirst().orElseThrow();
         assertThat(sms.value()).isEqualTo(4);
         assertThat(restored.snapshot(restored.family("temp")).get(0).value()).isEqualTo(21.5);
         assertThat(restored.snapshot(restored.family("rt")).get(0).count()).isEqualTo(501);
-        restored.apply(gauge("temp", 9).version(1), clock.millis());
+        restored.apply(gauge("temp", 9), 1, clock.millis());
         assertThat(restored.snapshot(restored.family("temp")).get(0).value()).isEqualTo(9);
     }
 
@@ -119,7 +119,7 @@ class StoreFileTest {
             assertThat(aside.get(0).getFileName().toString()).startsWith("state.bin.unreadable-");
             assertThat(Files.readString(aside.get(0))).isEqualTo("garbage garbage garbage");
         }
-        store.apply(counter("x", 1), 0);
+        store.apply(counter("x", 1), 0, 0);
         snapshots.run();
         assertThat(StoreFile.load(new MetricStore(StoreSettings.defaults(), clock), file).series()).isEqualTo(1);
     }
