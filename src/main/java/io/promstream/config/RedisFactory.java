@@ -28,49 +28,68 @@ import redis.clients.jedis.util.JedisURIHelper;
  */
 public class RedisFactory {
     @NotEmpty
+    @JsonProperty
     private String uri = "redis://localhost:6379/0";
     @NotEmpty
+    @JsonProperty
     private String queueKey = "prom-stream-gateway:metric-queue";
     @Min(1)
     @Max(64)
+    @JsonProperty
     private int workers = 2;
     @Min(1)
     @Max(100_000)
+    @JsonProperty
     private int popCount = 500;
     @NotNull
     @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
+    @JsonProperty
     private Duration blockTimeout = Duration.seconds(1);
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    @JsonProperty
     private Duration connectTimeout = Duration.seconds(2);
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    @JsonProperty
     private Duration socketTimeout = Duration.seconds(2);
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    @JsonProperty
     private Duration backoffMin = Duration.milliseconds(100);
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    @JsonProperty
     private Duration backoffMax = Duration.seconds(5);
     @NotNull
     @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
+    @JsonProperty
     private Duration pollInterval = Duration.seconds(1);
     @Min(1)
+    @JsonProperty
     private long backlogLimit = 1_000_000;
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+    @JsonProperty
     private Duration workerStallTimeout = Duration.seconds(30);
     @NotNull
+    @JsonProperty
     private Duration shutdownGrace = Duration.seconds(30);
+    @JsonProperty
     private String deadLetterKey = "prom-stream-gateway:dead-letter";
     @Min(1)
+    @JsonProperty
     private int deadLetterMaxLength = 10_000;
     /** With {@code rediss://}: the CAs to trust (JKS or PKCS12); unset = the JVM's default trust store. */
+    @JsonProperty
     private String trustStorePath;
+    @JsonProperty
     private String trustStorePassword;
     @NotEmpty
+    @JsonProperty
     private String trustStoreType = "PKCS12";
     /** With {@code rediss://}: whether the server certificate must name the host of {@code redis.uri}. */
+    @JsonProperty
     private boolean verifyHostname = true;
 
     @ValidationMethod(message = "redis.uri must be a redis:// or rediss:// URI with a host, e.g. redis://localhost:6379/0")
@@ -170,193 +189,35 @@ public class RedisFactory {
         return new Backoff(backoffMin.toMilliseconds(), backoffMax.toMilliseconds());
     }
 
-    @JsonProperty
-    public String getUri() {
-        return uri;
-    }
-
-    @JsonProperty
-    public void setUri(String uri) {
-        this.uri = uri;
-    }
-
-    @JsonProperty
     public String getQueueKey() {
         return queueKey;
     }
 
-    @JsonProperty
-    public void setQueueKey(String queueKey) {
-        this.queueKey = queueKey;
-    }
-
-    @JsonProperty
     public int getWorkers() {
         return workers;
     }
 
-    @JsonProperty
-    public void setWorkers(int workers) {
-        this.workers = workers;
-    }
-
-    @JsonProperty
     public int getPopCount() {
         return popCount;
     }
 
-    @JsonProperty
-    public void setPopCount(int popCount) {
-        this.popCount = popCount;
-    }
-
-    @JsonProperty
-    public Duration getBlockTimeout() {
-        return blockTimeout;
-    }
-
-    @JsonProperty
-    public void setBlockTimeout(Duration blockTimeout) {
-        this.blockTimeout = blockTimeout;
-    }
-
-    @JsonProperty
-    public Duration getConnectTimeout() {
-        return connectTimeout;
-    }
-
-    @JsonProperty
-    public void setConnectTimeout(Duration connectTimeout) {
-        this.connectTimeout = connectTimeout;
-    }
-
-    @JsonProperty
-    public Duration getSocketTimeout() {
-        return socketTimeout;
-    }
-
-    @JsonProperty
-    public void setSocketTimeout(Duration socketTimeout) {
-        this.socketTimeout = socketTimeout;
-    }
-
-    @JsonProperty
-    public Duration getBackoffMin() {
-        return backoffMin;
-    }
-
-    @JsonProperty
-    public void setBackoffMin(Duration backoffMin) {
-        this.backoffMin = backoffMin;
-    }
-
-    @JsonProperty
-    public Duration getBackoffMax() {
-        return backoffMax;
-    }
-
-    @JsonProperty
-    public void setBackoffMax(Duration backoffMax) {
-        this.backoffMax = backoffMax;
-    }
-
-    @JsonProperty
     public Duration getPollInterval() {
         return pollInterval;
     }
 
-    @JsonProperty
-    public void setPollInterval(Duration pollInterval) {
-        this.pollInterval = pollInterval;
-    }
-
-    @JsonProperty
     public long getBacklogLimit() {
         return backlogLimit;
     }
 
-    @JsonProperty
-    public void setBacklogLimit(long backlogLimit) {
-        this.backlogLimit = backlogLimit;
-    }
-
-    @JsonProperty
     public Duration getWorkerStallTimeout() {
         return workerStallTimeout;
     }
 
-    @JsonProperty
-    public void setWorkerStallTimeout(Duration workerStallTimeout) {
-        this.workerStallTimeout = workerStallTimeout;
-    }
-
-    @JsonProperty
     public Duration getShutdownGrace() {
         return shutdownGrace;
     }
 
-    @JsonProperty
-    public void setShutdownGrace(Duration shutdownGrace) {
-        this.shutdownGrace = shutdownGrace;
-    }
-
-    @JsonProperty
-    public String getDeadLetterKey() {
-        return deadLetterKey;
-    }
-
-    @JsonProperty
-    public void setDeadLetterKey(String deadLetterKey) {
-        this.deadLetterKey = deadLetterKey;
-    }
-
-    @JsonProperty
     public int getDeadLetterMaxLength() {
         return deadLetterMaxLength;
-    }
-
-    @JsonProperty
-    public void setDeadLetterMaxLength(int deadLetterMaxLength) {
-        this.deadLetterMaxLength = deadLetterMaxLength;
-    }
-
-    @JsonProperty
-    public String getTrustStorePath() {
-        return trustStorePath;
-    }
-
-    @JsonProperty
-    public void setTrustStorePath(String trustStorePath) {
-        this.trustStorePath = trustStorePath;
-    }
-
-    @JsonProperty
-    public String getTrustStorePassword() {
-        return trustStorePassword;
-    }
-
-    @JsonProperty
-    public void setTrustStorePassword(String trustStorePassword) {
-        this.trustStorePassword = trustStorePassword;
-    }
-
-    @JsonProperty
-    public String getTrustStoreType() {
-        return trustStoreType;
-    }
-
-    @JsonProperty
-    public void setTrustStoreType(String trustStoreType) {
-        this.trustStoreType = trustStoreType;
-    }
-
-    @JsonProperty
-    public boolean isVerifyHostname() {
-        return verifyHostname;
-    }
-
-    @JsonProperty
-    public void setVerifyHostname(boolean verifyHostname) {
-        this.verifyHostname = verifyHostname;
     }
 }

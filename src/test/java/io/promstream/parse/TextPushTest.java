@@ -1,0 +1,97 @@
+package io.promstream.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@link TextPush} and the {@link PushConverter} behind it: a pushed exposition to validated store samples. */
+class TextPushTest {
+    private static final Map<String, String> GROUP = Map.of("job", "j", "instance", "i");
+
+    private static List<Sample> push(String text) throws TextFormatException {
+        return TextPush.parse(text.getBytes(StandardCharsets.UTF_8), GROUP);
+    }
+
+    @Test
+    void countersGaugesAndUntypedBecomeSamplesWithTheGroupingLabels() throws Exception {
+        List<Sample> samples = push("""
+                # TYPE jobs_total counter
+                jobs_total{queue="a"} 3
+                # TYPE temp gauge
+                temp -1.5
+                loose 7
+                """);
+        assertThat(samples).hasSize(3);
+        assertThat(samples.get(0).type()).isEqualTo(MetricType.COUNTER);
+        assertThat(samples.get(0).name()).isEqualTo("jobs_total");
+        assertThat(samples.get(0).labels().toString()).isEqualTo("{instance=\"i\",job=\"j\",queue=\"a\"}");
+        assertThat(samples.get(1).type()).isEqualTo(MetricType.GAUGE);
+        assertThat(samples.get(1).value()).isEqualTo(-1.5);
+        assertThat(samples.get(2).type()).as("untyped is a gauge").isEqualTo(MetricType.GAUGE);
+    }
+
+    @Test
+    void aHistogramBecomesOneWholeSamplePerSeries() throws Exception {
+        List<Sample> samples = push("""
+                # TYPE lat histogram
+                lat_bucket{le="0.5"} 1
+                lat_bucket{le="1"} 3
+                lat_bucket{le="+Inf"} 4
+                lat_sum 2.5
+                lat_count 4
+                lat_created 1700000000
+                """);
+        assertThat(samples).hasSize(1);
+        Sample h = samples.get(0);
+        assertThat(h.buckets().toArray()).containsExactly(0.5, 1);
+        assertThat(h.aggregate().cumulative()).containsExactly(1, 3);
+        assertThat(h.aggregate().count()).isEqualTo(4);
+        assertThat(h.aggregate().sum()).isEqualTo(2.5);
+    }
+
+    @Test
+    void aSummaryKeepsCountAndSumButNotItsQuantiles() throws Exception {
+        List<Sample> samples = push("""
+                # TYPE rt summary
+                rt{quantile="0.5"} 10
+                rt_sum 30
+                rt_count 3
+                """);
+        assertThat(samples).hasSize(1);
+        assertThat(samples.get(0).aggregate().count()).isEqualTo(3);
+        assertThat(samples.get(0).aggregate().quantileValues()).isNull();
+        assertThat(samples.get(0).quantiles().isPresent()).isFalse();
+    }
+
+    @Test
+    void theCreatedGaugesOfClientLibrariesAreIgnored() throws Exception {
+        List<Sample> samples = push("""
+                # TYPE jobs_total counter
+                jobs_total 1
+                # TYPE jobs_created gauge
+                jobs_created 1.7e9
+                # TYPE other_created gauge
+                other_created 5
+                """);
+        assertThat(samples).extracting(Sample::name).containsExactly("jobs_total", "other_created");
+    }
+
+    @Test
+    void everySampleIsValidatedAsAnyOtherAndTheFirstProblemRefusesThePush() {
+        assertThatThrownBy(() -> push("# TYPE c counter\nc 1\nc{x=\"1\"} -1\n"))
+                .isInstanceOf(TextFormatException.class).hasMessageContaining("line 3")
+                .satisfies(e -> assertThat(((TextFormatException) e).reason()).isEqualTo(RejectReason.INVALID_VALUE));
+        assertThatThrownBy(() -> push("u{job=\"x\"} 1\n"))
+                .satisfies(e -> assertThat(((TextFormatException) e).reason()).isEqualTo(RejectReason.INVALID_LABEL));
+        assertThatThrownBy(() -> push("# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 1\nh_count 1\n"))
+                .hasMessageContaining("not cumulative");
+        assertThatThrownBy(() -> push("# TYPE h histogram\nh_bucket{le=\"+Inf\"} 2\nh_count 3\n"))
+                .hasMessageContaining("differs from its +Inf bucket");
+        assertThatThrownBy(() -> TextPush.parse(new byte[] {'x', ' ', (byte) 0xC0, (byte) 0xAF}, GROUP))
+                .hasMessageContaining("not valid UTF-8");
+    }
+}
