@@ -21,7 +21,7 @@ final class StopAtShutdown implements LifeCycle.Listener {
                 try {
                     server.stop();
                 } catch (Exception e) {
-                    LoggerFactory.getLogger(GatewayApplication.class).error("Stopping failed", e);
+                    LoggerFactory.getLogger(StopAtShutdown.class).error("Stopping failed", e);
                 }
             }, "gateway-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
