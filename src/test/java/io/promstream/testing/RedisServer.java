@@ -11,6 +11,7 @@ import java.util.List;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
@@ -165,10 +166,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private Jedis connect(int timeoutMillis) {
-        if (tls == null && user == null && password == null) {
-            return new Jedis("127.0.0.1", port, timeoutMillis);
-        }
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder().protocol(RedisProtocol.RESP2)
                 .connectionTimeoutMillis(timeoutMillis).socketTimeoutMillis(timeoutMillis)
                 .user(user).password(password);
         if (tls != null) {
