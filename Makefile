@@ -52,6 +52,9 @@ deps:
 	@scripts/ensure-package.sh prometheus prometheus
 	@scripts/ensure-package.sh /usr/bin/python3 python3
 	@scripts/ensure-package.sh "/usr/bin/python3 -c 'import prometheus_client'" python3-prometheus-client
+	@scripts/ensure-package.sh prometheus-pushgateway prometheus-pushgateway
+	@scripts/ensure-package.sh go golang-go
+	@scripts/ensure-package.sh "test -d /usr/share/gocode/src/github.com/prometheus/client_golang/prometheus/push" golang-github-prometheus-client-golang-dev
 
 ## stop: stop the redis-server that `make run` started (by PID; nothing else)
 stop:
