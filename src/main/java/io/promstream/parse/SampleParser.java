@@ -137,15 +137,9 @@ public final class SampleParser {
                 continue;
             }
             switch (field) {
-                case "type" -> readType(parser, token, sample);
+                case "type", "metric_type" -> readType(parser, token, sample);
                 case "name" -> readName(parser, token, sample);
-                case "value" -> {
-                    if (isNumber(token)) {
-                        sample.value(parser.getDoubleValue());
-                    } else {
-                        wrongType(parser, sample, "value", "a number");
-                    }
-                }
+                case "value" -> readValue(parser, token, sample);
                 case "labels" -> readLabels(parser, token, sample);
                 case "help" -> {
                     if (token == JsonToken.VALUE_STRING) {
@@ -186,6 +180,35 @@ public final class SampleParser {
             sample.reject(RejectReason.UNKNOWN_TYPE, "unknown type \"" + Truncate.text(text, 40) + "\"");
         } else {
             sample.type(type);
+        }
+    }
+
+    /** A number, or the JSON metrics server's {@code {"value": 42.0, "timestamp": null}}. */
+    private static void readValue(JsonParser parser, JsonToken token, Sample sample) throws IOException {
+        if (isNumber(token)) {
+            sample.value(parser.getDoubleValue());
+            return;
+        }
+        if (token != JsonToken.START_OBJECT) {
+            wrongType(parser, sample, "value", "a number or {\"value\": number, \"timestamp\": ...}");
+            return;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken inner = parser.nextToken();
+            if (sample.isRejected()) {
+                parser.skipChildren();
+            } else if (field.equals("value")) {
+                if (isNumber(inner)) {
+                    sample.value(parser.getDoubleValue());
+                } else {
+                    wrongType(parser, sample, "value.value", "a number");
+                }
+            } else if (field.equals("timestamp")) {
+                readTimestamp(parser, inner, sample);
+            } else {
+                parser.skipChildren();
+            }
         }
     }
 

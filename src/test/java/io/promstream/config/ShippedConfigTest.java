@@ -11,6 +11,7 @@ import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
 import io.promstream.GatewayApplication;
 import io.promstream.GatewayConfiguration;
+import io.promstream.config.DotNetEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,8 @@ class ShippedConfigTest {
             GatewayConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw");
 
     private GatewayConfiguration load(String path) throws Exception {
-        return factory.build(GatewayApplication.substituting(new FileConfigurationSourceProvider()), path);
+        return factory.build(GatewayApplication.substituting(new FileConfigurationSourceProvider(),
+                new DotNetEnvironment(System::getenv)), path);
     }
 
     @Test
@@ -40,7 +42,7 @@ class ShippedConfigTest {
     void invalidValuesFailWithTheKeyInTheMessage() throws Exception {
         Path bad = Files.createTempFile("bad-config", ".yml");
         Files.writeString(bad, Files.readString(Path.of("config.yml"))
-                .replace("popCount: 500", "popCount: 0")
+                .replace("popCount: ${REDIS_POP_COUNT:-500}", "popCount: 0")
                 .replace("${REDIS_URI:-redis://localhost:6379/0}", "http://nope"));
         try {
             assertThatThrownBy(() -> load(bad.toString()))

@@ -161,4 +161,31 @@ class SampleParserTest {
         assertThat(batch.get(0).isRejected()).as("%s", batch.get(0).error()).isFalse();
         assertThat(batch.get(0).value()).isEqualTo(10);
     }
+
+    @Test
+    void readsTheJsonMetricsServersBatch() {
+        // the documented example of the Rust metrics server (seed 004), unchanged
+        String body = """
+                {"metrics": [{"name": "request_count", "metric_type": "counter", "help": "Total number of requests",
+                  "labels": {"service": "api_gateway", "endpoint": "/users"},
+                  "value": {"value": 42.0, "timestamp": null}}],
+                 "source": "my_application"}""";
+        String source = parser.parseBody(body.getBytes(StandardCharsets.UTF_8), batch);
+        assertThat(source).isEqualTo("my_application");
+        assertThat(batch.size()).isEqualTo(1);
+        Sample s = batch.get(0);
+        assertThat(s.isRejected()).as("%s", s.error()).isFalse();
+        assertThat(s.type()).isEqualTo(MetricType.COUNTER);
+        assertThat(s.value()).isEqualTo(42.0);
+        assertThat(s.hasTimestamp()).isFalse();
+        assertThat(s.labels().toString()).isEqualTo("{endpoint=\"/users\",service=\"api_gateway\"}");
+
+        parse("{\"metric_type\":\"gauge\",\"name\":\"g\",\"value\":{\"value\":3,\"timestamp\":1700000000000}}");
+        assertThat(batch.get(0).value()).isEqualTo(3);
+        assertThat(batch.get(0).timestamp()).isEqualTo(1_700_000_000_000L);
+        parse("{\"type\":\"gauge\",\"name\":\"g\",\"value\":{\"timestamp\":null}}");
+        assertThat(batch.get(0).rejection()).isEqualTo(RejectReason.INVALID_MESSAGE);
+        parse("{\"type\":\"gauge\",\"name\":\"g\",\"value\":{\"value\":\"3\"}}");
+        assertThat(batch.get(0).rejection()).isEqualTo(RejectReason.INVALID_MESSAGE);
+    }
 }
