@@ -19,6 +19,7 @@ import io.promstream.ingest.HttpIngestor;
 import io.promstream.ingest.LogLimiter;
 import io.promstream.ingest.QueueFlusher;
 import io.promstream.ingest.QueueMonitor;
+import io.promstream.ingest.PushgatewayApi;
 import io.promstream.ingest.QueueWorker;
 import io.promstream.ingest.RedisOutage;
 import io.promstream.ingest.RedisQueue;
@@ -97,6 +98,8 @@ public final class Gateway {
         config.getHttp().configureServer(config.getServerFactory());
         config.getHttp().registerEndpoints(environment, new HttpIngestor(parser, store, rejections, sequence, clock,
                 metrics.processed("http", "")), metrics.httpRejected(), metrics.httpRequests(), metrics.httpUnauthorized());
+        environment.jersey().register(new PushgatewayApi(store, clock, version));
+        environment.jersey().register(new PushgatewayApi.Probes());
 
         // the exposition, status and health
         environment.servlets().addServlet("prometheus-metrics", new ExpositionServlet(registry)).addMapping("/metrics");

@@ -12,7 +12,9 @@ import io.promstream.ingest.IngestAuthFilter;
 import io.promstream.ingest.JsonPushResource;
 import io.promstream.ingest.PushCountingFilter;
 import io.promstream.ingest.PushEndpoint;
-import io.promstream.ingest.TextPushResource;
+import io.promstream.ingest.PushPaths;
+import io.promstream.ingest.PushResources;
+import io.promstream.parse.PushMode;
 import jakarta.servlet.DispatcherType;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -33,6 +35,13 @@ public class HttpFactory {
     @NotNull
     private Map<String, String> basicUsers = new LinkedHashMap<>();
     private boolean protectScrape;
+    @NotNull
+    private String pushMode = "aggregate";
+
+    @ValidationMethod(message = "http.pushMode must be aggregate or replace")
+    public boolean isPushModeKnown() {
+        return pushMode == null || PushMode.fromConfig(pushMode) != null;
+    }
 
     @ValidationMethod(message = "http.bearerTokens and http.basicUsers must not hold empty values or unreplaced "
             + "${...} placeholders (is the environment variable set?)")
@@ -75,20 +84,19 @@ public class HttpFactory {
      */
     public void registerEndpoints(Environment environment, HttpIngestor ingestor, Counter rejected, Counter answered,
             Counter unauthorized) {
+        PushPaths paths = new PushPaths(ingestor, rejected, maxBodyBytes);
         environment.jersey().register(new JsonPushResource(ingestor, rejected, maxBodyBytes));
-        environment.jersey().register(new TextPushResource(ingestor, rejected, maxBodyBytes));
+        environment.jersey().register(new PushResources.Bare(paths, PushMode.fromConfig(pushMode)));
+        environment.jersey().register(new PushResources.Aggregate(paths));
+        environment.jersey().register(new PushResources.Replace(paths));
         environment.servlets().addFilter("push-counting", new PushCountingFilter(answered))
-                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, PushEndpoint.PUSH_PATHS);
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, PushEndpoint.PATHS);
         if (bearerTokens.isEmpty() && basicUsers.isEmpty()) {
             return;
         }
-        List<String> paths = new ArrayList<>(List.of(PushEndpoint.PUSH_PATHS));
-        if (protectScrape) {
-            paths.add("/metrics");
-        }
         environment.servlets()
-                .addFilter("ingest-auth", new IngestAuthFilter(bearerTokens, basicUsers, unauthorized))
-                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, paths.toArray(String[]::new));
+                .addFilter("ingest-auth", new IngestAuthFilter(bearerTokens, basicUsers, unauthorized, protectScrape))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, PushEndpoint.PATHS);
     }
 
     @JsonProperty
@@ -119,6 +127,16 @@ public class HttpFactory {
     @JsonProperty
     public void setBasicUsers(Map<String, String> basicUsers) {
         this.basicUsers = basicUsers;
+    }
+
+    @JsonProperty
+    public String getPushMode() {
+        return pushMode;
+    }
+
+    @JsonProperty
+    public void setPushMode(String pushMode) {
+        this.pushMode = pushMode;
     }
 
     @JsonProperty

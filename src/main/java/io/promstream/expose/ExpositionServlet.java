@@ -24,6 +24,8 @@ import java.util.Set;
  */
 public final class ExpositionServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
+    /** Where pushes to the bare {@code /metrics} go. */
+    public static final String AGGREGATE_PUSH_PATH = "/aggregate/metrics";
 
     private final transient CollectorRegistry registry;
 
@@ -41,6 +43,28 @@ public final class ExpositionServlet extends HttpServlet {
         try (Writer writer = new BufferedWriter(new OutputStreamWriter(response.getOutputStream(),
                 StandardCharsets.UTF_8), 1 << 16)) {
             write(contentType, writer, families);
+        }
+    }
+
+    /**
+     * A push to the bare {@code /metrics} (the aggregation gateway's {@code POST}/{@code PUT /metrics}) is a push,
+     * not a scrape: it goes to {@code /aggregate/metrics}.
+     */
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        forwardPush(request, response);
+    }
+
+    @Override
+    protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        forwardPush(request, response);
+    }
+
+    private static void forwardPush(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            request.getRequestDispatcher(AGGREGATE_PUSH_PATH).forward(request, response);
+        } catch (jakarta.servlet.ServletException e) {
+            throw new IOException(e);
         }
     }
 

@@ -6,7 +6,8 @@ import io.promstream.parse.Sample;
 import io.promstream.parse.SampleBatch;
 import io.promstream.parse.SampleParser;
 import io.promstream.parse.TextFormatException;
-import io.promstream.parse.TextPush;
+import io.promstream.parse.PushBody;
+import io.promstream.parse.PushMode;
 import io.promstream.store.MetricStore;
 import io.promstream.store.Refusal;
 import java.time.InstantSource;
@@ -80,38 +81,55 @@ public final class HttpIngestor {
         return new Outcome(accepted, refused, null, null);
     }
 
-    /**
-     * A pushed text exposition (docs/wire-format.md, Pushed expositions) with the grouping labels of its path,
-     * all or nothing: read, checked and converted whole ({@link TextPush}), then applied whole
-     * ({@link MetricStore#applyAll}); the first problem refuses it and is reported once.
-     */
+    /** A pushed text exposition, aggregated (what {@code PUT}/{@code POST} on an aggregating path do). */
     public Outcome ingestText(byte[] body, Map<String, String> grouping, String source) {
+        return ingestExposition(body, null, grouping, PushMode.AGGREGATE, false, source);
+    }
+
+    /**
+     * A pushed exposition (docs/wire-format.md, Pushed expositions: text, or protobuf when {@code contentType} says
+     * so) with the grouping labels of its path, all or nothing: read, checked and converted whole
+     * ({@link PushBody}), then applied whole, aggregated ({@link MetricStore#applyAll}) or replacing its group
+     * ({@link MetricStore#applyGroup}: the whole group for a {@code PUT}, the pushed families for a {@code POST}).
+     * The first problem refuses it and is reported once.
+     */
+    public Outcome ingestExposition(byte[] body, String contentType, Map<String, String> grouping, PushMode mode,
+            boolean put, String source) {
         List<Sample> samples;
         try {
-            samples = TextPush.parse(body, grouping);
+            samples = PushBody.parse(body, contentType, grouping, mode);
         } catch (TextFormatException e) {
             rejections.reject(e.reason(), e.getMessage(), body, 0, body.length, source);
             return Outcome.refusedWhole(e.reason(), e.getMessage());
         }
-        long number = sequence.begin();
         MetricStore.PushResult result;
-        try {
-            result = store.applyAll(samples, i -> Versions.of(number, i), clock.millis());
-        } finally {
-            sequence.end(number);
+        if (mode == PushMode.REPLACE) {
+            result = store.applyGroup(grouping, put, samples, clock.millis());
+        } else {
+            long number = sequence.begin();
+            try {
+                result = store.applyAll(samples, i -> Versions.of(number, i), clock.millis());
+            } finally {
+                sequence.end(number);
+            }
         }
         processed.inc(result.applied());
         if (result.isWhole()) {
             return new Outcome(result.applied(), List.of(), null, null);
         }
         Refusal refusal = result.refusal();
-        Sample refused = samples.get(result.refusedIndex());
+        String what = result.refusedIndex() < 0 ? "" : " (" + samples.get(result.refusedIndex()).name() + ")";
         rejections.reject(refusal.reason(), refusal.message(), body, 0, body.length, source);
         if (result.applied() == 0) {
-            return Outcome.refusedWhole(refusal.reason(), refusal.message() + " (" + refused.name() + ")");
+            return Outcome.refusedWhole(refusal.reason(), refusal.message() + what);
         }
         return new Outcome(result.applied(), List.of(new Refused(result.refusedIndex(), refusal.reason().label(),
                 refusal.message())), null, null);
+    }
+
+    /** Removes a Pushgateway-style group, whole (a {@code DELETE} in replace mode); returns how many series went. */
+    public int deleteGroup(Map<String, String> grouping) {
+        return store.deleteGroup(grouping);
     }
 
     /** Removes every series carrying all these labels (a Pushgateway-style DELETE); returns how many. */

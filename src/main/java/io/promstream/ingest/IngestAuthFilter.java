@@ -24,21 +24,27 @@ public final class IngestAuthFilter implements Filter {
     private final Map<String, String> users;
     private final Counter unauthorized;
 
-    public IngestAuthFilter(List<String> tokens, Map<String, String> users, Counter unauthorized) {
+    private final boolean protectReads;
+
+    /** @param protectReads whether reads ({@code GET /metrics}, {@code GET /api/v1/...}) need credentials too */
+    public IngestAuthFilter(List<String> tokens, Map<String, String> users, Counter unauthorized,
+            boolean protectReads) {
         this.tokens = tokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
         this.users = Map.copyOf(users);
         this.unauthorized = unauthorized;
+        this.protectReads = protectReads;
     }
 
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        if (allowed(request.getHeader("Authorization"))) {
+        PushEndpoint endpoint = PushEndpoint.of(request.getMethod(), request.getRequestURI());
+        if ((endpoint == PushEndpoint.SCRAPE && !protectReads) || allowed(request.getHeader("Authorization"))) {
             chain.doFilter(req, res);
             return;
         }
-        unauthorized.labels(PushEndpoint.of(request.getRequestURI()).label()).inc();
+        unauthorized.labels(endpoint.label()).inc();
         HttpServletResponse response = (HttpServletResponse) res;
         response.setStatus(401);
         response.setHeader("WWW-Authenticate", users.isEmpty() ? "Bearer" : "Basic realm=\"prom-stream-gateway\"");

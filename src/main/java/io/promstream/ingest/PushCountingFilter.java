@@ -25,7 +25,13 @@ public final class PushCountingFilter implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
-        String endpoint = PushEndpoint.of(((HttpServletRequest) req).getRequestURI()).label();
+        HttpServletRequest request = (HttpServletRequest) req;
+        PushEndpoint which = PushEndpoint.of(request.getMethod(), request.getRequestURI());
+        if (which == PushEndpoint.SCRAPE) {
+            chain.doFilter(req, res); // reads are not pushes
+            return;
+        }
+        String endpoint = which.label();
         try {
             chain.doFilter(req, res);
         } catch (IOException | ServletException | RuntimeException e) {

@@ -4,13 +4,16 @@ package io.promstream.ingest;
 public enum PushEndpoint {
     /** {@code POST /api/metrics}. */
     JSON("json"),
-    /** {@code /metrics/job/...}: Pushgateway-style pushes and deletes. */
-    TEXT("text"),
+    /** Exposition pushes, text or protobuf: {@code /metrics/...}, {@code /aggregate/...}, {@code /replace/...}. */
+    PUSH("push"),
+    /** The Pushgateway's API: {@code /api/v1/...}. */
+    API("api"),
     /** {@code GET /metrics}, when it is protected. */
     SCRAPE("scrape");
 
-    /** Servlet URL patterns of the push endpoints. */
-    public static final String[] PUSH_PATHS = {"/api/metrics", "/metrics/job/*", "/metrics/job@base64/*"};
+    /** Servlet URL patterns of everything ingestion answers (the bare {@code /metrics} only for pushes to it). */
+    public static final String[] PATHS = {"/api/metrics", "/metrics", "/metrics/*", "/aggregate/metrics",
+        "/aggregate/metrics/*", "/replace/metrics", "/replace/metrics/*", "/api/v1/*"};
 
     private final String label;
 
@@ -22,11 +25,15 @@ public enum PushEndpoint {
         return label;
     }
 
-    /** The endpoint a request URI belongs to. */
-    public static PushEndpoint of(String uri) {
-        if (uri.startsWith("/api/")) {
+    /** The endpoint a request belongs to; a read of {@code /metrics} or of the API is a scrape. */
+    public static PushEndpoint of(String method, String uri) {
+        if (uri.equals("/api/metrics")) {
             return JSON;
         }
-        return uri.startsWith("/metrics/") ? TEXT : SCRAPE;
+        boolean read = method.equals("GET") || method.equals("HEAD");
+        if (uri.startsWith("/api/v1/")) {
+            return read ? SCRAPE : API;
+        }
+        return uri.equals("/metrics") && read ? SCRAPE : PUSH;
     }
 }

@@ -64,6 +64,25 @@ public final class LabelBuffer {
         return null;
     }
 
+    /**
+     * Adds {@code name} with an empty value, in its sorted place, unless the labels have it: the Pushgateway's
+     * {@code instance=""} on a canonical label set. Call after {@link #canonicalize()}, which would drop it.
+     */
+    void addEmptyIfAbsent(String name) {
+        int at = 0;
+        while (at < count && names[at].compareTo(name) < 0) {
+            at++;
+        }
+        if (at < count && names[at].equals(name)) {
+            return;
+        }
+        add(name, "");
+        System.arraycopy(names, at, names, at + 1, count - 1 - at);
+        System.arraycopy(values, at, values, at + 1, count - 1 - at);
+        names[at] = name;
+        values[at] = "";
+    }
+
     public int count() {
         return count;
     }

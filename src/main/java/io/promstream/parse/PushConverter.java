@@ -9,18 +9,32 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Turns the families of a pushed exposition into store samples that aggregate: counters add, gauges and
- * untyped replace, a histogram becomes one whole-histogram sample per series (added bucket-wise), a summary one
- * {@code _count}/{@code _sum} sample per series (its quantiles cannot be aggregated and are dropped).
- * {@code _created} samples and the {@code _created} gauges client libraries emit are ignored. The grouping
- * labels are added to every series; a pushed label of the same name is an error. Every sample passes
- * {@link SampleValidator}, and a series may appear only once in a push; the first problem refuses the push.
+ * Turns the families of a pushed exposition into store samples: one per counter, gauge or untyped series (untyped
+ * are gauges), one whole-histogram sample per histogram series, one whole-summary sample per summary series.
+ * What the store does with them depends on the {@link PushMode}: to aggregate, a summary keeps only
+ * {@code _count} and {@code _sum} (quantiles from different processes cannot be combined), and a pushed label
+ * that the path also sets is an error; to replace, a summary keeps its quantiles, the path's labels overwrite
+ * pushed ones, and a series without an {@code instance} gets {@code instance=""}, as the Pushgateway does.
+ * {@code _created} samples, and the {@code _created} gauges client libraries emit, are ignored either way. Every
+ * sample passes {@link SampleValidator}, and a series may appear only once in a push; the first problem refuses
+ * the push.
  */
 final class PushConverter {
-    private PushConverter() {
+    private final Map<String, String> grouping;
+    private final PushMode mode;
+    private final Set<String> seen = new HashSet<>();
+
+    private PushConverter(Map<String, String> grouping, PushMode mode) {
+        this.grouping = grouping;
+        this.mode = mode;
     }
 
-    static List<Sample> convert(List<TextFamily> families, Map<String, String> grouping) throws TextFormatException {
+    static List<Sample> convert(List<TextFamily> families, Map<String, String> grouping, PushMode mode)
+            throws TextFormatException {
+        return new PushConverter(grouping, mode).convert(families);
+    }
+
+    private List<Sample> convert(List<TextFamily> families) throws TextFormatException {
         Set<String> aggregateFamilies = new HashSet<>();
         for (TextFamily family : families) {
             switch (family.type()) {
@@ -33,40 +47,37 @@ final class PushConverter {
             }
         }
         List<Sample> out = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
         for (TextFamily family : families) {
             switch (family.type()) {
-                case "counter" -> counters(family, grouping, out, seen);
-                case "histogram" -> histograms(family, grouping, out, seen);
-                case "summary" -> summaries(family, grouping, out, seen);
+                case "counter" -> counters(family, out);
+                case "histogram" -> histograms(family, out);
+                case "summary" -> summaries(family, out);
                 default -> {
                     String name = family.name();
                     if (name.endsWith("_created")
                             && aggregateFamilies.contains(name.substring(0, name.length() - "_created".length()))) {
                         continue; // client libraries' creation-time gauges
                     }
-                    gauges(family, grouping, out, seen);
+                    gauges(family, out);
                 }
             }
         }
         return out;
     }
 
-    private static void counters(TextFamily family, Map<String, String> grouping, List<Sample> out, Set<String> seen)
-            throws TextFormatException {
+    private void counters(TextFamily family, List<Sample> out) throws TextFormatException {
         for (TextFamily.Point p : family.points()) {
             if (p.name().endsWith("_created")) {
                 continue;
             }
             // the sample's own name (x or x_total, both family x), so that the counter name rules see it as sent
-            out.add(finish(sample(MetricType.COUNTER, p.name(), family, p, grouping, null).value(p.value()), p, seen));
+            out.add(finish(sample(MetricType.COUNTER, p.name(), family, p, null).value(p.value()), p));
         }
     }
 
-    private static void gauges(TextFamily family, Map<String, String> grouping, List<Sample> out, Set<String> seen)
-            throws TextFormatException {
+    private void gauges(TextFamily family, List<Sample> out) throws TextFormatException {
         for (TextFamily.Point p : family.points()) {
-            out.add(finish(sample(MetricType.GAUGE, family.name(), family, p, grouping, null).value(p.value()), p, seen));
+            out.add(finish(sample(MetricType.GAUGE, family.name(), family, p, null).value(p.value()), p));
         }
     }
 
@@ -93,8 +104,7 @@ final class PushConverter {
         return series;
     }
 
-    private static void histograms(TextFamily family, Map<String, String> grouping, List<Sample> out, Set<String> seen)
-            throws TextFormatException {
+    private void histograms(TextFamily family, List<Sample> out) throws TextFormatException {
         String name = family.name();
         for (List<TextFamily.Point> points : bySeries(family, "le").values()) {
             TreeMap<Double, Long> buckets = new TreeMap<>();
@@ -153,17 +163,17 @@ final class PushConverter {
             if (bounds.length == 0) {
                 throw new TextFormatException(first.line(), "histogram " + name + " needs at least one finite bucket");
             }
-            Sample sample = sample(MetricType.HISTOGRAM, name, family, first, grouping, "le");
-            out.add(finish(sample.aggregateHistogram(bounds, cumulative, inf, sum == null ? 0 : sum), first, seen));
+            Sample sample = sample(MetricType.HISTOGRAM, name, family, first, "le");
+            out.add(finish(sample.aggregateHistogram(bounds, cumulative, inf, sum == null ? 0 : sum), first));
         }
     }
 
-    private static void summaries(TextFamily family, Map<String, String> grouping, List<Sample> out, Set<String> seen)
-            throws TextFormatException {
+    private void summaries(TextFamily family, List<Sample> out) throws TextFormatException {
         String name = family.name();
         for (List<TextFamily.Point> points : bySeries(family, "quantile").values()) {
             Double sum = null;
             Long count = null;
+            TreeMap<Double, Double> quantiles = new TreeMap<>();
             TextFamily.Point first = points.get(0);
             for (TextFamily.Point p : points) {
                 if (p.name().equals(name + "_sum")) {
@@ -179,14 +189,35 @@ final class PushConverter {
                         throw new TextFormatException(p.line(), "a second " + p.name() + " for the same series");
                     }
                     count = whole(p);
-                } else if (!p.name().equals(name)) {
+                } else if (p.name().equals(name)) {
+                    String q = p.label("quantile");
+                    if (q == null) {
+                        throw new TextFormatException(p.line(), name + " without a quantile label");
+                    }
+                    if (quantiles.put(TextFormatParser.parseBound(q, p.line()), p.value()) != null) {
+                        throw new TextFormatException(p.line(), "duplicate quantile=\"" + q + "\"");
+                    }
+                } else {
                     throw new TextFormatException(p.line(), "unexpected sample " + p.name() + " in summary " + name);
                 }
             }
-            Sample sample = sample(MetricType.SUMMARY, name, family, first, grouping, "quantile");
-            // quantiles from different processes cannot be combined: only count and sum are kept
-            out.add(finish(sample.aggregateSummary(new double[0], null, count == null ? 0 : count,
-                    sum == null ? 0 : sum), first, seen));
+            Sample sample = sample(MetricType.SUMMARY, name, family, first, "quantile");
+            long n = count == null ? 0 : count;
+            double total = sum == null ? 0 : sum;
+            if (mode == PushMode.AGGREGATE) {
+                // quantiles from different processes cannot be combined: only count and sum are kept
+                sample.aggregateSummary(new double[0], null, n, total);
+            } else {
+                double[] targets = new double[quantiles.size()];
+                double[] values = new double[quantiles.size()];
+                int i = 0;
+                for (Map.Entry<Double, Double> e : quantiles.entrySet()) {
+                    targets[i] = e.getKey();
+                    values[i++] = e.getValue();
+                }
+                sample.aggregateSummary(targets, values, n, total);
+            }
+            out.add(finish(sample, first));
         }
     }
 
@@ -199,8 +230,8 @@ final class PushConverter {
         return (long) v;
     }
 
-    private static Sample sample(MetricType type, String name, TextFamily family, TextFamily.Point p,
-            Map<String, String> grouping, String skipLabel) throws TextFormatException {
+    private Sample sample(MetricType type, String name, TextFamily family, TextFamily.Point p, String skipLabel)
+            throws TextFormatException {
         Sample sample = new Sample().type(type).name(name).help(family.help());
         for (int i = 0; i < p.labelNames().size(); i++) {
             String labelName = p.labelNames().get(i);
@@ -208,12 +239,15 @@ final class PushConverter {
                 continue;
             }
             if (grouping.containsKey(labelName)) {
+                if (mode == PushMode.REPLACE) {
+                    continue; // the Pushgateway's rule: the grouping key's value wins, silently
+                }
                 throw new TextFormatException(p.line(), RejectReason.INVALID_LABEL,
                         "label \"" + labelName + "\" is already set by the push path");
             }
             if (!Names.isValidLabelName(labelName)) {
                 throw new TextFormatException(p.line(), RejectReason.INVALID_LABEL,
-                        "invalid label name \"" + labelName + "\" (names starting with __ are reserved)");
+                        "invalid label name \"" + Truncate.text(labelName, 100) + "\" (names starting with __ are reserved)");
             }
             sample.label(labelName, p.labelValues().get(i));
         }
@@ -222,10 +256,13 @@ final class PushConverter {
     }
 
     /** Validates a built sample as any other, and refuses a series seen before in the same push. */
-    private static Sample finish(Sample sample, TextFamily.Point p, Set<String> seen) throws TextFormatException {
+    private Sample finish(Sample sample, TextFamily.Point p) throws TextFormatException {
         SampleValidator.validate(sample);
         if (sample.isRejected()) {
             throw new TextFormatException(p.line(), sample.rejection(), sample.error());
+        }
+        if (mode == PushMode.REPLACE) {
+            sample.labels().addEmptyIfAbsent("instance"); // so Prometheus' honor_labels keeps no instance
         }
         // by type too: a gauge a and a counter a_total are one name, but that is a type conflict, not a repeat
         StringBuilder identity = new StringBuilder(sample.type().wireName()).append(' ')

@@ -110,6 +110,10 @@ public final class SampleValidator {
     }
 
     private static void validateQuantiles(Sample sample) {
+        if (sample.aggregate() != null) {
+            validatePushedQuantiles(sample);
+            return;
+        }
         int qCount = sample.quantiles().size();
         int eCount = sample.epsilons().size();
         if (qCount < 0 && eCount < 0) {
@@ -144,6 +148,29 @@ public final class SampleValidator {
                     sample.reject(RejectReason.INVALID_QUANTILES, "duplicate quantile " + qs[i]);
                     return;
                 }
+            }
+        }
+    }
+
+    /** A pushed summary's quantiles: each in [0, 1], none twice, one value each (any value, NaN included). */
+    private static void validatePushedQuantiles(Sample sample) {
+        Doubles qs = sample.quantiles();
+        double[] values = sample.aggregate().quantileValues();
+        if (values == null) {
+            return;
+        }
+        if (qs.size() != values.length) {
+            sample.reject(RejectReason.INVALID_QUANTILES, "a value for each quantile is needed");
+            return;
+        }
+        for (int i = 0; i < qs.size(); i++) {
+            if (!(qs.get(i) >= 0 && qs.get(i) <= 1)) {
+                sample.reject(RejectReason.INVALID_QUANTILES, "quantiles must lie between 0 and 1, got " + qs.get(i));
+                return;
+            }
+            if (i > 0 && qs.get(i) <= qs.get(i - 1)) {
+                sample.reject(RejectReason.INVALID_QUANTILES, "quantiles must be distinct and sorted");
+                return;
             }
         }
     }

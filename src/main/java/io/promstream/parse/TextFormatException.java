@@ -1,21 +1,37 @@
 package io.promstream.parse;
 
 /**
- * A pushed exposition (text or protobuf) that cannot be used, with the reason it counts under and the 1-based
- * line (or, for protobuf, metric family) it was found at.
+ * A pushed exposition (text or protobuf) that cannot be used, with the reason it counts under and where the
+ * problem was found: the 1-based line of a text push, or the 1-based metric family of a protobuf push.
  */
 public final class TextFormatException extends Exception {
     private final int line;
     private final RejectReason reason;
+    private final String detail;
 
     public TextFormatException(int line, String message) {
         this(line, RejectReason.INVALID_MESSAGE, message);
     }
 
     public TextFormatException(int line, RejectReason reason, String message) {
-        super("line " + line + ": " + message, null, false, false);
+        this("line " + line, line, reason, message);
+    }
+
+    private TextFormatException(String location, int line, RejectReason reason, String detail) {
+        super(location + ": " + detail, null, false, false);
         this.line = line;
         this.reason = reason;
+        this.detail = detail;
+    }
+
+    /** The same problem, found in the {@code index}-th (1-based) family of a protobuf push. */
+    static TextFormatException inFamily(int index, RejectReason reason, String detail) {
+        return new TextFormatException("metric family " + index, index, reason, detail);
+    }
+
+    /** This problem, told as found in a protobuf push's family {@link #line()} rather than on a text line. */
+    TextFormatException asFamily() {
+        return inFamily(line, reason, detail);
     }
 
     public int line() {

@@ -27,6 +27,40 @@ public final class LabelSet {
         return new LabelSet(Arrays.copyOf(sample.labels().names(), n), Arrays.copyOf(sample.labels().values(), n));
     }
 
+    /** A label set of these labels, sorted by name; empty values are dropped (they mean "no such label"). */
+    public static LabelSet of(java.util.Map<String, String> labels) {
+        java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+        labels.forEach((name, value) -> {
+            if (!value.isEmpty()) {
+                sorted.put(name, value);
+            }
+        });
+        if (sorted.isEmpty()) {
+            return EMPTY;
+        }
+        return new LabelSet(sorted.keySet().toArray(String[]::new), sorted.values().toArray(String[]::new));
+    }
+
+    /** These labels plus {@code name=""} in its sorted place, unless they have {@code name} already. */
+    LabelSet withEmptyIfAbsent(String name) {
+        if (get(name) != null) {
+            return this;
+        }
+        int at = 0;
+        while (at < names.length && names[at].compareTo(name) < 0) {
+            at++;
+        }
+        String[] n = new String[names.length + 1];
+        String[] v = new String[values.length + 1];
+        System.arraycopy(names, 0, n, 0, at);
+        System.arraycopy(values, 0, v, 0, at);
+        n[at] = name;
+        v[at] = "";
+        System.arraycopy(names, at, n, at + 1, names.length - at);
+        System.arraycopy(values, at, v, at + 1, values.length - at);
+        return new LabelSet(n, v);
+    }
+
     static int hash(String[] names, String[] values, int count) {
         int h = 1;
         for (int i = 0; i < count; i++) {

@@ -24,6 +24,8 @@ public final class MetricStore {
     private final StoreSettings settings;
     private final InstantSource clock;
     private final FamilyRegistry families = new FamilyRegistry();
+    /** Pushgateway-style groups by grouping key; changed under the registry's structure lock. */
+    private final java.util.concurrent.ConcurrentHashMap<LabelSet, Group> groups = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger seriesCount = new AtomicInteger();
     private final LongAdder bucketMismatches = new LongAdder();
     private final LongAdder expired = new LongAdder();
@@ -117,6 +119,78 @@ public final class MetricStore {
         }
     }
 
+    /**
+     * Applies a push to a Pushgateway-style group, all or nothing ({@link GroupApplication}): {@code replaceAll}
+     * ({@code PUT}) replaces every family of the group, otherwise ({@code POST}) only those pushed. On refusal,
+     * the group's {@code push_failure_time_seconds} is set to now (the group is created when new), as the
+     * Pushgateway does.
+     */
+    public PushResult applyGroup(java.util.Map<String, String> grouping, boolean replaceAll, List<Sample> samples,
+            long nowMillis) {
+        LabelSet key = LabelSet.of(grouping);
+        PushResult result = new GroupApplication(this, families, groups, key, replaceAll, samples).apply(nowMillis);
+        if (!result.isWhole()) {
+            new GroupApplication(this, families, groups, key, false, List.of()).recordFailure(nowMillis);
+        }
+        return result;
+    }
+
+    /** Removes a group and every series of it; returns how many series went. */
+    public int deleteGroup(java.util.Map<String, String> grouping) {
+        synchronized (families.structure) {
+            Group group = groups.remove(LabelSet.of(grouping));
+            return group == null ? 0 : removeAll(group);
+        }
+    }
+
+    /** Removes every group ({@code /api/v1/admin/wipe}); returns how many series went. */
+    public int wipeGroups() {
+        synchronized (families.structure) {
+            int removed = 0;
+            for (Group group : new ArrayList<>(groups.values())) {
+                groups.remove(group.key(), group);
+                removed += removeAll(group);
+            }
+            return removed;
+        }
+    }
+
+    private int removeAll(Group group) {
+        int removed = 0;
+        for (Family family : group.families()) {
+            for (GroupSeries series : group.series(family)) {
+                series.markRemoved();
+                group.forget(family, series);
+                if (unlink(family, series)) {
+                    removed++;
+                }
+            }
+            if (family.series.isEmpty()) {
+                families.retireIfEmpty(family);
+            }
+        }
+        return removed;
+    }
+
+    /** The Pushgateway-style groups (a weakly consistent view). */
+    public Collection<Group> groups() {
+        return groups.values();
+    }
+
+    /** Consistent copies of a group's series in one family. */
+    public List<SeriesSnapshot> snapshot(Group group, Family family) {
+        List<SeriesSnapshot> out = new ArrayList<>();
+        for (GroupSeries series : group.series(family)) {
+            out.add(series.snapshot());
+        }
+        return out;
+    }
+
+    /** The group a restored series belongs to, made on first sight; only while a snapshot is read. */
+    Group restoredGroup(LabelSet key) {
+        return groups.computeIfAbsent(key, Group::new);
+    }
+
     /** What a series' outcome means: {@code null} when applied, else why not; counts layout mismatches. */
     Refusal settle(Series.Applied result) {
         if (result == Series.Applied.MISMATCH) {
@@ -131,6 +205,8 @@ public final class MetricStore {
             case OK, MISMATCH -> null;
             case REFUSED -> new Refusal(RejectReason.INVALID_BUCKETS, "bucket layout differs from the existing series'");
             case OVERFLOW -> new Refusal(RejectReason.INVALID_VALUE, "the series' value or sum would overflow to infinity");
+            case HELD -> new Refusal(RejectReason.TYPE_CONFLICT, "the series belongs to a Pushgateway-style group: "
+                    + "pushes to its grouping key replace it; it is not aggregated");
             case REMOVED -> throw new IllegalArgumentException("a removed series is retried, not settled");
         };
     }
@@ -150,6 +226,11 @@ public final class MetricStore {
     /** Counts one more series whatever the cap: a push replacing a series that a reset removed under it. */
     void countSeries() {
         seriesCount.incrementAndGet();
+    }
+
+    /** Moves the series count by {@code delta}, whatever the cap (room was checked or reserved before). */
+    void adjustSeries(int delta) {
+        seriesCount.addAndGet(delta);
     }
 
     /** A new, unlinked series of the family's type, laid out as the sample asks. */
@@ -187,6 +268,9 @@ public final class MetricStore {
                 if (labelFilter.test(series.labels()) && series.removeIfIdleSince(notUpdatedSinceMillis)
                         && unlink(family, series)) {
                     removed++;
+                    if (series instanceof GroupSeries member) {
+                        leave(member.group(), family, member);
+                    }
                 }
             }
             if (family.series.isEmpty()) {
@@ -201,6 +285,18 @@ public final class MetricStore {
         int removed = remove(f -> true, l -> true, clock.millis() - ttlMillis);
         expired.add(removed);
         return removed;
+    }
+
+    /** A group's series went (reset, expiry): a group left with none is forgotten. */
+    private void leave(Group group, Family family, GroupSeries series) {
+        group.forget(family, series);
+        if (group.isEmpty()) {
+            synchronized (families.structure) {
+                if (group.isEmpty()) {
+                    groups.remove(group.key(), group);
+                }
+            }
+        }
     }
 
     boolean unlink(Family family, Series series) {
@@ -226,6 +322,9 @@ public final class MetricStore {
             for (Series s : series) {
                 if (family.series.putIfAbsent(s.labels(), s) != null) {
                     throw new java.io.IOException("snapshot holds series " + name + s.labels() + " twice");
+                }
+                if (s instanceof GroupSeries member) {
+                    member.group().put(family, member, s.lastUpdatedMillis());
                 }
             }
             seriesCount.addAndGet(series.size());

@@ -31,7 +31,9 @@ public abstract class Series {
         /** Not applied: the value or sum would leave the finite range. */
         OVERFLOW,
         /** Not applied: the series was removed meanwhile. */
-        REMOVED
+        REMOVED,
+        /** Not applied: the series belongs to a Pushgateway-style group, which only pushes to it replace. */
+        HELD
     }
 
     /**
@@ -61,6 +63,16 @@ public abstract class Series {
 
     /** {@link #check} for this type, under the monitor. */
     abstract Applied probe(Sample sample);
+
+    /** Marks this series removed for good (its group replaced or deleted it). */
+    final synchronized void markRemoved() {
+        removed = true;
+    }
+
+    /** The Pushgateway-style group that owns this series, or {@code null} for an aggregated series. */
+    Group group() {
+        return null;
+    }
 
     /** Marks this series removed when {@code idleSinceMillis} is not after its last update; under the monitor. */
     final synchronized boolean removeIfIdleSince(long idleSinceMillis) {

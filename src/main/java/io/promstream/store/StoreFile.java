@@ -26,7 +26,8 @@ import java.util.zip.CheckedOutputStream;
  */
 public final class StoreFile {
     static final int MAGIC = 0x50534757; // "PSGW"
-    static final int FORMAT = 1;
+    /** 2: each series says whether it is aggregated or a Pushgateway-style group's. Format 1 is still read. */
+    static final int FORMAT = 2;
     private static final int MAX_STRING = 16 * 1024 * 1024;
 
     /** What a save or a load covered. */
@@ -62,12 +63,8 @@ public final class StoreFile {
                 writeString(out, family.help() == null ? "" : family.help());
                 for (Series s : family.series.values()) {
                     out.writeByte(1);
-                    LabelSet labels = s.labels();
-                    out.writeInt(labels.size());
-                    for (int i = 0; i < labels.size(); i++) {
-                        writeString(out, labels.name(i));
-                        writeString(out, labels.value(i));
-                    }
+                    writeLabels(out, s.labels());
+                    out.writeByte(s.group() == null ? AGGREGATED : GROUP);
                     s.writeTo(out);
                     series++;
                 }
@@ -101,7 +98,7 @@ public final class StoreFile {
                 throw new CorruptException("not a prom-stream-gateway snapshot", null);
             }
             int format = in.readInt();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != 1) {
                 throw new CorruptException("snapshot format " + format + " is not supported (expected " + FORMAT + ")", null);
             }
             int families = 0;
@@ -116,7 +113,7 @@ public final class StoreFile {
                 String help = readString(in);
                 List<Series> loaded = new ArrayList<>();
                 while (in.readByte() == 1) {
-                    loaded.add(readSeries(in, type, store));
+                    loaded.add(readSeries(in, type, store, format));
                 }
                 store.restore(name, type, help.isEmpty() ? null : help, loaded);
                 families++;
@@ -130,7 +127,37 @@ public final class StoreFile {
         }
     }
 
-    private static Series readSeries(DataInputStream in, MetricType type, MetricStore store) throws IOException {
+    private static final int AGGREGATED = 0;
+    private static final int GROUP = 1;
+
+    private static Series readSeries(DataInputStream in, MetricType type, MetricStore store, int format)
+            throws IOException {
+        LabelSet labels = readLabels(in);
+        int kind = format == 1 ? AGGREGATED : in.readByte();
+        long lastUpdated = in.readLong();
+        if (kind == GROUP) {
+            return GroupSeries.read(in, type, labels, lastUpdated, store::restoredGroup);
+        }
+        if (kind != AGGREGATED) {
+            throw new CorruptException("unknown series kind " + kind, null);
+        }
+        return switch (type) {
+            case COUNTER -> CounterSeries.read(in, labels, lastUpdated);
+            case GAUGE -> GaugeSeries.read(in, labels, lastUpdated, store.appliedWatermark());
+            case HISTOGRAM -> HistogramSeries.read(in, labels, lastUpdated);
+            case SUMMARY -> SummarySeries.read(in, labels, lastUpdated, store.clock());
+        };
+    }
+
+    static void writeLabels(DataOutputStream out, LabelSet labels) throws IOException {
+        out.writeInt(labels.size());
+        for (int i = 0; i < labels.size(); i++) {
+            writeString(out, labels.name(i));
+            writeString(out, labels.value(i));
+        }
+    }
+
+    static LabelSet readLabels(DataInputStream in) throws IOException {
         int count = in.readInt();
         if (count < 0 || count > 1024) {
             throw new CorruptException("corrupt label count " + count, null);
@@ -141,14 +168,7 @@ public final class StoreFile {
             names[i] = readString(in);
             values[i] = readString(in);
         }
-        LabelSet labels = count == 0 ? LabelSet.EMPTY : new LabelSet(names, values);
-        long lastUpdated = in.readLong();
-        return switch (type) {
-            case COUNTER -> CounterSeries.read(in, labels, lastUpdated);
-            case GAUGE -> GaugeSeries.read(in, labels, lastUpdated, store.appliedWatermark());
-            case HISTOGRAM -> HistogramSeries.read(in, labels, lastUpdated);
-            case SUMMARY -> SummarySeries.read(in, labels, lastUpdated, store.clock());
-        };
+        return count == 0 ? LabelSet.EMPTY : new LabelSet(names, values);
     }
 
     static void writeString(DataOutputStream out, String s) throws IOException {

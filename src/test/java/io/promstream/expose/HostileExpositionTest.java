@@ -12,7 +12,7 @@ import io.promstream.parse.Sample;
 import io.promstream.parse.SampleBatch;
 import io.promstream.parse.SampleParser;
 import io.promstream.parse.TextFormatException;
-import io.promstream.parse.TextPush;
+import io.promstream.parse.PushBody;
 import io.promstream.store.MetricStore;
 import io.promstream.store.StoreSettings;
 import io.promstream.testing.ExpositionParsers;
@@ -60,7 +60,7 @@ class HostileExpositionTest {
         }
         for (HostileCorpus.Entry entry : HostileCorpus.textEntries()) {
             try {
-                store.applyAll(TextPush.parse(entry.bytes(), Map.of("job", "hostile", "instance", "a")), i -> 0,
+                store.applyAll(PushBody.parse(entry.bytes(), Map.of("job", "hostile", "instance", "a")), i -> 0,
                         CLOCK.millis());
             } catch (TextFormatException refused) {
                 // refused pushes change nothing

@@ -20,7 +20,7 @@ import io.promstream.parse.Sample;
 import io.promstream.parse.SampleBatch;
 import io.promstream.parse.SampleParser;
 import io.promstream.parse.TextFormatException;
-import io.promstream.parse.TextPush;
+import io.promstream.parse.PushBody;
 import io.promstream.parse.Truncate;
 import io.promstream.store.Family;
 import io.promstream.store.LabelSet;
@@ -55,7 +55,7 @@ import java.util.Set;
  * properties every input must keep, throwing {@link AssertionError} when one breaks. JSON ({@link #check}) goes
  * through the parser, the queue path ({@link ElementProcessor}) and the HTTP JSON path
  * ({@link HttpIngestor#ingestJson}); a text-format push ({@link #checkText}) through strict UTF-8 decoding,
- * {@link TextPush} (the text-format parser and converter) and {@link HttpIngestor#ingestAll}. Properties:
+ * {@link PushBody} (the text-format parser and converter) and {@link HttpIngestor#ingestAll}. Properties:
  *
  * <ul>
  *   <li>nothing throws out of a parser, the ingestion path, or a scrape of the resulting store;</li>
@@ -342,7 +342,7 @@ public final class IngestHarness {
         // the ingestor's samples are its own: convert again (deterministic) to know each one's series
         List<Sample> samples;
         try {
-            samples = TextPush.parse(body, TEXT_GROUPING.labels());
+            samples = PushBody.parse(body, TEXT_GROUPING.labels());
         } catch (TextFormatException e) {
             throw new AssertionError("a push applied once is refused when parsed again: " + e.getMessage(), e);
         }

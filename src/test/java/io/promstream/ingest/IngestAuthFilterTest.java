@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class IngestAuthFilterTest {
     private final Counter unauthorized = Counter.build("t_unauthorized_total", "t").labelNames("endpoint").create();
     private final IngestAuthFilter filter = new IngestAuthFilter(List.of("t0ken", "second"),
-            Map.of("lambda", "pa:ss"), unauthorized);
+            Map.of("lambda", "pa:ss"), unauthorized, false);
 
     private static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));

@@ -55,6 +55,6 @@ class HttpAuthIntegrationTest {
         assertThat(client.value("auth_jobs_total")).isEqualTo(1);
         assertThat(client.value("auth_text{job=\"x\",}")).isEqualTo(1);
         assertThat(client.value("prom_stream_gateway_http_unauthorized_total{endpoint=\"json\",}")).isEqualTo(2);
-        assertThat(client.value("prom_stream_gateway_http_unauthorized_total{endpoint=\"text\",}")).isEqualTo(2);
+        assertThat(client.value("prom_stream_gateway_http_unauthorized_total{endpoint=\"push\",}")).isEqualTo(2);
     }
 }

@@ -191,18 +191,21 @@ class HttpIngestionIntegrationTest {
     }
 
     @Test
-    void protobufIs415AndAnythingElseIsReadAsText() {
+    void protobufIsReadAsProtobufAndAnythingElseAsText() {
         HttpResponse<String> proto = send("PUT", "/metrics/job/p",
                 "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited", new byte[] {1, 2});
-        assertThat(proto.statusCode()).isEqualTo(415);
-        assertThat(proto.body()).contains("TypeTextPlain");
+        assertThat(proto.statusCode()).isEqualTo(400);
+        assertThat(proto.body()).contains("metric family 1").contains("protobuf");
         // anything else is read as text, as the Pushgateway does: curl --data-binary sends a form content type
         HttpResponse<String> curl = send("POST", "/metrics/job/curl", "application/x-www-form-urlencoded",
                 "curl_pushed 42\n".getBytes(StandardCharsets.UTF_8));
         assertThat(curl.statusCode()).as(curl.body()).isEqualTo(200);
         assertThat(client.value("curl_pushed{job=\"curl\",}")).isEqualTo(42);
         assertThat(send("PUT", "/metrics/job/p", "application/json", "{}".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(400);
-        assertThat(send("PUT", "/metrics/nojob/p", "text/plain", "x 1\n".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(404);
+        // the aggregation gateway's label paths need no job
+        assertThat(send("PUT", "/metrics/nojob/p", "text/plain", "x_nojob 1\n".getBytes(StandardCharsets.UTF_8)).statusCode())
+                .isEqualTo(200);
+        assertThat(client.value("x_nojob{nojob=\"p\",}")).isEqualTo(1);
     }
 
     private static byte[] gzip(String text) throws Exception {

@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@link TextPush} and the {@link PushConverter} behind it: a pushed exposition to validated store samples. */
-class TextPushTest {
+/** {@link PushBody} and the {@link PushConverter} behind it: a pushed exposition to validated store samples. */
+class PushBodyTest {
     private static final Map<String, String> GROUP = Map.of("job", "j", "instance", "i");
 
     private static List<Sample> push(String text) throws TextFormatException {
-        return TextPush.parse(text.getBytes(StandardCharsets.UTF_8), GROUP);
+        return PushBody.parse(text.getBytes(StandardCharsets.UTF_8), GROUP);
     }
 
     @Test
@@ -91,7 +91,7 @@ class TextPushTest {
                 .hasMessageContaining("not cumulative");
         assertThatThrownBy(() -> push("# TYPE h histogram\nh_bucket{le=\"+Inf\"} 2\nh_count 3\n"))
                 .hasMessageContaining("differs from its +Inf bucket");
-        assertThatThrownBy(() -> TextPush.parse(new byte[] {'x', ' ', (byte) 0xC0, (byte) 0xAF}, GROUP))
+        assertThatThrownBy(() -> PushBody.parse(new byte[] {'x', ' ', (byte) 0xC0, (byte) 0xAF}, GROUP))
                 .hasMessageContaining("not valid UTF-8");
     }
 }

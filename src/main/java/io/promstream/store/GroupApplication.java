@@ -1,0 +1,302 @@
+package io.promstream.store;
+
+import io.promstream.parse.MetricType;
+import io.promstream.parse.Names;
+import io.promstream.parse.RejectReason;
+import io.promstream.parse.Sample;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One push to a Pushgateway-style group, applied all or nothing with the Pushgateway's semantics: {@code PUT}
+ * replaces every family of the group, {@code POST} only the families it pushes; the group's
+ * {@code push_time_seconds} is set to now and its {@code push_failure_time_seconds} created at 0. Like
+ * {@link PushApplication}, it holds the registry's {@code structure} lock and the locks of the families it
+ * touches while it checks everything (types and names, a series given twice, a series held by another group or
+ * aggregated, room under the cap) and then applies.
+ */
+final class GroupApplication {
+    private final MetricStore store;
+    private final FamilyRegistry registry;
+    private final Map<LabelSet, Group> groups;
+    private final LabelSet key;
+    private final boolean replaceAll;
+    private final List<Sample> samples;
+    private final Family[] targets;
+    private final Map<String, Family> planned = new HashMap<>();
+    private final Set<Family> creating = new HashSet<>();
+
+    GroupApplication(MetricStore store, FamilyRegistry registry, Map<LabelSet, Group> groups, LabelSet key,
+            boolean replaceAll, List<Sample> samples) {
+        this.store = store;
+        this.registry = registry;
+        this.groups = groups;
+        this.key = key;
+        this.replaceAll = replaceAll;
+        this.samples = samples;
+        this.targets = new Family[samples.size()];
+    }
+
+    MetricStore.PushResult apply(long nowMillis) {
+        synchronized (registry.structure) {
+            Group group = groups.get(key);
+            boolean fresh = group == null;
+            if (fresh) {
+                group = new Group(key);
+            }
+            MetricStore.PushResult refused = planFamilies();
+            if (refused != null) {
+                return refused;
+            }
+            Family pushTime = plan(gauge(Group.PUSH_TIME, Group.PUSH_TIME_HELP));
+            Family failureTime = plan(gauge(Group.PUSH_FAILURE_TIME, Group.PUSH_FAILURE_TIME_HELP));
+            if (pushTime == null || failureTime == null) {
+                return new MetricStore.PushResult(0, -1, new Refusal(RejectReason.TYPE_CONFLICT,
+                        Group.PUSH_TIME + " or " + Group.PUSH_FAILURE_TIME + " exists as another type"));
+            }
+            Set<Family> replaced = replacedFamilies(group, pushTime, failureTime);
+            List<Family> locked = locks(replaced, pushTime, failureTime);
+            locked.forEach(f -> f.lock.lock());
+            try {
+                return check(group, fresh, replaced, pushTime, failureTime, nowMillis);
+            } finally {
+                locked.forEach(f -> f.lock.unlock());
+            }
+        }
+    }
+
+    /**
+     * Sets the group's {@code push_failure_time_seconds} to now after a refused push (creating the group, with a
+     * {@code push_time_seconds} of 0, when it is new), if those families exist as gauges and there is room.
+     */
+    void recordFailure(long nowMillis) {
+        synchronized (registry.structure) {
+            Group group = groups.get(key);
+            boolean fresh = group == null;
+            if (fresh) {
+                group = new Group(key);
+            }
+            Family pushTime = plan(gauge(Group.PUSH_TIME, Group.PUSH_TIME_HELP));
+            Family failureTime = plan(gauge(Group.PUSH_FAILURE_TIME, Group.PUSH_FAILURE_TIME_HELP));
+            if (pushTime == null || failureTime == null) {
+                return;
+            }
+            int reserved = fresh ? 2 : 0;
+            if (reserved > 0 && !store.reserveSeries(reserved)) {
+                return;
+            }
+            List<Family> locked = locks(Set.of(), pushTime, failureTime);
+            locked.forEach(f -> f.lock.lock());
+            try {
+                creating.forEach(registry::publish);
+                int net = put(group, failureTime, GroupSeries.gauge(group.ownLabels(), nowMillis / 1000.0, group,
+                        nowMillis), nowMillis);
+                if (group.series(pushTime).isEmpty()) {
+                    net += put(group, pushTime, GroupSeries.gauge(group.ownLabels(), 0, group, nowMillis), nowMillis);
+                }
+                pushTime.offerHelp(Group.PUSH_TIME_HELP);
+                failureTime.offerHelp(Group.PUSH_FAILURE_TIME_HELP);
+                groups.put(key, group);
+                store.adjustSeries(net - reserved);
+            } finally {
+                locked.forEach(f -> f.lock.unlock());
+            }
+        }
+    }
+
+    private static Sample gauge(String name, String help) {
+        return new Sample().type(MetricType.GAUGE).name(name).help(help).value(0);
+    }
+
+    /** The family a sample goes to: existing, or planned; {@code null} when the name is taken otherwise. */
+    private Family plan(Sample sample) {
+        Family family = registry.byExposedName(sample.name());
+        if (family == null) {
+            family = planned.get(sample.name());
+        }
+        if (family != null) {
+            return FamilyRegistry.accepts(family, sample) ? family : null;
+        }
+        String name = Names.familyName(sample.type(), sample.name());
+        List<String> exposed = Names.exposedNames(sample.type(), name);
+        if (registry.creationRefusal(sample, name, exposed, planned) != null) {
+            return null;
+        }
+        return newFamily(name, sample.type(), exposed);
+    }
+
+    private MetricStore.PushResult planFamilies() {
+        for (int i = 0; i < samples.size(); i++) {
+            Sample sample = samples.get(i);
+            Family family = registry.byExposedName(sample.name());
+            if (family == null) {
+                family = planned.get(sample.name());
+            }
+            if (family != null) {
+                if (!FamilyRegistry.accepts(family, sample)) {
+                    return refusal(i, RejectReason.TYPE_CONFLICT, FamilyRegistry.conflict(family, sample));
+                }
+            } else {
+                String name = Names.familyName(sample.type(), sample.name());
+                List<String> exposed = Names.exposedNames(sample.type(), name);
+                Refusal refusal = registry.creationRefusal(sample, name, exposed, planned);
+                if (refusal != null) {
+                    return new MetricStore.PushResult(0, i, refusal);
+                }
+                family = newFamily(name, sample.type(), exposed);
+            }
+            targets[i] = family;
+        }
+        return null;
+    }
+
+    private Family newFamily(String name, MetricType type, List<String> exposed) {
+        Family family = new Family(name, type, exposed);
+        for (String candidate : exposed) {
+            planned.put(candidate, family);
+        }
+        creating.add(family);
+        return family;
+    }
+
+    private static MetricStore.PushResult refusal(int index, RejectReason reason, String message) {
+        return new MetricStore.PushResult(0, index, new Refusal(reason, message));
+    }
+
+    /** The group's families this push replaces: all (PUT) or the pushed ones (POST); never its own two. */
+    private Set<Family> replacedFamilies(Group group, Family pushTime, Family failureTime) {
+        Set<Family> replaced = new LinkedHashSet<>();
+        if (replaceAll) {
+            replaced.addAll(group.families());
+        } else {
+            for (Family target : targets) {
+                if (group.families().contains(target)) {
+                    replaced.add(target);
+                }
+            }
+        }
+        replaced.remove(pushTime);
+        replaced.remove(failureTime);
+        return replaced;
+    }
+
+    private List<Family> locks(Set<Family> replaced, Family pushTime, Family failureTime) {
+        Map<Family, Boolean> distinct = new IdentityHashMap<>();
+        for (Family f : targets) {
+            distinct.put(f, true);
+        }
+        replaced.forEach(f -> distinct.put(f, true));
+        distinct.put(pushTime, true);
+        distinct.put(failureTime, true);
+        List<Family> ordered = new ArrayList<>();
+        for (Family f : distinct.keySet()) {
+            if (!creating.contains(f)) {
+                ordered.add(f);
+            }
+        }
+        ordered.sort(Comparator.comparing(Family::name));
+        return ordered;
+    }
+
+    private MetricStore.PushResult check(Group group, boolean fresh, Set<Family> replaced, Family pushTime,
+            Family failureTime, long nowMillis) {
+        Map<Family, Set<LabelSet>> pushed = new IdentityHashMap<>();
+        int added = 0;
+        for (int i = 0; i < samples.size(); i++) {
+            Sample sample = samples.get(i);
+            Family family = targets[i];
+            LabelSet labels = LabelSet.of(sample);
+            if (!pushed.computeIfAbsent(family, f -> new HashSet<>()).add(labels)) {
+                return refusal(i, RejectReason.INVALID_MESSAGE, "series " + family.name() + labels
+                        + " appears twice in the push");
+            }
+            Series existing = creating.contains(family) ? null : family.series.get(labels);
+            if (existing == null) {
+                added++;
+            } else if (existing.group() != group || !replaced.contains(family)) {
+                return refusal(i, RejectReason.TYPE_CONFLICT, "series " + family.name() + labels
+                        + (existing.group() == null ? " is aggregated from other samples"
+                                : " was pushed before by the group " + existing.group().key()));
+            }
+        }
+        int removed = 0;
+        for (Family family : replaced) {
+            Set<LabelSet> again = pushed.getOrDefault(family, Set.of());
+            for (GroupSeries s : group.series(family)) {
+                removed += again.contains(s.labels()) ? 0 : 1;
+            }
+        }
+        if (fresh) {
+            added += 2; // push_time_seconds and push_failure_time_seconds
+        }
+        int reserved = Math.max(0, added - removed);
+        if (reserved > 0 && !store.reserveSeries(reserved)) {
+            return refusal(0, RejectReason.SERIES_LIMIT, "series limit of " + store.settings().maxSeries()
+                    + " reached; this push would add " + reserved + " series, nothing applied");
+        }
+        commit(group, replaced, pushed, pushTime, failureTime, reserved, nowMillis);
+        return new MetricStore.PushResult(samples.size(), -1, null);
+    }
+
+    /** Applies the checked push; the series count moves by what was really added and removed. */
+    private void commit(Group group, Set<Family> replaced, Map<Family, Set<LabelSet>> pushed, Family pushTime,
+            Family failureTime, int reserved, long nowMillis) {
+        creating.forEach(registry::publish);
+        int net = 0;
+        for (Family family : replaced) {
+            Set<LabelSet> again = pushed.getOrDefault(family, Set.of());
+            for (GroupSeries s : group.series(family)) {
+                if (!again.contains(s.labels())) {
+                    net -= drop(group, family, s);
+                }
+            }
+        }
+        for (int i = 0; i < samples.size(); i++) {
+            Sample sample = samples.get(i);
+            Family family = targets[i];
+            family.offerHelp(sample.help());
+            LabelSet labels = LabelSet.of(sample);
+            net += put(group, family, GroupSeries.of(family.type(), labels, sample, group, nowMillis), nowMillis);
+        }
+        pushTime.offerHelp(Group.PUSH_TIME_HELP);
+        failureTime.offerHelp(Group.PUSH_FAILURE_TIME_HELP);
+        net += put(group, pushTime, GroupSeries.gauge(group.ownLabels(), nowMillis / 1000.0, group, nowMillis),
+                nowMillis);
+        if (group.series(failureTime).isEmpty()) {
+            net += put(group, failureTime, GroupSeries.gauge(group.ownLabels(), 0, group, nowMillis), nowMillis);
+        }
+        groups.put(key, group);
+        store.adjustSeries(net - reserved);
+    }
+
+    /**
+     * Puts a series in its family in place of the group's own of the same labels, if any.
+     *
+     * @return 1 when it is a new series, 0 when it replaced one
+     */
+    private int put(Group group, Family family, GroupSeries series, long nowMillis) {
+        Series old = family.series.put(series.labels(), series);
+        if (old != null) {
+            old.markRemoved();
+            if (old instanceof GroupSeries own) {
+                own.group().forget(family, own);
+            }
+        }
+        group.put(family, series, nowMillis);
+        return old == null ? 1 : 0;
+    }
+
+    /** @return 1 when the series was still there to remove (a reset may have been first) */
+    private static int drop(Group group, Family family, GroupSeries series) {
+        series.markRemoved();
+        group.forget(family, series);
+        return family.series.remove(series.labels(), series) ? 1 : 0;
+    }
+}
