@@ -17,7 +17,8 @@ test: deps
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory e2e
 
-## fuzz: coverage-guided fuzzing (Jazzer) of the JSON element path, then of the text push path, FUZZ_TIME each
+## fuzz: coverage-guided fuzzing (Jazzer) of the JSON element path, the text push path and the protobuf push path,
+##       FUZZ_TIME each
 ##       (`mvn test` only replays their corpus); a failing input lands in src/test/resources/io/promstream/fuzz/
 FUZZ_TIME ?= 25s
 FUZZ_MVN = JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$(FUZZ_TIME) mvn -B test -Dmaven.test.redirectTestOutputToFile=true
@@ -26,6 +27,8 @@ fuzz:
 	$(FUZZ_MVN) -Dtest='SampleFuzzTest#jsonElement'
 	@grep -h '^SampleFuzzTest:' $(FUZZ_LOG) || true
 	$(FUZZ_MVN) -Dtest='SampleFuzzTest#textPush'
+	@grep -h '^SampleFuzzTest:' $(FUZZ_LOG) || true
+	$(FUZZ_MVN) -Dtest='SampleFuzzTest#protobufPush'
 	@grep -h '^SampleFuzzTest:' $(FUZZ_LOG) || true
 
 ## soak: the real jar under continuous load for SOAK_SECONDS (300) against its own redis-server, scraping and

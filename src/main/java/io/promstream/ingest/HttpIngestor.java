@@ -99,6 +99,9 @@ public final class HttpIngestor {
         try {
             samples = PushBody.parse(body, contentType, grouping, mode);
         } catch (TextFormatException e) {
+            if (mode == PushMode.REPLACE && e.isReadable()) {
+                store.recordGroupFailure(grouping, clock.millis()); // as the Pushgateway, for a push it could read
+            }
             rejections.reject(e.reason(), e.getMessage(), body, 0, body.length, source);
             return Outcome.refusedWhole(e.reason(), e.getMessage());
         }

@@ -21,7 +21,7 @@ public final class PushResources {
     }
 
     /** {@code /metrics/<path>}: a job path in the configured mode, or the aggregation gateway's label path. */
-    @Path("/metrics/{path: .+}")
+    @Path("/metrics/{path: .*}")
     public static final class Bare {
         private final PushPaths paths;
         private final PushMode mode;

@@ -96,10 +96,7 @@ final class ProtobufPush {
             out.help(family.getHelp());
         }
         for (Metrics.Metric metric : family.getMetricList()) {
-            if (metric.hasTimestampMs() && metric.getTimestampMs() != 0) {
-                throw TextFormatException.inFamily(index, RejectReason.INVALID_MESSAGE,
-                        "timestamps are not allowed in pushed metrics (" + name + ")");
-            }
+            boolean timestamped = metric.hasTimestampMs() && metric.getTimestampMs() != 0;
             List<String> labelNames = new ArrayList<>(metric.getLabelCount() + 1);
             List<String> labelValues = new ArrayList<>(metric.getLabelCount() + 1);
             for (Metrics.LabelPair pair : metric.getLabelList()) {
@@ -107,29 +104,29 @@ final class ProtobufPush {
                 labelValues.add(pair.getValue());
             }
             switch (family.getType()) {
-                case COUNTER -> out.points().add(point(name, labelNames, labelValues, metric.getCounter().getValue(), index));
-                case GAUGE -> out.points().add(point(name, labelNames, labelValues, metric.getGauge().getValue(), index));
-                case UNTYPED -> out.points().add(point(name, labelNames, labelValues, metric.getUntyped().getValue(), index));
-                case SUMMARY -> summary(out, metric.getSummary(), labelNames, labelValues, index);
-                default -> histogram(out, metric.getHistogram(), labelNames, labelValues, index);
+                case COUNTER -> out.points().add(point(name, labelNames, labelValues, metric.getCounter().getValue(), timestamped, index));
+                case GAUGE -> out.points().add(point(name, labelNames, labelValues, metric.getGauge().getValue(), timestamped, index));
+                case UNTYPED -> out.points().add(point(name, labelNames, labelValues, metric.getUntyped().getValue(), timestamped, index));
+                case SUMMARY -> summary(out, metric.getSummary(), labelNames, labelValues, timestamped, index);
+                default -> histogram(out, metric.getHistogram(), labelNames, labelValues, timestamped, index);
             }
         }
         return out;
     }
 
     private static void summary(TextFamily out, Metrics.Summary summary, List<String> names, List<String> values,
-            int index) {
+            boolean timestamped, int index) {
         String name = out.name();
         for (Metrics.Quantile q : summary.getQuantileList()) {
             out.points().add(point(name, with(names, "quantile"), with(values, goString(q.getQuantile())),
-                    q.getValue(), index));
+                    q.getValue(), timestamped, index));
         }
-        out.points().add(point(name + "_sum", names, values, summary.getSampleSum(), index));
-        out.points().add(point(name + "_count", names, values, summary.getSampleCount(), index));
+        out.points().add(point(name + "_sum", names, values, summary.getSampleSum(), timestamped, index));
+        out.points().add(point(name + "_count", names, values, summary.getSampleCount(), timestamped, index));
     }
 
     private static void histogram(TextFamily out, Metrics.Histogram histogram, List<String> names,
-            List<String> values, int index) throws TextFormatException {
+            List<String> values, boolean timestamped, int index) throws TextFormatException {
         String name = out.name();
         if (histogram.getBucketCount() == 0 && (histogram.getPositiveSpanCount() > 0
                 || histogram.getNegativeSpanCount() > 0 || histogram.hasZeroThreshold() || histogram.hasSchema())) {
@@ -142,20 +139,20 @@ final class ProtobufPush {
             inf |= bound == Double.POSITIVE_INFINITY;
             double count = bucket.hasCumulativeCountFloat() && !bucket.hasCumulativeCount()
                     ? bucket.getCumulativeCountFloat() : bucket.getCumulativeCount();
-            out.points().add(point(name + "_bucket", with(names, "le"), with(values, goString(bound)), count, index));
+            out.points().add(point(name + "_bucket", with(names, "le"), with(values, goString(bound)), count, timestamped, index));
         }
         double total = histogram.hasSampleCountFloat() && !histogram.hasSampleCount()
                 ? histogram.getSampleCountFloat() : histogram.getSampleCount();
         if (!inf) { // implicit in protobuf: the +Inf bucket holds every observation
-            out.points().add(point(name + "_bucket", with(names, "le"), with(values, "+Inf"), total, index));
+            out.points().add(point(name + "_bucket", with(names, "le"), with(values, "+Inf"), total, timestamped, index));
         }
-        out.points().add(point(name + "_sum", names, values, histogram.getSampleSum(), index));
-        out.points().add(point(name + "_count", names, values, total, index));
+        out.points().add(point(name + "_sum", names, values, histogram.getSampleSum(), timestamped, index));
+        out.points().add(point(name + "_count", names, values, total, timestamped, index));
     }
 
     private static TextFamily.Point point(String name, List<String> names, List<String> values, double value,
-            int index) {
-        return new TextFamily.Point(name, names, values, value, index);
+            boolean timestamped, int index) {
+        return new TextFamily.Point(name, names, values, value, timestamped, index);
     }
 
     private static List<String> with(List<String> base, String extra) {

@@ -31,7 +31,11 @@ final class PushConverter {
 
     static List<Sample> convert(List<TextFamily> families, Map<String, String> grouping, PushMode mode)
             throws TextFormatException {
-        return new PushConverter(grouping, mode).convert(families);
+        try {
+            return new PushConverter(grouping, mode).convert(families);
+        } catch (TextFormatException e) {
+            throw e.asReadable();
+        }
     }
 
     private List<Sample> convert(List<TextFamily> families) throws TextFormatException {
@@ -257,6 +261,9 @@ final class PushConverter {
 
     /** Validates a built sample as any other, and refuses a series seen before in the same push. */
     private Sample finish(Sample sample, TextFamily.Point p) throws TextFormatException {
+        if (p.timestamped()) {
+            throw new TextFormatException(p.line(), "pushed metrics must not have timestamps (" + p.name() + ")");
+        }
         SampleValidator.validate(sample);
         if (sample.isRejected()) {
             throw new TextFormatException(p.line(), sample.rejection(), sample.error());

@@ -8,8 +8,12 @@ import java.util.List;
  * and its sample lines in order.
  */
 public final class TextFamily {
-    /** One sample line: its name, labels in line order, value and line number. */
-    public record Point(String name, List<String> labelNames, List<String> labelValues, double value, int line) {
+    /**
+     * One sample line: its name, labels in line order, value, whether it carried a timestamp (pushes may not), and
+     * its line number (a protobuf push: its family's index).
+     */
+    public record Point(String name, List<String> labelNames, List<String> labelValues, double value, boolean timestamped,
+            int line) {
         /** A label's value, or {@code null}. */
         public String label(String labelName) {
             int i = labelNames.indexOf(labelName);

@@ -126,10 +126,15 @@ public final class TextFormatParser {
         if (rest.length > 2) {
             throw new TextFormatException(number, "unexpected text after the value of " + name);
         }
-        if (rest.length == 2) {
-            throw new TextFormatException(number, "timestamps are not allowed in pushed metrics (" + name + ")");
+        boolean timestamped = rest.length == 2;
+        if (timestamped) {
+            try {
+                Long.parseLong(rest[1]);
+            } catch (NumberFormatException e) {
+                throw new TextFormatException(number, "invalid timestamp \"" + Truncate.text(rest[1], 40) + "\"");
+            }
         }
-        return new TextFamily.Point(name, labelNames, labelValues, parseValue(rest[0], number), number);
+        return new TextFamily.Point(name, labelNames, labelValues, parseValue(rest[0], number), timestamped, number);
     }
 
     private static int parseLabels(String line, int pos, int number, List<String> names, List<String> values)

@@ -130,9 +130,17 @@ public final class MetricStore {
         LabelSet key = LabelSet.of(grouping);
         PushResult result = new GroupApplication(this, families, groups, key, replaceAll, samples).apply(nowMillis);
         if (!result.isWhole()) {
-            new GroupApplication(this, families, groups, key, false, List.of()).recordFailure(nowMillis);
+            recordGroupFailure(grouping, nowMillis);
         }
         return result;
+    }
+
+    /**
+     * Sets a group's {@code push_failure_time_seconds} to now (creating the group when it is new, with a
+     * {@code push_time_seconds} of 0), for a push to it that was read but refused.
+     */
+    public void recordGroupFailure(java.util.Map<String, String> grouping, long nowMillis) {
+        new GroupApplication(this, families, groups, LabelSet.of(grouping), false, List.of()).recordFailure(nowMillis);
     }
 
     /** Removes a group and every series of it; returns how many series went. */

@@ -12,6 +12,7 @@ import static io.promstream.parse.RejectReason.TOO_LARGE;
 import static io.promstream.parse.RejectReason.TYPE_CONFLICT;
 import static io.promstream.parse.RejectReason.UNKNOWN_TYPE;
 
+import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_33_0.Metrics;
 import io.promstream.parse.RejectReason;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -299,6 +300,79 @@ public final class HostileCorpus {
         // the cap is part of the whole-push check: a push that does not fit under it is refused whole
         out.add(new Entry("series-limit", many.toString().getBytes(StandardCharsets.UTF_8), SERIES_LIMIT, List.of()));
         return out;
+    }
+
+    /** Protobuf pushes (length-delimited MetricFamily messages) and what the aggregating path says of them. */
+    public static List<Entry> protobufEntries() {
+        List<Entry> out = new ArrayList<>();
+        Metrics.MetricFamily counter = family("pc", Metrics.MetricType.COUNTER, metric(m -> m.addLabel(label("a", "x"))
+                .setCounter(Metrics.Counter.newBuilder().setValue(3))));
+        Metrics.MetricFamily gauge = family("pg", Metrics.MetricType.GAUGE,
+                metric(m -> m.setGauge(Metrics.Gauge.newBuilder().setValue(-1.5))));
+        Metrics.MetricFamily histogram = family("ph", Metrics.MetricType.HISTOGRAM, metric(m -> m.setHistogram(
+                Metrics.Histogram.newBuilder().setSampleCount(4).setSampleSum(8)
+                        .addBucket(Metrics.Bucket.newBuilder().setUpperBound(1).setCumulativeCount(1))
+                        .addBucket(Metrics.Bucket.newBuilder().setUpperBound(2).setCumulativeCount(3)))));
+        Metrics.MetricFamily summary = family("ps", Metrics.MetricType.SUMMARY, metric(m -> m.setSummary(
+                Metrics.Summary.newBuilder().setSampleCount(10).setSampleSum(20.5)
+                        .addQuantile(Metrics.Quantile.newBuilder().setQuantile(0.5).setValue(1)))));
+        Metrics.MetricFamily untyped = family("pu", Metrics.MetricType.UNTYPED,
+                metric(m -> m.setUntyped(Metrics.Untyped.newBuilder().setValue(7))));
+        out.add(new Entry("all-types", delimited(counter, gauge, histogram, summary, untyped), null,
+                Arrays.asList(null, null, null, null, null)));
+        out.add(new Entry("empty", new byte[0], null, List.of()));
+        byte[] whole = delimited(counter, gauge);
+        out.add(new Entry("truncated", Arrays.copyOf(whole, whole.length - 2), INVALID_MESSAGE, List.of()));
+        out.add(new Entry("not-protobuf", "pc 1\n".getBytes(StandardCharsets.UTF_8), INVALID_MESSAGE, List.of()));
+        out.add(new Entry("family-twice", delimited(gauge, gauge), INVALID_MESSAGE, List.of()));
+        out.add(new Entry("bad-name", delimited(family("1bad", Metrics.MetricType.GAUGE,
+                metric(m -> m.setGauge(Metrics.Gauge.newBuilder().setValue(1))))), INVALID_NAME, List.of()));
+        out.add(new Entry("bad-label", delimited(family("pg", Metrics.MetricType.GAUGE,
+                metric(m -> m.addLabel(label("__x", "1")).setGauge(Metrics.Gauge.newBuilder().setValue(1))))),
+                INVALID_LABEL, List.of()));
+        out.add(new Entry("timestamp", delimited(family("pg", Metrics.MetricType.GAUGE, metric(m -> m.setTimestampMs(5)
+                .setGauge(Metrics.Gauge.newBuilder().setValue(1))))), INVALID_MESSAGE, List.of()));
+        out.add(new Entry("negative-counter", delimited(family("pc", Metrics.MetricType.COUNTER,
+                metric(m -> m.setCounter(Metrics.Counter.newBuilder().setValue(-1))))), INVALID_VALUE, List.of()));
+        out.add(new Entry("nan-gauge", delimited(family("pg", Metrics.MetricType.GAUGE,
+                metric(m -> m.setGauge(Metrics.Gauge.newBuilder().setValue(Double.NaN))))), INVALID_VALUE, List.of()));
+        out.add(new Entry("native-histogram", delimited(family("ph", Metrics.MetricType.HISTOGRAM,
+                metric(m -> m.setHistogram(Metrics.Histogram.newBuilder().setSchema(3).setSampleCount(1)
+                        .addPositiveSpan(Metrics.BucketSpan.newBuilder().setOffset(0).setLength(1)).addPositiveDelta(1))))),
+                INVALID_BUCKETS, List.of()));
+        out.add(new Entry("gauge-histogram", delimited(family("pgh", Metrics.MetricType.GAUGE_HISTOGRAM,
+                metric(m -> m.setHistogram(Metrics.Histogram.newBuilder().setSampleCount(1))))), INVALID_MESSAGE,
+                List.of()));
+        out.add(new Entry("type-conflict-with-store", delimited(family("c_total", Metrics.MetricType.GAUGE,
+                metric(m -> m.setGauge(Metrics.Gauge.newBuilder().setValue(1))))), TYPE_CONFLICT, List.of()));
+        out.add(new Entry("histogram-without-buckets", delimited(family("phb", Metrics.MetricType.HISTOGRAM,
+                metric(m -> m.setHistogram(Metrics.Histogram.newBuilder().setSampleCount(2).setSampleSum(1))))),
+                INVALID_MESSAGE, List.of()));
+        return out;
+    }
+
+    private static Metrics.MetricFamily family(String name, Metrics.MetricType type, Metrics.Metric... metrics) {
+        return Metrics.MetricFamily.newBuilder().setName(name).setType(type).addAllMetric(List.of(metrics)).build();
+    }
+
+    private static Metrics.Metric metric(java.util.function.UnaryOperator<Metrics.Metric.Builder> fill) {
+        return fill.apply(Metrics.Metric.newBuilder()).build();
+    }
+
+    private static Metrics.LabelPair label(String name, String value) {
+        return Metrics.LabelPair.newBuilder().setName(name).setValue(value).build();
+    }
+
+    private static byte[] delimited(Metrics.MetricFamily... families) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            for (Metrics.MetricFamily family : families) {
+                family.writeDelimitedTo(out);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot happen writing to memory", e);
+        }
+        return out.toByteArray();
     }
 
     /** Seeds for {@link StructuredElement} (first byte {@code 0x01}); no fixed verdicts, only the properties. */

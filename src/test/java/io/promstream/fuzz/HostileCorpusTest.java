@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HostileCorpusTest {
     static final String INPUTS = "SampleFuzzTestInputs/jsonElement/";
     static final String TEXT_INPUTS = "SampleFuzzTestInputs/textPush/";
+    static final String PROTOBUF_INPUTS = "SampleFuzzTestInputs/protobufPush/";
     private static final Path SOURCES = Path.of("src/test/resources/io/promstream/fuzz/");
 
     static Stream<HostileCorpus.Entry> entries() {
@@ -50,6 +51,19 @@ class HostileCorpusTest {
                 .isEqualTo(entry.verdicts());
     }
 
+    static Stream<HostileCorpus.Entry> protobufEntries() {
+        return HostileCorpus.protobufEntries().stream();
+    }
+
+    @ParameterizedTest(name = "protobuf {0}")
+    @MethodSource("protobufEntries")
+    void protobufPushGetsTheDocumentedVerdict(HostileCorpus.Entry entry) {
+        IngestHarness.Outcome outcome = new IngestHarness().checkProtobuf(entry.bytes());
+        assertThat(outcome.elementRejection()).as("%s: push verdict", entry.name()).isEqualTo(entry.elementRejection());
+        assertThat(outcome.verdicts()).as("%s: per-sample verdicts (null = applied)", entry.name())
+                .isEqualTo(entry.verdicts());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("structured")
     void structuredSeedsKeepTheProperties(HostileCorpus.Entry entry) {
@@ -67,6 +81,7 @@ class HostileCorpusTest {
         json.addAll(HostileCorpus.structuredSeeds());
         matches(INPUTS, json);
         matches(TEXT_INPUTS, HostileCorpus.textEntries());
+        matches(PROTOBUF_INPUTS, HostileCorpus.protobufEntries());
     }
 
     private static void matches(String dir, List<HostileCorpus.Entry> entries) throws IOException {

@@ -21,6 +21,7 @@ import io.promstream.parse.SampleBatch;
 import io.promstream.parse.SampleParser;
 import io.promstream.parse.TextFormatException;
 import io.promstream.parse.PushBody;
+import io.promstream.parse.PushMode;
 import io.promstream.parse.Truncate;
 import io.promstream.store.Family;
 import io.promstream.store.LabelSet;
@@ -325,35 +326,78 @@ public final class IngestHarness {
      * text-format parser, the push converter, then all-or-nothing ingestion.
      */
     public Outcome checkText(byte[] body) {
+        return checkExposition(body, null, "text");
+    }
+
+    /** The content type of the protobuf push format. */
+    public static final String PROTOBUF =
+            "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
+
+    /**
+     * A protobuf push ({@code PUT/POST /metrics/job/...} with the protobuf content type), aggregated as a text push
+     * is, then replacing its group on a fresh store: all or nothing either way, the exposition valid after it.
+     */
+    public Outcome checkProtobuf(byte[] body) {
+        Outcome aggregated = checkExposition(body, PROTOBUF, "protobuf");
+        checkReplace(body, PROTOBUF);
+        return aggregated;
+    }
+
+    private Outcome checkExposition(byte[] body, String contentType, String path) {
         checks++;
         Fixture f = new Fixture(body);
         HttpIngestor.Outcome outcome;
         try {
-            outcome = f.ingestor.ingestText(body, TEXT_GROUPING.labels(), "fuzz-text");
+            outcome = f.ingestor.ingestExposition(body, contentType, TEXT_GROUPING.labels(), PushMode.AGGREGATE, false,
+                    "fuzz-" + path);
         } catch (Throwable t) {
-            throw new AssertionError("HttpIngestor.ingestText threw on " + quote(body), t);
+            throw new AssertionError("HttpIngestor.ingestExposition threw on " + quote(body), t);
         }
         // all or nothing, the series cap included
-        require(outcome.refused().isEmpty(), "text: a push was applied in part: " + outcome.refused(), body);
+        require(outcome.refused().isEmpty(), path + ": a push was applied in part: " + outcome.refused(), body);
         if (outcome.bodyRejection() != null) {
-            require(outcome.bodyError() != null, "a text push refused without a message", body);
-            return verify("text", body, f, outcome.bodyRejection(), List.of(), List.of(), 0);
+            require(outcome.bodyError() != null, "a push refused without a message", body);
+            return verify(path, body, f, outcome.bodyRejection(), List.of(), List.of(), 0);
         }
         // the ingestor's samples are its own: convert again (deterministic) to know each one's series
         List<Sample> samples;
         try {
-            samples = PushBody.parse(body, TEXT_GROUPING.labels());
+            samples = PushBody.parse(body, contentType, TEXT_GROUPING.labels(), PushMode.AGGREGATE);
         } catch (TextFormatException e) {
             throw new AssertionError("a push applied once is refused when parsed again: " + e.getMessage(), e);
         }
         for (Sample s : samples) {
             String problem = wellFormed(s);
-            require(problem == null, "a converted text sample " + problem, body);
+            require(problem == null, "a converted " + path + " sample " + problem, body);
         }
         require(outcome.accepted() == samples.size(), samples.size() + " samples but " + outcome.accepted()
                 + " accepted", body);
-        return verify("text", body, f, null, samples, java.util.Collections.nCopies(samples.size(), null),
+        return verify(path, body, f, null, samples, java.util.Collections.nCopies(samples.size(), null),
                 outcome.accepted());
+    }
+
+    /**
+     * A replacing push on a fresh store: refused whole (store unchanged but for the group's failure time) or
+     * applied whole (the group's series are exactly the pushed ones), and the exposition parses either way.
+     */
+    private void checkReplace(byte[] body, String contentType) {
+        Fixture f = new Fixture(body);
+        HttpIngestor.Outcome outcome;
+        try {
+            outcome = f.ingestor.ingestExposition(body, contentType, TEXT_GROUPING.labels(), PushMode.REPLACE, true,
+                    "fuzz-replace");
+        } catch (Throwable t) {
+            throw new AssertionError("a replacing push threw on " + quote(body), t);
+        }
+        require(outcome.refused().isEmpty(), "replace: a push was applied in part: " + outcome.refused(), body);
+        Map<String, SeriesSnapshot> after = series(f.store);
+        for (Map.Entry<String, SeriesSnapshot> e : f.before.entrySet()) {
+            require(equal(e.getValue(), after.get(e.getKey())), "replace: an unrelated series changed: " + e.getKey(),
+                    body);
+        }
+        require(f.store.seriesCount() == after.size() && after.size() <= MAX_SERIES, "replace: series count "
+                + f.store.seriesCount() + " (" + after.size() + " found, cap " + MAX_SERIES + ")", body);
+        scrape(f.store, body);
     }
 
     /**

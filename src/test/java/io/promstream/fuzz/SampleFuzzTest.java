@@ -12,7 +12,9 @@ import org.junit.jupiter.api.AfterAll;
  *   <li>{@link #jsonElement}: a JSON element through the parser, the queue path ({@code ElementProcessor}) and
  *       the HTTP JSON path ({@code HttpIngestor.ingestJson});</li>
  *   <li>{@link #textPush}: a text-format push body through strict UTF-8 decoding, {@code TextFormatParser},
- *       {@code PushConverter} and {@code HttpIngestor.ingestAll}.</li>
+ *       {@code PushConverter} and all-or-nothing ingestion;</li>
+ *   <li>{@link #protobufPush}: a protobuf push body (length-delimited {@code MetricFamily} messages) through the
+ *       generated decoder, the same converter, and all-or-nothing ingestion, aggregated and replacing a group.</li>
  * </ul>
  *
  * <p>In a plain {@code mvn test} each runs as a regression test on the empty input and on every file of its
@@ -46,6 +48,11 @@ class SampleFuzzTest {
             "job=\"", "instance", "c_total", "h_bucket", "fuzz_seed", "1e400"})
     void textPush(byte[] body) {
         HARNESS.checkText(body);
+    }
+
+    @FuzzTest(maxDuration = "25s")
+    void protobufPush(byte[] body) {
+        HARNESS.checkProtobuf(body);
     }
 
     @AfterAll

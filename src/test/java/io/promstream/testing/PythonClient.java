@@ -53,6 +53,12 @@ public final class PythonClient {
         return ExternalProcess.run(command, ENV, timeout, null);
     }
 
+    /** Runs a Python snippet ({@code python3 -c code}) with prometheus_client available, 30 s at most. */
+    public static ExternalProcess.Result inline(String code) {
+        requireClient();
+        return ExternalProcess.run(List.of(PYTHON, "-c", code), ENV, RUN_TIMEOUT, null);
+    }
+
     /**
      * Pushes round {@code round} to {@code url} for {@code job}; {@code mode} is push, pushadd or delete,
      * {@code grouping} name=value pairs. Fails unless the script exits 0.
