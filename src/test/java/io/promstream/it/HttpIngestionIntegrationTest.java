@@ -215,4 +215,33 @@ class HttpIngestionIntegrationTest {
         }
         return out.toByteArray();
     }
+
+    @Test
+    void theJsonMetricsServersDocumentedExampleWorksUnchanged() throws Exception {
+        HttpResponse<String> response = postJson("""
+                {
+                  "metrics": [
+                    {
+                      "name": "request_count",
+                      "metric_type": "counter",
+                      "help": "Total number of requests",
+                      "labels": {
+                        "service": "api_gateway",
+                        "endpoint": "/users"
+                      },
+                      "value": {
+                        "value": 42.0,
+                        "timestamp": null
+                      }
+                    }
+                  ],
+                  "source": "my_application"
+                }""");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).get("accepted").asInt()).isEqualTo(1);
+        assertThat(client.value("request_count_total{endpoint=\"/users\",service=\"api_gateway\",}")).isEqualTo(42);
+        assertThat(client.scrape()).contains("# HELP request_count_total Total number of requests");
+        assertThat(client.get("/api/health").statusCode()).isEqualTo(200);
+        assertThat(client.get("/api/status").body()).contains("\"series\"");
+    }
 }

@@ -94,4 +94,14 @@ class PushBodyTest {
         assertThatThrownBy(() -> PushBody.parse(new byte[] {'x', ' ', (byte) 0xC0, (byte) 0xAF}, GROUP))
                 .hasMessageContaining("not valid UTF-8");
     }
+
+    @Test
+    void aTimestampRefusesThePushWithItsLineButTheTextWasRead() {
+        // the parser reads the timestamp; the push refuses it, as the Pushgateway does after reading the body
+        assertThatThrownBy(() -> push("ok 1\nx 1 2\n")).isInstanceOf(TextFormatException.class)
+                .hasMessageStartingWith("line 2: ").hasMessageContaining("must not have timestamps")
+                .satisfies(e -> assertThat(((TextFormatException) e).isReadable()).isTrue());
+        assertThatThrownBy(() -> push("ok 1\nx{ 1\n"))
+                .satisfies(e -> assertThat(((TextFormatException) e).isReadable()).as("a syntax error").isFalse());
+    }
 }

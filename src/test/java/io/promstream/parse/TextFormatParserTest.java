@@ -47,7 +47,7 @@ class TextFormatParserTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "x{a=\"1\"} | missing value",
-        "x 1 2 | timestamps are not allowed",
+        "x 1 2a | invalid timestamp",
         "x 1 2 3 | unexpected text",
         "x{a=1} 1 | quoted value",
         "x{a=\"1} 1 | unterminated",
