@@ -16,18 +16,24 @@ import io.promstream.health.WorkersHealthCheck;
 import io.promstream.ingest.DeadLetters;
 import io.promstream.ingest.ElementProcessor;
 import io.promstream.ingest.HttpIngestor;
-import io.promstream.ingest.LogLimiter;
+import io.promstream.ingest.PushQueue;
+import io.promstream.ingest.PushTracker;
+import io.promstream.ingest.PushgatewayApi;
 import io.promstream.ingest.QueueFlusher;
 import io.promstream.ingest.QueueMonitor;
-import io.promstream.ingest.PushgatewayApi;
 import io.promstream.ingest.QueueWorker;
-import io.promstream.ingest.RedisOutage;
-import io.promstream.ingest.RedisQueue;
+import io.promstream.ingest.QueuedPushApplier;
 import io.promstream.ingest.RejectionSink;
 import io.promstream.ingest.Rejections;
-import io.promstream.ingest.VersionSequence;
 import io.promstream.ingest.WorkerPool;
 import io.promstream.parse.SampleParser;
+import io.promstream.queue.Checkpointer;
+import io.promstream.queue.LogLimiter;
+import io.promstream.queue.QueueWriter;
+import io.promstream.queue.RedisOutage;
+import io.promstream.queue.ShardCoordinator;
+import io.promstream.queue.ShardTable;
+import io.promstream.queue.VersionSequence;
 import io.promstream.store.MetricStore;
 import io.promstream.tasks.FlushQueueTask;
 import io.promstream.tasks.ResetSeriesTask;
@@ -37,24 +43,38 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
- * The running gateway, assembled stage by stage, top to bottom: the store and its meta metrics, the Redis queue
- * and its workers, HTTP ingestion, the exposition, then health checks, status and tasks. Each stage is built from
- * its configuration section's factory and handed only what it uses; Dropwizard's lifecycle starts the managed
- * parts in this order and stops them in reverse (workers finish their batch before the store is saved, and both
- * before the Redis connections close).
+ * The running gateway, assembled stage by stage, top to bottom: the store and its meta metrics, Redis and the
+ * shards this gateway holds (leases, checkpoints), the workers and HTTP pushes, the exposition, then health checks,
+ * status and tasks. Each stage is built from its configuration section's factory and handed only what it uses;
+ * Dropwizard's lifecycle starts the managed parts in this order and stops them in reverse: workers finish their
+ * batch, then every shard gets its last checkpoint and is handed back, then the Redis connections close.
  */
 public final class Gateway {
     private final MetricStore store;
     private final GatewayMetrics metrics;
     private final WorkerPool workers;
+    private final ShardTable shards;
+    private final ShardCoordinator coordinator;
 
-    private Gateway(MetricStore store, GatewayMetrics metrics, WorkerPool workers) {
+    private Gateway(MetricStore store, GatewayMetrics metrics, WorkerPool workers, ShardTable shards,
+            ShardCoordinator coordinator) {
         this.store = store;
         this.metrics = metrics;
         this.workers = workers;
+        this.shards = shards;
+        this.coordinator = coordinator;
+    }
+
+    /** The shards this gateway holds. */
+    public ShardTable shards() {
+        return shards;
+    }
+
+    public ShardCoordinator coordinator() {
+        return coordinator;
     }
 
     /** The aggregated series, for tests and benchmarks that look inside. */
@@ -71,42 +91,60 @@ public final class Gateway {
     }
 
     static Gateway assemble(GatewayConfiguration config, Environment environment, InstantSource clock, String version) {
-        // the store, its meta metrics and its persistence
+        // the store, partitioned by shard, and its meta metrics
+        RedisFactory redis = config.getRedis();
         AggregationFactory aggregation = config.getAggregation();
         VersionSequence sequence = new VersionSequence();
-        MetricStore store = aggregation.buildStore(clock, sequence::appliedWatermark);
+        MetricStore store = aggregation.buildStore(clock, sequence::appliedWatermark, redis.getShards());
         aggregation.scheduleExpiry(environment, store);
         GatewayMetrics metrics = new GatewayMetrics(store);
         CollectorRegistry registry = config.getMetaMetrics().buildRegistry(store, metrics);
-        config.getPersistence().restoreAndManage(environment, store, metrics, clock);
+        config.getPersistence().warnIfConfigured();
         SampleParser parser = aggregation.buildParser();
 
-        // rejections, and the Redis queue with its workers
-        RedisFactory redis = config.getRedis();
-        JedisPool pool = redis.buildPool(environment);
+        // Redis, rejections, and the shards this gateway holds: leases, checkpoints
+        UnifiedJedis client = redis.buildClient(environment);
         RedisOutage outage = new RedisOutage(clock);
         Rejections rejections = new Rejections(metrics.dropped(), new LogLimiter(clock, 10, 10_000),
-                deadLetters(environment, redis, pool, metrics, outage, clock));
-        RedisQueue queue = new RedisQueue(redis.getQueueKey(), redis.getPopCount(), redis.blockSeconds(), sequence);
-        WorkerPool workers = workers(environment, redis, pool, queue, parser, store, rejections, metrics, outage, clock);
-        metrics.watch(workers);
-        QueueMonitor monitor = new QueueMonitor(pool, queue, outage, metrics.pending(redis.getQueueKey()),
-                metrics.redisErrors("llen"));
-        schedule(environment, "queue-monitor", monitor, redis.getPollInterval().toMilliseconds());
+                deadLetters(environment, redis, client, metrics, outage, clock));
+        ShardTable table = new ShardTable(redis.getShards());
+        Checkpointer checkpointer = new Checkpointer(client, table, config.getCheckpoint().intervalMillis(),
+                config.getCheckpoint().maxUncovered(), outage, metrics.redisErrors("checkpoint"),
+                metrics.checkpointDuration());
+        environment.lifecycle().manage(checkpointer);
+        String gatewayId = ShardCoordinator.newGatewayId();
+        ShardCoordinator coordinator = new ShardCoordinator(client, redis.getQueueKey(), redis.getShards(),
+                redis.getLeaseTtl().toMilliseconds(), redis.getPopCount(), store, sequence, table,
+                checkpointer::nudge, gatewayId, outage, metrics.shardOwned(), metrics.redisErrors("lease"),
+                System::nanoTime);
+        environment.lifecycle().manage(coordinator);
 
-        // HTTP ingestion
+        // the workers, and HTTP pushes queued for them
+        PushTracker tracker = new PushTracker();
+        QueuedPushApplier queuedPushes = new QueuedPushApplier(parser, store, rejections, tracker, clock,
+                metrics.processed("http", ""));
+        WorkerPool workers = workers(environment, redis, client, table, parser, store, rejections, queuedPushes,
+                metrics, outage, clock);
+        metrics.watch(workers);
+        QueueMonitor monitor = new QueueMonitor(client, redis.getQueueKey(), table, outage,
+                metrics.pending(redis.getQueueKey()), metrics.redisErrors("llen"));
+        schedule(environment, "queue-monitor", monitor, redis.getPollInterval().toMilliseconds());
+        QueueWriter writer = new QueueWriter(client, redis.getQueueKey(), redis.getShards(), PUSH_MARKER_MILLIS);
+        HttpIngestor ingestor = new HttpIngestor(parser, rejections, PushQueue.of(writer, table), tracker,
+                config.getHttp().applyTimeoutMillis(), gatewayId);
         config.getHttp().configureServer(config.getServerFactory());
-        config.getHttp().registerEndpoints(environment, new HttpIngestor(parser, store, rejections, sequence, clock,
-                metrics.processed("http", "")), metrics.httpRejected(), metrics.httpRequests(), metrics.httpUnauthorized());
-        environment.jersey().register(new PushgatewayApi(store, clock, version));
+        config.getHttp().registerEndpoints(environment, ingestor, metrics.httpRejected(), metrics.httpRequests(),
+                metrics.httpUnauthorized());
+        environment.jersey().register(new PushgatewayApi(store, ingestor, clock, version));
         environment.jersey().register(new PushgatewayApi.Probes());
 
         // the exposition, status and health
         environment.servlets().addServlet("prometheus-metrics", new ExpositionServlet(registry)).addMapping("/metrics");
         environment.jersey().register(new RootResource());
-        environment.jersey().register(new StatusResource(store, metrics, queue, monitor, workers, clock, version));
+        environment.jersey().register(new StatusResource(store, metrics, table, coordinator, monitor, workers, clock,
+                version, redis.getQueueKey(), redis.describeTarget()));
         environment.jersey().register(new HealthResource(environment.healthChecks()));
-        environment.healthChecks().register("redis", new RedisHealthCheck(pool));
+        environment.healthChecks().register("redis", new RedisHealthCheck(client));
         environment.healthChecks().register("workers", new WorkersHealthCheck(workers, clock,
                 Duration.ofMillis(redis.getWorkerStallTimeout().toMilliseconds())));
         environment.healthChecks().register("backlog", new BacklogHealthCheck(monitor, redis.getBacklogLimit()));
@@ -114,33 +152,40 @@ public final class Gateway {
 
         // operations
         environment.admin().addTask(new ResetSeriesTask(store));
-        environment.admin().addTask(new FlushQueueTask(new QueueFlusher(pool, queue, workers.workers())));
-        return new Gateway(store, metrics, workers);
+        environment.admin().addTask(new FlushQueueTask(new QueueFlusher(client, table, workers.workers())));
+        return new Gateway(store, metrics, workers, table, coordinator);
     }
 
+    /** How long a pushed HTTP body's marker keeps a re-sent copy of it from being queued twice. */
+    private static final long PUSH_MARKER_MILLIS = 60_000;
+
     /** The dead-letter list writer (managed), or none when {@code redis.deadLetterKey} is empty. */
-    private static RejectionSink deadLetters(Environment environment, RedisFactory redis, JedisPool pool,
+    private static RejectionSink deadLetters(Environment environment, RedisFactory redis, UnifiedJedis client,
             GatewayMetrics metrics, RedisOutage outage, InstantSource clock) {
         String key = redis.deadLetterKeyOrNull();
         if (key == null) {
             return RejectionSink.NONE;
         }
-        DeadLetters deadLetters = new DeadLetters(pool, key, redis.getDeadLetterMaxLength(), clock, outage,
+        DeadLetters deadLetters = new DeadLetters(client, key, redis.getDeadLetterMaxLength(), clock, outage,
                 metrics.deadLetters(), metrics.deadLettersDropped(), metrics.redisErrors("dead_letter"));
         environment.lifecycle().manage(deadLetters);
         return deadLetters;
     }
 
-    /** The queue workers, started and stopped with the application (after the pool starts, before it closes). */
-    private static WorkerPool workers(Environment environment, RedisFactory redis, JedisPool pool, RedisQueue queue,
-            SampleParser parser, MetricStore store, Rejections rejections, GatewayMetrics metrics, RedisOutage outage,
-            InstantSource clock) {
+    /**
+     * The queue workers, started and stopped with the application: after the shard coordinator starts, and
+     * stopped before it hands the shards back (so their last checkpoints cover every batch taken).
+     */
+    private static WorkerPool workers(Environment environment, RedisFactory redis, UnifiedJedis client,
+            ShardTable table, SampleParser parser, MetricStore store, Rejections rejections,
+            QueuedPushApplier queuedPushes, GatewayMetrics metrics, RedisOutage outage, InstantSource clock) {
         List<QueueWorker> list = new ArrayList<>();
         for (int i = 0; i < redis.getWorkers(); i++) {
             String id = Integer.toString(i);
-            list.add(new QueueWorker(id, pool, queue, new ElementProcessor(parser, store, rejections), clock,
-                    redis.newBackoff(), outage, metrics.processed(id, queue.key()), metrics.emptyPops(id, queue.key()),
-                    metrics.redisErrors("pop")));
+            list.add(new QueueWorker(id, client, table, new ElementProcessor(parser, store, rejections,
+                    metrics.misrouted(), queuedPushes), clock, redis.newBackoff(), outage, redis.blockSeconds(),
+                    redis.getQueueKey(), metrics.processed(id, redis.getQueueKey()),
+                    metrics.emptyPops(id, redis.getQueueKey()), metrics.redisErrors("pop")));
         }
         WorkerPool workers = new WorkerPool(list, Duration.ofMillis(redis.getShutdownGrace().toMilliseconds()));
         environment.lifecycle().manage(workers);

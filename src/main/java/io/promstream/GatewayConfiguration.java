@@ -3,6 +3,7 @@ package io.promstream;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.promstream.config.AggregationFactory;
+import io.promstream.config.CheckpointFactory;
 import io.promstream.config.HttpFactory;
 import io.promstream.config.PersistenceFactory;
 import io.promstream.config.MetaMetricsFactory;
@@ -27,6 +28,19 @@ public class GatewayConfiguration extends Configuration {
     @Valid
     @NotNull
     private PersistenceFactory persistence = new PersistenceFactory();
+    @Valid
+    @NotNull
+    private CheckpointFactory checkpoint = new CheckpointFactory();
+
+    @JsonProperty
+    public CheckpointFactory getCheckpoint() {
+        return checkpoint;
+    }
+
+    @JsonProperty
+    public void setCheckpoint(CheckpointFactory checkpoint) {
+        this.checkpoint = checkpoint;
+    }
 
     @JsonProperty
     public RedisFactory getRedis() {

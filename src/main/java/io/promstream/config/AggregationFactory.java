@@ -38,9 +38,9 @@ public class AggregationFactory {
     /**
      * @param appliedWatermark a version below which every sample has been applied (see {@link MetricStore})
      */
-    public MetricStore buildStore(InstantSource clock, LongSupplier appliedWatermark) {
+    public MetricStore buildStore(InstantSource clock, LongSupplier appliedWatermark, int shards) {
         return new MetricStore(new StoreSettings(maxSeries, summaryMaxAge.toMilliseconds(), summaryAgeBuckets), clock,
-                appliedWatermark);
+                appliedWatermark, shards);
     }
 
     /** When {@code seriesTtl} is set, removes idle series every {@code expiryInterval} on a managed scheduler. */

@@ -14,6 +14,7 @@ import io.promstream.ingest.PushCountingFilter;
 import io.promstream.ingest.PushEndpoint;
 import io.promstream.ingest.PushPaths;
 import io.promstream.ingest.PushResources;
+import io.promstream.ingest.RedisUnavailableMapper;
 import io.promstream.parse.PushMode;
 import jakarta.servlet.DispatcherType;
 import jakarta.validation.constraints.Max;
@@ -89,6 +90,7 @@ public class HttpFactory {
         environment.jersey().register(new PushResources.Bare(paths, PushMode.fromConfig(pushMode)));
         environment.jersey().register(new PushResources.Aggregate(paths));
         environment.jersey().register(new PushResources.Replace(paths));
+        environment.jersey().register(new RedisUnavailableMapper());
         environment.servlets().addFilter("push-counting", new PushCountingFilter(answered))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, PushEndpoint.PATHS);
         if (bearerTokens.isEmpty() && basicUsers.isEmpty()) {
@@ -97,6 +99,15 @@ public class HttpFactory {
         environment.servlets()
                 .addFilter("ingest-auth", new IngestAuthFilter(bearerTokens, basicUsers, unauthorized, protectScrape))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, PushEndpoint.PATHS);
+    }
+
+    /** The longest a push waits to be applied here before the reply says it is queued (202). */
+    @NotNull
+    @JsonProperty
+    private io.dropwizard.util.Duration applyTimeout = io.dropwizard.util.Duration.seconds(5);
+
+    public long applyTimeoutMillis() {
+        return applyTimeout.toMilliseconds();
     }
 
     @JsonProperty

@@ -1,76 +1,36 @@
 package io.promstream.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.Duration;
-import io.dropwizard.validation.MinDuration;
-import io.dropwizard.validation.ValidationMethod;
-import io.promstream.expose.GatewayMetrics;
-import io.promstream.store.MetricStore;
-import io.promstream.store.StoreSnapshots;
-import jakarta.validation.constraints.NotNull;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.InstantSource;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The {@code persistence} section: where and how often the store is saved. Empty {@code file} = off. */
+/**
+ * The former {@code persistence} section, still read so that existing configurations start: the store is no
+ * longer saved to a file but checkpointed to Redis, per shard, every {@code checkpoint.interval}
+ * (docs/configuration.md). One mechanism: a file on one gateway's disk cannot follow a shard to another gateway.
+ */
 public class PersistenceFactory {
-    private String file = "";
-    @NotNull
-    @MinDuration(value = 1, unit = TimeUnit.SECONDS)
-    private Duration interval = Duration.minutes(1);
-
-    @ValidationMethod(message = "persistence.file must be in an existing, writable directory")
-    public boolean isDirectoryWritable() {
-        if (isOff()) {
-            return true;
-        }
-        Path parent = Path.of(file).toAbsolutePath().getParent();
-        return parent != null && Files.isDirectory(parent) && Files.isWritable(parent);
-    }
-
-    /**
-     * Restores the store now, then saves it every {@code interval} and at stop. Call before the workers are
-     * built, so that they start after the restore and stop before the final save.
-     */
-    public void restoreAndManage(Environment environment, MetricStore store, GatewayMetrics metrics,
-            InstantSource clock) {
-        if (isOff()) {
-            return;
-        }
-        StoreSnapshots snapshots = new StoreSnapshots(store, Path.of(file), clock, metrics.snapshotLastSuccess(),
-                metrics.snapshotDuration(), metrics.snapshotErrors());
-        snapshots.restore();
-        ScheduledExecutorService scheduler = environment.lifecycle().scheduledExecutorService("store-snapshots").build();
-        long every = interval.toMilliseconds();
-        scheduler.scheduleWithFixedDelay(snapshots, every, every, TimeUnit.MILLISECONDS);
-        environment.lifecycle().manage(snapshots);
-    }
-
-    /** No file, or an empty one (an unset {@code ${PERSISTENCE_FILE:-}} reads as null): persistence is off. */
-    private boolean isOff() {
-        return file == null || file.isBlank();
-    }
+    private static final Logger LOG = LoggerFactory.getLogger(PersistenceFactory.class);
 
     @JsonProperty
+    private String file = "";
+    @JsonProperty
+    private Duration interval = Duration.minutes(1);
+
+    /** Says once, at start, that a configured snapshot file is not used any more. */
+    public void warnIfConfigured() {
+        if (file != null && !file.isBlank()) {
+            LOG.warn("persistence.file ({}) is no longer used and is ignored: the store is checkpointed to Redis "
+                    + "every checkpoint.interval; remove the persistence section", file);
+        }
+    }
+
     public String getFile() {
         return file;
     }
 
-    @JsonProperty
-    public void setFile(String file) {
-        this.file = file;
-    }
-
-    @JsonProperty
     public Duration getInterval() {
         return interval;
-    }
-
-    @JsonProperty
-    public void setInterval(Duration interval) {
-        this.interval = interval;
     }
 }

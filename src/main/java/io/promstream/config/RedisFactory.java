@@ -6,7 +6,7 @@ import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.ValidationMethod;
-import io.promstream.ingest.Backoff;
+import io.promstream.queue.Backoff;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -15,11 +15,17 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
@@ -91,6 +97,18 @@ public class RedisFactory {
     /** With {@code rediss://}: whether the server certificate must name the host of {@code redis.uri}. */
     @JsonProperty
     private boolean verifyHostname = true;
+    /** Seed {@code host:port}s of a Redis Cluster; empty = the single server of {@code uri}. */
+    private List<String> clusterNodes = List.of();
+    /** How many lists the queue is split into (docs/wire-format.md, Shards). */
+    @Min(1)
+    @Max(16_384)
+    @JsonProperty
+    private int shards = 1;
+    /** How long a shard's lease lasts without renewal; renewed every third of it. */
+    @NotNull
+    @MinDuration(value = 500, unit = TimeUnit.MILLISECONDS)
+    @JsonProperty
+    private Duration leaseTtl = Duration.seconds(10);
 
     @ValidationMethod(message = "redis.uri must be a redis:// or rediss:// URI with a host, e.g. redis://localhost:6379/0")
     public boolean isUriValid() {
@@ -127,6 +145,40 @@ public class RedisFactory {
         return deadLetterKey == null || deadLetterKey.isEmpty() || !deadLetterKey.equals(queueKey);
     }
 
+    @ValidationMethod(message = "redis.queueKey must not contain '{' or '}': the gateway puts each shard's keys "
+            + "under one hash tag of its own")
+    public boolean isQueueKeyFreeOfBraces() {
+        return queueKey == null || queueKey.indexOf('{') < 0 && queueKey.indexOf('}') < 0;
+    }
+
+    @ValidationMethod(message = "redis.clusterNodes must be host:port entries (e.g. redis-1:6379,redis-2:6379)")
+    public boolean isClusterNodesValid() {
+        for (String node : clusterNodes) {
+            int colon = node.lastIndexOf(':');
+            if (colon <= 0 || colon == node.length() - 1) {
+                return false;
+            }
+            try {
+                int port = Integer.parseInt(node.substring(colon + 1));
+                if (port < 1 || port > 65_535) {
+                    return false;
+                }
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @ValidationMethod(message = "redis.uri selects a database other than 0, which a Redis Cluster does not have "
+            + "(redis.clusterNodes is set)")
+    public boolean isDatabaseZeroOnCluster() {
+        if (clusterNodes.isEmpty() || !isUriValid()) {
+            return true;
+        }
+        return JedisURIHelper.getDBIndex(URI.create(uri)) == 0;
+    }
+
     @ValidationMethod(message = "redis.backoffMax must not be shorter than redis.backoffMin")
     public boolean isBackoffOrdered() {
         return backoffMin == null || backoffMax == null || backoffMax.toMilliseconds() >= backoffMin.toMilliseconds();
@@ -138,16 +190,23 @@ public class RedisFactory {
                 || workerStallTimeout.toMilliseconds() > blockTimeout.toMilliseconds() + socketTimeout.toMilliseconds();
     }
 
-    /** A connection pool sized for the workers plus the monitor, health check and dead letters; closed on stop. */
-    public JedisPool buildPool(Environment environment) {
+    /**
+     * The Redis client: Jedis' cluster client when {@code clusterNodes} is set (it follows MOVED and ASK and
+     * re-reads the topology after a failover), else a pooled client of the one server. Credentials and TLS come
+     * from {@code uri} either way. Sized for the workers (each may hold a connection in a blocking wait), the
+     * shard leases and checkpoints, the monitor, dead letters and HTTP pushes; closed at stop.
+     */
+    public UnifiedJedis buildClient(Environment environment) {
         URI parsed = URI.create(uri);
         DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) connectTimeout.toMilliseconds())
                 .socketTimeoutMillis((int) socketTimeout.toMilliseconds())
                 .blockingSocketTimeoutMillis((int) (blockTimeout.toMilliseconds() + socketTimeout.toMilliseconds()))
-                .database(JedisURIHelper.getDBIndex(parsed))
                 .clientName("prom-stream-gateway")
                 .protocol(RedisProtocol.RESP2); // plain lists need nothing of RESP3; works with Redis 6.2+
+        if (clusterNodes.isEmpty()) {
+            client.database(JedisURIHelper.getDBIndex(parsed));
+        }
         if (JedisURIHelper.isRedisSSLScheme(parsed)) {
             new RedisTls(trustStorePath, trustStorePassword, trustStoreType, verifyHostname).configure(client);
         }
@@ -159,19 +218,42 @@ public class RedisFactory {
         if (password != null && !password.isEmpty()) {
             client.password(password);
         }
-        GenericObjectPoolConfig<Jedis> poolConfig = new GenericObjectPoolConfig<>();
-        poolConfig.setMaxTotal(workers + 4);
-        poolConfig.setMaxIdle(workers + 4);
+        GenericObjectPoolConfig<Connection> poolConfig = new GenericObjectPoolConfig<>();
+        poolConfig.setMaxTotal(2 * workers + 16);
+        poolConfig.setMaxIdle(2 * workers + 16);
         poolConfig.setMaxWait(java.time.Duration.ofMillis(connectTimeout.toMilliseconds()));
         poolConfig.setJmxEnabled(false);
-        JedisPool pool = new JedisPool(poolConfig, JedisURIHelper.getHostAndPort(parsed), client.build());
+        UnifiedJedis redis;
+        if (clusterNodes.isEmpty()) {
+            redis = RedisClient.builder().hostAndPort(JedisURIHelper.getHostAndPort(parsed))
+                    .clientConfig(client.build()).poolConfig(poolConfig).build();
+        } else {
+            Set<HostAndPort> seeds = new LinkedHashSet<>();
+            for (String node : clusterNodes) {
+                seeds.add(HostAndPort.from(node));
+            }
+            redis = RedisClusterClient.builder().nodes(seeds).clientConfig(client.build()).poolConfig(poolConfig)
+                    .maxAttempts(3)
+                    .maxTotalRetriesDuration(java.time.Duration.ofMillis(2 * socketTimeout.toMilliseconds()))
+                    .build();
+        }
         environment.lifecycle().manage(new Managed() {
             @Override
             public void stop() {
-                pool.close();
+                redis.close();
             }
         });
-        return pool;
+        return redis;
+    }
+
+    /** Where to find Redis, without credentials (for logs and the status page). */
+    public String describeTarget() {
+        if (!clusterNodes.isEmpty()) {
+            return "cluster " + String.join(",", clusterNodes);
+        }
+        URI parsed = URI.create(uri);
+        return parsed.getScheme() + "://" + parsed.getHost() + ":" + parsed.getPort() + "/"
+                + JedisURIHelper.getDBIndex(parsed);
     }
 
     /** How long an idle worker waits for the queue, in seconds (Redis' unit for blocking commands). */
@@ -187,6 +269,38 @@ public class RedisFactory {
     /** The workers' backoff after a Redis error: {@code backoffMin}, doubling up to {@code backoffMax}. */
     public Backoff newBackoff() {
         return new Backoff(backoffMin.toMilliseconds(), backoffMax.toMilliseconds());
+    }
+
+    /** Accepts a YAML list or a comma-separated string (as {@code ${REDIS_CLUSTER_NODES:-}} gives). */
+    @JsonProperty("clusterNodes")
+    public void setClusterNodes(com.fasterxml.jackson.databind.JsonNode node) {
+        List<String> nodes = new java.util.ArrayList<>();
+        if (node != null && node.isArray()) {
+            node.forEach(n -> nodes.add(n.asText().trim()));
+        } else if (node != null && !node.isNull()) {
+            for (String part : node.asText().split(",")) {
+                nodes.add(part.trim());
+            }
+        }
+        nodes.removeIf(String::isEmpty);
+        this.clusterNodes = List.copyOf(nodes);
+    }
+
+    @JsonProperty("clusterNodes")
+    public List<String> getClusterNodes() {
+        return clusterNodes;
+    }
+
+    public int getShards() {
+        return shards;
+    }
+
+    public Duration getLeaseTtl() {
+        return leaseTtl;
+    }
+
+    public double getBlockSeconds() {
+        return blockSeconds();
     }
 
     public String getQueueKey() {

@@ -3,6 +3,7 @@ package io.promstream.expose;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
+import io.prometheus.client.Histogram;
 import io.prometheus.client.hotspot.DefaultExports;
 import io.promstream.parse.MetricType;
 import io.promstream.parse.Names;
@@ -48,12 +49,13 @@ public final class GatewayMetrics implements CollectTimer {
     private final Counter httpUnauthorized = Counter.build(PREFIX + "http_unauthorized_total",
                     "HTTP requests refused for missing or wrong credentials, by endpoint.")
             .labelNames("endpoint").create();
-    private final Gauge snapshotLastSuccess = Gauge.build(PREFIX + "snapshot_last_success_timestamp_seconds",
-                    "When the store was last saved to persistence.file (Unix time).").create();
-    private final Gauge snapshotDuration = Gauge.build(PREFIX + "snapshot_duration_seconds",
-                    "How long the last save of the store took.").create();
-    private final Counter snapshotErrors = Counter.build(PREFIX + "snapshot_errors_total",
-                    "Saves of the store that failed.").create();
+    private final Counter misrouted = Counter.build(PREFIX + "misrouted_samples_total",
+                    "Samples that arrived on another shard than their series' (applied where they arrived).").create();
+    private final Gauge shardOwned = Gauge.build(PREFIX + "shard_owned",
+                    "1 while this gateway holds the shard's lease, else 0.").labelNames("shard").create();
+    private final Histogram checkpointSeconds = Histogram.build(PREFIX + "checkpoint_duration_seconds",
+                    "How long writing a shard's checkpoint to Redis took, capture included.")
+            .buckets(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10).create();
     private final Gauge collectSeconds = Gauge.build(PREFIX + "collect_duration_seconds",
                     "How long the last rendering of the aggregated series for a scrape took.").create();
     private final Map<RejectReason, Counter.Child> droppedByReason = new EnumMap<>(RejectReason.class);
@@ -74,7 +76,7 @@ public final class GatewayMetrics implements CollectTimer {
     public Set<String> register(CollectorRegistry registry, boolean jvm) {
         for (var collector : new io.prometheus.client.Collector[] {
                 processed, dropped, emptyPops, pending, redisErrors, deadLetters, deadLettersDropped, httpRequests, httpRejected,
-                httpUnauthorized, snapshotLastSuccess, snapshotDuration, snapshotErrors, collectSeconds, storeStats,
+                httpUnauthorized, misrouted, shardOwned, checkpointSeconds, collectSeconds, storeStats,
                 workerStates}) {
             registry.register(collector);
         }
@@ -141,16 +143,17 @@ public final class GatewayMetrics implements CollectTimer {
         return httpUnauthorized;
     }
 
-    public Gauge snapshotLastSuccess() {
-        return snapshotLastSuccess;
+    public Counter.Child misrouted() {
+        return misrouted.labels();
     }
 
-    public Gauge snapshotDuration() {
-        return snapshotDuration;
+    /** {@code shard_owned{shard}}. */
+    public Gauge shardOwned() {
+        return shardOwned;
     }
 
-    public Counter snapshotErrors() {
-        return snapshotErrors;
+    public Histogram.Child checkpointDuration() {
+        return checkpointSeconds.labels();
     }
 
     public Counter.Child dropped(RejectReason reason) {

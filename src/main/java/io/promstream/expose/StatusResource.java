@@ -1,7 +1,10 @@
 package io.promstream.expose;
 
 import io.promstream.ingest.QueueMonitor;
-import io.promstream.ingest.RedisQueue;
+import io.promstream.queue.Shard;
+import io.promstream.queue.ShardCoordinator;
+import io.promstream.queue.ShardTable;
+import java.util.ArrayList;
 import io.promstream.ingest.WorkerPool;
 import io.promstream.parse.RejectReason;
 import io.promstream.store.MetricStore;
@@ -20,33 +23,50 @@ import java.util.Map;
 public class StatusResource {
     private final MetricStore store;
     private final GatewayMetrics metrics;
-    private final RedisQueue queue;
+    private final ShardTable table;
+    private final ShardCoordinator coordinator;
     private final QueueMonitor monitor;
     private final WorkerPool workers;
     private final InstantSource clock;
     private final long startedMillis;
     private final String version;
+    private final String queueKey;
+    private final String redis;
 
-    public StatusResource(MetricStore store, GatewayMetrics metrics, RedisQueue queue, QueueMonitor monitor,
-            WorkerPool workers, InstantSource clock, String version) {
+    /** @param redis where Redis is, without credentials */
+    public StatusResource(MetricStore store, GatewayMetrics metrics, ShardTable table, ShardCoordinator coordinator,
+            QueueMonitor monitor, WorkerPool workers, InstantSource clock, String version, String queueKey,
+            String redis) {
         this.store = store;
         this.metrics = metrics;
-        this.queue = queue;
+        this.table = table;
+        this.coordinator = coordinator;
         this.monitor = monitor;
+        this.queueKey = queueKey;
+        this.redis = redis;
         this.workers = workers;
         this.clock = clock;
         this.startedMillis = clock.millis();
         this.version = version;
     }
 
-    public record Queue(String key, Long length, long taken) {
+    /** The queue: its key, where it lives, what is pending on all shards, what was taken here. */
+    public record Queue(String key, String redis, Long length, long taken) {
+    }
+
+    /** One shard held here: its list, state, elements taken and not yet covered by a checkpoint. */
+    public record HeldShard(int shard, String list, String state, long taken, long uncovered) {
+    }
+
+    /** The shards: how many, which this gateway holds, and the gateways sharing them. */
+    public record Shards(int count, String gateway, List<String> gateways, List<HeldShard> held) {
     }
 
     public record Worker(String id, String state, boolean alive, long lastSeenMillisAgo) {
     }
 
     public record Status(String version, long uptimeSeconds, int series, int families, int maxSeries,
-            Queue queue, long processed, Map<String, Long> dropped, List<Worker> workers) {
+            Queue queue, Shards shards, long processed, Map<String, Long> dropped, List<Worker> workers) {
     }
 
     @GET
@@ -60,9 +80,17 @@ public class StatusResource {
         List<Worker> list = workers.workers().stream()
                 .map(w -> new Worker(w.id(), w.state().name(), workers.isAlive(w), now - w.lastBeatMillis()))
                 .toList();
+        List<HeldShard> held = new ArrayList<>();
+        long taken = 0;
+        for (Shard shard : table.held()) {
+            held.add(new HeldShard(shard.index(), shard.keys().list(), shard.state().name(), shard.taken(),
+                    shard.uncovered()));
+            taken += shard.taken();
+        }
         return new Status(version, (now - startedMillis) / 1000, store.seriesCount(), store.familyCount(),
                 store.settings().maxSeries(),
-                new Queue(queue.key(), length == QueueMonitor.UNKNOWN ? null : length, queue.taken()),
+                new Queue(queueKey, redis, length == QueueMonitor.UNKNOWN ? null : length, taken),
+                new Shards(table.count(), coordinator.gatewayId(), coordinator.liveGateways(), held),
                 (long) metrics.processedTotal(), dropped, list);
     }
 }

@@ -36,8 +36,9 @@ public final class StoreCollector extends Collector implements Collector.Describ
         List<Family> families = new ArrayList<>(store.families());
         families.sort(Comparator.comparing(Family::name));
         List<MetricFamilySamples> out = new ArrayList<>(families.size());
+        long now = System.nanoTime();
         for (Family family : families) {
-            List<SeriesSnapshot> series = store.snapshot(family);
+            List<SeriesSnapshot> series = store.exposed(family, now);
             if (!series.isEmpty()) {
                 out.add(toFamilySamples(family, series));
             }

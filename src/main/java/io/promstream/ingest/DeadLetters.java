@@ -1,5 +1,7 @@
 package io.promstream.ingest;
 
+import io.promstream.queue.RedisOutage;
+import io.promstream.queue.Backoff;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.dropwizard.lifecycle.Managed;
@@ -14,9 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -40,7 +40,7 @@ public final class DeadLetters implements RejectionSink, Managed {
             int payloadBytes) {
     }
 
-    private final JedisPool pool;
+    private final UnifiedJedis redis;
     private final byte[] key;
     private final int maxLength;
     private final InstantSource clock;
@@ -54,9 +54,9 @@ public final class DeadLetters implements RejectionSink, Managed {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Thread writer;
 
-    public DeadLetters(JedisPool pool, String key, int maxLength, InstantSource clock, RedisOutage outage,
+    public DeadLetters(UnifiedJedis redis, String key, int maxLength, InstantSource clock, RedisOutage outage,
             Counter.Child written, Counter.Child dropped, Counter.Child errors) {
-        this.pool = pool;
+        this.redis = redis;
         this.key = key.getBytes(StandardCharsets.UTF_8);
         this.maxLength = maxLength;
         this.clock = clock;
@@ -145,11 +145,9 @@ public final class DeadLetters implements RejectionSink, Managed {
         for (int i = 0; i < envelopes.length; i++) {
             envelopes[i] = envelope(batch.get(i));
         }
-        try (Jedis jedis = pool.getResource()) {
-            Pipeline pipeline = jedis.pipelined();
-            pipeline.lpush(key, envelopes);
-            pipeline.ltrim(key, 0, maxLength - 1);
-            pipeline.sync();
+        try {
+            redis.lpush(key, envelopes);
+            redis.ltrim(key, 0, maxLength - 1);
             written.inc(envelopes.length);
             outage.succeeded();
             return true;

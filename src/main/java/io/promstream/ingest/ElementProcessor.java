@@ -1,5 +1,9 @@
 package io.promstream.ingest;
 
+import io.prometheus.client.Counter;
+import io.promstream.parse.Routing;
+import io.promstream.store.Partition;
+
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Sample;
 import io.promstream.parse.SampleBatch;
@@ -19,21 +23,57 @@ public final class ElementProcessor {
     private final SampleParser parser;
     private final MetricStore store;
     private final Rejections rejections;
+    private final Counter.Child misrouted;
+    private final QueuedPushApplier queuedPushes;
     private final SampleBatch batch = new SampleBatch();
     private RejectReason[] verdicts = new RejectReason[16];
 
-    public ElementProcessor(SampleParser parser, MetricStore store, Rejections rejections) {
+    public ElementProcessor(SampleParser parser, MetricStore store, Rejections rejections, Counter.Child misrouted,
+            QueuedPushApplier queuedPushes) {
         this.parser = parser;
         this.store = store;
         this.rejections = rejections;
+        this.misrouted = misrouted;
+        this.queuedPushes = queuedPushes;
     }
 
     /**
-     * @param version the element's place in push order (see {@link Versions})
+     * Applies an element that arrived on shard {@code partition.id()} of {@code shards} to that shard's
+     * partition. An element is routed by its first sample; when that sample's series belongs to another shard,
+     * its samples are still applied here, and counted as misrouted.
+     *
+     * @param version the element's place in push order (see {@link io.promstream.queue.Versions})
      * @return how many samples were applied
      */
+    public int process(byte[] element, long version, long nowMillis, String source, Partition partition, int shards) {
+        if (QueuedPush.isQueuedPush(element)) {
+            QueuedPush push;
+            try {
+                push = QueuedPush.decode(element);
+            } catch (java.io.IOException | RuntimeException e) {
+                rejections.reject(RejectReason.INVALID_MESSAGE, "damaged queued push: " + e.getMessage(), element, 0,
+                        element.length, source);
+                return 0;
+            }
+            return queuedPushes.apply(push, version, partition);
+        }
+        parser.parse(element, batch);
+        if (shards > 1 && batch.elementRejection() == null && batch.size() > 0) {
+            Sample first = batch.get(0);
+            if (!first.isRejected() && Routing.shardOf(first, shards) != partition.id()) {
+                misrouted.inc(batch.size());
+            }
+        }
+        return applyParsed(element, version, nowMillis, source, partition);
+    }
+
+    /** Applies an element to a store of one partition (HTTP pushes applied here, tests). */
     public int process(byte[] element, long version, long nowMillis, String source) {
         parser.parse(element, batch);
+        return applyParsed(element, version, nowMillis, source, null);
+    }
+
+    private int applyParsed(byte[] element, long version, long nowMillis, String source, Partition partition) {
         if (batch.elementRejection() != null) {
             rejections.reject(batch.elementRejection(), batch.elementError(), element, 0, element.length, source);
             return 0;
@@ -49,7 +89,7 @@ public final class ElementProcessor {
                 rejections.reject(sample.rejection(), sample.error(), element, batch.start(i), batch.end(i), source);
                 continue;
             }
-            Refusal refusal = apply(sample, version, nowMillis);
+            Refusal refusal = apply(sample, version, nowMillis, partition);
             if (refusal == null) {
                 applied++;
             } else {
@@ -60,9 +100,10 @@ public final class ElementProcessor {
         return applied;
     }
 
-    private Refusal apply(Sample sample, long version, long nowMillis) {
+    private Refusal apply(Sample sample, long version, long nowMillis, Partition partition) {
         try {
-            return store.apply(sample, version, nowMillis);
+            return partition == null ? store.apply(sample, version, nowMillis)
+                    : store.apply(sample, version, nowMillis, partition);
         } catch (RuntimeException e) {
             LOG.error("Unexpected failure applying {}", sample, e);
             return new Refusal(RejectReason.INTERNAL_ERROR, e.toString());

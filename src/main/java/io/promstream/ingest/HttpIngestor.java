@@ -1,52 +1,65 @@
 package io.promstream.ingest;
 
-import io.prometheus.client.Counter;
+import io.promstream.parse.PushBody;
+import io.promstream.parse.PushMode;
 import io.promstream.parse.RejectReason;
+import io.promstream.parse.Routing;
 import io.promstream.parse.Sample;
 import io.promstream.parse.SampleBatch;
 import io.promstream.parse.SampleParser;
 import io.promstream.parse.TextFormatException;
-import io.promstream.parse.PushBody;
-import io.promstream.parse.PushMode;
-import io.promstream.store.MetricStore;
-import io.promstream.store.Refusal;
-import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Applies HTTP pushes with the queue's semantics: the same parsers, store, rejections and ordering versions
- * (each push is numbered like a batch taken from the queue). The HTTP resources only read bodies and answer;
- * this decides. Thread-safe.
+ * Takes HTTP pushes in (docs/semantics.md, HTTP pushes): reads and checks the body, refuses at once what is
+ * unreadable or invalid, then puts the push onto the queue, onto the shard its series (or its group) belong to,
+ * so that it is durable before the reply and applied by whichever gateway holds that shard. When this gateway
+ * holds every shard the push went to, it waits for its workers to apply it and answers with what became of it;
+ * otherwise (or when that takes longer than {@code applyTimeoutMillis}) it answers that the push is queued.
+ * Redis errors propagate: nothing was promised. Thread-safe.
  */
 public final class HttpIngestor {
     /** One refused sample of a push, by its index in the push. */
     public record Refused(int index, String reason, String error) {
     }
 
-    /** What became of a push: how many samples were applied, which were refused, or why all were. */
-    public record Outcome(int accepted, List<Refused> refused, RejectReason bodyRejection, String bodyError) {
+    /**
+     * What became of a push: how many samples were applied, which were refused, or why all were; or that it is
+     * queued, durable, for a gateway to apply ({@code queued}).
+     */
+    public record Outcome(int accepted, List<Refused> refused, RejectReason bodyRejection, String bodyError,
+            boolean queued) {
         static Outcome refusedWhole(RejectReason reason, String error) {
-            return new Outcome(0, List.of(), reason, error);
+            return new Outcome(0, List.of(), reason, error, false);
+        }
+
+        static Outcome applied(int accepted) {
+            return new Outcome(accepted, List.of(), null, null, false);
         }
     }
 
     private final SampleParser parser;
-    private final MetricStore store;
     private final Rejections rejections;
-    private final VersionSequence sequence;
-    private final InstantSource clock;
-    private final Counter.Child processed;
+    private final PushQueue writer;
+    private final PushTracker tracker;
+    private final long applyTimeoutMillis;
+    private final String idPrefix;
+    private final AtomicLong pushes = new AtomicLong();
 
-    public HttpIngestor(SampleParser parser, MetricStore store, Rejections rejections, VersionSequence sequence,
-            InstantSource clock, Counter.Child processed) {
+    public HttpIngestor(SampleParser parser, Rejections rejections, PushQueue writer, PushTracker tracker,
+            long applyTimeoutMillis, String gatewayId) {
         this.parser = parser;
-        this.store = store;
         this.rejections = rejections;
-        this.sequence = sequence;
-        this.clock = clock;
-        this.processed = processed;
+        this.writer = writer;
+        this.tracker = tracker;
+        this.applyTimeoutMillis = applyTimeoutMillis;
+        this.idPrefix = gatewayId + ":" + System.currentTimeMillis() + ":";
     }
 
     /** A JSON body (docs/wire-format.md: object, array, or wrapper); each sample judged alone. */
@@ -58,27 +71,25 @@ public final class HttpIngestor {
             rejections.reject(batch.elementRejection(), batch.elementError(), body, 0, body.length, from);
             return Outcome.refusedWhole(batch.elementRejection(), batch.elementError());
         }
-        long number = sequence.begin();
-        long now = clock.millis();
-        int accepted = 0;
         List<Refused> refused = new ArrayList<>();
-        try {
-            for (int i = 0; i < batch.size(); i++) {
-                Sample sample = batch.get(i);
-                Refusal refusal = sample.isRejected() ? new Refusal(sample.rejection(), sample.error())
-                        : store.apply(sample, Versions.of(number, i), now);
-                if (refusal == null) {
-                    accepted++;
-                } else {
-                    refused.add(new Refused(i, refusal.reason().label(), refusal.message()));
-                    rejections.reject(refusal.reason(), refusal.message(), body, batch.start(i), batch.end(i), from);
-                }
+        Set<Integer> shards = new TreeSet<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Sample sample = batch.get(i);
+            if (sample.isRejected()) {
+                refused.add(new Refused(i, sample.rejection().label(), sample.error()));
+                rejections.reject(sample.rejection(), sample.error(), body, batch.start(i), batch.end(i), from);
+            } else {
+                shards.add(Routing.shardOf(sample, writer.shards()));
             }
-        } finally {
-            sequence.end(number);
-            processed.inc(accepted);
         }
-        return new Outcome(accepted, refused, null, null);
+        if (shards.isEmpty()) {
+            return new Outcome(0, refused, null, null, false);
+        }
+        Outcome queued = queue("json", body, null, null, false, Map.of(), shards, shards.size() > 1, from);
+        List<Refused> all = new ArrayList<>(refused);
+        all.addAll(queued.refused());
+        all.sort(Comparator.comparingInt(Refused::index));
+        return new Outcome(queued.accepted(), all, queued.bodyRejection(), queued.bodyError(), queued.queued());
     }
 
     /** A pushed text exposition, aggregated (what {@code PUT}/{@code POST} on an aggregating path do). */
@@ -89,9 +100,9 @@ public final class HttpIngestor {
     /**
      * A pushed exposition (docs/wire-format.md, Pushed expositions: text, or protobuf when {@code contentType} says
      * so) with the grouping labels of its path, all or nothing: read, checked and converted whole
-     * ({@link PushBody}), then applied whole, aggregated ({@link MetricStore#applyAll}) or replacing its group
-     * ({@link MetricStore#applyGroup}: the whole group for a {@code PUT}, the pushed families for a {@code POST}).
-     * The first problem refuses it and is reported once.
+     * ({@link PushBody}) here, then applied whole where its shard is held, aggregated or replacing its group (the
+     * whole group for a {@code PUT}, the pushed families for a {@code POST}). A group's push goes to its grouping
+     * key's shard; an aggregated push to its series' shards (split, when there are several).
      */
     public Outcome ingestExposition(byte[] body, String contentType, Map<String, String> grouping, PushMode mode,
             boolean put, String source) {
@@ -99,45 +110,104 @@ public final class HttpIngestor {
         try {
             samples = PushBody.parse(body, contentType, grouping, mode);
         } catch (TextFormatException e) {
-            if (mode == PushMode.REPLACE && e.isReadable()) {
-                store.recordGroupFailure(grouping, clock.millis()); // as the Pushgateway, for a push it could read
-            }
             rejections.reject(e.reason(), e.getMessage(), body, 0, body.length, source);
+            if (mode == PushMode.REPLACE && e.isReadable()) { // as the Pushgateway, for a push it could read
+                queue("failure", new byte[0], null, mode.name(), put, grouping,
+                        Set.of(Routing.shardOfGroup(grouping, writer.shards())), false, source);
+            }
             return Outcome.refusedWhole(e.reason(), e.getMessage());
         }
-        MetricStore.PushResult result;
+        Set<Integer> shards = new TreeSet<>();
         if (mode == PushMode.REPLACE) {
-            result = store.applyGroup(grouping, put, samples, clock.millis());
+            shards.add(Routing.shardOfGroup(grouping, writer.shards()));
         } else {
-            long number = sequence.begin();
-            try {
-                result = store.applyAll(samples, i -> Versions.of(number, i), clock.millis());
-            } finally {
-                sequence.end(number);
+            for (Sample sample : samples) {
+                shards.add(Routing.shardOf(sample, writer.shards()));
+            }
+            if (shards.isEmpty()) {
+                return Outcome.applied(0);
             }
         }
-        processed.inc(result.applied());
-        if (result.isWhole()) {
-            return new Outcome(result.applied(), List.of(), null, null);
-        }
-        Refusal refusal = result.refusal();
-        String what = result.refusedIndex() < 0 ? "" : " (" + samples.get(result.refusedIndex()).name() + ")";
-        rejections.reject(refusal.reason(), refusal.message(), body, 0, body.length, source);
-        if (result.applied() == 0) {
-            return Outcome.refusedWhole(refusal.reason(), refusal.message() + what);
-        }
-        return new Outcome(result.applied(), List.of(new Refused(result.refusedIndex(), refusal.reason().label(),
-                refusal.message())), null, null);
+        return queue("exposition", body, contentType, mode.name(), put, grouping, shards, shards.size() > 1, source);
     }
 
-    /** Removes a Pushgateway-style group, whole (a {@code DELETE} in replace mode); returns how many series went. */
-    public int deleteGroup(Map<String, String> grouping) {
-        return store.deleteGroup(grouping);
+    /** Removes a Pushgateway-style group, whole (a {@code DELETE} in replace mode). */
+    public Outcome deleteGroup(Map<String, String> grouping) {
+        return queue("delete", new byte[0], null, null, false, grouping,
+                Set.of(Routing.shardOfGroup(grouping, writer.shards())), false, "http delete");
     }
 
-    /** Removes every series carrying all these labels (a Pushgateway-style DELETE); returns how many. */
-    public int removeCarrying(Map<String, String> labels) {
-        return store.remove(f -> true,
-                set -> labels.entrySet().stream().allMatch(e -> set.has(e.getKey(), e.getValue())), Long.MAX_VALUE);
+    /** Removes every series carrying all these labels (a {@code DELETE} on an aggregating path), on every shard. */
+    public Outcome removeCarrying(Map<String, String> labels) {
+        return queue("remove", new byte[0], null, null, false, labels, allShards(), false, "http delete");
+    }
+
+    /** Removes every Pushgateway-style group ({@code /api/v1/admin/wipe}), on every shard. */
+    public Outcome wipe() {
+        return queue("wipe", new byte[0], null, null, false, Map.of(), allShards(), false, "http wipe");
+    }
+
+    private Set<Integer> allShards() {
+        Set<Integer> all = new TreeSet<>();
+        for (int i = 0; i < writer.shards(); i++) {
+            all.add(i);
+        }
+        return all;
+    }
+
+    /**
+     * Queues the push onto each shard (a copy per shard, marked with it, when {@code split}), then waits for it to
+     * be applied when every one of those shards is held here.
+     */
+    private Outcome queue(String op, byte[] body, String contentType, String mode, boolean put,
+            Map<String, String> grouping, Set<Integer> shards, boolean split, String source) {
+        String id = idPrefix + pushes.incrementAndGet();
+        boolean local = shards.stream().allMatch(writer::heldHere);
+        PushTracker.Waiter waiter = local ? tracker.expect(id, shards.size()) : null;
+        try {
+            for (int shard : shards) {
+                QueuedPush push = new QueuedPush(op, id, source, contentType, mode, put, grouping,
+                        split ? shard : -1, writer.shards(), body);
+                writer.push(shard, id, push.encode());
+            }
+            if (waiter == null) {
+                return new Outcome(0, List.of(), null, null, true);
+            }
+            List<Outcome> outcomes = waiter.await(applyTimeoutMillis);
+            return outcomes == null ? new Outcome(0, List.of(), null, null, true) : merge(outcomes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(0, List.of(), null, null, true);
+        } finally {
+            if (waiter != null) {
+                waiter.close();
+            }
+        }
+    }
+
+    private static Outcome merge(List<Outcome> outcomes) {
+        if (outcomes.size() == 1) {
+            return outcomes.get(0);
+        }
+        int accepted = 0;
+        List<Refused> refused = new ArrayList<>();
+        RejectReason whole = null;
+        String error = null;
+        for (Outcome o : outcomes) {
+            accepted += o.accepted();
+            refused.addAll(o.refused());
+            if (o.bodyRejection() != null && whole == null) {
+                whole = o.bodyRejection();
+                error = o.bodyError();
+            }
+        }
+        refused.sort(Comparator.comparingInt(Refused::index));
+        if (whole != null && accepted == 0 && refused.isEmpty()) {
+            return Outcome.refusedWhole(whole, error);
+        }
+        if (whole != null) {
+            refused.add(new Refused(-1, whole.label(), error));
+        }
+        return new Outcome(accepted, refused, null, null, false);
     }
 }

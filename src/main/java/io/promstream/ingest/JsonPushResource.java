@@ -35,6 +35,10 @@ public class JsonPushResource {
     public record Reply(int accepted, List<HttpIngestor.Refused> rejected) {
     }
 
+    /** The reply to a push queued for the gateway holding its shard(s): durable, applied there. */
+    public record Queued(boolean queued, List<HttpIngestor.Refused> rejected) {
+    }
+
     @POST
     @Consumes({MediaType.APPLICATION_JSON, "application/*+json"})
     @Produces(MediaType.APPLICATION_JSON)
@@ -54,6 +58,9 @@ public class JsonPushResource {
             rejected.labels(endpoint, outcome.bodyRejection().label()).inc();
             int status = outcome.bodyRejection() == RejectReason.TOO_LARGE ? 413 : 400;
             return reply(status, Map.of("error", outcome.bodyError(), "reason", outcome.bodyRejection().label()));
+        }
+        if (outcome.queued()) {
+            return reply(202, new Queued(true, outcome.refused()));
         }
         return reply(200, new Reply(outcome.accepted(), outcome.refused()));
     }

@@ -64,6 +64,9 @@ public final class PushPaths {
                     : "push refused, nothing applied: " + outcome.bodyError());
         }
         outcome.refused().forEach(r -> rejected.labels(endpoint, r.reason()).inc());
+        if (outcome.queued()) {
+            return reply(202, "queued: the push is stored and is applied by the gateway holding its shard");
+        }
         if (!outcome.refused().isEmpty()) {
             HttpIngestor.Refused first = outcome.refused().get(0);
             return reply(400, "applied " + outcome.accepted() + " samples; refused " + outcome.refused().size()
@@ -90,7 +93,9 @@ public final class PushPaths {
             ingestor.deleteGroup(key.labels());
             return Response.accepted().build();
         }
-        return reply(202, "removed " + ingestor.removeCarrying(key.labels()) + " series");
+        HttpIngestor.Outcome removed = ingestor.removeCarrying(key.labels());
+        return reply(202, removed.queued() ? "queued: series carrying these labels are removed on every shard"
+                : "removed " + removed.accepted() + " series");
     }
 
     private static Response reply(int status, String message) {

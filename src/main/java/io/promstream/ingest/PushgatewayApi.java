@@ -27,11 +27,13 @@ import java.util.TreeMap;
 @Path("/api/v1")
 public class PushgatewayApi {
     private final MetricStore store;
+    private final HttpIngestor ingestor;
     private final String version;
     private final Instant started;
 
-    public PushgatewayApi(MetricStore store, InstantSource clock, String version) {
+    public PushgatewayApi(MetricStore store, HttpIngestor ingestor, InstantSource clock, String version) {
         this.store = store;
+        this.ingestor = ingestor;
         this.version = version;
         this.started = clock.instant();
     }
@@ -41,7 +43,7 @@ public class PushgatewayApi {
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> metrics() {
         List<Map<String, Object>> data = new ArrayList<>();
-        for (Group group : store.groups()) {
+        for (Group group : store.visibleGroups(System.nanoTime())) {
             Map<String, Object> entry = new TreeMap<>();
             for (Family family : group.families()) {
                 List<Map<String, Object>> metrics = new ArrayList<>();
@@ -113,7 +115,7 @@ public class PushgatewayApi {
     @PUT
     @Path("admin/wipe")
     public Response wipe() {
-        store.wipeGroups();
+        ingestor.wipe();
         return Response.accepted().build();
     }
 

@@ -1,61 +1,74 @@
 package io.promstream.ingest;
 
+import io.promstream.queue.Shard;
+import io.promstream.queue.ShardTable;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Waits until everything queued at the time of the call has been taken and applied by the workers. The
- * queue length and the count of elements taken so far are read atomically with respect to takes, so the
- * elements in the queue at that moment are exactly the next {@code length} to be taken (FIFO).
+ * Waits until everything queued, at the time of the call, on the shards this gateway holds has been taken and
+ * applied by the workers. Each shard's unread length and its count of elements taken so far are read atomically
+ * with respect to its takes, so the elements queued at that moment are exactly the next ones it takes (FIFO).
  */
 public final class QueueFlusher {
-    private final JedisPool pool;
-    private final RedisQueue queue;
+    private final UnifiedJedis redis;
+    private final ShardTable table;
     private final List<QueueWorker> workers;
 
-    public QueueFlusher(JedisPool pool, RedisQueue queue, List<QueueWorker> workers) {
-        this.pool = pool;
-        this.queue = queue;
+    public QueueFlusher(UnifiedJedis redis, ShardTable table, List<QueueWorker> workers) {
+        this.redis = redis;
+        this.table = table;
         this.workers = workers;
     }
 
-    /**
-     * @return how many elements were in the queue at the call
-     * @throws TimeoutException when they were not all applied in time (Redis down, workers stuck)
-     */
-    public long flush(Duration timeout) throws TimeoutException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        RedisQueue.Backlog backlog;
-        try (Jedis jedis = pool.getResource()) {
-            backlog = queue.backlog(jedis, Math.max(0, deadline - System.nanoTime()));
-        }
-        if (backlog == null) {
-            throw new TimeoutException("the queue could not be read within " + timeout + "; is Redis up?");
-        }
-        long length = backlog.length();
-        long target = backlog.offset() + length;
-        while (!appliedUpTo(target)) {
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("only " + Math.max(0, length - (target - queue.taken()))
-                        + " of " + length + " queued elements were taken within " + timeout
-                        + "; is Redis up and are the workers healthy?");
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
-        return length;
+    /** What a flush covered: elements applied, from how many of how many shards. */
+    public record Flushed(long elements, int shards, int of) {
     }
 
-    private boolean appliedUpTo(long target) {
-        if (queue.taken() < target) {
+    /**
+     * @throws TimeoutException when they were not all applied in time (Redis down, workers stuck)
+     */
+    public Flushed flush(Duration timeout) throws TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long elements = 0;
+        Shard[] shards = table.open();
+        long[] targets = new long[shards.length];
+        for (int i = 0; i < shards.length; i++) {
+            Shard.Backlog backlog = shards[i].backlog(redis, Math.max(0, deadline - System.nanoTime()));
+            if (backlog == null) {
+                throw new TimeoutException("shard " + shards[i].index() + " could not be read within " + timeout
+                        + "; is Redis up?");
+            }
+            elements += backlog.unread();
+            targets[i] = backlog.taken() + backlog.unread();
+        }
+        for (int i = 0; i < shards.length; i++) {
+            while (!appliedUpTo(shards[i], targets[i])) {
+                if (shards[i].state() != Shard.State.OPEN) {
+                    throw new TimeoutException("shard " + shards[i].index() + " moved to another gateway during "
+                            + "the flush; that gateway applies the rest");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("shard " + shards[i].index() + ": only " + shards[i].taken()
+                            + " of " + targets[i] + " elements were taken within " + timeout
+                            + "; is Redis up and are the workers healthy?");
+                }
+                LockSupport.parkNanos(1_000_000);
+            }
+        }
+        return new Flushed(elements, shards.length, table.count());
+    }
+
+    private boolean appliedUpTo(Shard shard, long target) {
+        if (shard.taken() < target) {
             return false;
         }
         for (QueueWorker worker : workers) {
             long pending = worker.batch().pendingOffset();
-            if (pending >= 0 && pending < target) {
+            if (pending >= 0 && pending < target && worker.batch().shard() == shard) {
                 return false;
             }
         }

@@ -2,27 +2,35 @@ package io.promstream.ingest;
 
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import io.promstream.queue.RedisOutage;
+import io.promstream.queue.Shard;
+import io.promstream.queue.ShardKeys;
+import io.promstream.queue.ShardTable;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
-/** Polls the queue's length on a schedule for the pending-size gauge, the backlog check and the status page. */
+/**
+ * Polls the queue's length on a schedule for the pending-size gauge, the backlog check and the status page: the
+ * elements not yet taken on every shard (what was read here and awaits its checkpoint's trim is not pending).
+ */
 public final class QueueMonitor implements Runnable {
     /** Marks a length that is not known (never polled, or the last poll failed). */
     public static final long UNKNOWN = -1;
 
-    private final JedisPool pool;
-    private final RedisQueue queue;
+    private final UnifiedJedis redis;
+    private final String queueKey;
+    private final ShardTable table;
     private final RedisOutage outage;
     private final Gauge.Child pending;
     private final Counter.Child errors;
     private volatile long length = UNKNOWN;
     private volatile String lastError = "not polled yet";
 
-    public QueueMonitor(JedisPool pool, RedisQueue queue, RedisOutage outage,
+    public QueueMonitor(UnifiedJedis redis, String queueKey, ShardTable table, RedisOutage outage,
             Gauge.Child pending, Counter.Child errors) {
-        this.pool = pool;
-        this.queue = queue;
+        this.redis = redis;
+        this.queueKey = queueKey;
+        this.table = table;
         this.outage = outage;
         this.pending = pending;
         this.errors = errors;
@@ -31,10 +39,18 @@ public final class QueueMonitor implements Runnable {
     /** Polls once; never throws, so a scheduled executor keeps running it. */
     @Override
     public void run() {
-        try (Jedis jedis = pool.getResource()) {
-            long llen = queue.length(jedis);
-            pending.set(llen);
-            length = llen;
+        try {
+            long total = 0;
+            for (int i = 0; i < table.count(); i++) {
+                long llen = redis.llen(ShardKeys.of(queueKey, i, table.count()).list());
+                Shard held = table.held(i);
+                if (held != null && held.state() == Shard.State.OPEN) {
+                    llen -= held.uncovered();
+                }
+                total += Math.max(0, llen);
+            }
+            pending.set(total);
+            length = total;
             lastError = null;
             outage.succeeded();
         } catch (JedisException e) {
@@ -48,11 +64,10 @@ public final class QueueMonitor implements Runnable {
         }
     }
 
-    /** The length at the last poll, or {@link #UNKNOWN}. */
+    /** The elements not yet taken at the last poll, or {@link #UNKNOWN}. */
     public long length() {
         return length;
     }
-
 
     /** Why the last poll failed, or {@code null}. */
     public String lastError() {

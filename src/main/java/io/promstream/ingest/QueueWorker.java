@@ -1,33 +1,41 @@
 package io.promstream.ingest;
 
 import io.prometheus.client.Counter;
+import io.promstream.queue.Backoff;
+import io.promstream.queue.QueueBatch;
+import io.promstream.queue.RedisOutage;
+import io.promstream.queue.Shard;
+import io.promstream.queue.ShardTable;
 import java.time.InstantSource;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * One worker: take a batch, apply it, repeat. Blocks on the list when it is empty (no polling sleeps). On a
- * Redis error it drops its connection, backs off and reconnects by itself; nothing short of {@link #stop()}
- * ends the loop. A batch once taken is always applied in full before the worker looks at the stop flag.
+ * One worker: take a batch from one of the shards this gateway holds, apply it, repeat. Workers go round the
+ * shards from different places, so they spread over them; when none has anything it waits on one (no polling
+ * sleeps). On a Redis error it backs off and carries on by itself; nothing short of {@link #stop()} ends the loop.
+ * A batch once taken is always applied in full before the worker looks at the stop flag.
  */
 public final class QueueWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(QueueWorker.class);
+    /** Longest wait on one shard while others may get elements. */
+    private static final double SHARED_WAIT_SECONDS = 0.1;
 
     /** What a worker is doing, for health checks and the status page. */
-    public enum State { STARTING, TAKING, APPLYING, BACKING_OFF, STOPPED }
+    public enum State { STARTING, WAITING, TAKING, APPLYING, BACKING_OFF, STOPPED }
 
     private final String id;
-    private final JedisPool pool;
-    private final RedisQueue queue;
+    private final UnifiedJedis redis;
+    private final ShardTable table;
     private final ElementProcessor processor;
     private final InstantSource clock;
     private final Backoff backoff;
     private final RedisOutage outage;
+    private final double blockSeconds;
     private final Counter.Child processed;
     private final Counter.Child emptyPops;
     private final Counter.Child popErrors;
@@ -36,59 +44,66 @@ public final class QueueWorker implements Runnable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final String source;
     private volatile boolean stopping;
-    private final RedisQueue.Stoppable stopCheck = () -> stopping;
     private volatile State state = State.STARTING;
     private volatile long lastBeatMillis;
+    private int next;
 
-    public QueueWorker(String id, JedisPool pool, RedisQueue queue, ElementProcessor processor, InstantSource clock,
-            Backoff backoff, RedisOutage outage, Counter.Child processed, Counter.Child emptyPops,
-            Counter.Child popErrors) {
+    public QueueWorker(String id, UnifiedJedis redis, ShardTable table, ElementProcessor processor,
+            InstantSource clock, Backoff backoff, RedisOutage outage, double blockSeconds, String queueKey,
+            Counter.Child processed, Counter.Child emptyPops, Counter.Child popErrors) {
         this.id = id;
-        this.pool = pool;
-        this.queue = queue;
+        this.redis = redis;
+        this.table = table;
         this.processor = processor;
         this.clock = clock;
         this.backoff = backoff;
         this.outage = outage;
+        this.blockSeconds = blockSeconds;
         this.processed = processed;
         this.emptyPops = emptyPops;
         this.popErrors = popErrors;
-        this.source = "redis " + queue.key();
+        this.source = "redis " + queueKey;
         this.lastBeatMillis = clock.millis();
+        this.next = parseIndex(id);
     }
 
     @Override
     public void run() {
-        Jedis jedis = null;
         try {
             while (!stopping) {
                 lastBeatMillis = clock.millis();
                 try {
-                    if (jedis == null) {
-                        jedis = pool.getResource();
+                    Shard[] shards = table.open();
+                    if (shards.length == 0) {
+                        state = State.WAITING;
+                        table.awaitChange((long) (blockSeconds * 1000));
+                        continue;
                     }
                     state = State.TAKING;
-                    RedisQueue.Took took = queue.take(jedis, batch, stopCheck);
+                    Shard from = takeFrom(shards);
                     outage.succeeded();
                     backoff.reset();
-                    if (took == RedisQueue.Took.EMPTY) {
+                    if (from != null) {
+                        applyBatch(from);
+                    } else if (!stopping) {
+                        state = State.WAITING;
+                        Shard wait = openShard(shards);
+                        if (wait == null) { // all closing: wait for the coordinator
+                            table.awaitChange((long) (blockSeconds * 1000));
+                            continue;
+                        }
                         emptyPops.inc();
-                    }
-                    if (batch.size() > 0) {
-                        applyBatch();
+                        wait.awaitWork(redis, shards.length == 1 ? blockSeconds : Math.min(blockSeconds,
+                                SHARED_WAIT_SECONDS));
                     }
                 } catch (JedisException e) {
                     popErrors.inc();
-                    outage.failed("pop", e);
-                    closeQuietly(jedis);
-                    jedis = null;
+                    outage.failed("take", e);
                     if (pause()) {
                         break;
                     }
                 } catch (RuntimeException e) { // a bug: never let it end the worker
                     LOG.error("Worker {} hit an unexpected error; carrying on after a pause", id, e);
-                    closeQuietly(jedis);
-                    jedis = null;
                     if (pause()) {
                         break;
                     }
@@ -100,10 +115,47 @@ public final class QueueWorker implements Runnable {
             LOG.error("Worker {} died", id, e);
             throw e;
         } finally {
-            closeQuietly(jedis);
             state = State.STOPPED;
             finished.countDown();
         }
+    }
+
+    /**
+     * Takes a batch from the first shard, going round from this worker's place, that has one; a shard another
+     * worker is taking from is skipped, and waited for only when no other shard had anything.
+     *
+     * @return the shard the batch came from, or {@code null} when none had anything
+     */
+    private Shard takeFrom(Shard[] shards) {
+        Shard busy = null;
+        int n = shards.length;
+        for (int k = 0; k < n && !stopping; k++) {
+            int at = Math.floorMod(next + k, n);
+            Shard shard = shards[at];
+            Shard.Took took = shard.take(redis, batch, n == 1);
+            if (took == Shard.Took.ELEMENTS) {
+                next = at + 1;
+                return shard;
+            }
+            if (took == Shard.Took.BUSY) {
+                busy = shard;
+            }
+        }
+        if (busy != null && !stopping && busy.take(redis, batch, true) == Shard.Took.ELEMENTS) {
+            return busy;
+        }
+        return null;
+    }
+
+    /** The next open shard to wait on, going round; {@code null} when every one is closing. */
+    private Shard openShard(Shard[] shards) {
+        for (int k = 0; k < shards.length; k++) {
+            Shard shard = shards[Math.floorMod(next++, shards.length)];
+            if (shard.state() == Shard.State.OPEN) {
+                return shard;
+            }
+        }
+        return null;
     }
 
     /** Waits out the backoff; true when asked to stop meanwhile. */
@@ -112,27 +164,26 @@ public final class QueueWorker implements Runnable {
         return stopSignal.await(backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void applyBatch() {
+    private void applyBatch(Shard shard) {
         state = State.APPLYING;
         long now = clock.millis();
         int applied = 0;
         try {
             for (int i = 0; i < batch.size(); i++) {
-                applied += processor.process(batch.element(i), batch.version(i), now, source);
+                applied += processor.process(batch.element(i), batch.version(i), now, source, shard.partition(),
+                        table.count());
             }
         } finally {
             processed.inc(applied);
-            queue.complete(batch);
+            shard.complete(batch);
         }
     }
 
-    private static void closeQuietly(Jedis jedis) {
-        if (jedis != null) {
-            try {
-                jedis.close();
-            } catch (RuntimeException ignored) {
-                // a broken connection is discarded by the pool either way
-            }
+    private static int parseIndex(String id) {
+        try {
+            return Integer.parseInt(id);
+        } catch (NumberFormatException e) {
+            return id.hashCode();
         }
     }
 

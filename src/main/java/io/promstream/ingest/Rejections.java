@@ -1,5 +1,6 @@
 package io.promstream.ingest;
 
+import io.promstream.queue.LogLimiter;
 import io.prometheus.client.Counter;
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Truncate;

@@ -21,6 +21,8 @@ public final class Family {
     final ReentrantLock lock = new ReentrantLock();
     /** Written under {@link #lock}, read without it on the hot path. */
     private volatile boolean retired;
+    /** Whether a series of one partition was ever added where another partition's holds the labels' main key. */
+    private volatile boolean hasStrays;
 
     Family(String name, MetricType type, List<String> exposedNames) {
         this.name = name;
@@ -61,15 +63,83 @@ public final class Family {
         return retired;
     }
 
-    /** Adds {@code created} unless the family was retired meanwhile; returns what is now in the map. */
-    Series add(LabelSet labels, Series created) {
+    /** Whether some series are strays (keyed by partition as well): a scrape then merges by labels. */
+    boolean hasStrays() {
+        return hasStrays;
+    }
+
+    /**
+     * The partition's series of these labels, or {@code null}. {@code probe} finds the main key without copying
+     * the labels; {@code labels} are only built for a stray look-up.
+     */
+    Series find(Object probe, Partition partition, java.util.function.Supplier<LabelSet> labels) {
+        Series main = series.get(probe);
+        if (main != null && main.partition() == partition) {
+            return main;
+        }
+        return hasStrays ? series.get(new StrayKey(partition.id(), labels.get())) : null;
+    }
+
+    /**
+     * Adds {@code created} to the partition unless the family was retired meanwhile ({@code null}) or the
+     * partition has a series of these labels already (returned instead). It takes the labels' main key when it is
+     * free, else it is a stray keyed by its partition too.
+     */
+    Series add(LabelSet labels, Partition partition, Series created) {
         lock.lock();
         try {
             if (retired) {
                 return null;
             }
-            Series raced = series.putIfAbsent(labels, created);
-            return raced != null ? raced : created;
+            return insert(labels, partition, created);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #add} for a caller that holds the lock, with the family live. */
+    Series insert(LabelSet labels, Partition partition, Series created) {
+        StrayKey strayKey = hasStrays ? new StrayKey(partition.id(), labels) : null;
+        Series stray = strayKey == null ? null : series.get(strayKey);
+        if (stray != null) {
+            return stray;
+        }
+        Series main = series.get(labels);
+        if (main == null) {
+            created.home(this, partition, false, true);
+            series.put(labels, created);
+            return created;
+        }
+        if (main.partition() == partition) {
+            return main;
+        }
+        created.home(this, partition, true, true);
+        hasStrays = true;
+        series.put(strayKey != null ? strayKey : new StrayKey(partition.id(), labels), created);
+        return created;
+    }
+
+    /** Restores a series read from a checkpoint into its partition; {@code false} when it has one of those labels. */
+    boolean restore(Series restored, Partition partition) {
+        lock.lock();
+        try {
+            Series main = series.get(restored.labels());
+            if (main == null) {
+                restored.home(this, partition, false, false);
+                series.put(restored.labels(), restored);
+                return true;
+            }
+            if (main.partition() == partition) {
+                return false;
+            }
+            StrayKey key = new StrayKey(partition.id(), restored.labels());
+            if (series.containsKey(key)) {
+                return false;
+            }
+            restored.home(this, partition, true, false);
+            hasStrays = true;
+            series.put(key, restored);
+            return true;
         } finally {
             lock.unlock();
         }

@@ -1,5 +1,6 @@
 package io.promstream.store;
 
+import io.promstream.parse.MetricType;
 import io.promstream.parse.Names;
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Sample;
@@ -118,6 +119,25 @@ final class FamilyRegistry {
                 }
             }
         }
+    }
+
+    /**
+     * The family a checkpoint's series of this name and type goes to: the live one, or a new one when its names
+     * are free; {@code null} when another family (or the gateway's own metrics) holds one of them. Under
+     * {@code structure}.
+     */
+    Family forRestore(String name, MetricType type) {
+        Family family = byName.get(name);
+        if (family != null) {
+            return family.type() == type ? family : null;
+        }
+        List<String> exposed = Names.exposedNames(type, name);
+        if (!isFree(exposed) || exposed.stream().anyMatch(reserved::contains)) {
+            return null;
+        }
+        Family created = new Family(name, type, exposed);
+        publish(created);
+        return created;
     }
 
     /** Whether a family with these exposed names could be published now (for restoring a snapshot). */

@@ -18,13 +18,20 @@ public final class Group {
     static final String PUSH_FAILURE_TIME_HELP = "Last Unix time when changing this group in the Pushgateway failed.";
 
     private final LabelSet key;
+    private final Partition partition;
     private final LabelSet ownLabels;
     private final Map<Family, Map<LabelSet, GroupSeries>> members = new LinkedHashMap<>();
     private final Map<String, Long> writtenMillis = new HashMap<>();
 
-    Group(LabelSet key) {
+    Group(LabelSet key, Partition partition) {
         this.key = key;
+        this.partition = partition;
         this.ownLabels = key.withEmptyIfAbsent("instance");
+    }
+
+    /** The partition of the shard its pushes arrive on (the shard its grouping key routes to). */
+    Partition partition() {
+        return partition;
     }
 
     /** The grouping labels. */

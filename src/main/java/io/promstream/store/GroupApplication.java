@@ -29,13 +29,15 @@ final class GroupApplication {
     private final LabelSet key;
     private final boolean replaceAll;
     private final List<Sample> samples;
+    private final Partition partition;
     private final Family[] targets;
     private final Map<String, Family> planned = new HashMap<>();
     private final Set<Family> creating = new HashSet<>();
 
     GroupApplication(MetricStore store, FamilyRegistry registry, Map<LabelSet, Group> groups, LabelSet key,
-            boolean replaceAll, List<Sample> samples) {
+            boolean replaceAll, List<Sample> samples, Partition partition) {
         this.store = store;
+        this.partition = partition;
         this.registry = registry;
         this.groups = groups;
         this.key = key;
@@ -46,10 +48,10 @@ final class GroupApplication {
 
     MetricStore.PushResult apply(long nowMillis) {
         synchronized (registry.structure) {
-            Group group = groups.get(key);
+            Group group = current();
             boolean fresh = group == null;
             if (fresh) {
-                group = new Group(key);
+                group = new Group(key, partition);
             }
             MetricStore.PushResult refused = planFamilies();
             if (refused != null) {
@@ -78,10 +80,10 @@ final class GroupApplication {
      */
     void recordFailure(long nowMillis) {
         synchronized (registry.structure) {
-            Group group = groups.get(key);
+            Group group = current();
             boolean fresh = group == null;
             if (fresh) {
-                group = new Group(key);
+                group = new Group(key, partition);
             }
             Family pushTime = plan(gauge(Group.PUSH_TIME, Group.PUSH_TIME_HELP));
             Family failureTime = plan(gauge(Group.PUSH_FAILURE_TIME, Group.PUSH_FAILURE_TIME_HELP));
@@ -109,6 +111,20 @@ final class GroupApplication {
                 locked.forEach(f -> f.lock.unlock());
             }
         }
+    }
+
+    /**
+     * The group of this key in this partition, or {@code null}. A group of the key in another partition (pushed
+     * while the shard count was different) is removed first: pushes to a grouping key go to one shard.
+     */
+    private Group current() {
+        Group group = groups.get(key);
+        if (group != null && group.partition() != partition) {
+            groups.remove(key, group);
+            store.removeGroupSeries(group);
+            return null;
+        }
+        return group;
     }
 
     private static Sample gauge(String name, String help) {
@@ -282,6 +298,7 @@ final class GroupApplication {
      * @return 1 when it is a new series, 0 when it replaced one
      */
     private int put(Group group, Family family, GroupSeries series, long nowMillis) {
+        series.home(family, partition, false, true);
         Series old = family.series.put(series.labels(), series);
         if (old != null) {
             old.markRemoved();

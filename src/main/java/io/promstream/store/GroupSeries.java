@@ -72,16 +72,16 @@ final class GroupSeries extends Series {
 
     @Override
     void writeState(DataOutputStream out) throws IOException {
-        StoreFile.writeLabels(out, group.key());
+        SeriesCodec.writeLabels(out, group.key());
         out.writeDouble(state.value());
-        StoreFile.writeDoubles(out, state.bounds() == null ? new double[0] : state.bounds());
+        SeriesCodec.writeDoubles(out, state.bounds() == null ? new double[0] : state.bounds());
         long[] counts = state.counts() == null ? new long[0] : state.counts();
         out.writeInt(counts.length);
         for (long c : counts) {
             out.writeLong(c);
         }
-        StoreFile.writeDoubles(out, state.quantiles() == null ? new double[0] : state.quantiles());
-        StoreFile.writeDoubles(out, state.quantileValues() == null ? new double[0] : state.quantileValues());
+        SeriesCodec.writeDoubles(out, state.quantiles() == null ? new double[0] : state.quantiles());
+        SeriesCodec.writeDoubles(out, state.quantileValues() == null ? new double[0] : state.quantileValues());
         out.writeDouble(state.sum());
         out.writeLong(state.count());
     }
@@ -89,9 +89,9 @@ final class GroupSeries extends Series {
     /** Reads what {@link #writeState} wrote; the group is found (or made) by its key. */
     static GroupSeries read(DataInputStream in, MetricType type, LabelSet labels, long lastUpdated,
             java.util.function.Function<LabelSet, Group> groups) throws IOException {
-        Group group = groups.apply(StoreFile.readLabels(in));
+        Group group = groups.apply(SeriesCodec.readLabels(in));
         double value = in.readDouble();
-        double[] bounds = StoreFile.readDoubles(in);
+        double[] bounds = SeriesCodec.readDoubles(in);
         int n = in.readInt();
         if (n < 0 || n > 100_000) {
             throw new IOException("corrupt bucket count " + n);
@@ -100,8 +100,8 @@ final class GroupSeries extends Series {
         for (int i = 0; i < n; i++) {
             counts[i] = in.readLong();
         }
-        double[] quantiles = StoreFile.readDoubles(in);
-        double[] values = StoreFile.readDoubles(in);
+        double[] quantiles = SeriesCodec.readDoubles(in);
+        double[] values = SeriesCodec.readDoubles(in);
         double sum = in.readDouble();
         long count = in.readLong();
         SeriesSnapshot state = switch (type) {

@@ -80,7 +80,7 @@ final class HistogramSeries extends Series {
 
     @Override
     void writeState(java.io.DataOutputStream out) throws java.io.IOException {
-        StoreFile.writeDoubles(out, bounds);
+        SeriesCodec.writeDoubles(out, bounds);
         for (long c : counts) {
             out.writeLong(c);
         }
@@ -89,7 +89,7 @@ final class HistogramSeries extends Series {
     }
 
     static HistogramSeries read(java.io.DataInputStream in, LabelSet labels, long lastUpdated) throws java.io.IOException {
-        double[] bounds = StoreFile.readDoubles(in);
+        double[] bounds = SeriesCodec.readDoubles(in);
         HistogramSeries series = new HistogramSeries(labels, lastUpdated,
                 Arrays.equals(bounds, DEFAULT_BOUNDS) ? DEFAULT_BOUNDS : bounds);
         for (int i = 0; i < series.counts.length; i++) {

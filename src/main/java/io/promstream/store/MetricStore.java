@@ -31,20 +31,87 @@ public final class MetricStore {
     private final LongAdder expired = new LongAdder();
     private final ThreadLocal<LabelProbe> probes = ThreadLocal.withInitial(LabelProbe::new);
     private final LongSupplier appliedWatermark;
+    /** The partition of each shard this gateway holds, by shard number; {@code null} where it holds none. */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Partition> partitions;
 
     /**
+     * A store for {@code shards} shards, holding none yet: {@link #openPartition} each shard as it is taken.
+     *
      * @param appliedWatermark a version below which every sample has been applied (gauges use it to forget
      *     ordering history); samples applied one at a time can pass {@code () -> Long.MAX_VALUE}
      */
-    public MetricStore(StoreSettings settings, InstantSource clock, LongSupplier appliedWatermark) {
+    public MetricStore(StoreSettings settings, InstantSource clock, LongSupplier appliedWatermark, int shards) {
         this.settings = settings;
         this.clock = clock;
         this.appliedWatermark = appliedWatermark;
+        this.partitions = new java.util.concurrent.atomic.AtomicReferenceArray<>(shards);
+    }
+
+    /** A store of one partition, always held and visible (tools, tests, benchmarks). */
+    public MetricStore(StoreSettings settings, InstantSource clock, LongSupplier appliedWatermark) {
+        this(settings, clock, appliedWatermark, 1);
+        openPartition(0).alwaysVisible();
     }
 
     /** A store whose samples are applied in version order by one thread at a time. */
     public MetricStore(StoreSettings settings, InstantSource clock) {
         this(settings, clock, () -> Long.MAX_VALUE);
+    }
+
+    /** Makes an empty partition for a shard just taken; it is not visible until told so. */
+    public Partition openPartition(int shard) {
+        Partition partition = new Partition(shard);
+        Partition old = partitions.getAndSet(shard, partition);
+        if (old != null) {
+            throw new IllegalStateException(old + " is still open");
+        }
+        return partition;
+    }
+
+    /** The partition of this shard, or {@code null} when the shard is not held. */
+    public Partition partition(int shard) {
+        return partitions.get(shard);
+    }
+
+    public int shardCount() {
+        return partitions.length();
+    }
+
+    /**
+     * Forgets a partition and every series and group of it (its shard went to another gateway, or was given
+     * back after its last checkpoint). Returns how many series went.
+     */
+    public int dropPartition(Partition partition) {
+        if (!partitions.compareAndSet(partition.id(), partition, null)) {
+            return 0;
+        }
+        partition.markDropped();
+        int removed = 0;
+        synchronized (families.structure) {
+            groups.values().removeIf(g -> g.partition() == partition);
+            for (Family family : families.all()) {
+                for (Series series : family.series.values()) {
+                    if (series.partition() == partition) {
+                        series.markRemoved();
+                        removed += unlink(family, series) ? 1 : 0;
+                    }
+                }
+                if (family.series.isEmpty()) {
+                    families.retireIfEmpty(family);
+                }
+            }
+        }
+        partition.markDropped(); // forgets what the removals above marked changed
+        return removed;
+    }
+
+    /** The one partition of a store made with one shard, for callers that do not shard. */
+    private Partition only() {
+        Partition partition = partitions.get(0);
+        if (partition == null || partitions.length() != 1) {
+            throw new IllegalStateException("this store is sharded: name the partition");
+        }
+        return partition;
     }
 
     /** Names the gateway's own collectors expose; senders may not create families that would clash. */
@@ -64,6 +131,11 @@ public final class MetricStore {
      * @return {@code null} when applied
      */
     public Refusal apply(Sample sample, long version, long nowMillis) {
+        return apply(sample, version, nowMillis, only());
+    }
+
+    /** {@link #apply(Sample, long, long)} into the partition of the shard the sample arrived on. */
+    public Refusal apply(Sample sample, long version, long nowMillis, Partition partition) {
         while (true) {
             Family family = families.existing(sample);
             if (family == null) {
@@ -74,7 +146,7 @@ public final class MetricStore {
                 family = resolution.family();
             }
             family.offerHelp(sample.help());
-            Series series = family.series.get(probe(sample));
+            Series series = family.find(probe(sample), partition, () -> LabelSet.of(sample));
             if (series == null) {
                 if (!reserveSeries(1)) {
                     return new Refusal(RejectReason.SERIES_LIMIT,
@@ -82,7 +154,7 @@ public final class MetricStore {
                 }
                 LabelSet labels = LabelSet.of(sample);
                 Series created = newSeries(family, labels, sample, nowMillis);
-                series = family.add(labels, created);
+                series = family.add(labels, partition, created);
                 if (series != created) {
                     seriesCount.decrementAndGet();
                 }
@@ -105,7 +177,12 @@ public final class MetricStore {
      * @param versions each sample's place in push order, by its index in {@code samples}
      */
     public PushResult applyAll(List<Sample> samples, IntToLongFunction versions, long nowMillis) {
-        return new PushApplication(this, families, samples, versions).apply(nowMillis);
+        return applyAll(samples, versions, nowMillis, only());
+    }
+
+    /** {@link #applyAll(List, IntToLongFunction, long)} into a partition. */
+    public PushResult applyAll(List<Sample> samples, IntToLongFunction versions, long nowMillis, Partition partition) {
+        return new PushApplication(this, families, samples, versions, partition).apply(nowMillis);
     }
 
     /**
@@ -127,10 +204,17 @@ public final class MetricStore {
      */
     public PushResult applyGroup(java.util.Map<String, String> grouping, boolean replaceAll, List<Sample> samples,
             long nowMillis) {
+        return applyGroup(grouping, replaceAll, samples, nowMillis, only());
+    }
+
+    /** {@link #applyGroup(java.util.Map, boolean, List, long)} for a group of a partition. */
+    public PushResult applyGroup(java.util.Map<String, String> grouping, boolean replaceAll, List<Sample> samples,
+            long nowMillis, Partition partition) {
         LabelSet key = LabelSet.of(grouping);
-        PushResult result = new GroupApplication(this, families, groups, key, replaceAll, samples).apply(nowMillis);
+        PushResult result = new GroupApplication(this, families, groups, key, replaceAll, samples, partition)
+                .apply(nowMillis);
         if (!result.isWhole()) {
-            recordGroupFailure(grouping, nowMillis);
+            recordGroupFailure(grouping, nowMillis, partition);
         }
         return result;
     }
@@ -140,7 +224,13 @@ public final class MetricStore {
      * {@code push_time_seconds} of 0), for a push to it that was read but refused.
      */
     public void recordGroupFailure(java.util.Map<String, String> grouping, long nowMillis) {
-        new GroupApplication(this, families, groups, LabelSet.of(grouping), false, List.of()).recordFailure(nowMillis);
+        recordGroupFailure(grouping, nowMillis, only());
+    }
+
+    /** {@link #recordGroupFailure(java.util.Map, long)} for a group of a partition. */
+    public void recordGroupFailure(java.util.Map<String, String> grouping, long nowMillis, Partition partition) {
+        new GroupApplication(this, families, groups, LabelSet.of(grouping), false, List.of(), partition)
+                .recordFailure(nowMillis);
     }
 
     /** Removes a group and every series of it; returns how many series went. */
@@ -148,6 +238,33 @@ public final class MetricStore {
         synchronized (families.structure) {
             Group group = groups.remove(LabelSet.of(grouping));
             return group == null ? 0 : removeAll(group);
+        }
+    }
+
+    /** Removes a group of a partition (a delete that arrived on its shard); returns how many series went. */
+    public int deleteGroup(java.util.Map<String, String> grouping, Partition partition) {
+        synchronized (families.structure) {
+            LabelSet key = LabelSet.of(grouping);
+            Group group = groups.get(key);
+            if (group == null || group.partition() != partition) {
+                return 0;
+            }
+            groups.remove(key, group);
+            return removeAll(group);
+        }
+    }
+
+    /** Removes every group of a partition; returns how many series went. */
+    public int wipeGroups(Partition partition) {
+        synchronized (families.structure) {
+            int removed = 0;
+            for (Group group : new ArrayList<>(groups.values())) {
+                if (group.partition() == partition) {
+                    groups.remove(group.key(), group);
+                    removed += removeAll(group);
+                }
+            }
+            return removed;
         }
     }
 
@@ -161,6 +278,11 @@ public final class MetricStore {
             }
             return removed;
         }
+    }
+
+    /** Removes a group's series (the group is already out of the map); under {@code structure}. */
+    int removeGroupSeries(Group group) {
+        return removeAll(group);
     }
 
     private int removeAll(Group group) {
@@ -194,9 +316,16 @@ public final class MetricStore {
         return out;
     }
 
-    /** The group a restored series belongs to, made on first sight; only while a snapshot is read. */
-    Group restoredGroup(LabelSet key) {
-        return groups.computeIfAbsent(key, Group::new);
+    /**
+     * The group a restored series belongs to while a checkpoint is read into its partition: the store's, or a new
+     * one; {@code null} when another partition holds a group of that key. The reader keeps one per key.
+     */
+    Group restoredGroup(LabelSet key, Partition partition) {
+        Group group = groups.get(key);
+        if (group == null) {
+            return new Group(key, partition); // added by restore() with its first series
+        }
+        return group.partition() == partition ? group : null;
     }
 
     /** What a series' outcome means: {@code null} when applied, else why not; counts layout mismatches. */
@@ -267,13 +396,20 @@ public final class MetricStore {
      * @return how many series were removed
      */
     public int remove(Predicate<Family> familyFilter, Predicate<LabelSet> labelFilter, long notUpdatedSinceMillis) {
+        return remove(familyFilter, labelFilter, notUpdatedSinceMillis, null);
+    }
+
+    /** {@link #remove(Predicate, Predicate, long)} among one partition's series ({@code null}: all). */
+    public int remove(Predicate<Family> familyFilter, Predicate<LabelSet> labelFilter, long notUpdatedSinceMillis,
+            Partition partition) {
         int removed = 0;
         for (Family family : families.all()) {
             if (!familyFilter.test(family)) {
                 continue;
             }
             for (Series series : family.series.values()) {
-                if (labelFilter.test(series.labels()) && series.removeIfIdleSince(notUpdatedSinceMillis)
+                if ((partition == null || series.partition() == partition) && labelFilter.test(series.labels())
+                        && series.removeIfIdleSince(notUpdatedSinceMillis)
                         && unlink(family, series)) {
                     removed++;
                     if (series instanceof GroupSeries member) {
@@ -308,7 +444,7 @@ public final class MetricStore {
     }
 
     boolean unlink(Family family, Series series) {
-        if (family.series.remove(series.labels(), series)) {
+        if (family.series.remove(series.mapKey(), series)) {
             seriesCount.decrementAndGet();
             return true;
         }
@@ -316,28 +452,29 @@ public final class MetricStore {
     }
 
     /**
-     * Adds a family read from a snapshot, with its series. Only before samples flow (at start), into a
-     * store without that family.
+     * Adds a series read from a checkpoint to its partition, before the partition takes samples. {@code false}
+     * when it cannot be placed: the name belongs to another type or to the gateway's own metrics, or the
+     * partition holds those labels already.
      */
-    void restore(String name, MetricType type, String help, List<Series> series) throws java.io.IOException {
+    boolean restore(Partition partition, String name, MetricType type, String help, Series series) {
         synchronized (families.structure) {
-            List<String> exposed = Names.exposedNames(type, name);
-            if (!families.isFree(exposed)) {
-                throw new java.io.IOException("snapshot holds two families exposing one of " + exposed);
+            Family family = families.forRestore(name, type);
+            if (family == null || !family.restore(series, partition)) {
+                return false;
             }
-            Family family = new Family(name, type, exposed);
             family.offerHelp(help);
-            for (Series s : series) {
-                if (family.series.putIfAbsent(s.labels(), s) != null) {
-                    throw new java.io.IOException("snapshot holds series " + name + s.labels() + " twice");
-                }
-                if (s instanceof GroupSeries member) {
-                    member.group().put(family, member, s.lastUpdatedMillis());
-                }
+            seriesCount.incrementAndGet();
+            if (series instanceof GroupSeries member) {
+                member.group().put(family, member, series.lastUpdatedMillis());
+                groups.putIfAbsent(member.group().key(), member.group());
             }
-            seriesCount.addAndGet(series.size());
-            families.publish(family);
+            return true;
         }
+    }
+
+    /** The families, for a checkpoint of a partition. */
+    Collection<Family> allFamilies() {
+        return families.all();
     }
 
     LongSupplier appliedWatermark() {
@@ -358,6 +495,44 @@ public final class MetricStore {
         List<SeriesSnapshot> out = new ArrayList<>(family.size());
         for (Series series : family.series.values()) {
             out.add(series.snapshot());
+        }
+        return out;
+    }
+
+    /**
+     * What a scrape exposes of a family: consistent copies of the series of partitions visible at
+     * {@code nowNanos}. Where misrouted samples made a stray beside a series of the same labels, the two are
+     * exposed as one ({@link SnapshotMerge}).
+     */
+    public List<SeriesSnapshot> exposed(Family family, long nowNanos) {
+        List<SeriesSnapshot> out = new ArrayList<>(family.size());
+        if (!family.hasStrays()) {
+            for (Series series : family.series.values()) {
+                if (series.partition().isVisible(nowNanos)) {
+                    out.add(series.snapshot());
+                }
+            }
+            return out;
+        }
+        java.util.Map<LabelSet, SnapshotMerge> merged = new java.util.LinkedHashMap<>();
+        for (Series series : family.series.values()) {
+            if (series.partition().isVisible(nowNanos)) {
+                long updated = series.lastUpdatedMillis();
+                merged.computeIfAbsent(series.labels(), l -> new SnapshotMerge(family.type()))
+                        .add(series.snapshot(), updated);
+            }
+        }
+        merged.values().forEach(m -> out.add(m.result()));
+        return out;
+    }
+
+    /** The Pushgateway-style groups of partitions visible at {@code nowNanos}. */
+    public List<Group> visibleGroups(long nowNanos) {
+        List<Group> out = new ArrayList<>();
+        for (Group group : groups.values()) {
+            if (group.partition().isVisible(nowNanos)) {
+                out.add(group);
+            }
         }
         return out;
     }

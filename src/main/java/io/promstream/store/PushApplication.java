@@ -27,16 +27,19 @@ final class PushApplication {
     private final FamilyRegistry registry;
     private final List<Sample> samples;
     private final IntToLongFunction versions;
+    private final Partition partition;
     private final Family[] targets;
     /** Families the push creates, by every name they expose; published only once the push is accepted. */
     private final Map<String, Family> planned = new HashMap<>();
     private final Set<Family> creating = new HashSet<>();
 
-    PushApplication(MetricStore store, FamilyRegistry registry, List<Sample> samples, IntToLongFunction versions) {
+    PushApplication(MetricStore store, FamilyRegistry registry, List<Sample> samples, IntToLongFunction versions,
+            Partition partition) {
         this.store = store;
         this.registry = registry;
         this.samples = samples;
         this.versions = versions;
+        this.partition = partition;
         this.targets = new Family[samples.size()];
     }
 
@@ -125,7 +128,8 @@ final class PushApplication {
             if (!seen.computeIfAbsent(family, f -> new HashSet<>()).add(LabelSet.of(sample))) {
                 return refusal(i, RejectReason.INVALID_MESSAGE, "series " + sample.name() + " appears twice in the push");
             }
-            Series existing = creating.contains(family) ? null : family.series.get(store.probe(sample));
+            Series existing = creating.contains(family) ? null
+                    : family.find(store.probe(sample), partition, () -> LabelSet.of(sample));
             Series.Applied outcome = existing == null ? Series.Applied.OK : existing.check(sample);
             if (outcome == Series.Applied.REMOVED) {
                 existing = null; // a reset is removing it: the push creates it again
@@ -186,13 +190,16 @@ final class PushApplication {
 
     /** A series whose room was reserved; nobody else can add it, as the push holds its family's lock. */
     private Series create(Family family, Sample sample, long nowMillis) {
-        Series existing = family.series.get(store.probe(sample));
+        Series existing = family.find(store.probe(sample), partition, () -> LabelSet.of(sample));
         if (existing != null) { // a reset is removing it: replace it (it gives back its own room)
             store.unlink(family, existing);
         }
         LabelSet labels = LabelSet.of(sample);
         Series created = store.newSeries(family, labels, sample, nowMillis);
-        family.series.put(labels, created);
-        return created;
+        Series added = family.add(labels, partition, created);
+        if (added != created) { // a new family's series raced in by a sample applied meanwhile
+            store.adjustSeries(-1);
+        }
+        return added;
     }
 }

@@ -67,8 +67,8 @@ final class QuantileWindow {
     /** Targets, timing and every age bucket (buffered values are merged first). */
     void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
         flush();
-        StoreFile.writeDoubles(out, quantiles);
-        StoreFile.writeDoubles(out, ring[0].epsilons());
+        SeriesCodec.writeDoubles(out, quantiles);
+        SeriesCodec.writeDoubles(out, ring[0].epsilons());
         out.writeLong(rotateEveryMillis);
         out.writeInt(ring.length);
         out.writeInt(current);
@@ -79,8 +79,8 @@ final class QuantileWindow {
     }
 
     static QuantileWindow read(java.io.DataInputStream in, InstantSource clock) throws java.io.IOException {
-        double[] quantiles = StoreFile.readDoubles(in);
-        double[] epsilons = StoreFile.readDoubles(in);
+        double[] quantiles = SeriesCodec.readDoubles(in);
+        double[] epsilons = SeriesCodec.readDoubles(in);
         long rotateEvery = in.readLong();
         int buckets = in.readInt();
         if (buckets < 1 || buckets > 1000 || epsilons.length != quantiles.length) {

@@ -11,6 +11,12 @@ public abstract class Series {
     private final LabelSet labels;
     private long lastUpdatedMillis;
     private boolean removed;
+    /** Changed since the last checkpoint took it; guarded by the monitor. */
+    private boolean dirty;
+    /** Set once, before the series is published in its family's map. */
+    private Family family;
+    private Partition partition;
+    private boolean stray;
 
     Series(LabelSet labels, long nowMillis) {
         this.labels = labels;
@@ -19,6 +25,49 @@ public abstract class Series {
 
     public LabelSet labels() {
         return labels;
+    }
+
+    /**
+     * Places the series in its family and partition, before it is published in the family's map. A stray is a
+     * series of a partition other than the one holding its labels' main place (a misrouted sample's).
+     *
+     * @param changed whether it is new since the last checkpoint (restored series are not)
+     */
+    final void home(Family family, Partition partition, boolean stray, boolean changed) {
+        this.family = family;
+        this.partition = partition;
+        this.stray = stray;
+        if (changed) {
+            synchronized (this) {
+                touch();
+            }
+        }
+    }
+
+    final Family family() {
+        return family;
+    }
+
+    final Partition partition() {
+        return partition;
+    }
+
+    /** Its key in the family's map. */
+    final Object mapKey() {
+        return stray ? new StrayKey(partition.id(), labels) : labels;
+    }
+
+    /** Under the monitor: notes a change for the next checkpoint. */
+    private void touch() {
+        if (!dirty && partition != null) {
+            dirty = true;
+            partition.changed(this);
+        }
+    }
+
+    /** Under the monitor of the caller: marks it changed again (a checkpoint that took it failed). */
+    final synchronized void changedAgain() {
+        touch();
     }
 
     /** Outcome of {@link #apply}. */
@@ -48,6 +97,7 @@ public abstract class Series {
         Applied result = update(sample, version);
         if (result == Applied.OK || result == Applied.MISMATCH) {
             lastUpdatedMillis = Math.max(lastUpdatedMillis, nowMillis);
+            touch();
         }
         return result;
     }
@@ -66,7 +116,10 @@ public abstract class Series {
 
     /** Marks this series removed for good (its group replaced or deleted it). */
     final synchronized void markRemoved() {
-        removed = true;
+        if (!removed) {
+            removed = true;
+            touch();
+        }
     }
 
     /** The Pushgateway-style group that owns this series, or {@code null} for an aggregated series. */
@@ -78,12 +131,31 @@ public abstract class Series {
     final synchronized boolean removeIfIdleSince(long idleSinceMillis) {
         if (!removed && lastUpdatedMillis <= idleSinceMillis) {
             removed = true;
+            touch();
         }
         return removed;
     }
 
     final synchronized long lastUpdatedMillis() {
         return lastUpdatedMillis;
+    }
+
+    final synchronized boolean isRemoved() {
+        return removed;
+    }
+
+    /**
+     * For a checkpoint: clears the changed mark and writes the series ({@code true}), or, when it was removed,
+     * writes nothing and answers {@code false}.
+     */
+    final synchronized boolean takeChange(java.io.DataOutputStream out) throws java.io.IOException {
+        dirty = false;
+        if (removed) {
+            return false;
+        }
+        out.writeLong(lastUpdatedMillis);
+        writeState(out);
+        return true;
     }
 
     final synchronized SeriesSnapshot snapshot() {

@@ -32,7 +32,10 @@ public final class FlushQueueTask extends Task {
             }
         }
         try {
-            output.println("flushed " + flusher.flush(timeout) + " elements");
+            QueueFlusher.Flushed flushed = flusher.flush(timeout);
+            output.println("flushed " + flushed.elements() + " elements"
+                    + (flushed.of() == 1 ? "" : " from the " + flushed.shards() + " of " + flushed.of()
+                            + " shards held here (the others are flushed by the gateways holding them)"));
         } catch (TimeoutException e) {
             throw new TaskError(e.getMessage());
         } catch (InterruptedException e) {

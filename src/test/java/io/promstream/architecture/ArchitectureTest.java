@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package graph the README's Design section describes, kept so by the build: one package per stage, imports
- * pointing one way (config -> ingest -> parse <- store <- expose; health and tasks are adapters), no cycles.
+ * pointing one way (config -> ingest -> queue -> store -> parse, expose -> store; health and tasks are adapters), no cycles.
  */
 class ArchitectureTest {
     private static final String ROOT = "io.promstream";
@@ -20,6 +20,7 @@ class ArchitectureTest {
     private static final String INGEST = "io.promstream.ingest..";
     private static final String PARSE = "io.promstream.parse..";
     private static final String STORE = "io.promstream.store..";
+    private static final String QUEUE = "io.promstream.queue..";
     private static final String EXPOSE = "io.promstream.expose..";
     private static final String HEALTH = "io.promstream.health..";
     private static final String TASKS = "io.promstream.tasks..";
@@ -30,6 +31,9 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(ROOT, CONFIG, INGEST, STORE, EXPOSE, HEALTH, TASKS);
 
     static final ArchRule storeDependsOnlyOnParse = noClasses().that().resideInAPackage(STORE)
+            .should().dependOnClassesThat().resideInAnyPackage(ROOT, CONFIG, INGEST, EXPOSE, HEALTH, TASKS);
+
+    static final ArchRule queueKnowsOnlyTheStore = noClasses().that().resideInAPackage(QUEUE)
             .should().dependOnClassesThat().resideInAnyPackage(ROOT, CONFIG, INGEST, EXPOSE, HEALTH, TASKS);
 
     static final ArchRule ingestGetsNarrowCountersNotTheMetaMetrics = noClasses().that().resideInAPackage(INGEST)
@@ -65,6 +69,11 @@ class ArchitectureTest {
     @Test
     void storeDependsOnlyOnParse() {
         storeDependsOnlyOnParse.check(classes);
+    }
+
+    @Test
+    void queueKnowsOnlyTheStore() {
+        queueKnowsOnlyTheStore.check(classes);
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.promstream.parse.MetricType;
 import io.promstream.parse.Sample;
 import io.promstream.store.MetricStore;
-import io.promstream.store.StoreFile;
+import io.promstream.store.CheckpointCodec;
 import io.promstream.store.StoreSettings;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -44,10 +44,11 @@ class StoreBenchmark {
 
         Path file = dir.resolve("state.bin");
         long t0 = System.nanoTime();
-        StoreFile.Stats saved = StoreFile.save(store, file);
+        CheckpointCodec.Segment saved = CheckpointCodec.take(store, store.partition(0), true);
         long saveNanos = System.nanoTime() - t0;
+        Files.write(file, saved.bytes());
 
-        byte[] raw = new byte[(int) saved.bytes()];
+        byte[] raw = new byte[saved.bytes().length];
         Path rawFile = dir.resolve("raw.bin");
         t0 = System.nanoTime();
         try (var channel = java.nio.channels.FileChannel.open(rawFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -59,7 +60,7 @@ class StoreBenchmark {
         store = null; // restore as a fresh process would: the saved store is gone (and 1 GiB of heap must do)
         MetricStore restored = new MetricStore(new StoreSettings(SERIES, 600_000, 5), InstantSource.system());
         t0 = System.nanoTime();
-        StoreFile.Stats loaded = StoreFile.load(restored, file);
+        CheckpointCodec.Loaded loaded = CheckpointCodec.load(restored, restored.partition(0), Files.readAllBytes(file));
         long loadNanos = System.nanoTime() - t0;
         t0 = System.nanoTime();
         byte[] read = Files.readAllBytes(rawFile);
@@ -70,9 +71,9 @@ class StoreBenchmark {
 
         System.out.printf("BENCH store: %,d series use %,d bytes of heap (%,d bytes/series; %.0f%% of the 1 GiB goal)%n",
                 SERIES, heap, heap / SERIES, heap * 100.0 / (1L << 30));
-        System.out.printf("BENCH snapshot: save %,d ms, restore %,d ms, file %,d bytes; raw write+fsync of as many bytes "
+        System.out.printf("BENCH checkpoint (in memory, full): capture %,d ms, load %,d ms, %,d bytes; raw write+fsync of as many bytes "
                         + "%,d ms (save ratio %.1f), raw read %,d ms (restore ratio %.1f)%n",
-                saveNanos / 1_000_000, loadNanos / 1_000_000, saved.bytes(), rawWriteNanos / 1_000_000,
+                saveNanos / 1_000_000, loadNanos / 1_000_000, saved.bytes().length, rawWriteNanos / 1_000_000,
                 (double) saveNanos / rawWriteNanos, rawReadNanos / 1_000_000, (double) loadNanos / rawReadNanos);
     }
 

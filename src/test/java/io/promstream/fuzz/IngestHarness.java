@@ -8,10 +8,12 @@ import io.promstream.expose.ExpositionServlet;
 import io.promstream.expose.GatewayMetrics;
 import io.promstream.expose.StoreCollector;
 import io.promstream.ingest.ElementProcessor;
+import io.promstream.ingest.PushQueue;
+import io.promstream.ingest.PushTracker;
+import io.promstream.ingest.QueuedPushApplier;
 import io.promstream.ingest.GroupingKey;
 import io.promstream.ingest.HttpIngestor;
-import io.promstream.ingest.VersionSequence;
-import io.promstream.ingest.LogLimiter;
+import io.promstream.queue.LogLimiter;
 import io.promstream.ingest.Rejections;
 import io.promstream.parse.MetricType;
 import io.promstream.parse.Names;
@@ -260,9 +262,28 @@ public final class IngestHarness {
         Fixture(byte[] input) {
             store.reserveNames(RESERVED);
             SampleParser parser = new SampleParser(MAX_MESSAGE_BYTES);
-            processor = new ElementProcessor(parser, store, rejections);
-            ingestor = new HttpIngestor(parser, store, rejections, new VersionSequence(), CLOCK,
+            PushTracker tracker = new PushTracker();
+            QueuedPushApplier queued = new QueuedPushApplier(parser, store, rejections, tracker, CLOCK,
                     metrics.processed("fuzz", "fuzz"));
+            processor = new ElementProcessor(parser, store, rejections, metrics.misrouted(), queued);
+            ElementProcessor worker = new ElementProcessor(parser, store, rejections, metrics.misrouted(), queued);
+            PushQueue local = new PushQueue() { // a queue whose one shard a worker here applies at once
+                @Override
+                public int shards() {
+                    return 1;
+                }
+
+                @Override
+                public void push(int shard, String id, byte[] element) {
+                    worker.process(element, 3, NOW, "fuzz-http", store.partition(0), 1);
+                }
+
+                @Override
+                public boolean heldHere(int shard) {
+                    return true;
+                }
+            };
+            ingestor = new HttpIngestor(parser, rejections, local, tracker, 60_000, "fuzz");
             rejected.clear();
             int seeded = processor.process(SEED_ELEMENT.getBytes(StandardCharsets.UTF_8), 1, NOW, "fuzz-seed");
             require(seeded == SEED_SERIES && rejected.isEmpty(), "the seed element was not applied whole: " + rejected, input);

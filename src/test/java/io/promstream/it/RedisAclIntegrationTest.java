@@ -74,8 +74,8 @@ class RedisAclIntegrationTest {
             String body = awaitRedisUnhealthy(client);
             assertThat(body).contains("\"redis\":{\"healthy\":false,\"message\":\"Redis unreachable: WRONGPASS");
             Await.until(Duration.ofSeconds(15),
-                    () -> client.value("prom_stream_gateway_redis_errors_total{operation=\"pop\",}") > 0,
-                    "failed pops counted");
+                    () -> client.value("prom_stream_gateway_redis_errors_total{operation=\"lease\",}") > 0,
+                    "failed lease rounds counted");
             assertThat(client.get("/").statusCode()).as("still serving").isEqualTo(200);
             assertThat(client.get("/metrics").statusCode()).isEqualTo(200);
             try (Jedis jedis = redis.client()) {
@@ -88,8 +88,9 @@ class RedisAclIntegrationTest {
     }
 
     /** The ACL rule the README recommends: the gateway's own keys and the commands it sends, nothing else. */
-    static final String LEAST_PRIVILEGE = "~prom-stream-gateway:* resetchannels -@all +rpop +blmove +llen +lpush +ltrim"
-            + " +ping +client|setname";
+    static final String LEAST_PRIVILEGE = "~prom-stream-gateway:* resetchannels -@all +evalsha +eval +blmove +llen"
+            + " +lrange +lpush +ltrim +rpush +get +set +mget +exists +del +pexpire +sadd +srem +smembers +zadd +zrem"
+            + " +zrangebyscore +zremrangebyscore +time +ping +client|setname";
 
     @Test
     void aLeastPrivilegeUserIsEnough() {

@@ -9,7 +9,7 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.promstream.GatewayApplication;
 import io.promstream.GatewayConfiguration;
 import io.promstream.ingest.QueueWorker;
-import io.promstream.ingest.RedisOutage;
+import io.promstream.queue.RedisOutage;
 import io.promstream.testing.Await;
 import io.promstream.testing.GatewayClient;
 import io.promstream.testing.RedisServerExtension;

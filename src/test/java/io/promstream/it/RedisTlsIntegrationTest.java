@@ -105,8 +105,8 @@ class RedisTlsIntegrationTest {
                     + "javax.net.ssl.SSLHandshakeException: PKIX path building failed");
             assertThat(client.get("/").statusCode()).isEqualTo(200);
             Await.until(Duration.ofSeconds(15),
-                    () -> client.value("prom_stream_gateway_redis_errors_total{operation=\"pop\",}") > 0,
-                    "failed pops counted");
+                    () -> client.value("prom_stream_gateway_redis_errors_total{operation=\"lease\",}") > 0,
+                    "failed lease rounds counted");
         });
     }
 

@@ -12,6 +12,7 @@ import redis.clients.jedis.Jedis;
  */
 public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
     private final RedisServer server;
+    private final java.util.List<Runnable> afterFlush = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RedisServerExtension(String... extraArgs) {
         this.server = new RedisServer(extraArgs);
@@ -33,6 +34,15 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         try (Jedis jedis = server.client()) {
             jedis.flushAll();
         }
+        afterFlush.forEach(Runnable::run);
+    }
+
+    /**
+     * Runs after each test's FLUSHALL: a running gateway loses its leases with it, and the test must wait until it
+     * holds its shards again ({@link TestGateways} registers that).
+     */
+    public void afterFlush(Runnable hook) {
+        afterFlush.add(hook);
     }
 
     @Override

@@ -7,7 +7,12 @@ import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.promstream.GatewayApplication;
 import io.promstream.GatewayConfiguration;
+import io.promstream.queue.Shard;
+import io.promstream.queue.ShardKeys;
+import io.promstream.queue.ShardTable;
+import java.time.Duration;
 import java.util.ArrayList;
+import redis.clients.jedis.Jedis;
 import java.util.List;
 
 /** Gateways for tests: the test configuration, connected to a test Redis, plus per-test overrides. */
@@ -26,7 +31,37 @@ public final class TestGateways {
     public static DropwizardAppExtension<GatewayConfiguration> extension(
             Class<? extends Application<GatewayConfiguration>> app, RedisServerExtension redis,
             ConfigOverride... overrides) {
-        return new DropwizardAppExtension<>(app, CONFIG, withRedis(redis.server(), overrides));
+        DropwizardAppExtension<GatewayConfiguration> extension =
+                new DropwizardAppExtension<>(app, CONFIG, withRedis(redis.server(), overrides));
+        redis.afterFlush(() -> awaitHolding(extension, redis.server()));
+        return extension;
+    }
+
+    /**
+     * Waits until the gateway holds every shard again after its Redis was emptied (which drops the leases): each
+     * lease key exists again (only a new acquisition makes it) and the shard is open.
+     */
+    public static void awaitHolding(DropwizardAppExtension<GatewayConfiguration> extension, RedisServer redis) {
+        if (!(extension.getApplication() instanceof GatewayApplication application)
+                || application.gateway() == null) {
+            return;
+        }
+        ShardTable table = application.gateway().shards();
+        String queueKey = extension.getConfiguration().getRedis().getQueueKey();
+        Await.until(Duration.ofSeconds(20), () -> {
+            try (Jedis jedis = redis.client()) {
+                for (int i = 0; i < table.count(); i++) {
+                    Shard held = table.held(i);
+                    if (held == null || held.state() != Shard.State.OPEN
+                            || !jedis.exists(ShardKeys.of(queueKey, i, table.count()).lease())) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }, "the gateway did not hold its shards again after the test's FLUSHALL");
     }
 
     /** A gateway started and stopped by the test itself ({@code before()} / {@code after()}). */

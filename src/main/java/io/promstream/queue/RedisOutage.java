@@ -1,4 +1,4 @@
-package io.promstream.ingest;
+package io.promstream.queue;
 
 import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,4 +1,4 @@
-package io.promstream.ingest;
+package io.promstream.queue;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package io.promstream.ingest;
+package io.promstream.queue;
 
 /**
  * The one home of the version encoding: a sample's place in push order is its batch's number (batches are

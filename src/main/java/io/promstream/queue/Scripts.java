@@ -1,0 +1,152 @@
+package io.promstream.queue;
+
+/**
+ * The Lua scripts of the sharded queue (docs/semantics.md, Shards and checkpoints). Every script that reads or
+ * changes a shard first checks, on the server, that the caller holds the shard's lease: a gateway that stalled
+ * past its lease can neither take nor trim nor write a checkpoint before it acquires the shard again. Each touches
+ * only keys of one shard's hash tag, so it runs on one cluster slot.
+ */
+final class Scripts {
+    private Scripts() {
+    }
+
+    /**
+     * Takes lease KEYS[1] for token ARGV[1] for ARGV[2] ms when it is free; renews it when the token holds it
+     * already (a retried acquire). 1 when held, 0 when another holds it.
+     */
+    static final RedisScript ACQUIRE = new RedisScript("""
+            local holder = redis.call('GET', KEYS[1])
+            if holder == ARGV[1] then
+              redis.call('PEXPIRE', KEYS[1], ARGV[2])
+              return 1
+            end
+            if holder then
+              return 0
+            end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            return 1
+            """);
+
+    /** Extends lease KEYS[1] by ARGV[2] ms if token ARGV[1] still holds it: 1, else 0 (it was lost). */
+    static final RedisScript RENEW = new RedisScript("""
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            end
+            return 0
+            """);
+
+    /** Deletes lease KEYS[1] if token ARGV[1] holds it: 1, else 0. */
+    static final RedisScript RELEASE = new RedisScript("""
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              return redis.call('DEL', KEYS[1])
+            end
+            return 0
+            """);
+
+    /**
+     * The fenced take: if token ARGV[1] holds lease KEYS[2], reads up to ARGV[3] elements of list KEYS[1] past the
+     * ARGV[2] already read from its tail, without removing them: {length} when there are none, {length, elements}
+     * (newest first) otherwise; nil when the lease is not the caller's. Read-only, so a reply lost to a timeout
+     * costs nothing but the retry.
+     */
+    static final RedisScript TAKE = new RedisScript("""
+            if redis.call('GET', KEYS[2]) ~= ARGV[1] then
+              return nil
+            end
+            local length = redis.call('LLEN', KEYS[1])
+            local read = tonumber(ARGV[2])
+            if length <= read then
+              return {length}
+            end
+            return {length, redis.call('LRANGE', KEYS[1], -(read + tonumber(ARGV[3])), -(read + 1))}
+            """);
+
+    /**
+     * Writes checkpoint part KEYS[3] = ARGV[2] and records it in pending set KEYS[2], if token ARGV[1] holds lease
+     * KEYS[1]: 1, else 0.
+     */
+    static final RedisScript WRITE_PART = new RedisScript("""
+            if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+              return 0
+            end
+            redis.call('SET', KEYS[3], ARGV[2])
+            redis.call('SADD', KEYS[2], KEYS[3])
+            return 1
+            """);
+
+    /**
+     * Commits a checkpoint, if token ARGV[1] holds lease KEYS[2] and the shard's trimmed count KEYS[3] is still
+     * ARGV[3]: trims the ARGV[2] elements the checkpoint covers off the tail of list KEYS[1], adds them to the
+     * trimmed count, and appends the ARGV[5] new parts KEYS[6..] to part list KEYS[4] (taking them out of pending
+     * set KEYS[5]); a full checkpoint (ARGV[4] = 1) first deletes the old parts KEYS[6 + ARGV[5]..] and the list.
+     * {1, trimmed} when committed; {2, trimmed} when the count was not ARGV[3] (a retried commit that landed
+     * already, or the shard moved); {0} when the lease is not the caller's.
+     */
+    static final RedisScript COMMIT = new RedisScript("""
+            if redis.call('GET', KEYS[2]) ~= ARGV[1] then
+              return {0}
+            end
+            local trimmed = tonumber(redis.call('GET', KEYS[3]) or '0')
+            if trimmed ~= tonumber(ARGV[3]) then
+              return {2, trimmed}
+            end
+            local cut = tonumber(ARGV[2])
+            if cut > 0 then
+              redis.call('LTRIM', KEYS[1], 0, -(cut + 1))
+              trimmed = trimmed + cut
+              redis.call('SET', KEYS[3], trimmed)
+            end
+            local added = tonumber(ARGV[5])
+            if ARGV[4] == '1' then
+              redis.call('DEL', KEYS[4])
+              for i = 6 + added, #KEYS do
+                redis.call('DEL', KEYS[i])
+              end
+            end
+            for i = 6, 5 + added do
+              redis.call('RPUSH', KEYS[4], KEYS[i])
+              redis.call('SREM', KEYS[5], KEYS[i])
+            end
+            return {1, trimmed}
+            """);
+
+    /**
+     * Deletes parts KEYS[3..] (written but never committed) and empties pending set KEYS[2], if token ARGV[1]
+     * holds lease KEYS[1]: 1, else 0.
+     */
+    static final RedisScript CLEAN_PENDING = new RedisScript("""
+            if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+              return 0
+            end
+            for i = 3, #KEYS do
+              redis.call('DEL', KEYS[i])
+            end
+            redis.call('DEL', KEYS[2])
+            return 1
+            """);
+
+    /**
+     * Pushes element ARGV[2] onto list KEYS[1] once: marker KEYS[2] (kept ARGV[1] ms) makes a retried push a
+     * no-op. 1 when pushed now, 0 when it had been.
+     */
+    static final RedisScript PUSH_ONCE = new RedisScript("""
+            if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then
+              redis.call('LPUSH', KEYS[1], ARGV[2])
+              return 1
+            end
+            return 0
+            """);
+
+    /**
+     * Heartbeat of gateway ARGV[1] in sorted set KEYS[1], scored by the server's clock in ms; forgets gateways
+     * silent for 3 × ARGV[2] ms and returns those heard within ARGV[2] ms.
+     */
+    static final RedisScript HEARTBEAT = new RedisScript("""
+            local time = redis.call('TIME')
+            local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+            local window = tonumber(ARGV[2])
+            redis.call('ZADD', KEYS[1], now, ARGV[1])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 3 * window)
+            return redis.call('ZRANGEBYSCORE', KEYS[1], now - window, '+inf')
+            """);
+}

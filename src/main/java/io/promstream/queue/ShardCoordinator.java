@@ -1,0 +1,348 @@
+package io.promstream.queue;
+
+import io.dropwizard.lifecycle.Managed;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Gauge;
+import io.promstream.store.CheckpointCodec;
+import io.promstream.store.MetricStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Decides which shards this gateway holds (docs/semantics.md, Several gateways). Every third of the lease time it
+ * announces the gateway ({@link Scripts#HEARTBEAT}), renews the leases it holds, drops the shards it lost, and
+ * balances: of the {@code N} shards and the {@code M} gateways heard from, the gateways sorted by id take
+ * {@code N / M} each and the first {@code N % M} one more, so owners differ by at most one shard. It hands extra
+ * shards back (a last checkpoint, then the lease) and acquires free ones up to its share; a shard nobody has taken
+ * for two rounds is taken by anyone, so none stays unowned while a gateway lives. Opening (loading a checkpoint)
+ * and closing run on their own thread, so a slow load never delays a renewal.
+ */
+public final class ShardCoordinator implements Managed {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardCoordinator.class);
+
+    private final UnifiedJedis redis;
+    private final String queueKey;
+    private final int shards;
+    private final long ttlMillis;
+    private final int popCount;
+    private final MetricStore store;
+    private final VersionSequence sequence;
+    private final ShardTable table;
+    private final Runnable nudge;
+    private final String gatewayId;
+    private final RedisOutage outage;
+    private final Gauge owned;
+    private final Counter.Child errors;
+    private final LongSupplier nanos;
+    private final byte[] membersKey;
+    private final int[] unownedRounds;
+    private final ScheduledExecutorService keeper;
+    private final ExecutorService opener;
+    private volatile List<String> live = List.of();
+    private volatile boolean stopping;
+
+    public ShardCoordinator(UnifiedJedis redis, String queueKey, int shards, long ttlMillis, int popCount,
+            MetricStore store, VersionSequence sequence, ShardTable table, Runnable nudge, String gatewayId,
+            RedisOutage outage, Gauge owned, Counter.Child errors, LongSupplier nanos) {
+        this.redis = redis;
+        this.queueKey = queueKey;
+        this.shards = shards;
+        this.ttlMillis = ttlMillis;
+        this.popCount = popCount;
+        this.store = store;
+        this.sequence = sequence;
+        this.table = table;
+        this.nudge = nudge;
+        this.gatewayId = gatewayId;
+        this.outage = outage;
+        this.owned = owned;
+        this.errors = errors;
+        this.nanos = nanos;
+        this.membersKey = ShardKeys.bytes(ShardKeys.members(queueKey));
+        this.unownedRounds = new int[shards];
+        this.keeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "shard-leases"));
+        this.opener = Executors.newSingleThreadExecutor(r -> daemon(r, "shard-opener"));
+        for (int i = 0; i < shards; i++) {
+            owned.labels(Integer.toString(i)).set(0);
+        }
+    }
+
+    /** A unique id for this gateway process: host, process id and a random part. */
+    public static String newGatewayId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "gateway";
+        }
+        return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public String gatewayId() {
+        return gatewayId;
+    }
+
+    /** The gateways heard from in the last round (ids), this one included. */
+    public List<String> liveGateways() {
+        return live;
+    }
+
+    /**
+     * Takes this gateway's share of the shards before returning (bounded by the lease time), so that a gateway
+     * that reports itself started holds what it can; then keeps balancing every third of the lease time.
+     */
+    @Override
+    public void start() throws Exception {
+        long every = Math.max(50, ttlMillis / 3);
+        keeper.submit(this::round).get();
+        try {
+            opener.submit(() -> { }).get(ttlMillis, TimeUnit.MILLISECONDS); // the opens the first round started
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("Still loading checkpoints after {} ms; carrying on (the shards open when they are loaded)",
+                    ttlMillis);
+        }
+        keeper.scheduleWithFixedDelay(this::round, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops balancing, then hands every shard back: stop taking, a last checkpoint, release the lease. */
+    @Override
+    public void stop() throws InterruptedException {
+        stopping = true;
+        keeper.shutdown();
+        keeper.awaitTermination(ttlMillis, TimeUnit.MILLISECONDS);
+        opener.shutdown();
+        opener.awaitTermination(ttlMillis * 3, TimeUnit.MILLISECONDS);
+        for (Shard shard : table.held()) {
+            close(shard);
+        }
+        try {
+            redis.zrem(membersKey, ShardKeys.bytes(gatewayId));
+        } catch (JedisException e) {
+            LOG.debug("Could not withdraw heartbeat", e);
+        }
+    }
+
+    private void roundNow() {
+        if (!stopping) {
+            try {
+                keeper.execute(this::round);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // stopping
+            }
+        }
+    }
+
+    /** One round: heartbeat, renewals, lost shards, balance. Never throws (the schedule must go on). */
+    void round() {
+        if (stopping) {
+            return;
+        }
+        try {
+            heartbeat();
+            renew();
+            balance();
+            outage.succeeded();
+        } catch (JedisException e) {
+            errors.inc();
+            outage.failed("lease", e);
+            expireUnconfirmed();
+        } catch (RuntimeException e) {
+            LOG.error("Shard coordination failed; retrying next round", e);
+            expireUnconfirmed();
+        }
+    }
+
+    private void heartbeat() {
+        Object reply = Scripts.HEARTBEAT.run(redis, List.of(membersKey),
+                List.of(ShardKeys.bytes(gatewayId), ShardKeys.bytes(Long.toString(ttlMillis))));
+        List<String> ids = new ArrayList<>();
+        for (Object id : (List<?>) reply) {
+            ids.add(new String((byte[]) id, StandardCharsets.UTF_8));
+        }
+        if (!ids.contains(gatewayId)) {
+            ids.add(gatewayId);
+        }
+        ids.sort(null);
+        if (!ids.equals(live)) {
+            LOG.info("{} gateway(s) share {} shard(s) of {}: {}", ids.size(), shards, queueKey, ids);
+        }
+        live = List.copyOf(ids);
+    }
+
+    private void renew() {
+        for (Shard shard : table.held()) {
+            if (shard.state() == Shard.State.OPEN || shard.state() == Shard.State.OPENING) {
+                if (!shard.renew(redis, ttlMillis)) {
+                    shard.lost("its lease was taken over");
+                }
+            }
+            if (shard.lostReason() != null && shard.state() != Shard.State.CLOSED) {
+                submitClose(shard);
+            }
+        }
+    }
+
+    /** Redis did not answer: shards whose lease may have run out are lost here (another may hold them now). */
+    private void expireUnconfirmed() {
+        for (Shard shard : table.held()) {
+            if ((shard.state() == Shard.State.OPEN || shard.state() == Shard.State.OPENING) && shard.leaseExpired()) {
+                shard.lost("its lease could not be renewed in time");
+                submitClose(shard);
+            }
+        }
+    }
+
+    /** This gateway's share: N / M, plus one for the first N % M gateways by id. */
+    static int share(int shards, List<String> live, String me) {
+        int m = Math.max(1, live.size());
+        int rank = Math.max(0, live.indexOf(me));
+        return shards / m + (rank < shards % m ? 1 : 0);
+    }
+
+    private void balance() {
+        int target = share(shards, live, gatewayId);
+        List<Shard> held = new ArrayList<>();
+        for (Shard s : table.held()) {
+            if (s.state() == Shard.State.OPEN || s.state() == Shard.State.OPENING) {
+                held.add(s);
+            }
+        }
+        if (held.size() > target) {
+            held.sort((a, b) -> Integer.compare(b.index(), a.index()));
+            for (Shard extra : held.subList(0, held.size() - target)) {
+                LOG.info("Handing shard {} back: {} gateway(s) live, this one's share is {}", extra.index(),
+                        live.size(), target);
+                submitClose(extra);
+            }
+            return;
+        }
+        int count = held.size();
+        int start = Math.floorMod(gatewayId.hashCode(), shards);
+        for (int k = 0; k < shards; k++) {
+            int i = (start + k) % shards;
+            if (table.held(i) != null) {
+                unownedRounds[i] = 0;
+                continue;
+            }
+            ShardKeys keys = ShardKeys.of(queueKey, i, shards);
+            boolean wanted = count < target;
+            if (!wanted) {
+                boolean free = !redis.exists(ShardKeys.bytes(keys.lease()));
+                unownedRounds[i] = free ? unownedRounds[i] + 1 : 0;
+                wanted = unownedRounds[i] >= 2;
+            }
+            if (wanted && acquire(keys)) {
+                count++;
+                unownedRounds[i] = 0;
+            }
+        }
+    }
+
+    private boolean acquire(ShardKeys keys) {
+        Shard shard = new Shard(keys, gatewayId + ":" + UUID.randomUUID(), store, sequence, popCount, nanos, nudge);
+        if (!shard.acquire(redis, ttlMillis)) {
+            return false;
+        }
+        table.put(shard);
+        opener.execute(() -> open(shard));
+        return true;
+    }
+
+    private void open(Shard shard) {
+        long started = System.nanoTime();
+        try {
+            CheckpointCodec.Loaded loaded = shard.open(redis);
+            table.changed();
+            owned.labels(Integer.toString(shard.index())).set(1);
+            LOG.info("Acquired shard {} ({}): {} series from a checkpoint of {} bytes in {} segment(s), {} ms{}",
+                    shard.index(), shard.keys().list(), loaded.series(), loaded.bytes(), loaded.segments(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                    loaded.refused() == 0 ? "" : "; " + loaded.refused() + " series refused (their names are "
+                            + "another type's here)");
+        } catch (io.promstream.store.CorruptCheckpointException e) {
+            LOG.error("Shard {} cannot be opened: its checkpoint is unreadable ({}). It stays unowned until "
+                    + "its checkpoint keys ({}*) are repaired or deleted", shard.index(), e.getMessage(),
+                    shard.keys().checkpoint());
+            giveUp(shard);
+        } catch (JedisException e) {
+            errors.inc();
+            outage.failed("checkpoint load", e);
+            giveUp(shard);
+        } catch (RuntimeException e) {
+            LOG.error("Opening shard {} failed", shard.index(), e);
+            giveUp(shard);
+        }
+    }
+
+    private void giveUp(Shard shard) {
+        shard.lost("it could not be opened");
+        shard.drop();
+        table.remove(shard);
+        try {
+            shard.release(redis);
+        } catch (JedisException e) {
+            LOG.debug("Could not release shard {} after a failed open", shard.index(), e);
+        }
+    }
+
+    private void submitClose(Shard shard) {
+        if (shard.closeSubmitted()) {
+            return;
+        }
+        try {
+            opener.execute(() -> close(shard));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping: stop() closes every held shard itself
+        }
+    }
+
+    /**
+     * Closes a shard: no more takes; then, when it is still ours, a last checkpoint and the lease handed back;
+     * then its partition is forgotten. A failed last checkpoint loses nothing: what it would have trimmed stays
+     * in the list, for the next owner to apply after loading the previous checkpoint.
+     */
+    private void close(Shard shard) {
+        if (shard.state() == Shard.State.CLOSED) {
+            return;
+        }
+        shard.stopTaking();
+        table.changed();
+        String lost = shard.lostReason();
+        if (lost == null) {
+            try {
+                shard.checkpoint(redis, true);
+                shard.release(redis);
+            } catch (JedisException e) {
+                errors.inc();
+                LOG.warn("Shard {}: last checkpoint or release failed ({}); its next owner re-applies what "
+                        + "followed its previous checkpoint", shard.index(), e.getMessage());
+            }
+        }
+        int series = shard.drop();
+        table.remove(shard);
+        owned.labels(Integer.toString(shard.index())).set(0);
+        if (lost == null) {
+            LOG.info("Released shard {} ({} series handed over through its checkpoint)", shard.index(), series);
+        } else {
+            LOG.warn("Lost shard {}: {}; its {} series are no longer exposed here", shard.index(), lost, series);
+            roundNow(); // it may be free again: look at once rather than a third of a lease later
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

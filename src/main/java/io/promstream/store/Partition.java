@@ -1,0 +1,74 @@
+package io.promstream.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The part of the store fed by one shard of the queue (docs/semantics.md, Shards): every series belongs to the
+ * partition of the shard its first sample arrived on, and a partition's series come and go with the shard's
+ * lease. It keeps the series changed since its last checkpoint, in the order they were first changed, and
+ * whether its series may be exposed (only while this gateway is sure it holds the shard).
+ */
+public final class Partition {
+    private final int id;
+    private final ConcurrentLinkedQueue<Series> dirty = new ConcurrentLinkedQueue<>();
+    private volatile long visibleUntilNanos;
+    private volatile boolean visible;
+    private volatile boolean always;
+    private volatile boolean dropped;
+
+    Partition(int id) {
+        this.id = id;
+    }
+
+    /** Its series are exposed for as long as it is open (a store that is not sharded by leases). */
+    public Partition alwaysVisible() {
+        always = true;
+        return this;
+    }
+
+    /** The shard number. */
+    public int id() {
+        return id;
+    }
+
+    /** Its series may be exposed until {@code nanos} ({@link System#nanoTime()} scale), e.g. a lease's end. */
+    public void visibleUntil(long nanos) {
+        this.visibleUntilNanos = nanos;
+        this.visible = true;
+    }
+
+    /** Whether its series may be exposed at {@code nowNanos}. */
+    public boolean isVisible(long nowNanos) {
+        return !dropped && (always || visible && nowNanos - visibleUntilNanos < 0);
+    }
+
+    boolean isDropped() {
+        return dropped;
+    }
+
+    void markDropped() {
+        dropped = true;
+        dirty.clear();
+    }
+
+    /** Called by a series, under its monitor, when it changes for the first time since it was last taken. */
+    void changed(Series series) {
+        dirty.add(series);
+    }
+
+    /** Takes every series changed since the last call, in the order they first changed. */
+    List<Series> takeChanged() {
+        List<Series> out = new ArrayList<>();
+        for (Series s = dirty.poll(); s != null; s = dirty.poll()) {
+            out.add(s);
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "partition " + id;
+    }
+}

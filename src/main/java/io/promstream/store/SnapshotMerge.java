@@ -1,0 +1,51 @@
+package io.promstream.store;
+
+import io.promstream.parse.MetricType;
+
+/**
+ * One series exposed from several partitions' copies of it (misrouted samples made a stray beside it;
+ * docs/semantics.md, Shards): counters and histograms of one bucket layout add up, a summary adds its count and
+ * sum and keeps the quantiles of the copy that saw the most observations, and a gauge is the copy updated last.
+ */
+final class SnapshotMerge {
+    private final MetricType type;
+    private SeriesSnapshot result;
+    private long updated = Long.MIN_VALUE;
+
+    SnapshotMerge(MetricType type) {
+        this.type = type;
+    }
+
+    void add(SeriesSnapshot s, long updatedMillis) {
+        if (result == null) {
+            result = s;
+            updated = updatedMillis;
+            return;
+        }
+        result = switch (type) {
+            case COUNTER -> new SeriesSnapshot(s.labels(), result.value() + s.value(), null, null, null, null, 0, 0);
+            case GAUGE -> updatedMillis >= updated ? s : result;
+            case HISTOGRAM -> java.util.Arrays.equals(result.bounds(), s.bounds()) ? histogram(result, s)
+                    : s.count() > result.count() ? s : result;
+            case SUMMARY -> {
+                SeriesSnapshot most = s.count() > result.count() ? s : result;
+                yield new SeriesSnapshot(s.labels(), 0, null, null, most.quantiles(), most.quantileValues(),
+                        result.sum() + s.sum(), result.count() + s.count());
+            }
+        };
+        updated = Math.max(updated, updatedMillis);
+    }
+
+    private static SeriesSnapshot histogram(SeriesSnapshot a, SeriesSnapshot b) {
+        long[] counts = a.counts().clone();
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] += b.counts()[i];
+        }
+        return new SeriesSnapshot(a.labels(), 0, a.bounds(), counts, null, null, a.sum() + b.sum(),
+                a.count() + b.count());
+    }
+
+    SeriesSnapshot result() {
+        return result;
+    }
+}
