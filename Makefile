@@ -58,6 +58,11 @@ deps:
 	@scripts/ensure-package.sh prometheus-pushgateway prometheus-pushgateway
 	@scripts/ensure-package.sh go golang-go
 	@scripts/ensure-package.sh "test -d /usr/share/gocode/src/github.com/prometheus/client_golang/prometheus/push" golang-github-prometheus-client-golang-dev
+	@scripts/ensure-package.sh php php-cli
+	@scripts/ensure-package.sh "php -r 'exit(class_exists(\"RedisCluster\") ? 0 : 1);'" php-redis
+	@scripts/ensure-package.sh "/usr/bin/python3 -c 'import redis.cluster'" python3-redis
+	@scripts/ensure-package.sh node nodejs
+	@scripts/ensure-package.sh npm npm
 
 ## stop: stop the redis-server that `make run` started (by PID; nothing else)
 stop:
