@@ -4,7 +4,8 @@
 #   docker run --rm -p 9091:9091 -p 9092:9092 -e REDIS_URI=redis://redis-host:6379/0 prom-stream-gateway
 #
 # Configuration: the environment variables read by config.yml (REDIS_URI, REDIS_QUEUE_KEY, REDIS_WORKERS,
-# REDIS_DEAD_LETTER_KEY, SERIES_TTL, PERSISTENCE_FILE, GATEWAY_PORT, GATEWAY_ADMIN_PORT), JVM options in
+# REDIS_DEAD_LETTER_KEY, SERIES_TTL, PERSISTENCE_FILE, GATEWAY_PORT, GATEWAY_ADMIN_PORT; for a Redis Cluster
+# and several gateways REDIS_CLUSTER_NODES and REDIS_QUEUE_SHARDS; GATEWAY_ADMIN_HOST, ADMIN_TOKEN), JVM options in
 # JAVA_OPTS, any other key as -Ddw.<path>=<value> in JAVA_OPTS, or a whole config file mounted over
 # /app/config.yml. /data is writable by the gateway's user: mount a volume there and set
 # PERSISTENCE_FILE=/data/store.snapshot to keep the aggregated series across restarts.
@@ -45,12 +46,16 @@ ENV JAVA_OPTS="-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError" \
     GATEWAY_PORT=9091 \
     GATEWAY_ADMIN_PORT=9092
 
-# 9091: GET /metrics (what Prometheus scrapes) and GET /; 9092: admin (/healthcheck, tasks)
+# 9091: GET /metrics (what Prometheus scrapes), pushes, GET / and GET /api/health; 9092: admin (/healthcheck,
+# tasks), bound to 127.0.0.1 inside the container unless GATEWAY_ADMIN_HOST says otherwise (then with
+# ADMIN_TOKEN): publishing 9092 alone reaches nothing
 EXPOSE 9091 9092
 
-# Healthy when Redis answers, every worker is alive and the backlog is under redis.backlogLimit.
+# Healthy when Redis answers, every worker is alive and the backlog is under redis.backlogLimit: the
+# application port's GET /api/health (200, or 503 with the failing checks), which answers wherever the admin
+# port is bound.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-  CMD curl -fsS -o /dev/null "http://127.0.0.1:${GATEWAY_ADMIN_PORT}/healthcheck" || exit 1
+  CMD curl -fsS -o /dev/null "http://127.0.0.1:${GATEWAY_PORT}/api/health" || exit 1
 
 # SIGTERM reaches java itself (exec), which stops taking from Redis, finishes the batches in hand and exits
 # within redis.shutdownGrace (30 s): give `docker stop` a longer timeout (compose: stop_grace_period).

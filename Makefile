@@ -82,6 +82,17 @@ stack-down:
 stack-status:
 	@scripts/stack.sh status
 
+.PHONY: stack-cluster stack-cluster-down
+
+## stack-cluster: a 6-node Redis Cluster (127.0.0.1:7001-7006), two gateways sharing its 12 queue shards
+##       (:9191 and :9192, admin :9291 and :9292) and Prometheus scraping both (:9190), from local binaries
+stack-cluster: build
+	@scripts/stack-cluster.sh start
+
+## stack-cluster-down: stop what `make stack-cluster` started (by PID; nothing else)
+stack-cluster-down:
+	@scripts/stack-cluster.sh stop
+
 ## demo: push a realistic stream of samples into the running stack (5 minutes; DEMO_ARGS="--duration 60")
 demo:
 	@scripts/demo.sh $(DEMO_ARGS)
