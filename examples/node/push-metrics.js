@@ -141,7 +141,7 @@ function option(name, fallback) {
 function redisFor(url, clusterNodes = []) {
   const socket = { connectTimeout: 5000, reconnectStrategy: false };
   if (clusterNodes.length === 0) {
-    return createClient({ url, socket, RESP: 2 });
+    return createClient({ url, socket });
   }
   const { protocol, username, password } = new URL(url);
   return createCluster({
@@ -151,7 +151,6 @@ function redisFor(url, clusterNodes = []) {
       ...(username && { username: decodeURIComponent(username) }),
       ...(password && { password: decodeURIComponent(password) }),
       socket: { ...socket, tls: protocol === 'rediss:' },
-      RESP: 2,
     },
   });
 }
@@ -182,7 +181,7 @@ async function main() {
     return;
   } finally {
     if (client.isOpen) {
-      await client.close();
+      await client.quit();
     }
   }
   console.log(`node: pushed ${5 * count} samples onto ${queueKey}${shards > 1 ? ` (${shards} shards)` : ''}`);

@@ -283,8 +283,8 @@ class ExampleSendersRoutingTest {
                 case PYTHON -> check(List.of("/usr/bin/python3", "-c", "import redis.cluster"),
                         "/usr/bin/python3 with redis-py 4.1 or later (apt-get install python3-redis)");
                 case NODE -> {
-                    check(List.of("node", "-e", "process.exit(+process.versions.node.split('.')[0] >= 20 ? 0 : 1)"),
-                            "Node.js 20 or later, as examples/node/package.json and node-redis want "
+                    check(List.of("node", "-e", "process.exit(+process.versions.node.split('.')[0] >= 18 ? 0 : 1)"),
+                            "Node.js 18 or later, as examples/node/package.json and node-redis 4 want "
                                     + "(apt-get install nodejs)");
                     if (!Files.isDirectory(Path.of("examples/node/node_modules/redis"))) {
                         check(List.of("npm", "ci", "--prefix", "examples/node", "--no-audit", "--no-fund",
