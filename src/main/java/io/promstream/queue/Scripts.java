@@ -44,14 +44,18 @@ final class Scripts {
             """);
 
     /**
-     * The fenced take: if token ARGV[1] holds lease KEYS[2], reads up to ARGV[3] elements of list KEYS[1] past the
-     * ARGV[2] already read from its tail, without removing them: {length} when there are none, {length, elements}
-     * (newest first) otherwise; nil when the lease is not the caller's. Read-only, so a reply lost to a timeout
-     * costs nothing but the retry.
+     * The fenced take: if token ARGV[1] holds lease KEYS[2] and the shard's trimmed count KEYS[3] is still ARGV[4],
+     * reads up to ARGV[3] elements of list KEYS[1] past the ARGV[2] already read from its tail, without removing
+     * them: {length} when there are none, {length, elements} (newest first) otherwise; nil when the lease is not the
+     * caller's; {-1} when the trimmed count is not what the caller committed (Redis lost a write, as a failover
+     * can: the cursor no longer fits the list). Read-only, so a reply lost to a timeout costs nothing but the retry.
      */
     static final RedisScript TAKE = new RedisScript("""
             if redis.call('GET', KEYS[2]) ~= ARGV[1] then
               return nil
+            end
+            if tonumber(redis.call('GET', KEYS[3]) or '0') ~= tonumber(ARGV[4]) then
+              return {-1}
             end
             local length = redis.call('LLEN', KEYS[1])
             local read = tonumber(ARGV[2])

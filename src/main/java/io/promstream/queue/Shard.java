@@ -59,6 +59,7 @@ public final class Shard {
     private final java.util.concurrent.atomic.AtomicBoolean closeSubmitted = new java.util.concurrent.atomic.AtomicBoolean();
     private final byte[] list;
     private final byte[] lease;
+    private final byte[] trimmedKey;
     private final byte[] tokenBytes;
     private final ReentrantLock takeLock = new ReentrantLock();
     private final ReentrantReadWriteLock applyLock = new ReentrantReadWriteLock();
@@ -81,6 +82,8 @@ public final class Shard {
     private volatile boolean nudged;
     private volatile long lastCheckpointNanos;
     private volatile String lostReason;
+    /** Lost while the lease is still ours (what Redis holds no longer fits what is here): give it back. */
+    private volatile boolean stale;
 
     // checkpoint bookkeeping, under checkpointLock
     private final List<String> parts = new ArrayList<>();
@@ -103,6 +106,7 @@ public final class Shard {
         this.nudge = nudge;
         this.list = ShardKeys.bytes(keys.list());
         this.lease = ShardKeys.bytes(keys.lease());
+        this.trimmedKey = ShardKeys.bytes(keys.trimmed());
         this.tokenBytes = ShardKeys.bytes(token);
     }
 
@@ -275,14 +279,20 @@ public final class Shard {
                 return Took.CLOSED;
             }
             resolve(redis);
-            Object reply = Scripts.TAKE.run(redis, List.of(list, lease),
-                    List.of(tokenBytes, number(cursor), number(popCount)));
+            Object reply = Scripts.TAKE.run(redis, List.of(list, lease, trimmedKey),
+                    List.of(tokenBytes, number(cursor), number(popCount), number(trimmed)));
             if (reply == null) {
                 lost("the lease was taken over");
                 return Took.CLOSED;
             }
             List<?> answer = (List<?>) reply;
             long len = (Long) answer.get(0);
+            if (len < 0) {
+                stale = true;
+                lost("its trimmed count went back (Redis lost a write, as in a failover); it is reloaded from its "
+                        + "checkpoint");
+                return Took.CLOSED;
+            }
             length = len;
             if (len < cursor) {
                 LOG.error("Shard {} holds {} elements, fewer than the {} this gateway read and has not trimmed: "
@@ -472,7 +482,9 @@ public final class Shard {
                 return Checkpointed.COMMITTED;
             }
             segment.abandon();
-            lost(code == 0 ? "the lease was taken over" : "the shard was trimmed by another owner");
+            stale = code == 2; // the lease is ours, but the list is not where we left it
+            lost(code == 0 ? "the lease was taken over" : "its trimmed count is not what this gateway committed "
+                    + "(Redis lost a write, as in a failover); it is reloaded from its checkpoint");
             return Checkpointed.LOST;
         } finally {
             takeLock.unlock();
@@ -499,7 +511,8 @@ public final class Shard {
             needFull |= pending.segment.isFull();
         } else {
             pending.segment.abandon();
-            lost("the shard was trimmed by another owner");
+            stale = true;
+            lost("its trimmed count is not what this gateway committed; it is reloaded from its checkpoint");
         }
     }
 
@@ -554,6 +567,11 @@ public final class Shard {
     /** True the first time it is asked: whoever gets true closes the shard. */
     boolean closeSubmitted() {
         return !closeSubmitted.compareAndSet(false, true);
+    }
+
+    /** Whether the shard was lost with its lease still ours, to hand back at once. */
+    boolean isStale() {
+        return stale;
     }
 
     /** Why the shard was lost, or {@code null} when it was not. */

@@ -319,6 +319,13 @@ public final class ShardCoordinator implements Managed {
         shard.stopTaking();
         table.changed();
         String lost = shard.lostReason();
+        if (lost != null && shard.isStale()) {
+            try {
+                shard.release(redis);
+            } catch (JedisException e) {
+                LOG.debug("Could not release stale shard {}; its lease runs out by itself", shard.index(), e);
+            }
+        }
         if (lost == null) {
             try {
                 shard.checkpoint(redis, true);

@@ -11,11 +11,18 @@ import java.util.Map;
 
 /** HTTP calls against a running gateway, and a reader for its text exposition. */
 public final class GatewayClient {
+    private final int appPort;
+
+    public int appPort() {
+        return appPort;
+    }
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String app;
     private final String admin;
 
     public GatewayClient(int appPort, int adminPort) {
+        this.appPort = appPort;
         this.app = "http://127.0.0.1:" + appPort;
         this.admin = "http://127.0.0.1:" + adminPort;
     }
