@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promstream.parse.Routing;
+import io.promstream.testing.ExampleSender;
 import io.promstream.testing.ExternalProcess;
 import io.promstream.testing.RedisClusterExtension;
 import io.promstream.testing.RedisServerExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -47,9 +45,7 @@ class ExampleSendersRoutingTest {
     /** Never reachable: in cluster mode the senders must take only the scheme and credentials from it. */
     private static final String UNUSED_URI = "redis://127.0.0.1:1/0";
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
-    private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<Sender, Boolean> READY = new ConcurrentHashMap<>();
 
     @RegisterExtension
     static final RedisClusterExtension CLUSTER = new RedisClusterExtension();
@@ -57,31 +53,10 @@ class ExampleSendersRoutingTest {
     @RegisterExtension
     static final RedisServerExtension SERVER = new RedisServerExtension();
 
-    /** The senders that push the example workload, and how to run them. */
-    enum Sender {
-        PHP("php", List.of("php", "examples/php/push_metrics.php", "--count=%d", "--sender=php")),
-        PYTHON("python", List.of("/usr/bin/python3", "examples/python/push_metrics.py", "--count", "%d",
-                "--sender", "python")),
-        NODE("node", List.of("node", "examples/node/push-metrics.js", "--count=%d", "--sender=node")),
-        SHELL("shell", List.of("bash", "examples/shell/push-metrics.sh", "--count", "%d", "--sender", "shell"));
-
-        final String label;
-        final List<String> command;
-
-        Sender(String label, List<String> command) {
-            this.label = label;
-            this.command = command;
-        }
-
-        List<String> command(int count) {
-            return command.stream().map(a -> a.replace("%d", Integer.toString(count))).collect(Collectors.toList());
-        }
-    }
-
     @ParameterizedTest
-    @EnumSource(Sender.class)
-    void inAClusterEverySampleGoesOntoTheShardListOfItsSeries(Sender sender) {
-        requireReady(sender);
+    @EnumSource(ExampleSender.class)
+    void inAClusterEverySampleGoesOntoTheShardListOfItsSeries(ExampleSender sender) {
+        sender.requireReady();
 
         String output = run(sender.command(COUNT), clusterEnvironment(SHARDS)).output();
 
@@ -94,9 +69,9 @@ class ExampleSendersRoutingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Sender.class)
-    void withOneShardTheQueueIsTheQueueKeyItself(Sender sender) {
-        requireReady(sender);
+    @EnumSource(ExampleSender.class)
+    void withOneShardTheQueueIsTheQueueKeyItself(ExampleSender sender) {
+        sender.requireReady();
         Map<String, String> env = new HashMap<>(commonEnvironment());
         env.put("REDIS_URI", SERVER.uri());
         env.put("REDIS_CLUSTER_NODES", ""); // set empty: the senders treat it as unset
@@ -114,7 +89,7 @@ class ExampleSendersRoutingTest {
     /** with-metrics.sh carries its own copy of the shard function: a success (3 samples) and a failure (2). */
     @Test
     void withMetricsRoutesItsSamplesToo() {
-        requireReady(Sender.SHELL);
+        ExampleSender.SHELL.requireReady();
         Map<String, String> env = clusterEnvironment(SHARDS);
 
         run(List.of("bash", "examples/shell/with-metrics.sh", "routing_task", "--", "true"), env);
@@ -140,9 +115,9 @@ class ExampleSendersRoutingTest {
      */
     @Test
     void theCarriedShardFunctionsAgreeWithRouting() {
-        requireReady(Sender.PHP);
-        requireReady(Sender.PYTHON);
-        requireReady(Sender.NODE);
+        ExampleSender.PHP.requireReady();
+        ExampleSender.PYTHON.requireReady();
+        ExampleSender.NODE.requireReady();
         List<String> expected = List.of(
                 Integer.toString(Routing.shardOf("http_requests_total", new String[] {"method", "status"},
                         new String[] {"GET", "200"}, 2, 12)),
@@ -271,47 +246,4 @@ class ExampleSendersRoutingTest {
                 .collect(Collectors.joining(", "));
     }
 
-    /**
-     * Fails, with what to install, when the sender cannot run here; installs node-redis with npm ci when
-     * examples/node has no node_modules yet. Checked once per sender.
-     */
-    private static void requireReady(Sender sender) {
-        READY.computeIfAbsent(sender, s -> {
-            switch (s) {
-                case PHP -> check(List.of("php", "-r", "exit(class_exists('RedisCluster') ? 0 : 1);"),
-                        "php with the phpredis extension (apt-get install php-cli php-redis)");
-                case PYTHON -> check(List.of("/usr/bin/python3", "-c", "import redis.cluster"),
-                        "/usr/bin/python3 with redis-py 4.1 or later (apt-get install python3-redis)");
-                case NODE -> {
-                    check(List.of("node", "-e", "process.exit(+process.versions.node.split('.')[0] >= 18 ? 0 : 1)"),
-                            "Node.js 18 or later, as examples/node/package.json and node-redis 4 want "
-                                    + "(apt-get install nodejs)");
-                    if (!Files.isDirectory(Path.of("examples/node/node_modules/redis"))) {
-                        check(List.of("npm", "ci", "--prefix", "examples/node", "--no-audit", "--no-fund",
-                                "--loglevel=error"), "npm to install node-redis (apt-get install npm)", NPM_TIMEOUT);
-                    }
-                    check(List.of("node", "-e", "require('./examples/node/node_modules/redis')"),
-                            "node-redis in examples/node (cd examples/node && npm ci)");
-                }
-                case SHELL -> {
-                    check(List.of("redis-cli", "--version"), "redis-cli (apt-get install redis-tools)");
-                    check(List.of("bash", "-c", "printf x | gzip -c | tail -c 8 | od -An -tu1 -N4"),
-                            "bash, gzip and coreutils");
-                }
-                default -> throw new IllegalArgumentException(s.toString());
-            }
-            return true;
-        });
-    }
-
-    private static void check(List<String> command, String need) {
-        check(command, need, RUN_TIMEOUT);
-    }
-
-    private static void check(List<String> command, String need, Duration timeout) {
-        ExternalProcess.Result result = ExternalProcess.run(command, Map.of(), timeout, "needs " + need);
-        if (!result.ok()) {
-            throw new AssertionError("this test needs " + need + " (make deps installs it); " + result);
-        }
-    }
 }
