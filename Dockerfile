@@ -1,14 +1,13 @@
 # Prometheus Stream Gateway image.
 #
 #   docker build -t prom-stream-gateway .
-#   docker run --rm -p 9091:9091 -p 9092:9092 -e REDIS_URI=redis://redis-host:6379/0 prom-stream-gateway
+#   docker run --rm -p 9091:9091 -e REDIS_URI=redis://redis-host:6379/0 prom-stream-gateway
 #
 # Configuration: the environment variables read by config.yml (REDIS_URI, REDIS_QUEUE_KEY, REDIS_WORKERS,
-# REDIS_DEAD_LETTER_KEY, SERIES_TTL, PERSISTENCE_FILE, GATEWAY_PORT, GATEWAY_ADMIN_PORT; for a Redis Cluster
+# REDIS_DEAD_LETTER_KEY, SERIES_TTL, CHECKPOINT_INTERVAL, GATEWAY_PORT, GATEWAY_ADMIN_PORT; for a Redis Cluster
 # and several gateways REDIS_CLUSTER_NODES and REDIS_QUEUE_SHARDS; GATEWAY_ADMIN_HOST, ADMIN_TOKEN), JVM options in
 # JAVA_OPTS, any other key as -Ddw.<path>=<value> in JAVA_OPTS, or a whole config file mounted over
-# /app/config.yml. /data is writable by the gateway's user: mount a volume there and set
-# PERSISTENCE_FILE=/data/store.snapshot to keep the aggregated series across restarts.
+# /app/config.yml. The aggregated series are checkpointed into Redis: the container keeps no state.
 
 ARG MAVEN_IMAGE=maven:3.9-eclipse-temurin-17
 ARG RUNTIME_IMAGE=eclipse-temurin:17-jre

@@ -148,7 +148,7 @@ check "grafana dashboard is valid JSON" jq -e '.panels | length > 0' grafana/das
 
 # the gateway's settings, whatever the caller's environment says (config.yml reads these)
 export REDIS_QUEUE_KEY=prom-stream-gateway:metric-queue REDIS_DEAD_LETTER_KEY=prom-stream-gateway:dead-letter
-export REDIS_WORKERS=2 SERIES_TTL=0s PERSISTENCE_FILE="$STACK_DIR/store.snapshot"
+export REDIS_WORKERS=2 SERIES_TTL=0s
 
 log "starting redis-server, the gateway and prometheus (scrape interval 1s) on free ports"
 STACK_REDIS_PORT=auto STACK_GATEWAY_PORT=auto STACK_GATEWAY_ADMIN_PORT=auto STACK_PROMETHEUS_PORT=auto \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Usage: scripts/local-redis.sh start|stop [port]
 # start: reuse a Redis already answering on localhost:<port>, else start redis-server (installing it if
-# needed) in .run/ without persistence. stop: stops only the redis-server this script started (by PID).
+# needed) in .run/ with AOF (the queue and the checkpoints of the aggregated series live in it). stop: stops only the redis-server this script started (by PID).
 set -euo pipefail
 action="${1:-start}"
 port="${2:-6379}"
@@ -31,7 +31,7 @@ case "$action" in
       exit 0
     fi
     mkdir -p "$dir"
-    redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+    redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly yes --appendfsync everysec --daemonize yes \
       --pidfile "$pidfile" --dir "$dir" --logfile "$dir/redis-$port.log"
     for _ in $(seq 1 50); do
       if answers; then

@@ -307,7 +307,7 @@ start() {
   for g in a b; do
     if [ "$g" = a ]; then gw_port="$a_port" gw_admin="$a_admin"; else gw_port="$b_port" gw_admin="$b_admin"; fi
     # shellcheck disable=SC2086  # JAVA_OPTS is a list of options
-    PERSISTENCE_FILE="" REDIS_CLUSTER_NODES="$cluster_nodes" REDIS_QUEUE_SHARDS="$shards" \
+    REDIS_CLUSTER_NODES="$cluster_nodes" REDIS_QUEUE_SHARDS="$shards" \
     REDIS_URI="redis://127.0.0.1:${redis_ports[0]}/0" \
       start_service "gateway-$g" "-Dstack.cluster.gateway=$g " "$dir/gateway-$g.log" java ${JAVA_OPTS:-} \
       "-Dstack.cluster.gateway=$g" \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Usage: scripts/stack.sh start|stop|status
 #
-# The docker-compose stack without Docker, from local binaries: redis-server (no persistence), the gateway
+# The docker-compose stack without Docker, from local binaries: redis-server (AOF), the gateway
 # (target/prom-stream-gateway.jar with config.yml) and Debian's prometheus with the repo's
 # prometheus/prometheus.yml and alerts.yml; Grafana too when a local grafana binary exists (it is not in
 # Debian). Every server binds to 127.0.0.1. `stop` stops what `start` started, by the PIDs it recorded,
@@ -13,10 +13,10 @@
 #   STACK_REUSE_REDIS (1)       use a Redis already answering on STACK_REDIS_PORT (never stopped by `stop`)
 #   STACK_SCRAPE_INTERVAL       override the scrape and rule evaluation intervals (e.g. 1s)
 #   STACK_GRAFANA (auto)        auto: start Grafana when a grafana binary is found; 0: never; 1: must
-#   STACK_DIR (.run/stack)      PIDs, logs, generated configs, Prometheus' data and the gateway's store
-#                               snapshot (PERSISTENCE_FILE); `.run/stack/env` holds the addresses
+#   STACK_DIR (.run/stack)      PIDs, logs, generated configs, Prometheus' data and Redis' AOF (the queue
+#                               and the checkpoints); `.run/stack/env` holds the addresses
 #                               (REDIS_URI, GATEWAY_URL, ...) for scripts/demo.sh and others
-#   and what config.yml reads: REDIS_QUEUE_KEY, REDIS_WORKERS, SERIES_TTL, PERSISTENCE_FILE, ...
+#   and what config.yml reads: REDIS_QUEUE_KEY, REDIS_WORKERS, SERIES_TTL, CHECKPOINT_INTERVAL, ...
 #   JAVA_OPTS                   JVM options for the gateway
 #   STACK_JAR                   the gateway's jar (target/prom-stream-gateway.jar)
 set -euo pipefail
@@ -231,14 +231,14 @@ start() {
     log "using the Redis already answering on 127.0.0.1:$redis_port (stack-down leaves it running)"
   else
     start_service redis "$dir/redis.log" redis-server --port "$redis_port" --bind 127.0.0.1 \
-      --save "" --appendonly no --dir "$dir"
+      --save "" --appendonly yes --appendfsync everysec --dir "$dir"
     wait_until redis 10 redis_answers "$redis_port"
     log "redis-server on 127.0.0.1:$redis_port (pid $(cat "$dir/redis.pid"))"
   fi
 
-  # The store is saved beside the PIDs and restored by the next `make stack`, as Prometheus keeps its data.
+  # The aggregated series are checkpointed into Redis, whose AOF is beside the PIDs: the next `make stack`
+  # carries on where `make stack-down` left off, as Prometheus keeps its data.
   # shellcheck disable=SC2086  # JAVA_OPTS is a list of options
-  PERSISTENCE_FILE="${PERSISTENCE_FILE:-$dir/store.snapshot}" \
   REDIS_URI="redis://127.0.0.1:$redis_port/0" GATEWAY_PORT="$gw_port" GATEWAY_ADMIN_PORT="$admin_port" \
     start_service gateway "$dir/gateway.log" java ${JAVA_OPTS:-} \
     "-Ddw.server.applicationConnectors[0].bindHost=127.0.0.1" \

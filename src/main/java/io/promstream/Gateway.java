@@ -150,7 +150,8 @@ public final class Gateway {
         environment.healthChecks().register("backlog", new BacklogHealthCheck(monitor, redis.getBacklogLimit()));
         environment.healthChecks().register("cardinality", new CardinalityHealthCheck(store));
 
-        // operations
+        // operations, on the admin port: loopback, or a bearer token
+        config.getAdmin().secure(config.getServerFactory(), environment);
         environment.admin().addTask(new ResetSeriesTask(store));
         environment.admin().addTask(new FlushQueueTask(new QueueFlusher(client, table, workers.workers())));
         return new Gateway(store, metrics, workers, table, coordinator);

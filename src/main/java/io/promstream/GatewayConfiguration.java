@@ -2,6 +2,7 @@ package io.promstream;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
+import io.promstream.config.AdminFactory;
 import io.promstream.config.AggregationFactory;
 import io.promstream.config.CheckpointFactory;
 import io.promstream.config.HttpFactory;
@@ -31,6 +32,19 @@ public class GatewayConfiguration extends Configuration {
     @Valid
     @NotNull
     private CheckpointFactory checkpoint = new CheckpointFactory();
+    @Valid
+    @NotNull
+    private AdminFactory admin = new AdminFactory();
+
+    @JsonProperty
+    public AdminFactory getAdmin() {
+        return admin;
+    }
+
+    @JsonProperty
+    public void setAdmin(AdminFactory admin) {
+        this.admin = admin;
+    }
 
     @JsonProperty
     public CheckpointFactory getCheckpoint() {

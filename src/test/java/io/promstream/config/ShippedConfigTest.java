@@ -36,6 +36,14 @@ class ShippedConfigTest {
         assertThat(config.getAggregation().getMaxSeries()).isEqualTo(1_000_000);
         assertThat(config.getAggregation().getMaxMessageBytes()).isEqualTo(65_536);
         assertThat(config.getMetaMetrics().isEnabled()).isTrue();
+        assertThat(config.getRedis().getShards()).isEqualTo(1);
+        assertThat(config.getRedis().getClusterNodes()).isEmpty();
+        assertThat(config.getRedis().getLeaseTtl().toSeconds()).isEqualTo(10);
+        assertThat(config.getCheckpoint().intervalMillis()).isEqualTo(1_000);
+        if (System.getenv("GATEWAY_ADMIN_HOST") == null) {
+            assertThat(AdminFactory.adminHost(config.getServerFactory())).as("admin on loopback by default")
+                    .isEqualTo("127.0.0.1");
+        }
     }
 
     @Test

@@ -35,6 +35,11 @@ public final class GatewayClient {
         return send(HttpRequest.newBuilder(URI.create(app + path)).header("Accept", accept).GET().build());
     }
 
+    /** {@code http://127.0.0.1:<admin port>}. */
+    public String adminBase() {
+        return admin;
+    }
+
     public HttpResponse<String> admin(String path) {
         return send(HttpRequest.newBuilder(URI.create(admin + path)).GET().build());
     }
