@@ -186,7 +186,7 @@ public final class Gateway {
             list.add(new QueueWorker(id, client, table, new ElementProcessor(parser, store, rejections,
                     metrics.misrouted(), queuedPushes), clock, redis.newBackoff(), outage, redis.blockSeconds(),
                     redis.getQueueKey(), metrics.processed(id, redis.getQueueKey()),
-                    metrics.emptyPops(id, redis.getQueueKey()), metrics.redisErrors("pop")));
+                    metrics.emptyPops(id, redis.getQueueKey()), metrics.redisErrors("take")));
         }
         WorkerPool workers = new WorkerPool(list, Duration.ofMillis(redis.getShutdownGrace().toMilliseconds()));
         environment.lifecycle().manage(workers);

@@ -111,7 +111,7 @@ class RedisAclIntegrationTest {
                 }, "the bad sample dead-lettered");
                 assertThat(client.adminPost("/tasks/flush-queue").statusCode()).isEqualTo(200);
                 awaitHealthy(client);
-                assertThat(client.value("prom_stream_gateway_redis_errors_total{operation=\"pop\",}")).isIn(0.0, Double.NaN);
+                assertThat(client.value("prom_stream_gateway_redis_errors_total{operation=\"take\",}")).isIn(0.0, Double.NaN);
             });
         }
     }

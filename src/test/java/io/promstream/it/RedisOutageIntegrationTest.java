@@ -79,7 +79,7 @@ class RedisOutageIntegrationTest {
 
             // no busy loop: over the next ten failed pops the workers use a small share of one core
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-            String errors = "prom_stream_gateway_redis_errors_total{operation=\"pop\",}";
+            String errors = "prom_stream_gateway_redis_errors_total{operation=\"take\",}";
             double errorsBefore = client.value(errors);
             long cpuBefore = workerCpuNanos(threads);
             long wallBefore = System.nanoTime();
