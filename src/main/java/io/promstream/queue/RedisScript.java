@@ -5,6 +5,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -21,6 +23,16 @@ final class RedisScript {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-1", e);
         }
+    }
+
+    /** Queues the script on a pipeline by its SHA-1; its reply throws {@link JedisNoScriptException} if unknown. */
+    Response<Object> queue(AbstractPipeline pipeline, List<byte[]> keys, List<byte[]> args) {
+        return pipeline.evalsha(sha, keys, args);
+    }
+
+    /** Makes the server holding {@code sampleKey}'s slot know the script (after a NOSCRIPT reply). */
+    void load(UnifiedJedis redis, byte[] sampleKey) {
+        redis.scriptLoad(body, sampleKey);
     }
 
     Object run(UnifiedJedis redis, List<byte[]> keys, List<byte[]> args) {

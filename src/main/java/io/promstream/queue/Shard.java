@@ -16,13 +16,16 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.args.ListDirection;
 
 /**
  * One shard for as long as this gateway holds its lease: from acquiring it, through loading its checkpoint and
  * taking from it, to handing it back or losing it. Nothing taken exists only here: a take reads past a cursor
- * without removing anything ({@link Scripts#TAKE}), and only a checkpoint that covers what was read trims it off
+ * without removing anything (behind {@link Scripts#TAKE_FENCE}), and only a checkpoint that covers what was read trims it off
  * the list, in the same script that records the checkpoint ({@link Scripts#COMMIT}).
  *
  * <p>Takes are serialized by {@link #takeLock}, held for one round trip, and numbered in order by the shared
@@ -279,14 +282,12 @@ public final class Shard {
                 return Took.CLOSED;
             }
             resolve(redis);
-            Object reply = Scripts.TAKE.run(redis, List.of(list, lease, trimmedKey),
-                    List.of(tokenBytes, number(cursor), number(popCount), number(trimmed)));
-            if (reply == null) {
+            Fenced read = fencedRead(redis);
+            if (read.length == -2) {
                 lost("the lease was taken over");
                 return Took.CLOSED;
             }
-            List<?> answer = (List<?>) reply;
-            long len = (Long) answer.get(0);
+            long len = read.length;
             if (len < 0) {
                 stale = true;
                 lost("its trimmed count went back (Redis lost a write, as in a failover); it is reloaded from its "
@@ -300,12 +301,12 @@ public final class Shard {
                         + "from its tail", keys, len, cursor);
                 cursor = len;
                 cursorSnapshot = len;
-            }
-            if (answer.size() < 2) {
                 return Took.EMPTY;
             }
-            @SuppressWarnings("unchecked")
-            List<byte[]> items = new ArrayList<>((List<byte[]>) answer.get(1));
+            if (len == cursor || read.items.isEmpty()) {
+                return Took.EMPTY;
+            }
+            List<byte[]> items = read.items; // a list of our own, newest first
             Collections.reverse(items); // oldest first
             applyLock.readLock().lock();
             out.fill(items, sequence.begin(), taken, this);
@@ -315,6 +316,33 @@ public final class Shard {
             return Took.ELEMENTS;
         } finally {
             takeLock.unlock();
+        }
+    }
+
+    /** The fence's answer and what the read found past the cursor. */
+    private record Fenced(long length, List<byte[]> items) {
+    }
+
+    /** The fence script and the read past the cursor, in one round trip on one connection; under takeLock. */
+    private Fenced fencedRead(UnifiedJedis redis) {
+        List<byte[]> fenceKeys = List.of(list, lease, trimmedKey);
+        List<byte[]> fenceArgs = List.of(tokenBytes, number(trimmed));
+        for (int attempt = 0; ; attempt++) {
+            Response<Object> fence;
+            Response<List<byte[]>> items;
+            try (AbstractPipeline pipeline = redis.pipelined()) {
+                fence = Scripts.TAKE_FENCE.queue(pipeline, fenceKeys, fenceArgs);
+                items = pipeline.lrange(list, -(cursor + popCount), -(cursor + 1));
+                pipeline.sync();
+            }
+            try {
+                return new Fenced((Long) fence.get(), items.get());
+            } catch (JedisNoScriptException e) {
+                if (attempt > 0) {
+                    throw e;
+                }
+                Scripts.TAKE_FENCE.load(redis, list); // a new server (restart, failover): teach it, read again
+            }
         }
     }
 

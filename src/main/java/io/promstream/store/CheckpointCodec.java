@@ -183,7 +183,7 @@ public final class CheckpointCodec {
                 return;
             }
             buffer.truncate(mark);
-            Series live = family.find(s.labels(), partition, s::labels);
+            Series live = family.find(s.labels(), partition);
             if (live != null && !live.isRemoved()) {
                 return; // replaced by a series of the same labels: its own record says what holds
             }

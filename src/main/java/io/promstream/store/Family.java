@@ -1,6 +1,7 @@
 package io.promstream.store;
 
 import io.promstream.parse.MetricType;
+import io.promstream.parse.Sample;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,15 +70,24 @@ public final class Family {
     }
 
     /**
-     * The partition's series of these labels, or {@code null}. {@code probe} finds the main key without copying
-     * the labels; {@code labels} are only built for a stray look-up.
+     * The partition's series of the sample's labels, or {@code null}. {@code probe} finds the main key without
+     * copying the labels; they are only copied for a stray look-up.
      */
-    Series find(Object probe, Partition partition, java.util.function.Supplier<LabelSet> labels) {
+    Series find(Object probe, Partition partition, Sample sample) {
         Series main = series.get(probe);
         if (main != null && main.partition() == partition) {
             return main;
         }
-        return hasStrays ? series.get(new StrayKey(partition.id(), labels.get())) : null;
+        return hasStrays ? series.get(new StrayKey(partition.id(), LabelSet.of(sample))) : null;
+    }
+
+    /** {@link #find(Object, Partition, Sample)} for labels at hand. */
+    Series find(LabelSet labels, Partition partition) {
+        Series main = series.get(labels);
+        if (main != null && main.partition() == partition) {
+            return main;
+        }
+        return hasStrays ? series.get(new StrayKey(partition.id(), labels)) : null;
     }
 
     /**

@@ -146,7 +146,7 @@ public final class MetricStore {
                 family = resolution.family();
             }
             family.offerHelp(sample.help());
-            Series series = family.find(probe(sample), partition, () -> LabelSet.of(sample));
+            Series series = family.find(probe(sample), partition, sample);
             if (series == null) {
                 if (!reserveSeries(1)) {
                     return new Refusal(RejectReason.SERIES_LIMIT,

@@ -129,7 +129,7 @@ final class PushApplication {
                 return refusal(i, RejectReason.INVALID_MESSAGE, "series " + sample.name() + " appears twice in the push");
             }
             Series existing = creating.contains(family) ? null
-                    : family.find(store.probe(sample), partition, () -> LabelSet.of(sample));
+                    : family.find(store.probe(sample), partition, sample);
             Series.Applied outcome = existing == null ? Series.Applied.OK : existing.check(sample);
             if (outcome == Series.Applied.REMOVED) {
                 existing = null; // a reset is removing it: the push creates it again
@@ -190,7 +190,7 @@ final class PushApplication {
 
     /** A series whose room was reserved; nobody else can add it, as the push holds its family's lock. */
     private Series create(Family family, Sample sample, long nowMillis) {
-        Series existing = family.find(store.probe(sample), partition, () -> LabelSet.of(sample));
+        Series existing = family.find(store.probe(sample), partition, sample);
         if (existing != null) { // a reset is removing it: replace it (it gives back its own room)
             store.unlink(family, existing);
         }

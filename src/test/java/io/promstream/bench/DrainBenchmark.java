@@ -10,6 +10,14 @@ import io.promstream.GatewayConfiguration;
 import io.promstream.store.Family;
 import io.promstream.store.MetricStore;
 import io.promstream.store.SeriesSnapshot;
+import io.promstream.store.StoreSettings;
+import io.promstream.expose.GatewayMetrics;
+import io.promstream.ingest.ElementProcessor;
+import io.promstream.ingest.RejectionSink;
+import io.promstream.ingest.Rejections;
+import io.promstream.parse.SampleParser;
+import io.promstream.queue.LogLimiter;
+import java.time.InstantSource;
 import io.promstream.testing.RedisServer;
 import io.promstream.testing.TestGateways;
 import java.io.IOException;
@@ -43,10 +51,18 @@ class DrainBenchmark {
         try (RedisServer redis = new RedisServer().start()) {
             List<Double> baseline = new ArrayList<>();
             List<Double> gateway = new ArrayList<>();
+            List<Double> plain = new ArrayList<>();
             for (int round = 1; round <= ROUNDS; round++) {
                 fill(redis, STAGING, false);
                 baseline.add(redisBenchmarkRate(redis));
+                fill(redis, STAGING, false);
+                plain.add(plainRpopRate(redis));
+                fill(redis, STAGING, false);
                 gateway.add(gatewayRate(redis, SAMPLES));
+                System.out.printf("round %d: the same workers and store with a plain RPOP (no lease, no cursor, no "
+                                + "checkpoint: what kill -9 or a lost reply would lose) %,.0f samples/s; the gateway's "
+                                + "reliable take %.2f of it%n", round, plain.get(round - 1),
+                        gateway.get(round - 1) / plain.get(round - 1));
                 fill(redis, STAGING, true);
                 double flood = gatewayRate(redis, SAMPLES / 2);
                 System.out.printf("round %d: gateway %,.0f samples/s, redis-benchmark raw RPOP %,.0f elements/s, ratio %.2f;"
@@ -60,6 +76,9 @@ class DrainBenchmark {
             double bestBaseline = baseline.stream().mapToDouble(d -> d).max().orElseThrow();
             System.out.printf("BENCH drain: best gateway %,.0f samples/s over %,d samples; best raw Redis drain %,.0f/s; ratio %.2f%n",
                     best, SAMPLES, bestBaseline, best / bestBaseline);
+            double bestPlain = plain.stream().mapToDouble(d -> d).max().orElseThrow();
+            System.out.printf("BENCH reliable take: best gateway %,.0f samples/s; best plain-RPOP drain through the same "
+                    + "workers and store %,.0f samples/s; ratio %.2f%n", best, bestPlain, best / bestPlain);
         }
     }
 
@@ -93,6 +112,51 @@ class DrainBenchmark {
         }
     }
 
+    /**
+     * The baseline for the reliable take: two threads doing what the gateway's workers did before it (RPOP 500,
+     * parse, apply to a store), without leases, cursors or checkpoints.
+     *
+     * @return samples per second
+     */
+    private static double plainRpopRate(RedisServer redis) throws Exception {
+        MetricStore store = new MetricStore(StoreSettings.defaults(), InstantSource.system());
+        GatewayMetrics metrics = new GatewayMetrics(store);
+        SampleParser parser = new SampleParser(65_536);
+        Rejections rejections = new Rejections(metrics.dropped(), new LogLimiter(InstantSource.system(), 10, 10_000),
+                RejectionSink.NONE);
+        byte[] key = STAGING.getBytes(StandardCharsets.UTF_8);
+        java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int t = 0; t < 2; t++) {
+            ElementProcessor processor = new ElementProcessor(parser, store, rejections, metrics.misrouted(), null);
+            Thread thread = new Thread(() -> {
+                try (Jedis jedis = redis.client()) {
+                    while (true) {
+                        List<byte[]> items = jedis.rpop(key, 500);
+                        if (items == null || items.isEmpty()) {
+                            return;
+                        }
+                        long now = System.currentTimeMillis();
+                        int n = 0;
+                        for (byte[] item : items) {
+                            n += processor.process(item, Long.MAX_VALUE, now, "bench");
+                        }
+                        applied.addAndGet(n);
+                    }
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        long elapsed = System.nanoTime() - started;
+        assertThat(applied.get()).as("every sample applied once").isEqualTo(SAMPLES);
+        return SAMPLES / (elapsed / 1e9);
+    }
+
     /** redis-benchmark with 2 clients popping 500 at a time from a copy of the filled list. */
     private static double redisBenchmarkRate(RedisServer redis) throws IOException, InterruptedException {
         String key = "bench:raw";
@@ -121,8 +185,15 @@ class DrainBenchmark {
      * @return good samples per second
      */
     private static double gatewayRate(RedisServer redis, int good) throws Exception {
+        try (Jedis jedis = redis.client()) { // the last run's checkpoints: this run starts from nothing
+            for (String key : jedis.keys(QUEUE + "*")) {
+                jedis.del(key);
+            }
+        }
         DropwizardTestSupport<GatewayConfiguration> app = TestGateways.support(redis, ConfigOverride.config("redis.workers", "2"),
                 ConfigOverride.config("redis.popCount", "500"),
+                ConfigOverride.config("checkpoint.interval", "1s"), // the shipped default (the tests use less)
+                ConfigOverride.config("redis.leaseTtl", "10s"),
                 ConfigOverride.config("logging.level", "ERROR"), ConfigOverride.config("redis.deadLetterKey", System.getProperty("bench.dlk", "prom-stream-gateway:dead-letter")));
         app.before();
         try {

@@ -54,10 +54,14 @@ class ClusterIntegrationTest {
     }
 
     private GatewayProcess gateway(String name, int shards) throws IOException {
+        return gateway(name, shards, 500);
+    }
+
+    private GatewayProcess gateway(String name, int shards, int popCount) throws IOException {
         GatewayProcess gateway = GatewayProcess.start(dir, name, Map.of(
                 "redis.clusterNodes", String.join(",", CLUSTER.seeds()),
                 "redis.shards", Integer.toString(shards),
-                "redis.workers", "2"));
+                "redis.workers", "2", "redis.popCount", Integer.toString(popCount)));
         started.add(gateway);
         return gateway;
     }
@@ -192,15 +196,17 @@ class ClusterIntegrationTest {
     @Test
     void aMasterKilledAndItsReplicaPromotedLeavesTheGatewaysCarryingOn() throws Exception {
         int shards = 12;
-        GatewayProcess a = gateway("a", shards);
-        GatewayProcess b = gateway("b", shards);
+        GatewayProcess a = gateway("a", shards, 10); // slow enough to be mid-drain when the master dies
+        GatewayProcess b = gateway("b", shards, 10);
         awaitBalanced(List.of(a, b), shards, Duration.ofSeconds(30));
-        push(shards, 0, 40_000);
+        push(shards, 0, 100_000);
+        long before = queued(shards);
+        Await.until(Duration.ofSeconds(30), () -> queued(shards) < before - 5_000, "the gateways drain");
+        assertThat(queued(shards)).as("still draining").isGreaterThan(20_000);
         int master = CLUSTER.cluster().killMasterOf(ShardKeys.of(QUEUE, 0, shards).list());
-        push(shards, 40_000, 20_000); // while the cluster fails over: the client retries onto the new master
         CLUSTER.cluster().awaitFailover(master);
-        push(shards, 60_000, 40_000);
-        awaitCounted(List.of(a, b), shards, 100_000);
+        push(shards, 100_000, 40_000);
+        awaitCounted(List.of(a, b), shards, 140_000);
         awaitBalanced(List.of(a, b), shards, Duration.ofSeconds(20));
     }
 
