@@ -37,10 +37,16 @@ public final class GatewayProcess implements AutoCloseable {
      * @param overrides configuration keys and values, as {@code -Ddw.<key>=<value>}
      */
     public static GatewayProcess start(Path dir, String name, Map<String, String> overrides) throws IOException {
+        return start(dir, name, overrides, "512m");
+    }
+
+    /** {@link #start(Path, String, Map)} with this maximum heap ({@code -Xmx}). */
+    public static GatewayProcess start(Path dir, String name, Map<String, String> overrides, String heap)
+            throws IOException {
         int app = RedisServer.freePort();
         int admin = RedisServer.freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
                 "-Ddw.server.applicationConnectors[0].port=" + app, "-Ddw.server.adminConnectors[0].port=" + admin,
                 "-Ddw.logging.level=INFO", "-Ddw.logging.appenders[0].threshold=INFO"));
         overrides.forEach((key, value) -> command.add("-Ddw." + key + "=" + value));
