@@ -4,7 +4,7 @@ MVN ?= mvn -B -q
 REDIS_PORT ?= 6379
 SOURCES := $(shell find src/main -type f 2>/dev/null) pom.xml
 
-.PHONY: run test fuzz soak bench build deps stop clean
+.PHONY: run test fuzz soak bench bench-cluster build deps stop clean
 
 ## run: the gateway on :9091 (admin :9092) with a local Redis on :6379 (reused if one answers)
 run: $(JAR)
@@ -36,9 +36,13 @@ fuzz:
 soak: deps build
 	scripts/soak.sh
 
-## bench: drain 1,000,000 queued samples and compare with Redis' raw drain rate; memory per series
+## bench: the drain against Redis' raw rate and a plain RPOP, memory per series, checkpoint costs and replay
 bench: deps
 	mvn -B -q test -Dgroups=bench -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
+
+## bench-cluster: non-pipelined senders on one Redis and on a 3-master cluster with routing; gateways keep up
+bench-cluster: deps
+	mvn -B -q test -Dgroups=bench-cluster -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
 
 ## build: the runnable jar
 build: $(JAR)
