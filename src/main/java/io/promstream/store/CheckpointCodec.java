@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -19,8 +18,8 @@ import java.util.zip.CRC32;
  * each {@code PSGC}, a format number, whether it is full, records, an end mark and a CRC-32 of the segment. A
  * full segment holds every series of the partition and makes what came before it moot; an incremental one holds
  * the series changed since the segment before it, and the series removed since then. Records name their family
- * through a table written once per segment. Reading replays the segments in order: the last record of a series
- * wins; a removal forgets it.
+ * through a table written once per segment. Reading checks every segment's checksum, then replays the records in
+ * order into the partition: the last record of a series wins; a removal forgets it.
  *
  * <p>{@link #take} must run while no sample is being applied to the partition, so that a segment is a consistent
  * cut of what the partition's shard delivered (the caller pauses the shard). Resets and expiry may run
@@ -105,7 +104,8 @@ public final class CheckpointCodec {
                     writer.series(s, partition);
                 }
             }
-            return new Segment(writer.finish(), full, writer.series, writer.removals, changed);
+            // a full segment that is not committed is followed by another full one: nothing to mark again
+            return new Segment(writer.finish(), full, writer.series, writer.removals, full ? List.of() : changed);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("writing to memory cannot fail", e);
         }
@@ -120,37 +120,78 @@ public final class CheckpointCodec {
      * placed (their name is another type's in this store, say) are counted as refused.
      */
     public static Loaded load(MetricStore store, Partition partition, byte[] bytes) throws CorruptCheckpointException {
-        Reader reader = new Reader(bytes);
-        int segments = 0;
+        int segments;
         try {
-            while (reader.hasMore()) {
-                reader.segment();
-                segments++;
-            }
+            segments = new Reader(bytes).readAll(Visitor.NONE); // every checksum first: damaged means nothing applied
         } catch (CorruptCheckpointException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new CorruptCheckpointException("unreadable checkpoint segment " + (segments + 1) + ": " + e, e);
+            throw new CorruptCheckpointException("unreadable checkpoint: " + e, e);
         }
-        int restored = 0;
-        int refused = 0;
-        Map<LabelSet, Group> groups = new HashMap<>();
+        Restorer restorer = new Restorer(store, partition, bytes);
         try {
-            for (Record record : reader.records.values()) {
-                DataInputStream in = new DataInputStream(
-                        new ByteArrayInputStream(bytes, record.offset, record.length));
-                Series series = SeriesCodec.readSeries(in, record.family.type, store, partition, groups);
-                if (series != null && store.restore(partition, record.family.name, record.family.type,
-                        record.family.help, series)) {
-                    restored++;
-                } else {
-                    refused++;
-                }
-            }
+            new Reader(bytes).readAll(restorer);
         } catch (IOException | RuntimeException e) {
             throw new CorruptCheckpointException("unreadable series in checkpoint: " + e, e);
         }
-        return new Loaded(segments, restored, refused, bytes.length);
+        return new Loaded(segments, store.restoredCount(partition), restorer.refused, bytes.length);
+    }
+
+    /** What reading a checkpoint meets, in order. */
+    private interface Visitor {
+        Visitor NONE = new Visitor() {
+        };
+
+        /** A full segment begins: what came before it is moot. */
+        default void full() {
+        }
+
+        /** The latest state of a series, at {@code offset} for {@code length} bytes. */
+        default void series(FamilyDef family, int offset, int length) throws IOException {
+        }
+
+        /** A series removed. */
+        default void removed(FamilyDef family, LabelSet labels) {
+        }
+    }
+
+    /**
+     * Applies records straight into the partition as they come, so a load never holds more than the store it
+     * builds and the bytes it reads: a later record of a series replaces the one restored before, a removal
+     * removes it, a full segment clears what came before.
+     */
+    private static final class Restorer implements Visitor {
+        private final MetricStore store;
+        private final Partition partition;
+        private final byte[] bytes;
+        private final Map<LabelSet, Group> groups = new HashMap<>();
+        int refused;
+
+        Restorer(MetricStore store, Partition partition, byte[] bytes) {
+            this.store = store;
+            this.partition = partition;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void full() {
+            store.clearRestored(partition);
+            groups.clear();
+        }
+
+        @Override
+        public void series(FamilyDef family, int offset, int length) throws IOException {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, length));
+            Series series = SeriesCodec.readSeries(in, family.type, store, partition, groups);
+            if (series == null || !store.restore(partition, family.name, family.type, family.help, series)) {
+                refused++;
+            }
+        }
+
+        @Override
+        public void removed(FamilyDef family, LabelSet labels) {
+            store.unrestore(partition, family.name, labels);
+        }
     }
 
     /** Writes one segment into memory. */
@@ -223,19 +264,11 @@ public final class CheckpointCodec {
     private record FamilyDef(String name, MetricType type, String help) {
     }
 
-    /** The bytes of a series' last record, by where they lie in the checkpoint. */
-    private record Record(FamilyDef family, int offset, int length) {
-    }
-
-    private record Key(String family, LabelSet labels) {
-    }
-
-    /** Replays segments: the last record of each series, in the order series first appeared. */
+    /** Reads segments, checking each one's checksum, and hands their records to a visitor in order. */
     private static final class Reader {
         private final byte[] bytes;
         private final Position position;
         private final DataInputStream in;
-        final LinkedHashMap<Key, Record> records = new LinkedHashMap<>();
 
         Reader(byte[] bytes) {
             this.bytes = bytes;
@@ -243,11 +276,17 @@ public final class CheckpointCodec {
             this.in = new DataInputStream(position);
         }
 
-        boolean hasMore() {
-            return position.offset() < bytes.length;
+        /** Reads every segment; returns how many there were. */
+        int readAll(Visitor visitor) throws IOException {
+            int segments = 0;
+            while (position.offset() < bytes.length) {
+                segment(visitor);
+                segments++;
+            }
+            return segments;
         }
 
-        void segment() throws IOException {
+        void segment(Visitor visitor) throws IOException {
             int start = position.offset();
             if (in.readInt() != MAGIC) {
                 throw new CorruptCheckpointException("not a checkpoint segment at byte " + start, null);
@@ -258,7 +297,7 @@ public final class CheckpointCodec {
                         + FORMAT + ")", null);
             }
             if (in.readBoolean()) {
-                records.clear(); // a full segment: what came before is moot
+                visitor.full();
             }
             Map<Integer, FamilyDef> families = new HashMap<>();
             while (true) {
@@ -284,14 +323,12 @@ public final class CheckpointCodec {
                         if (length < 0 || length > bytes.length - offset) {
                             throw new CorruptCheckpointException("corrupt series length " + length, null);
                         }
-                        Key key = new Key(family.name, SeriesCodec.readLabels(in));
-                        in.skipNBytes(length - (position.offset() - offset));
-                        records.remove(key); // moves to its latest place
-                        records.put(key, new Record(family, offset, length));
+                        in.skipNBytes(length);
+                        visitor.series(family, offset, length);
                     }
                     case REMOVED -> {
                         FamilyDef family = family(families, in.readInt());
-                        records.remove(new Key(family.name, SeriesCodec.readLabels(in)));
+                        visitor.removed(family, SeriesCodec.readLabels(in));
                     }
                     default -> throw new CorruptCheckpointException("unknown record kind " + kind, null);
                 }

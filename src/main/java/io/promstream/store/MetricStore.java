@@ -459,7 +459,14 @@ public final class MetricStore {
     boolean restore(Partition partition, String name, MetricType type, String help, Series series) {
         synchronized (families.structure) {
             Family family = families.forRestore(name, type);
-            if (family == null || !family.restore(series, partition)) {
+            if (family == null) {
+                return false;
+            }
+            Series earlier = family.find(series.labels(), partition);
+            if (earlier != null) { // restored from an earlier segment: this record is later
+                forgetRestored(family, earlier);
+            }
+            if (!family.restore(series, partition)) {
                 return false;
             }
             family.offerHelp(help);
@@ -470,6 +477,60 @@ public final class MetricStore {
             }
             return true;
         }
+    }
+
+    /** A removal read from a checkpoint: forgets the partition's series of these labels, if restored. */
+    void unrestore(Partition partition, String name, LabelSet labels) {
+        synchronized (families.structure) {
+            Family family = families.byName(name);
+            Series series = family == null ? null : family.find(labels, partition);
+            if (series != null) {
+                forgetRestored(family, series);
+                if (family.series.isEmpty()) {
+                    families.retireIfEmpty(family);
+                }
+            }
+        }
+    }
+
+    /** A full segment begins: forgets every series restored into the partition so far (it holds nothing else). */
+    void clearRestored(Partition partition) {
+        synchronized (families.structure) {
+            groups.values().removeIf(g -> g.partition() == partition);
+            for (Family family : families.all()) {
+                for (Series series : family.series.values()) {
+                    if (series.partition() == partition) {
+                        unlink(family, series);
+                    }
+                }
+                if (family.series.isEmpty()) {
+                    families.retireIfEmpty(family);
+                }
+            }
+        }
+    }
+
+    private void forgetRestored(Family family, Series series) {
+        unlink(family, series);
+        if (series instanceof GroupSeries member) {
+            member.group().forget(family, member);
+            if (member.group().isEmpty()) {
+                groups.remove(member.group().key(), member.group());
+            }
+        }
+    }
+
+    /** How many series a partition holds (a scan; for reports on loading). */
+    int restoredCount(Partition partition) {
+        int count = 0;
+        for (Family family : families.all()) {
+            for (Series series : family.series.values()) {
+                if (series.partition() == partition) {
+                    count++;
+                }
+            }
+        }
+        return count;
     }
 
     /** The families, for a checkpoint of a partition. */
