@@ -183,7 +183,7 @@ public final class Gateway {
         List<QueueWorker> list = new ArrayList<>();
         for (int i = 0; i < redis.getWorkers(); i++) {
             String id = Integer.toString(i);
-            list.add(new QueueWorker(id, client, table, new ElementProcessor(parser, store, rejections,
+            list.add(new QueueWorker(id, client, table, new ElementProcessor(parser.forOneThread(), store, rejections,
                     metrics.misrouted(), queuedPushes), clock, redis.newBackoff(), outage, redis.blockSeconds(),
                     redis.getQueueKey(), metrics.processed(id, redis.getQueueKey()),
                     metrics.emptyPops(id, redis.getQueueKey()), metrics.redisErrors("take")));

@@ -6,6 +6,7 @@ import java.util.Locale;
 public enum MetricType {
     COUNTER, GAUGE, HISTOGRAM, SUMMARY;
 
+    private static final MetricType[] ALL = values();
     private final String wireName = name().toLowerCase(Locale.ROOT);
 
     /** The lower-case name used on the wire and in exposition. */
@@ -20,11 +21,41 @@ public enum MetricType {
 
     /** Case-insensitive lookup of a wire name; {@code null} when unknown. */
     public static MetricType fromWire(String text) {
-        for (MetricType type : values()) {
+        for (MetricType type : ALL) {
             if (type.wireName.equalsIgnoreCase(text)) {
                 return type;
             }
         }
         return null;
+    }
+
+    /** {@link #fromWire(String)} on characters in a buffer (a parser's), without making a String of them. */
+    public static MetricType fromWire(char[] text, int offset, int length) {
+        for (MetricType type : ALL) {
+            if (equalsIgnoreCase(type.wireName, text, offset, length)) {
+                return type;
+            }
+        }
+        return null;
+    }
+
+    /** {@link String#equalsIgnoreCase} of {@code name} and the characters, compared as it compares them. */
+    static boolean equalsIgnoreCase(String name, char[] text, int offset, int length) {
+        if (name.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char a = text[offset + i];
+            char b = name.charAt(i);
+            if (a == b) {
+                continue;
+            }
+            char ua = Character.toUpperCase(a);
+            char ub = Character.toUpperCase(b);
+            if (ua != ub && Character.toLowerCase(ua) != Character.toLowerCase(ub)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -16,15 +16,31 @@ public final class SampleParser {
     static final int MAX_BUCKETS = 256;
     static final int MAX_QUANTILES = 32;
 
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxNumberLength(400).build())
-            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-            .build();
+    private static final StreamReadConstraints LIMITS =
+            StreamReadConstraints.builder().maxNestingDepth(32).maxNumberLength(400).build();
+    private static final JsonFactory SHARED = JsonFactory.builder().streamReadConstraints(LIMITS)
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES).build();
 
     private final int maxMessageBytes;
+    private final JsonFactory json;
 
+    /** A parser any thread may use. */
     public SampleParser(int maxMessageBytes) {
+        this(maxMessageBytes, SHARED);
+    }
+
+    private SampleParser(int maxMessageBytes, JsonFactory json) {
         this.maxMessageBytes = maxMessageBytes;
+        this.json = json;
+    }
+
+    /**
+     * A parser for one thread only (a queue worker's): its Jackson factory keeps that thread's buffers itself
+     * ({@link OwnedRecyclerPool}) instead of looking them up per element.
+     */
+    public SampleParser forOneThread() {
+        return new SampleParser(maxMessageBytes, JsonFactory.builder().streamReadConstraints(LIMITS)
+                .disable(JsonFactory.Feature.INTERN_FIELD_NAMES).recyclerPool(new OwnedRecyclerPool()).build());
     }
 
     /** Parses a queue element into {@code out}, replacing what {@code out} held. */
@@ -49,8 +65,8 @@ public final class SampleParser {
         return parseValue(body, out, isWrapper(body));
     }
 
-    private static boolean isWrapper(byte[] body) {
-        try (JsonParser parser = JSON.createParser(body)) {
+    private boolean isWrapper(byte[] body) {
+        try (JsonParser parser = json.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return false;
             }
@@ -67,14 +83,14 @@ public final class SampleParser {
         }
     }
 
-    private static String parseValue(byte[] bytes, SampleBatch out, boolean wrapper) {
+    private String parseValue(byte[] bytes, SampleBatch out, boolean wrapper) {
         int invalid = Utf8.firstInvalid(bytes);
         if (invalid >= 0) {
             out.rejectElement(RejectReason.INVALID_JSON, "not UTF-8 (invalid or NUL byte at offset " + invalid + ")");
             return null;
         }
         String source = null;
-        try (JsonParser parser = JSON.createParser(bytes)) {
+        try (JsonParser parser = json.createParser(bytes)) {
             JsonToken token = parser.nextToken();
             if (wrapper) {
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -174,10 +190,10 @@ public final class SampleParser {
             wrongType(parser, sample, "type", "a string");
             return;
         }
-        String text = parser.getText();
-        MetricType type = MetricType.fromWire(text);
+        MetricType type = MetricType.fromWire(parser.getTextCharacters(), parser.getTextOffset(),
+                parser.getTextLength());
         if (type == null) {
-            sample.reject(RejectReason.UNKNOWN_TYPE, "unknown type \"" + Truncate.text(text, 40) + "\"");
+            sample.reject(RejectReason.UNKNOWN_TYPE, "unknown type \"" + Truncate.text(parser.getText(), 40) + "\"");
         } else {
             sample.type(type);
         }
