@@ -72,6 +72,11 @@ public class HttpFactory {
     public void configureServer(ServerFactory server) {
         if (server instanceof AbstractServerFactory factory) {
             factory.getGzipFilterFactory().setBufferSize(DataSize.bytes(0)); // 0 = Jetty does not inflate requests
+            if (factory.getGzipFilterFactory().getDeflateCompressionLevel() == -1) {
+                // scrapes are compressed for the network next door: the fastest level is 3-4 times quicker than
+                // the default and its output ~15% larger (server.gzip.deflateCompressionLevel overrides this)
+                factory.getGzipFilterFactory().setDeflateCompressionLevel(1);
+            }
         }
     }
 

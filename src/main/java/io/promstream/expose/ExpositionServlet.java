@@ -6,11 +6,8 @@ import io.prometheus.client.exporter.common.TextFormat;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -40,8 +37,7 @@ public final class ExpositionServlet extends HttpServlet {
         List<MetricFamilySamples> families = collect(given == null ? Set.of() : Set.of(dedupe(given)));
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(contentType);
-        try (Writer writer = new BufferedWriter(new OutputStreamWriter(response.getOutputStream(),
-                StandardCharsets.UTF_8), 1 << 16)) {
+        try (Writer writer = new Utf8Writer(response.getOutputStream(), 1 << 16)) {
             write(contentType, writer, families);
         }
     }

@@ -1,0 +1,106 @@
+package io.promstream.expose;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Writer;
+
+/**
+ * A writer that encodes to UTF-8 into a byte buffer of its own and hands full buffers to a stream: no locks, no
+ * encoder objects. The text exposition writes a label value one character at a time, which
+ * {@code BufferedWriter} over {@code OutputStreamWriter} turns into a monitor and a call chain per character. One
+ * thread only.
+ */
+final class Utf8Writer extends Writer {
+    private final OutputStream out;
+    private final byte[] buffer;
+    private int length;
+    private char pendingHigh;
+
+    Utf8Writer(OutputStream out, int bufferBytes) {
+        this.out = out;
+        this.buffer = new byte[Math.max(64, bufferBytes)];
+    }
+
+    @Override
+    public void write(int c) throws IOException {
+        put((char) c);
+    }
+
+    @Override
+    public void write(char[] chars, int offset, int count) throws IOException {
+        for (int i = offset; i < offset + count; i++) {
+            put(chars[i]);
+        }
+    }
+
+    @Override
+    public void write(String text, int offset, int count) throws IOException {
+        for (int i = offset; i < offset + count; i++) {
+            put(text.charAt(i));
+        }
+    }
+
+    @Override
+    public void write(String text) throws IOException {
+        write(text, 0, text.length());
+    }
+
+    private void put(char c) throws IOException {
+        if (length + 4 > buffer.length) {
+            drain();
+        }
+        if (pendingHigh != 0) {
+            char high = pendingHigh;
+            pendingHigh = 0;
+            if (Character.isLowSurrogate(c)) {
+                int cp = Character.toCodePoint(high, c);
+                buffer[length++] = (byte) (0xF0 | (cp >> 18));
+                buffer[length++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                buffer[length++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                buffer[length++] = (byte) (0x80 | (cp & 0x3F));
+                return;
+            }
+            buffer[length++] = '?'; // an unpaired surrogate, as String.getBytes writes it
+            if (length + 4 > buffer.length) {
+                drain();
+            }
+        }
+        if (c < 0x80) {
+            buffer[length++] = (byte) c;
+        } else if (c < 0x800) {
+            buffer[length++] = (byte) (0xC0 | (c >> 6));
+            buffer[length++] = (byte) (0x80 | (c & 0x3F));
+        } else if (Character.isHighSurrogate(c)) {
+            pendingHigh = c;
+        } else if (Character.isLowSurrogate(c)) {
+            buffer[length++] = '?';
+        } else {
+            buffer[length++] = (byte) (0xE0 | (c >> 12));
+            buffer[length++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+            buffer[length++] = (byte) (0x80 | (c & 0x3F));
+        }
+    }
+
+    private void drain() throws IOException {
+        if (length > 0) {
+            out.write(buffer, 0, length);
+            length = 0;
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (pendingHigh != 0) {
+            pendingHigh = 0;
+            buffer[length++] = '?';
+        }
+        drain();
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        flush();
+        out.close();
+    }
+}

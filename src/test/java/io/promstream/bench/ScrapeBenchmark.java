@@ -1,0 +1,181 @@
+package io.promstream.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.DropwizardTestSupport;
+import io.promstream.Gateway;
+import io.promstream.GatewayApplication;
+import io.promstream.GatewayConfiguration;
+import io.promstream.testing.Await;
+import io.promstream.testing.PushgatewayServer;
+import io.promstream.testing.RedisServer;
+import io.promstream.testing.TestGateways;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+
+/**
+ * {@code make bench}: scrapes of 100,000 series as Prometheus asks for them (its {@code Accept} header, gzip),
+ * against Debian's Pushgateway holding the same 100,000 series in the same run; and what a scrape every second
+ * costs a drain of 1,000,000 samples running meanwhile.
+ */
+@Tag("bench")
+class ScrapeBenchmark {
+    private static final int SERIES = Integer.getInteger("bench.scrapeSeries", 100_000);
+    private static final int SCRAPES = 21;
+    private static final String QUEUE = "prom-stream-gateway:metric-queue";
+    /** What Prometheus 2.x sends. */
+    static final String PROMETHEUS_ACCEPT = "application/openmetrics-text;version=1.0.0,"
+            + "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void scrapesAgainstThePushgatewayAndTheirCostToTheDrain() throws Exception {
+        try (RedisServer redis = new RedisServer().start(); PushgatewayServer pushgateway = new PushgatewayServer().start()) {
+            fillPushgateway(pushgateway);
+            DropwizardTestSupport<GatewayConfiguration> app = TestGateways.support(redis,
+                    ConfigOverride.config("checkpoint.interval", "1s"), ConfigOverride.config("redis.leaseTtl", "10s"),
+                    ConfigOverride.config("logging.level", "ERROR"));
+            app.before();
+            try {
+                Gateway gateway = ((GatewayApplication) app.getApplication()).gateway();
+                push(redis, SERIES, SERIES);
+                Await.until(Duration.ofSeconds(120), () -> gateway.store().seriesCount() >= SERIES, "series applied");
+                String ours = "http://127.0.0.1:" + app.getLocalPort() + "/metrics";
+                String theirs = pushgateway.url() + "/metrics";
+                for (boolean gzip : new boolean[] {true, false}) {
+                    long[] gw = scrapes(ours, gzip);
+                    long[] pg = scrapes(theirs, gzip);
+                    System.out.printf("BENCH scrape %,d series%s: gateway median %.1f ms (%,d bytes; collecting the "
+                                    + "store %.1f ms of it), Pushgateway median %.1f ms (%,d bytes): %.1f times faster%n",
+                            SERIES, gzip ? ", gzip" : "", gw[0] / 1e6, gw[1], collectMillis(ours), pg[0] / 1e6, pg[1],
+                            pg[0] / (double) gw[0]);
+                }
+                drainRate(redis, gateway, null); // warms the drain up: the two below start even
+                double quiet = 0;
+                double scraped = 0;
+                for (int round = 0; round < 2; round++) { // alternated, best of each: the machine is noisy
+                    quiet = Math.max(quiet, drainRate(redis, gateway, null));
+                    scraped = Math.max(scraped, drainRate(redis, gateway, ours));
+                }
+                System.out.printf("BENCH scrape cost: draining 1,000,000 samples with %,d series present: %,.0f samples/s; "
+                                + "with a gzip scrape every second meanwhile %,.0f samples/s (%.2f of it)%n",
+                        SERIES, quiet, scraped, scraped / quiet);
+            } finally {
+                app.after();
+            }
+        }
+    }
+
+    /** The gateway's own figure for its last collection of the store, in ms. */
+    private double collectMillis(String url) throws Exception {
+        String body = http.send(HttpRequest.newBuilder(URI.create(url + "?name[]=prom_stream_gateway_collect_duration_seconds"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : body.split("\n")) {
+            if (line.startsWith("prom_stream_gateway_collect_duration_seconds ")) {
+                return Double.parseDouble(line.substring(line.indexOf(' ') + 1)) * 1000;
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** The median duration (ns) and the size of {@link #SCRAPES} scrapes, after two unmeasured ones. */
+    private long[] scrapes(String url, boolean gzip) throws Exception {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).header("Accept", PROMETHEUS_ACCEPT);
+        if (gzip) {
+            builder.header("Accept-Encoding", "gzip");
+        }
+        HttpRequest request = builder.GET().build();
+        List<Long> times = new ArrayList<>();
+        long bytes = 0;
+        for (int i = 0; i < SCRAPES + 2; i++) {
+            long started = System.nanoTime();
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            long elapsed = System.nanoTime() - started;
+            assertThat(response.statusCode()).isEqualTo(200);
+            if (i >= 2) {
+                times.add(elapsed);
+            }
+            bytes = response.body().length;
+        }
+        Collections.sort(times);
+        return new long[] {times.get(times.size() / 2), bytes};
+    }
+
+    private void fillPushgateway(PushgatewayServer pushgateway) throws Exception {
+        int groups = Integer.getInteger("bench.pushgatewayGroups", 1);
+        for (int g = 0; g < groups; g++) {
+            StringBuilder body = new StringBuilder("# TYPE scrape_requests_total counter\n");
+            for (int i = g; i < SERIES; i += groups) {
+                body.append("scrape_requests_total{service=\"svc").append(i % 100).append("\",route=\"/r/").append(i)
+                        .append("\"} 1\n");
+            }
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(pushgateway.url()
+                    + "/metrics/job/bench/group/" + g)).PUT(HttpRequest.BodyPublishers.ofString(body.toString()))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
+        }
+    }
+
+    /** Pushes {@code count} counter samples over {@code series} series (every series once when equal). */
+    private static void push(RedisServer redis, int count, int series) {
+        try (Jedis jedis = redis.client()) {
+            Pipeline pipeline = jedis.pipelined();
+            byte[] key = QUEUE.getBytes(StandardCharsets.UTF_8);
+            byte[][] chunk = new byte[1000][];
+            for (int i = 0; i < count; i += chunk.length) {
+                for (int j = 0; j < chunk.length; j++) {
+                    int n = (i + j) % series;
+                    chunk[j] = ("{\"type\":\"counter\",\"name\":\"scrape_requests_total\",\"value\":1,\"labels\":"
+                            + "{\"service\":\"svc" + (n % 100) + "\",\"route\":\"/r/" + n + "\"}}")
+                            .getBytes(StandardCharsets.UTF_8);
+                }
+                pipeline.lpush(key, chunk);
+            }
+            pipeline.sync();
+        }
+    }
+
+    /** Samples/s of a drain of 1,000,000 samples over 1,000 of the series, scraping {@code url} every second. */
+    private double drainRate(RedisServer redis, Gateway gateway, String url) throws Exception {
+        int samples = 1_000_000;
+        double before = gateway.metrics().processedTotal();
+        ScheduledExecutorService scraper = Executors.newSingleThreadScheduledExecutor();
+        if (url != null) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Accept", PROMETHEUS_ACCEPT)
+                    .header("Accept-Encoding", "gzip").GET().build();
+            scraper.scheduleAtFixedRate(() -> {
+                try {
+                    http.send(request, HttpResponse.BodyHandlers.discarding());
+                } catch (Exception e) {
+                    // the drain's figure says what matters
+                }
+            }, 0, 1, TimeUnit.SECONDS);
+        }
+        try (Jedis jedis = redis.client()) {
+            jedis.del("bench:staging");
+        }
+        long started = System.nanoTime();
+        push(redis, samples, 1_000);
+        Await.until(Duration.ofSeconds(120), () -> gateway.metrics().processedTotal() - before >= samples,
+                "the drain finishes");
+        long elapsed = System.nanoTime() - started;
+        scraper.shutdownNow();
+        scraper.awaitTermination(10, TimeUnit.SECONDS);
+        return samples / (elapsed / 1e9);
+    }
+}
