@@ -165,6 +165,7 @@ public final class CheckpointCodec {
         private final Partition partition;
         private final byte[] bytes;
         private final Map<LabelSet, Group> groups = new HashMap<>();
+        private final SeriesCodec.Names names = new SeriesCodec.Names();
         int refused;
 
         Restorer(MetricStore store, Partition partition, byte[] bytes) {
@@ -182,7 +183,7 @@ public final class CheckpointCodec {
         @Override
         public void series(FamilyDef family, int offset, int length) throws IOException {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, length));
-            Series series = SeriesCodec.readSeries(in, family.type, store, partition, groups);
+            Series series = SeriesCodec.readSeries(in, family.type, store, partition, groups, names);
             if (series == null || !store.restore(partition, family.name, family.type, family.help, series)) {
                 refused++;
             }

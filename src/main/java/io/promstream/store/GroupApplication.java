@@ -278,7 +278,7 @@ final class GroupApplication {
             Sample sample = samples.get(i);
             Family family = targets[i];
             family.offerHelp(sample.help());
-            LabelSet labels = LabelSet.of(sample);
+            LabelSet labels = family.labelsOf(sample);
             net += put(group, family, GroupSeries.of(family.type(), labels, sample, group, nowMillis), nowMillis);
         }
         pushTime.offerHelp(Group.PUSH_TIME_HELP);

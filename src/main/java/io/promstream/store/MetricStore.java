@@ -152,7 +152,7 @@ public final class MetricStore {
                     return new Refusal(RejectReason.SERIES_LIMIT,
                             "series limit of " + settings.maxSeries() + " reached; not creating " + sample.name());
                 }
-                LabelSet labels = LabelSet.of(sample);
+                LabelSet labels = family.labelsOf(sample);
                 Series created = newSeries(family, labels, sample, nowMillis);
                 series = family.add(labels, partition, created);
                 if (series != created) {

@@ -194,7 +194,7 @@ final class PushApplication {
         if (existing != null) { // a reset is removing it: replace it (it gives back its own room)
             store.unlink(family, existing);
         }
-        LabelSet labels = LabelSet.of(sample);
+        LabelSet labels = family.labelsOf(sample);
         Series created = store.newSeries(family, labels, sample, nowMillis);
         Series added = family.add(labels, partition, created);
         if (added != created) { // a new family's series raced in by a sample applied meanwhile

@@ -32,8 +32,8 @@ final class SeriesCodec {
      * holds comes back {@code null}.
      */
     static Series readSeries(DataInputStream in, MetricType type, MetricStore store, Partition partition,
-            java.util.Map<LabelSet, Group> groups) throws IOException {
-        LabelSet labels = readLabels(in);
+            java.util.Map<LabelSet, Group> groups, Names names) throws IOException {
+        LabelSet labels = readLabels(in, names);
         int kind = in.readByte();
         long lastUpdated = in.readLong();
         if (kind == GROUP) {
@@ -61,17 +61,58 @@ final class SeriesCodec {
     }
 
     static LabelSet readLabels(DataInputStream in) throws IOException {
+        return readLabels(in, null);
+    }
+
+    /**
+     * Reads labels; with {@code names} the label names and their arrays are shared with the series read before
+     * (a checkpoint repeats the same few name sets for every series).
+     */
+    static LabelSet readLabels(DataInputStream in, Names names) throws IOException {
         int count = in.readInt();
         if (count < 0 || count > 1024) {
             throw new CorruptCheckpointException("corrupt label count " + count, null);
         }
-        String[] names = new String[count];
+        String[] labelNames = new String[count];
         String[] values = new String[count];
         for (int i = 0; i < count; i++) {
-            names[i] = readString(in);
+            labelNames[i] = names == null ? readString(in) : names.name(readString(in));
             values[i] = readString(in);
         }
-        return count == 0 ? LabelSet.EMPTY : new LabelSet(names, values);
+        if (count == 0) {
+            return LabelSet.EMPTY;
+        }
+        return new LabelSet(names == null ? labelNames : names.array(labelNames), values);
+    }
+
+    /** Label names and name arrays read so far, to share (bounded; beyond the bound, copies as read). */
+    static final class Names {
+        private static final int LIMIT = 4096;
+        private final java.util.Map<String, String> strings = new java.util.HashMap<>();
+        private final java.util.Map<java.util.List<String>, String[]> arrays = new java.util.HashMap<>();
+
+        String name(String name) {
+            String known = strings.get(name);
+            if (known != null) {
+                return known;
+            }
+            if (strings.size() < LIMIT) {
+                strings.put(name, name);
+            }
+            return name;
+        }
+
+        String[] array(String[] labelNames) {
+            java.util.List<String> key = java.util.Arrays.asList(labelNames);
+            String[] known = arrays.get(key);
+            if (known != null) {
+                return known;
+            }
+            if (arrays.size() < LIMIT) {
+                arrays.put(key, labelNames);
+            }
+            return labelNames;
+        }
     }
 
     static void writeString(DataOutputStream out, String s) throws IOException {
