@@ -26,6 +26,10 @@ public interface PushQueue {
             @Override
             public void push(int shard, String id, byte[] element) {
                 writer.push(shard, id, element);
+                Shard held = table.held(shard);
+                if (held != null) {
+                    held.wake();
+                }
             }
 
             @Override

@@ -81,6 +81,8 @@ public final class Shard {
     private volatile long taken;
     private volatile long length = -1;
     private volatile long commitCount;
+    /** Bumped when this gateway itself pushed onto the shard: a waiting worker takes at once. */
+    private volatile long wakeups;
     private volatile long leaseDeadlineNanos;
     private volatile boolean nudged;
     private volatile long lastCheckpointNanos;
@@ -367,11 +369,12 @@ public final class Shard {
             return;
         }
         long seen = commitCount;
+        long woken = wakeups;
         nudged = true;
         nudge.run();
         synchronized (commits) {
             long deadline = System.nanoTime() + (long) (seconds * 1e9);
-            while (commitCount == seen && state == State.OPEN) {
+            while (commitCount == seen && wakeups == woken && state == State.OPEN) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return;
@@ -401,6 +404,17 @@ public final class Shard {
             return new Backlog(Math.max(0, redis.llen(list) - cursor), taken);
         } finally {
             takeLock.unlock();
+        }
+    }
+
+    /**
+     * Something was just pushed onto the shard from this gateway (a queued HTTP push): a worker waiting for the
+     * trim of what it read wakes and takes it now. (One waiting on the list itself wakes by itself.)
+     */
+    public void wake() {
+        synchronized (commits) {
+            wakeups++;
+            commits.notifyAll();
         }
     }
 
