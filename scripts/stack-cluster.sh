@@ -45,8 +45,8 @@ for i in $(seq 1 "$node_count"); do nodes+=("redis-$i"); done
 services=(prometheus gateway-b gateway-a)
 for ((i = node_count; i >= 1; i--)); do services+=("redis-$i"); done
 
-log() { echo ">> $*" || true; }
-die() { echo "!! $*" >&2; exit 1; }
+# shellcheck source=scripts/stack-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/stack-lib.sh"
 
 # ---- processes --------------------------------------------------------------------------------------
 
@@ -96,13 +96,6 @@ stop_service() {
   log "stopped $name (pid $pid)"
 }
 
-stop_all() {
-  local name
-  for name in "${services[@]}"; do
-    stop_service "$name"
-  done
-  rm -f "$dir/env"
-}
 
 # start NAME MARKS LOGFILE COMMAND...: runs COMMAND in the background, detached from this shell, records its
 # PID and the marks that recognise it
@@ -116,7 +109,6 @@ start_service() {
 
 # ---- waiting ----------------------------------------------------------------------------------------
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 redis_answers() { redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null | grep -q PONG; }
 
@@ -130,28 +122,9 @@ replicas_ok() {  # the first node sees half the nodes as replicas
   [ "$(redis-cli -h 127.0.0.1 -p "$1" cluster nodes 2>/dev/null | grep -c slave)" -ge $((node_count / 2)) ]
 }
 
-http_ok() { curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; }
 
 # wait_until NAME SECONDS COMMAND...: polls COMMAND every 0.2s until it succeeds, the service dies or time
 # is up; on failure shows the end of the service's log
-wait_until() {
-  local name="$1" seconds="$2" deadline
-  shift 2
-  deadline=$((SECONDS + seconds))
-  while ! "$@"; do
-    if [ -f "$dir/$name.pid" ] && ! pid_of "$name" >/dev/null; then
-      echo "!! $name exited while starting; the end of $dir/$name.log:" >&2
-      tail -n 30 "$dir/$name.log" >&2 || true
-      return 1
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "!! $name not ready after ${seconds}s; the end of $dir/$name.log:" >&2
-      tail -n 30 "$dir/$name.log" >&2 || true
-      return 1
-    fi
-    sleep 0.2
-  done
-}
 
 # health URL: "healthy", or "unhealthy (HTTP code): the start of the body"
 health() {
@@ -170,17 +143,6 @@ health() {
 
 taken_ports=" "
 for p in "${redis_ports[@]}"; do taken_ports+="$p $((p + 10000)) "; done
-free_port() {  # a port nobody listens on, below Linux's ephemeral range so no outgoing connection gets it
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 12000))
-    if [[ "$taken_ports" != *" $port "* ]] && ! port_open "$port"; then
-      echo "$port"
-      return 0
-    fi
-  done
-  die "no free port found"
-}
 
 pick_port() {  # pick_port VAR VALUE: sets VAR to VALUE, or to a free port for "auto"
   local port="$2"

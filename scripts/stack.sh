@@ -28,8 +28,8 @@ dir="${STACK_DIR:-$root/.run/stack}"
 jar="${STACK_JAR:-$root/target/prom-stream-gateway.jar}"
 services=(grafana prometheus gateway redis)   # the order `stop` goes in
 
-log() { echo ">> $*" || true; }
-die() { echo "!! $*" >&2; exit 1; }
+# shellcheck source=scripts/stack-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/stack-lib.sh"
 
 # ---- processes --------------------------------------------------------------------------------------
 
@@ -74,13 +74,6 @@ stop_service() {
   log "stopped $name (pid $pid)"
 }
 
-stop_all() {
-  local name
-  for name in "${services[@]}"; do
-    stop_service "$name"
-  done
-  rm -f "$dir/env"
-}
 
 # start NAME LOGFILE COMMAND...: runs COMMAND in the background, detached from this shell, records its PID
 start_service() {
@@ -92,7 +85,6 @@ start_service() {
 
 # ---- waiting ----------------------------------------------------------------------------------------
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 redis_answers() {  # RESP PING over bash's /dev/tcp
   (
@@ -104,43 +96,13 @@ redis_answers() {  # RESP PING over bash's /dev/tcp
   ) 2>/dev/null
 }
 
-http_ok() { curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; }
 
 # wait_until NAME SECONDS COMMAND...: polls COMMAND every 0.2s until it succeeds, the service dies or time
 # is up; on failure shows the end of the service's log
-wait_until() {
-  local name="$1" seconds="$2" deadline
-  shift 2
-  deadline=$((SECONDS + seconds))
-  while ! "$@"; do
-    if [ -f "$dir/$name.pid" ] && ! pid_of "$name" >/dev/null; then
-      echo "!! $name exited while starting; the end of $dir/$name.log:" >&2
-      tail -n 30 "$dir/$name.log" >&2 || true
-      return 1
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "!! $name not ready after ${seconds}s; the end of $dir/$name.log:" >&2
-      tail -n 30 "$dir/$name.log" >&2 || true
-      return 1
-    fi
-    sleep 0.2
-  done
-}
 
 # ---- ports ------------------------------------------------------------------------------------------
 
 taken_ports=" "
-free_port() {  # a port nobody listens on, below Linux's ephemeral range so no outgoing connection gets it
-  local port
-  for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 12000))
-    if [[ "$taken_ports" != *" $port "* ]] && ! port_open "$port"; then
-      echo "$port"
-      return 0
-    fi
-  done
-  die "no free port found"
-}
 
 pick_port() {  # pick_port VAR VALUE: sets VAR to VALUE, or to a free port for "auto"
   local port="$2"

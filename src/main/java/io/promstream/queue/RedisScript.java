@@ -25,14 +25,13 @@ final class RedisScript {
         }
     }
 
-    /** Queues the script on a pipeline by its SHA-1; its reply throws {@link JedisNoScriptException} if unknown. */
-    Response<Object> queue(AbstractPipeline pipeline, List<byte[]> keys, List<byte[]> args) {
-        return pipeline.evalsha(sha, keys, args);
-    }
-
-    /** Makes the server holding {@code sampleKey}'s slot know the script (after a NOSCRIPT reply). */
-    void load(UnifiedJedis redis, byte[] sampleKey) {
-        redis.scriptLoad(body, sampleKey);
+    /**
+     * Queues the script on a pipeline: by its SHA-1 (its reply throws {@link JedisNoScriptException} when the server
+     * does not know it), or whole ({@code EVAL}, which also teaches it to the server; no {@code SCRIPT LOAD}, which
+     * a least-privilege ACL user may lack).
+     */
+    Response<Object> queue(AbstractPipeline pipeline, List<byte[]> keys, List<byte[]> args, boolean whole) {
+        return whole ? pipeline.eval(body, keys, args) : pipeline.evalsha(sha, keys, args);
     }
 
     Object run(UnifiedJedis redis, List<byte[]> keys, List<byte[]> args) {

@@ -333,7 +333,7 @@ public final class Shard {
             Response<Object> fence;
             Response<List<byte[]>> items;
             try (AbstractPipeline pipeline = redis.pipelined()) {
-                fence = Scripts.TAKE_FENCE.queue(pipeline, fenceKeys, fenceArgs);
+                fence = Scripts.TAKE_FENCE.queue(pipeline, fenceKeys, fenceArgs, attempt > 0);
                 items = pipeline.lrange(list, -(cursor + popCount), -(cursor + 1));
                 pipeline.sync();
             }
@@ -343,7 +343,7 @@ public final class Shard {
                 if (attempt > 0) {
                     throw e;
                 }
-                Scripts.TAKE_FENCE.load(redis, list); // a new server (restart, failover): teach it, read again
+                // a server that does not know the script yet (a restart, a failover): send it whole, read again
             }
         }
     }
