@@ -361,7 +361,13 @@ public final class SoakRun {
         if (flush.statusCode() != 200) {
             failures.add("flush-queue answered " + flush.statusCode() + ": " + flush.body());
         }
+        // what the flush applied leaves the list once its checkpoint covers it (within checkpoint.interval)
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         long left = jedis.llen(QUEUE);
+        while (left != 0 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+            left = jedis.llen(QUEUE);
+        }
         Map<String, Double> metrics = GatewayClient.samples(client.scrape());
         List<String> lines = new ArrayList<>();
         long sent = validSamples + badValue + badJson;
