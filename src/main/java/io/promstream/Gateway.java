@@ -5,6 +5,7 @@ import io.prometheus.client.CollectorRegistry;
 import io.promstream.config.AggregationFactory;
 import io.promstream.config.RedisFactory;
 import io.promstream.expose.ExpositionServlet;
+import io.promstream.expose.StoreCollector;
 import io.promstream.expose.GatewayMetrics;
 import io.promstream.expose.RootResource;
 import io.promstream.expose.StatusResource;
@@ -141,7 +142,9 @@ public final class Gateway {
         environment.jersey().register(new PushgatewayApi.Probes());
 
         // the exposition, status and health
-        environment.servlets().addServlet("prometheus-metrics", new ExpositionServlet(registry)).addMapping("/metrics");
+        environment.servlets().addServlet("prometheus-metrics", new ExpositionServlet(registry,
+                new StoreCollector(store, metrics), config.getHttp().scrapeCompressionLevel(config.getServerFactory())))
+                .addMapping("/metrics");
         environment.jersey().register(new RootResource());
         environment.jersey().register(new StatusResource(store, metrics, table, coordinator, monitor, workers, clock,
                 version, redis.getQueueKey(), redis.describeTarget()));

@@ -81,6 +81,18 @@ public class HttpFactory {
     }
 
     /**
+     * The deflate level of gzip scrapes ({@code server.gzip.deflateCompressionLevel}, after
+     * {@link #configureServer}), or -1 when {@code server.gzip.enabled} is false: scrapes are then never compressed.
+     */
+    public int scrapeCompressionLevel(ServerFactory server) {
+        if (server instanceof AbstractServerFactory factory) {
+            return factory.getGzipFilterFactory().isEnabled()
+                    ? factory.getGzipFilterFactory().getDeflateCompressionLevel() : -1;
+        }
+        return 1;
+    }
+
+    /**
      * {@code POST /api/metrics} and the Pushgateway-style paths, every answer counted, behind credentials when
      * any are configured.
      *

@@ -3,7 +3,6 @@ package io.promstream.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.prometheus.client.CollectorRegistry;
 import io.promstream.expose.GatewayMetrics;
-import io.promstream.expose.StoreCollector;
 import io.promstream.store.MetricStore;
 
 /** The {@code metaMetrics} section. Builds the registry that {@code GET /metrics} renders. */
@@ -12,15 +11,15 @@ public class MetaMetricsFactory {
     private boolean jvm = true;
 
     /**
-     * A registry with the store's series and, if enabled, the gateway's own and the JVM's metrics; the names
-     * those expose are reserved in the store so senders cannot collide with them.
+     * A registry with, if enabled, the gateway's own and the JVM's metrics: what {@code GET /metrics} shows
+     * before the store's series. The names those expose are reserved in the store so senders cannot collide with
+     * them.
      */
     public CollectorRegistry buildRegistry(MetricStore store, GatewayMetrics metrics) {
         CollectorRegistry registry = new CollectorRegistry();
         if (enabled) {
-            store.reserveNames(metrics.register(registry, jvm)); // before the store's own collector joins
+            store.reserveNames(metrics.register(registry, jvm));
         }
-        registry.register(new StoreCollector(store, metrics));
         return registry;
     }
 

@@ -17,29 +17,71 @@ import java.util.Set;
 /**
  * {@code GET /metrics}: the registry in the text format 0.0.4, or OpenMetrics 1.0 when the {@code Accept} header
  * asks for it (fitted by {@link OpenMetricsFit}). {@code ?name[]=x} (repeatable) keeps the families named
- * {@code x}, by family name or by any of their sample names ({@code x_total}, {@code x_bucket}...).
+ * {@code x}, by family name or by any of their sample names ({@code x_total}, {@code x_bucket}...). A full scrape
+ * that accepts gzip is compressed here, from the segments {@link GzipExposition} keeps; anything else is left to
+ * the server's gzip handler.
  */
 public final class ExpositionServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     /** Where pushes to the bare {@code /metrics} go. */
     public static final String AGGREGATE_PUSH_PATH = "/aggregate/metrics";
 
-    private final transient CollectorRegistry registry;
+    private final transient CollectorRegistry meta;
+    private final transient StoreCollector store;
+    private final transient GzipExposition gzip;
 
-    public ExpositionServlet(CollectorRegistry registry) {
-        this.registry = registry;
+    /**
+     * @param meta      the gateway's own and the JVM's metrics (shown first)
+     * @param store     the store's families
+     * @param gzipLevel the deflate level of gzip scrapes, or -1 to never compress them here
+     */
+    public ExpositionServlet(CollectorRegistry meta, StoreCollector store, int gzipLevel) {
+        this.meta = meta;
+        this.store = store;
+        this.gzip = gzipLevel < 0 ? null : new GzipExposition(meta, store, gzipLevel);
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String contentType = TextFormat.chooseContentType(request.getHeader("Accept"));
         String[] given = request.getParameterValues("name[]");
-        List<MetricFamilySamples> families = collect(given == null ? Set.of() : Set.of(dedupe(given)));
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(contentType);
+        if (gzip != null && given == null && acceptsGzip(request.getHeader("Accept-Encoding"))) {
+            response.setHeader("Content-Encoding", "gzip");
+            response.addHeader("Vary", "Accept-Encoding");
+            gzip.write(contentType.startsWith(TextFormat.CONTENT_TYPE_OPENMETRICS_100), response.getOutputStream());
+            return;
+        }
+        List<MetricFamilySamples> families = collect(given == null ? Set.of() : Set.of(dedupe(given)));
         try (Writer writer = new Utf8Writer(response.getOutputStream(), 1 << 16)) {
             write(contentType, writer, families);
         }
+    }
+
+    /** Whether an {@code Accept-Encoding} header lists gzip with a quality above zero. */
+    static boolean acceptsGzip(String header) {
+        if (header == null) {
+            return false;
+        }
+        for (String coding : header.split(",")) {
+            String[] parts = coding.split(";");
+            if (!parts[0].trim().equalsIgnoreCase("gzip")) {
+                continue;
+            }
+            for (int i = 1; i < parts.length; i++) {
+                String parameter = parts[i].trim();
+                if (parameter.regionMatches(true, 0, "q=", 0, 2)) {
+                    try {
+                        return Double.parseDouble(parameter.substring(2).trim()) > 0;
+                    } catch (NumberFormatException e) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -73,9 +115,14 @@ public final class ExpositionServlet extends HttpServlet {
 
     private List<MetricFamilySamples> collect(Set<String> names) {
         List<MetricFamilySamples> out = new ArrayList<>();
-        Enumeration<MetricFamilySamples> all = registry.metricFamilySamples();
+        Enumeration<MetricFamilySamples> all = meta.metricFamilySamples();
         while (all.hasMoreElements()) {
             MetricFamilySamples family = all.nextElement();
+            if (names.isEmpty() || matches(family, names)) {
+                out.add(family);
+            }
+        }
+        for (MetricFamilySamples family : store.collect()) {
             if (names.isEmpty() || matches(family, names)) {
                 out.add(family);
             }

@@ -33,18 +33,38 @@ public final class StoreCollector extends Collector implements Collector.Describ
     @Override
     public List<MetricFamilySamples> collect() {
         long started = System.nanoTime();
-        List<Family> families = new ArrayList<>(store.families());
-        families.sort(Comparator.comparing(Family::name));
+        List<Family> families = sortedFamilies();
         List<MetricFamilySamples> out = new ArrayList<>(families.size());
         long now = System.nanoTime();
         for (Family family : families) {
-            List<SeriesSnapshot> series = store.exposed(family, now);
-            if (!series.isEmpty()) {
-                out.add(toFamilySamples(family, series));
+            MetricFamilySamples samples = render(family, now);
+            if (samples != null) {
+                out.add(samples);
             }
         }
         timer.record(System.nanoTime() - started);
         return out;
+    }
+
+    /** The store's families, sorted by name: the order a scrape shows them in. */
+    List<Family> sortedFamilies() {
+        List<Family> families = new ArrayList<>(store.families());
+        families.sort(Comparator.comparing(Family::name));
+        return families;
+    }
+
+    /** What a scrape at {@code nowNanos} shows of the family, or {@code null} when none of its series is visible. */
+    MetricFamilySamples render(Family family, long nowNanos) {
+        List<SeriesSnapshot> series = store.exposed(family, nowNanos);
+        return series.isEmpty() ? null : toFamilySamples(family, series);
+    }
+
+    MetricStore store() {
+        return store;
+    }
+
+    CollectTimer timer() {
+        return timer;
     }
 
     static MetricFamilySamples toFamilySamples(Family family, List<SeriesSnapshot> series) {

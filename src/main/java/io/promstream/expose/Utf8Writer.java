@@ -16,9 +16,21 @@ final class Utf8Writer extends Writer {
     private int length;
     private char pendingHigh;
 
+    /** A string written whole that is left out, or {@code null}. */
+    private final String omitted;
+
     Utf8Writer(OutputStream out, int bufferBytes) {
+        this(out, bufferBytes, null);
+    }
+
+    /**
+     * @param omitted a string that is dropped whenever it is written whole in one {@code write(String)} call (the
+     *                OpenMetrics {@code # EOF} line, for an exposition written in parts)
+     */
+    Utf8Writer(OutputStream out, int bufferBytes, String omitted) {
         this.out = out;
         this.buffer = new byte[Math.max(64, bufferBytes)];
+        this.omitted = omitted;
     }
 
     @Override
@@ -35,6 +47,9 @@ final class Utf8Writer extends Writer {
 
     @Override
     public void write(String text, int offset, int count) throws IOException {
+        if (omitted != null && count == omitted.length() && offset == 0 && text.equals(omitted)) {
+            return;
+        }
         for (int i = offset; i < offset + count; i++) {
             put(text.charAt(i));
         }

@@ -24,6 +24,11 @@ public final class Family {
     private volatile boolean retired;
     /** Whether a series of one partition was ever added where another partition's holds the labels' main key. */
     private volatile boolean hasStrays;
+    /** Set by every change a scrape could show (cleared by {@link #exposedVersion}); written only when clear. */
+    private volatile boolean exposedChanged = true;
+    /** Guarded by {@link #exposedLock}, which only scrapes take. */
+    private long exposedVersion;
+    private final Object exposedLock = new Object();
 
     Family(String name, MetricType type, List<String> exposedNames) {
         this.name = name;
@@ -51,8 +56,31 @@ public final class Family {
     }
 
     void offerHelp(String text) {
-        if (text != null && !text.isEmpty() && help.get() == null) {
-            help.compareAndSet(null, text);
+        if (text != null && !text.isEmpty() && help.get() == null && help.compareAndSet(null, text)) {
+            exposedChanged();
+        }
+    }
+
+    /** Notes a change a scrape could show: a series' value, a series added or removed, the help text. */
+    void exposedChanged() {
+        if (!exposedChanged) {
+            exposedChanged = true;
+        }
+    }
+
+    /**
+     * A number that changes whenever what a scrape shows of this family may have changed: equal numbers from two
+     * calls mean no change was noted between them. What a caller reads of the family after this call includes
+     * every change noted before it; a later change makes the next call answer a larger number. For scrapes that
+     * keep a rendered family; ingestion never waits for it.
+     */
+    public long exposedVersion() {
+        synchronized (exposedLock) {
+            if (exposedChanged) {
+                exposedChanged = false;
+                exposedVersion++;
+            }
+            return exposedVersion;
         }
     }
 
@@ -183,6 +211,7 @@ public final class Family {
             if (main == null) {
                 restored.home(this, partition, false, false);
                 series.put(restored.labels(), restored);
+                exposedChanged();
                 return true;
             }
             if (main.partition() == partition) {
@@ -195,6 +224,7 @@ public final class Family {
             restored.home(this, partition, true, false);
             hasStrays = true;
             series.put(key, restored);
+            exposedChanged();
             return true;
         } finally {
             lock.unlock();

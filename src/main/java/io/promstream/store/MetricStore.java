@@ -445,6 +445,7 @@ public final class MetricStore {
 
     boolean unlink(Family family, Series series) {
         if (family.series.remove(series.mapKey(), series)) {
+            family.exposedChanged();
             seriesCount.decrementAndGet();
             return true;
         }
@@ -584,6 +585,21 @@ public final class MetricStore {
             }
         }
         merged.values().forEach(m -> out.add(m.result()));
+        return out;
+    }
+
+    /**
+     * The shards whose partitions a scrape at {@code nowNanos} shows. With {@link Family#exposedVersion()}, what
+     * decides whether a family rendered earlier is still what a scrape would show.
+     */
+    public java.util.BitSet visiblePartitions(long nowNanos) {
+        java.util.BitSet out = new java.util.BitSet(partitions.length());
+        for (int i = 0; i < partitions.length(); i++) {
+            Partition partition = partitions.get(i);
+            if (partition != null && partition.isVisible(nowNanos)) {
+                out.set(i);
+            }
+        }
         return out;
     }
 

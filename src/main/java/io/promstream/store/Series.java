@@ -57,8 +57,11 @@ public abstract class Series {
         return stray ? new StrayKey(partition.id(), labels) : labels;
     }
 
-    /** Under the monitor: notes a change for the next checkpoint. */
+    /** Under the monitor: notes a change for the next checkpoint and the next scrape. */
     private void touch() {
+        if (family != null) {
+            family.exposedChanged();
+        }
         if (!dirty && partition != null) {
             dirty = true;
             partition.changed(this);

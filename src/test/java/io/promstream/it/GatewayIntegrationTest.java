@@ -131,6 +131,42 @@ class GatewayIntegrationTest {
     }
 
     @Test
+    void gzipScrapesAreCompressedOnceAndShowWhatChanged() throws Exception {
+        push("{\"type\":\"counter\",\"name\":\"it_gzip_jobs_total\",\"value\":1}");
+        client.awaitValue("it_gzip_jobs_total", 1);
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/metrics"))
+                .header("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
+                .header("Accept-Encoding", "gzip").GET().build();
+        for (int expected = 1; expected <= 2; expected++) {
+            String line = "it_gzip_jobs_total " + expected + ".0\n";
+            String[] body = new String[1];
+            io.promstream.testing.Await.until(java.time.Duration.ofSeconds(10),
+                    () -> (body[0] = gunzipped(request)).contains(line), () -> "no " + line + " in " + body[0]);
+            assertThat(body[0]).endsWith("# EOF\n").contains("# TYPE prom_stream_gateway_processed_metrics counter");
+            push("{\"type\":\"counter\",\"name\":\"it_gzip_jobs_total\",\"value\":1}");
+        }
+    }
+
+    /** A gzip scrape, inflated: exactly one {@code Content-Encoding: gzip}, and a body with a valid CRC and size. */
+    private static String gunzipped(java.net.http.HttpRequest request) {
+        HttpResponse<byte[]> response;
+        try {
+            response = java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().allValues("Content-Encoding")).containsExactly("gzip");
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(
+                new java.io.ByteArrayInputStream(response.body()))) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not valid gzip", e);
+        }
+    }
+
+    @Test
     void rootAnswersOkAndHealthChecksPass() {
         HttpResponse<String> root = client.get("/");
         assertThat(root.statusCode()).isEqualTo(200);

@@ -1,0 +1,181 @@
+package io.promstream.expose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prometheus.client.Collector.MetricFamilySamples;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+import io.prometheus.client.exporter.common.TextFormat;
+import io.promstream.parse.MetricType;
+import io.promstream.parse.Sample;
+import io.promstream.store.MetricStore;
+import io.promstream.store.Partition;
+import io.promstream.store.StoreSettings;
+import io.promstream.testing.ManualClock;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A gzip scrape, joined from kept segments, inflates to exactly what rendering everything afresh gives, after
+ * every kind of change a scrape can show.
+ */
+class GzipExpositionTest {
+    private final ManualClock clock = new ManualClock();
+    private final MetricStore store = new MetricStore(StoreSettings.defaults(), clock, () -> Long.MAX_VALUE, 2);
+    private final Partition first = store.openPartition(0);
+    private final Partition second = store.openPartition(1);
+    private final CollectorRegistry meta = new CollectorRegistry();
+    private final Counter scrapes = Counter.build("meta_scrapes_total", "Meta.").register(meta);
+    private final StoreCollector collector = new StoreCollector(store, CollectTimer.NONE);
+    private final GzipExposition gzip = new GzipExposition(meta, collector, 1);
+
+    GzipExpositionTest() {
+        first.visibleUntil(System.nanoTime() + TimeUnit.HOURS.toNanos(1));
+        second.visibleUntil(System.nanoTime() + TimeUnit.HOURS.toNanos(1));
+    }
+
+    private void apply(Partition partition, Sample sample) {
+        sample.canonicalizeLabels();
+        assertThat(store.apply(sample, 0, clock.millis(), partition)).isNull();
+    }
+
+    private static Sample counter(String name, double value, String... labels) {
+        Sample s = new Sample().type(MetricType.COUNTER).name(name).value(value);
+        for (int i = 0; i < labels.length; i += 2) {
+            s.label(labels[i], labels[i + 1]);
+        }
+        return s;
+    }
+
+    private byte[] gzipped(boolean openMetrics) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        gzip.write(openMetrics, out);
+        return out.toByteArray();
+    }
+
+    private static String inflate(byte[] gzipped) throws Exception {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped))) { // checks CRC and size
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * The meta metrics and the store rendered afresh. The text format writes a family's {@code _created} samples
+     * after the families of the same call, so in a joined scrape the meta metrics' come before the store's.
+     */
+    private String afresh(boolean openMetrics) throws Exception {
+        StringWriter out = new StringWriter();
+        if (openMetrics) {
+            List<MetricFamilySamples> families = new ArrayList<>(Collections.list(meta.metricFamilySamples()));
+            families.addAll(collector.collect());
+            ExpositionServlet.write(TextFormat.CONTENT_TYPE_OPENMETRICS_100, out, families);
+        } else {
+            ExpositionServlet.write(TextFormat.CONTENT_TYPE_004, out, Collections.list(meta.metricFamilySamples()));
+            ExpositionServlet.write(TextFormat.CONTENT_TYPE_004, out, collector.collect());
+        }
+        return out.toString();
+    }
+
+    /** Both formats, twice each (the second from kept segments), against a rendering afresh. */
+    private void assertScrapesMatch(String step) throws Exception {
+        for (boolean om : new boolean[] {false, true}) {
+            String expected = afresh(om);
+            assertThat(inflate(gzipped(om))).as(step + (om ? ", OpenMetrics" : ", text")).isEqualTo(expected);
+            assertThat(inflate(gzipped(om))).as(step + " again" + (om ? ", OpenMetrics" : ", text"))
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void everyChangeShowsInTheNextGzipScrape() throws Exception {
+        assertScrapesMatch("empty store");
+        apply(first, counter("jobs", 1, "queue", "mail").help("Jobs."));
+        apply(second, counter("jobs", 2, "queue", "sms"));
+        apply(first, new Sample().type(MetricType.GAUGE).name("temp").value(-3.5));
+        assertScrapesMatch("two families");
+        assertThat(afresh(true)).contains("jobs_total{queue=\"sms\"} 2.0");
+
+        apply(second, counter("jobs", 5, "queue", "sms"));
+        assertScrapesMatch("a value changed");
+        assertThat(afresh(false)).contains("jobs_total{queue=\"sms\",} 7.0");
+
+        apply(first, counter("jobs", 1, "queue", "push"));
+        assertScrapesMatch("a series added");
+
+        apply(first, counter("apples", 1));
+        apply(first, counter("zebras", 1));
+        assertScrapesMatch("families added before and after");
+
+        apply(first, new Sample().type(MetricType.GAUGE).name("temp").value(4).help("Temperature."));
+        assertScrapesMatch("help arrived");
+
+        apply(first, new Sample().type(MetricType.HISTOGRAM).name("lat").value(-1).buckets(-2, 0, 1));
+        assertScrapesMatch("a histogram OpenMetrics shows without its sum");
+
+        scrapes.inc();
+        assertScrapesMatch("a meta metric changed");
+
+        assertThat(store.remove(f -> f.name().equals("jobs"), l -> l.values().contains("push"), Long.MAX_VALUE))
+                .isEqualTo(1);
+        assertScrapesMatch("a series removed");
+
+        second.visibleUntil(System.nanoTime() - 1);
+        assertScrapesMatch("a partition hidden");
+        assertThat(afresh(false)).doesNotContain("sms");
+        second.visibleUntil(System.nanoTime() + TimeUnit.HOURS.toNanos(1));
+        assertScrapesMatch("the partition shown again");
+        assertThat(afresh(false)).contains("sms");
+
+        store.dropPartition(second);
+        assertScrapesMatch("a partition dropped");
+        assertThat(store.remove(f -> true, l -> true, Long.MAX_VALUE)).isPositive();
+        assertScrapesMatch("everything removed");
+    }
+
+    @Test
+    void keptSegmentsAreReusedAndForgottenWithTheirFamilies() throws Exception {
+        for (int i = 0; i < 1000; i++) {
+            apply(first, counter("big", 1, "n", Integer.toString(i)));
+        }
+        byte[] once = gzipped(false);
+        long kept = gzip.cachedBytes();
+        assertThat(kept).isPositive();
+        assertThat(gzipped(false)).isEqualTo(once); // nothing changed: the same bytes, from the kept segment
+        assertThat(gzip.cachedBytes()).isEqualTo(kept);
+
+        store.remove(f -> true, l -> true, Long.MAX_VALUE);
+        gzipped(false);
+        assertThat(gzip.cachedBytes()).isLessThan(kept);
+    }
+
+    @Test
+    void scrapesRacingIngestionNeverKeepAStaleFamily() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            for (int i = 0; !stop.get(); i++) {
+                Sample s = counter("racing", 1, "n", Integer.toString(i % 50));
+                s.canonicalizeLabels();
+                store.apply(s, 0, clock.millis(), i % 2 == 0 ? first : second);
+            }
+        });
+        writer.start();
+        try {
+            for (int i = 0; i < 200; i++) {
+                inflate(gzipped(i % 2 == 0));
+            }
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+        assertScrapesMatch("after the race");
+    }
+}
