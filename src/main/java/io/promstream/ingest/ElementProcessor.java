@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ElementProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(ElementProcessor.class);
+    /** Elements a worker recognises on their bytes ({@link KnownElements}): ~2 MB at most. */
+    private static final int KNOWN_SLOTS = 4096;
 
     private final SampleParser parser;
     private final MetricStore store;
@@ -26,7 +28,10 @@ public final class ElementProcessor {
     private final Counter.Child misrouted;
     private final QueuedPushApplier queuedPushes;
     private final SampleBatch batch = new SampleBatch();
+    private final KnownElements known = new KnownElements(KNOWN_SLOTS);
     private RejectReason[] verdicts = new RejectReason[16];
+    /** Elements applied through {@link KnownElements}, for tests. */
+    private long knownApplied;
 
     public ElementProcessor(SampleParser parser, MetricStore store, Rejections rejections, Counter.Child misrouted,
             QueuedPushApplier queuedPushes) {
@@ -57,14 +62,50 @@ public final class ElementProcessor {
             }
             return queuedPushes.apply(push, version, partition);
         }
+        KnownElements.Known match = known.match(element, partition);
+        if (match != null) {
+            return applyKnown(match, element, version, nowMillis, source);
+        }
         parser.parse(element, batch);
+        boolean misroutedElement = false;
         if (shards > 1 && batch.elementRejection() == null && batch.size() > 0) {
             Sample first = batch.get(0);
             if (!first.isRejected() && Routing.shardOf(first, shards) != partition.id()) {
                 misrouted.inc(batch.size());
+                misroutedElement = true;
             }
         }
-        return applyParsed(element, version, nowMillis, source, partition);
+        int applied = applyParsed(element, version, nowMillis, source, partition);
+        if (applied == 1 && batch.size() == 1 && verdicts[0] == null && known.seenBefore()) {
+            Sample sample = batch.get(0);
+            known.learn(element, parser.valueSpan(element), batch.detach(0), store.find(sample, partition), partition,
+                    misroutedElement);
+        }
+        return applied;
+    }
+
+    /** An element {@link KnownElements} recognised: its series takes the new value, as the full path would. */
+    private int applyKnown(KnownElements.Known match, byte[] element, long version, long nowMillis, String source) {
+        if (match.misrouted) {
+            misrouted.inc();
+        }
+        Refusal refusal;
+        try {
+            refusal = store.applyTo(match.series, match.sample, version, nowMillis, match.partition);
+        } catch (RuntimeException e) {
+            LOG.error("Unexpected failure applying {}", match.sample, e);
+            refusal = new Refusal(RejectReason.INTERNAL_ERROR, e.toString());
+        }
+        knownApplied++;
+        if (refusal != null) {
+            rejections.reject(refusal.reason(), refusal.message(), element, 0, element.length, source);
+            return 0;
+        }
+        return 1;
+    }
+
+    long knownApplied() {
+        return knownApplied;
     }
 
     /** Applies an element to a store of one partition (HTTP pushes applied here, tests). */
@@ -110,7 +151,10 @@ public final class ElementProcessor {
         }
     }
 
-    /** The samples of the last processed element (for callers that report per-sample verdicts). */
+    /**
+     * The samples of the last element processed without a partition (for callers that report per-sample
+     * verdicts; an element a worker recognised on its bytes is not parsed into it).
+     */
     public SampleBatch lastBatch() {
         return batch;
     }

@@ -39,8 +39,13 @@ public final class HotPathWarmup implements Managed {
                 Counter.build("warmup_misrouted", "unused").create().labels(), null);
         byte[][] samples = examples();
         long now = System.currentTimeMillis();
+        io.promstream.store.Partition partition = store.partition(0);
         for (int i = 0; i < elements; i++) {
-            processor.process(samples[i % samples.length], i, now, "warm-up");
+            if (i % 2 == 0) { // the full path, every time
+                processor.process(samples[i % samples.length], i, now, "warm-up");
+            } else { // as a worker calls it: repeated elements are recognised on their bytes (KnownElements)
+                processor.process(samples[i % samples.length], i, now, "warm-up", partition, 1);
+            }
         }
         LOG.info("Hot path warmed up with {} made-up elements in {} ms", elements,
                 (System.nanoTime() - started) / 1_000_000);

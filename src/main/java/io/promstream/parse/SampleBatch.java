@@ -38,6 +38,14 @@ public final class SampleBatch {
         return samples.get(size++).clear();
     }
 
+    /** Takes sample {@code index} out for keeps; the batch fills its place with a new one. */
+    public Sample detach(int index) {
+        if (index >= size) {
+            throw new IndexOutOfBoundsException(index);
+        }
+        return samples.set(index, new Sample());
+    }
+
     /** Records where the last added sample lies in its element. */
     void span(int from, int to) {
         starts[size - 1] = from;

@@ -83,6 +83,36 @@ public final class SampleParser {
         }
     }
 
+    /**
+     * Where the number of an element's one top-level {@code "value"} field lies, as {@code start << 32 | end}
+     * (byte offsets, end exclusive), or -1 when the element is not one object with exactly one such field holding
+     * a plain number. Lets a caller that knows an element's other bytes put a new value in their place.
+     */
+    public long valueSpan(byte[] element) {
+        long span = -1;
+        try (JsonParser parser = json.createParser(element)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return -1;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                boolean value = parser.currentName().equals("value");
+                JsonToken token = parser.nextToken();
+                if (value) {
+                    if (span != -1 || !isNumber(token)) {
+                        return -1;
+                    }
+                    span = parser.currentTokenLocation().getByteOffset() << 32
+                            | parser.currentLocation().getByteOffset();
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return parser.nextToken() == null ? span : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private String parseValue(byte[] bytes, SampleBatch out, boolean wrapper) {
         int invalid = Utf8.firstInvalid(bytes);
         if (invalid >= 0) {

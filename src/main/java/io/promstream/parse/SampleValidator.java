@@ -17,6 +17,11 @@ public final class SampleValidator {
         validate(sample, false);
     }
 
+    /** The rules on a sample's value: finite, and not negative for a counter. */
+    public static boolean acceptsValue(MetricType type, double value) {
+        return Double.isFinite(value) && !(type == MetricType.COUNTER && value < 0);
+    }
+
     static void validate(Sample sample, boolean badOp) {
         if (sample.type() == null) {
             sample.reject(RejectReason.INVALID_MESSAGE, "missing field \"type\"");
@@ -36,13 +41,10 @@ public final class SampleValidator {
             return;
         }
         double value = sample.value();
-        if (!Double.isFinite(value)) {
-            sample.reject(RejectReason.INVALID_VALUE, "value must be finite");
-            return;
-        }
         MetricType type = sample.type();
-        if (type == MetricType.COUNTER && value < 0) {
-            sample.reject(RejectReason.INVALID_VALUE, "a counter's value must be >= 0, got " + value);
+        if (!acceptsValue(type, value)) {
+            sample.reject(RejectReason.INVALID_VALUE, Double.isFinite(value)
+                    ? "a counter's value must be >= 0, got " + value : "value must be finite");
             return;
         }
         if (badOp) {

@@ -171,6 +171,27 @@ public final class MetricStore {
     }
 
     /**
+     * The partition's series of a valid sample's labels, or {@code null}: for a caller that will apply samples of
+     * that series again ({@link #applyTo}).
+     */
+    public Series find(Sample sample, Partition partition) {
+        Family family = families.existing(sample);
+        return family == null ? null : family.find(probe(sample), partition, sample);
+    }
+
+    /**
+     * {@link #apply(Sample, long, long, Partition)} for a sample of a series {@link #find} gave for that
+     * partition, without looking it up; when the series was removed meanwhile, the full path runs.
+     */
+    public Refusal applyTo(Series series, Sample sample, long version, long nowMillis, Partition partition) {
+        Series.Applied result = series.apply(sample, version, nowMillis);
+        if (result != Series.Applied.REMOVED) {
+            return settle(result);
+        }
+        return apply(sample, version, nowMillis, partition);
+    }
+
+    /**
      * Applies a push all or nothing (see {@link PushApplication}). Samples must be distinct series (a series
      * twice is refused).
      *

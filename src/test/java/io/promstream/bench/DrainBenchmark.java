@@ -114,7 +114,7 @@ class DrainBenchmark {
 
     /**
      * The baseline for the reliable take: two threads doing what the gateway's workers did before it (RPOP 500,
-     * parse, apply to a store), without leases, cursors or checkpoints.
+     * parse, apply to a store), without leases, cursors or checkpoints; their element processing is the workers'.
      *
      * @return samples per second
      */
@@ -129,7 +129,9 @@ class DrainBenchmark {
         List<Thread> threads = new ArrayList<>();
         long started = System.nanoTime();
         for (int t = 0; t < 2; t++) {
-            ElementProcessor processor = new ElementProcessor(parser, store, rejections, metrics.misrouted(), null);
+            ElementProcessor processor = new ElementProcessor(parser.forOneThread(), store, rejections,
+                    metrics.misrouted(), null);
+            io.promstream.store.Partition partition = store.partition(0);
             Thread thread = new Thread(() -> {
                 try (Jedis jedis = redis.client()) {
                     while (true) {
@@ -140,7 +142,7 @@ class DrainBenchmark {
                         long now = System.currentTimeMillis();
                         int n = 0;
                         for (byte[] item : items) {
-                            n += processor.process(item, Long.MAX_VALUE, now, "bench");
+                            n += processor.process(item, Long.MAX_VALUE, now, "bench", partition, 1); // as a worker
                         }
                         applied.addAndGet(n);
                     }

@@ -1,0 +1,236 @@
+package io.promstream.ingest;
+
+import io.promstream.parse.Sample;
+import io.promstream.parse.SampleValidator;
+import io.promstream.store.Partition;
+import io.promstream.store.Series;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Elements seen before, matched on their raw bytes: a sender pushes the same series again and again with only
+ * the number after {@code "value":} changed. An element whose bytes outside that number equal a known one's is
+ * the known one's sample with a new value, so it needs neither the JSON parser nor a look-up of its series. An
+ * element is known once the full path parsed and applied it, seen it twice, and confirmed where its one top-level
+ * {@code "value"} number lies ({@link io.promstream.parse.SampleParser#valueSpan}). Anything unusual (a value
+ * that is not a plain JSON number, one the validator would refuse, a second {@code "value":}) takes the full
+ * path. One worker thread; a fixed number of slots, each holding the last element learnt there.
+ */
+final class KnownElements {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final byte[] KEY = "\"value\":".getBytes(StandardCharsets.US_ASCII);
+    /** Longer numbers take the full path. */
+    private static final int MAX_NUMBER = 32;
+
+    /** A known element. Its sample is its own (taken from the parser's batch) and gets each match's value. */
+    static final class Known {
+        final byte[] bytes;
+        final int valueStart;
+        final int valueEnd;
+        final long hash;
+        final Sample sample;
+        final Series series;
+        final Partition partition;
+        final boolean misrouted;
+
+        Known(byte[] bytes, int valueStart, int valueEnd, long hash, Sample sample, Series series,
+                Partition partition, boolean misrouted) {
+            this.bytes = bytes;
+            this.valueStart = valueStart;
+            this.valueEnd = valueEnd;
+            this.hash = hash;
+            this.sample = sample;
+            this.series = series;
+            this.partition = partition;
+            this.misrouted = misrouted;
+        }
+    }
+
+    private final Known[] slots;
+    private final long[] seen;
+    private final int mask;
+    /** Of the last {@link #match} that found a number after {@code "value":}; -1 otherwise. */
+    private int lastStart = -1;
+    private int lastEnd;
+    private long lastHash;
+
+    /** @param slots a power of two */
+    KnownElements(int slots) {
+        if (Integer.bitCount(slots) != 1) {
+            throw new IllegalArgumentException("slots must be a power of two: " + slots);
+        }
+        this.slots = new Known[slots];
+        this.seen = new long[slots];
+        this.mask = slots - 1;
+    }
+
+    /**
+     * The known element of this partition whose bytes equal {@code element}'s outside the value, its sample now
+     * carrying {@code element}'s value; or {@code null}.
+     */
+    Known match(byte[] element, Partition partition) {
+        lastStart = -1;
+        int key = indexOf(element, KEY);
+        if (key < 0) {
+            return null;
+        }
+        int start = key + KEY.length;
+        while (start < element.length && element[start] == ' ') {
+            start++;
+        }
+        int end = start;
+        while (end < element.length && end - start <= MAX_NUMBER && isNumberByte(element[end])) {
+            end++;
+        }
+        if (end == start || end - start > MAX_NUMBER) {
+            return null;
+        }
+        long hash = hash(element, start, end);
+        lastStart = start;
+        lastEnd = end;
+        lastHash = hash;
+        Known known = slots[(int) hash & mask];
+        if (known == null || known.hash != hash || known.partition != partition || known.valueStart != start
+                || known.bytes.length - known.valueEnd != element.length - end
+                || !Arrays.equals(element, 0, start, known.bytes, 0, start)
+                || !Arrays.equals(element, end, element.length, known.bytes, known.valueEnd, known.bytes.length)) {
+            return null;
+        }
+        double value = parseNumber(element, start, end);
+        if (Double.isNaN(value) || !SampleValidator.acceptsValue(known.sample.type(), value)) {
+            return null;
+        }
+        known.sample.value(value);
+        return known;
+    }
+
+    /**
+     * Whether the element the last {@link #match} missed has been seen before (by its bytes outside the value),
+     * noting it as seen: worth learning only then.
+     */
+    boolean seenBefore() {
+        if (lastStart < 0) {
+            return false;
+        }
+        int slot = (int) lastHash & mask;
+        if (seen[slot] == lastHash) {
+            return true;
+        }
+        seen[slot] = lastHash;
+        return false;
+    }
+
+    /**
+     * Learns the element the last {@link #match} missed, applied whole by the full path as {@code sample} to
+     * {@code series}, when {@code span} (from {@code SampleParser.valueSpan}) confirms the number {@link #match}
+     * found is its top-level value.
+     */
+    void learn(byte[] element, long span, Sample sample, Series series, Partition partition, boolean misrouted) {
+        if (lastStart < 0 || span != ((long) lastStart << 32 | lastEnd) || sample.aggregate() != null
+                || sample.type() == null || series == null) {
+            return;
+        }
+        slots[(int) lastHash & mask] = new Known(element.clone(), lastStart, lastEnd, lastHash, sample, series,
+                partition, misrouted);
+    }
+
+    /** The JSON number grammar's bytes. */
+    private static boolean isNumberByte(byte b) {
+        return b >= '0' && b <= '9' || b == '-' || b == '+' || b == '.' || b == 'e' || b == 'E';
+    }
+
+    /**
+     * A JSON number ({@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}) as the JSON parser reads it, or NaN when
+     * the bytes are not one.
+     */
+    static double parseNumber(byte[] b, int start, int end) {
+        int i = start;
+        boolean negative = b[i] == '-';
+        if (negative) {
+            i++;
+        }
+        int digits = i;
+        if (i < end && b[i] == '0') {
+            i++;
+        } else {
+            while (i < end && b[i] >= '0' && b[i] <= '9') {
+                i++;
+            }
+        }
+        if (i == digits) {
+            return Double.NaN;
+        }
+        if (i == end && i - digits <= 15) { // an integer a double holds exactly
+            long n = 0;
+            for (int j = digits; j < end; j++) {
+                n = n * 10 + (b[j] - '0');
+            }
+            return (double) (negative ? -n : n); // "-0" is the integer 0, as the JSON parser reads it
+        }
+        if (i < end && b[i] == '.') {
+            int fraction = ++i;
+            while (i < end && b[i] >= '0' && b[i] <= '9') {
+                i++;
+            }
+            if (i == fraction) {
+                return Double.NaN;
+            }
+        }
+        if (i < end && (b[i] == 'e' || b[i] == 'E')) {
+            i++;
+            if (i < end && (b[i] == '+' || b[i] == '-')) {
+                i++;
+            }
+            int exponent = i;
+            while (i < end && b[i] >= '0' && b[i] <= '9') {
+                i++;
+            }
+            if (i == exponent) {
+                return Double.NaN;
+            }
+        }
+        if (i != end) {
+            return Double.NaN;
+        }
+        return Double.parseDouble(new String(b, start, end - start, StandardCharsets.US_ASCII));
+    }
+
+    private static int indexOf(byte[] bytes, byte[] key) {
+        outer:
+        for (int i = 0, last = bytes.length - key.length; i <= last; i++) {
+            if (bytes[i] != key[0]) {
+                continue;
+            }
+            for (int j = 1; j < key.length; j++) {
+                if (bytes[i + j] != key[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** A hash of the bytes before {@code start} and from {@code end} on, and of where the gap is. */
+    static long hash(byte[] bytes, int start, int end) {
+        long h = 0x9E3779B97F4A7C15L * (start + 31L * (bytes.length - end));
+        h = mix(h, bytes, 0, start);
+        return mix(h, bytes, end, bytes.length);
+    }
+
+    private static long mix(long seed, byte[] bytes, int from, int to) {
+        long h = seed;
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            h = (h ^ (long) LONGS.get(bytes, i)) * 0x9E3779B97F4A7C15L;
+            h ^= h >>> 29;
+        }
+        for (; i < to; i++) {
+            h = (h ^ bytes[i]) * 0x100000001B3L;
+        }
+        return h ^ (h >>> 32);
+    }
+}
