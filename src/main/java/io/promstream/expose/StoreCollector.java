@@ -70,11 +70,12 @@ public final class StoreCollector extends Collector implements Collector.Describ
     static MetricFamilySamples toFamilySamples(Family family, List<SeriesSnapshot> series) {
         String name = family.name();
         String help = family.help() != null ? family.help() : DEFAULT_HELP;
-        List<MetricFamilySamples.Sample> samples = new ArrayList<>();
+        List<MetricFamilySamples.Sample> samples = new ArrayList<>(series.size());
         Type type = switch (family.type()) {
             case COUNTER -> {
+                String total = name + "_total";
                 for (SeriesSnapshot s : series) {
-                    samples.add(sample(name + "_total", s.labels(), s.value()));
+                    samples.add(sample(total, s.labels(), s.value()));
                 }
                 yield Type.COUNTER;
             }

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ElementProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(ElementProcessor.class);
-    /** Elements a worker recognises on their bytes ({@link KnownElements}): ~2 MB at most. */
-    private static final int KNOWN_SLOTS = 4096;
+    /** Elements a worker recognises on their bytes ({@link KnownElements}): a few MB at most. */
+    private static final int KNOWN_SLOTS = 8192;
 
     private final SampleParser parser;
     private final MetricStore store;

@@ -17,7 +17,7 @@ import java.util.Arrays;
  * element is known once the full path parsed and applied it, seen it twice, and confirmed where its one top-level
  * {@code "value"} number lies ({@link io.promstream.parse.SampleParser#valueSpan}). Anything unusual (a value
  * that is not a plain JSON number, one the validator would refuse, a second {@code "value":}) takes the full
- * path. One worker thread; a fixed number of slots, each holding the last element learnt there.
+ * path. One worker thread; a fixed number of slots, in buckets of four, an element kept in one of two buckets.
  */
 final class KnownElements {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -49,22 +49,29 @@ final class KnownElements {
         }
     }
 
+    /** Slots per bucket; an element may be kept in either of two buckets. */
+    private static final int WAYS = 4;
     private final Known[] slots;
+    /** The hash of each slot's known element (0: empty), scanned without touching the elements. */
+    private final long[] knownHashes;
+    /** Hashes of elements seen once, in buckets like the slots'. */
     private final long[] seen;
-    private final int mask;
+    private final int bucketMask;
+    private int victim;
     /** Of the last {@link #match} that found a number after {@code "value":}; -1 otherwise. */
     private int lastStart = -1;
     private int lastEnd;
     private long lastHash;
 
-    /** @param slots a power of two */
+    /** @param slots a power of two, at least 8 */
     KnownElements(int slots) {
-        if (Integer.bitCount(slots) != 1) {
-            throw new IllegalArgumentException("slots must be a power of two: " + slots);
+        if (Integer.bitCount(slots) != 1 || slots < 2 * WAYS) {
+            throw new IllegalArgumentException("slots must be a power of two of at least " + 2 * WAYS + ": " + slots);
         }
         this.slots = new Known[slots];
+        this.knownHashes = new long[slots];
         this.seen = new long[slots];
-        this.mask = slots - 1;
+        this.bucketMask = slots / WAYS - 1;
     }
 
     /**
@@ -92,8 +99,12 @@ final class KnownElements {
         lastStart = start;
         lastEnd = end;
         lastHash = hash;
-        Known known = slots[(int) hash & mask];
-        if (known == null || known.hash != hash || known.partition != partition || known.valueStart != start
+        int slot = find(knownHashes, hash);
+        if (slot < 0) {
+            return null;
+        }
+        Known known = slots[slot];
+        if (known.partition != partition || known.valueStart != start
                 || known.bytes.length - known.valueEnd != element.length - end
                 || !Arrays.equals(element, 0, start, known.bytes, 0, start)
                 || !Arrays.equals(element, end, element.length, known.bytes, known.valueEnd, known.bytes.length)) {
@@ -115,11 +126,10 @@ final class KnownElements {
         if (lastStart < 0) {
             return false;
         }
-        int slot = (int) lastHash & mask;
-        if (seen[slot] == lastHash) {
+        if (find(seen, lastHash) >= 0) {
             return true;
         }
-        seen[slot] = lastHash;
+        seen[place(seen, lastHash)] = lastHash;
         return false;
     }
 
@@ -133,8 +143,47 @@ final class KnownElements {
                 || sample.type() == null || series == null) {
             return;
         }
-        slots[(int) lastHash & mask] = new Known(element.clone(), lastStart, lastEnd, lastHash, sample, series,
-                partition, misrouted);
+        int slot = find(knownHashes, lastHash);
+        if (slot < 0) {
+            slot = place(knownHashes, lastHash);
+        }
+        slots[slot] = new Known(element.clone(), lastStart, lastEnd, lastHash, sample, series, partition, misrouted);
+        knownHashes[slot] = lastHash;
+    }
+
+    /** The slot of {@code table} holding {@code hash}, in either of its two buckets, or -1. */
+    private int find(long[] table, long hash) {
+        int first = (int) hash & bucketMask;
+        int second = (int) (hash >>> 32) & bucketMask;
+        for (int i = 0; i < WAYS; i++) {
+            if (table[first * WAYS + i] == hash) {
+                return first * WAYS + i;
+            }
+        }
+        for (int i = 0; i < WAYS; i++) {
+            if (table[second * WAYS + i] == hash) {
+                return second * WAYS + i;
+            }
+        }
+        return -1;
+    }
+
+    /** A slot for a new {@code hash}: an empty one of its two buckets, else one of their eight in turn. */
+    private int place(long[] table, long hash) {
+        int first = ((int) hash & bucketMask) * WAYS;
+        int second = ((int) (hash >>> 32) & bucketMask) * WAYS;
+        for (int i = 0; i < WAYS; i++) {
+            if (table[first + i] == 0) {
+                return first + i;
+            }
+        }
+        for (int i = 0; i < WAYS; i++) {
+            if (table[second + i] == 0) {
+                return second + i;
+            }
+        }
+        victim = (victim + 1) % (2 * WAYS);
+        return victim < WAYS ? first + victim : second + victim - WAYS;
     }
 
     /** The JSON number grammar's bytes. */
@@ -214,11 +263,15 @@ final class KnownElements {
         return -1;
     }
 
-    /** A hash of the bytes before {@code start} and from {@code end} on, and of where the gap is. */
+    /**
+     * A hash of the bytes before {@code start} and from {@code end} on, and of where the gap is; never 0. Its two
+     * halves pick the two buckets an element may be kept in.
+     */
     static long hash(byte[] bytes, int start, int end) {
         long h = 0x9E3779B97F4A7C15L * (start + 31L * (bytes.length - end));
         h = mix(h, bytes, 0, start);
-        return mix(h, bytes, end, bytes.length);
+        h = mix(h, bytes, end, bytes.length);
+        return h == 0 ? 1 : h; // 0 marks an empty slot
     }
 
     private static long mix(long seed, byte[] bytes, int from, int to) {

@@ -129,6 +129,21 @@ class KnownElementsTest {
     }
 
     @Test
+    void everySeriesOfManyIsRecognisedFromItsThirdElementOn() {
+        Worker worker = new Worker();
+        int series = 2000; // about one in eight would collide in a table of one slot per hash
+        for (int round = 0; round < 5; round++) {
+            for (int i = 0; i < series; i++) {
+                String element = "{\"type\":\"counter\",\"name\":\"m_requests_total\",\"value\":1,\"labels\":"
+                        + "{\"service\":\"svc" + (i % 10) + "\",\"route\":\"/r/" + i + "\"}}";
+                worker.processor.process(element.getBytes(StandardCharsets.UTF_8), round, 0, "t", worker.partition, 1);
+            }
+        }
+        assertThat(worker.processor.knownApplied()).isEqualTo(3L * series);
+        assertThat(worker.rejected).isEmpty();
+    }
+
+    @Test
     void numbersReadAsTheJsonParserReadsThem() throws Exception {
         JsonFactory json = new JsonFactory();
         Random random = new Random(3);
