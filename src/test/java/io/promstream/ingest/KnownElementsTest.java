@@ -102,6 +102,36 @@ class KnownElementsTest {
     }
 
     @Test
+    void mutatedCopiesOfKnownElementsApplyAsParsedOnes() throws Exception {
+        Worker learning = new Worker();
+        Worker parsing = new Worker();
+        Random random = new Random(11);
+        byte[] alphabet = "0123456789-+.eE \"{}[],:x\\".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 30_000; i++) {
+            String shape = SHAPES[random.nextInt(SHAPES.length)];
+            byte[] element = String.format(shape, NUMBERS[random.nextInt(NUMBERS.length)])
+                    .getBytes(StandardCharsets.UTF_8);
+            if (random.nextInt(3) == 0) { // a byte or two changed, mostly near the value
+                for (int n = 1 + random.nextInt(2); n > 0; n--) {
+                    int at = shape.indexOf("%s");
+                    int where = random.nextBoolean() && at >= 0
+                            ? Math.max(0, Math.min(element.length - 1, at - 3 + random.nextInt(8)))
+                            : random.nextInt(element.length);
+                    element[where] = alphabet[random.nextInt(alphabet.length)];
+                }
+            }
+            int a = learning.processor.process(element, i, CLOCK.millis(), "test", learning.partition, 1);
+            parsing.processor = parsing.processor();
+            int b = parsing.processor.process(element, i, CLOCK.millis(), "test", parsing.partition, 1);
+            String quoted = new String(element, StandardCharsets.UTF_8);
+            assertThat(a).as("applied of %s", quoted).isEqualTo(b);
+            assertThat(learning.rejected).as("rejections after %s", quoted).isEqualTo(parsing.rejected);
+        }
+        assertThat(learning.exposition()).isEqualTo(parsing.exposition());
+        assertThat(learning.processor.knownApplied()).as("elements recognised").isGreaterThan(5_000);
+    }
+
+    @Test
     void recognisedElementsAreTheOnesWithOneTopLevelValueNumber() {
         Worker worker = new Worker();
         String[] unrecognised = {
