@@ -165,8 +165,34 @@ public final class IngestHarness {
         }
         Outcome outcome = checkQueuePath(element);
         rejected.clear();
+        checkKnownPath(element);
+        rejected.clear();
         checkJsonBodyPath(element);
         return outcome;
+    }
+
+    /**
+     * The queue path as a worker takes it, three times over: it learns the element and then recognises it on its
+     * bytes ({@code KnownElements}). Each time the same verdicts, and in the end the same store, as parsing the
+     * element afresh each time.
+     */
+    private void checkKnownPath(byte[] element) {
+        Fixture learning = new Fixture(element);
+        Fixture parsing = new Fixture(element);
+        for (int i = 0; i < 3; i++) {
+            rejected.clear();
+            int a = learning.processor.process(element, 2 + i, NOW, "fuzz", learning.store.partition(0), 1);
+            List<Rejected> byWorker = new ArrayList<>(rejected);
+            rejected.clear();
+            int b = parsing.processor.process(element, 2 + i, NOW, "fuzz");
+            require(a == b, "time " + (i + 1) + ": a worker applied " + a + " samples, parsing afresh " + b, element);
+            require(byWorker.equals(rejected), "time " + (i + 1) + ": a worker rejected " + byWorker
+                    + ", parsing afresh " + rejected, element);
+        }
+        Map<String, SeriesSnapshot> byWorker = series(learning.store);
+        Map<String, SeriesSnapshot> afresh = series(parsing.store);
+        require(byWorker.keySet().equals(afresh.keySet()) && sameSeries(afresh, byWorker, Set.of()),
+                "a worker that recognised the element left another store than parsing it afresh", element);
     }
 
     private void checkParsed(byte[] element, SampleBatch batch) {
