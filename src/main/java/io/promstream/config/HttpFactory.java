@@ -13,7 +13,7 @@ import io.promstream.ingest.JsonPushResource;
 import io.promstream.ingest.PushCountingFilter;
 import io.promstream.ingest.PushEndpoint;
 import io.promstream.ingest.PushPaths;
-import io.promstream.ingest.PushResources;
+import io.promstream.ingest.PushServlet;
 import io.promstream.ingest.RedisUnavailableMapper;
 import io.promstream.parse.PushMode;
 import jakarta.servlet.DispatcherType;
@@ -104,9 +104,8 @@ public class HttpFactory {
             Counter unauthorized) {
         PushPaths paths = new PushPaths(ingestor, rejected, maxBodyBytes);
         environment.jersey().register(new JsonPushResource(ingestor, rejected, maxBodyBytes));
-        environment.jersey().register(new PushResources.Bare(paths, PushMode.fromConfig(pushMode)));
-        environment.jersey().register(new PushResources.Aggregate(paths));
-        environment.jersey().register(new PushResources.Replace(paths));
+        environment.servlets().addServlet("pushes", new PushServlet(paths, PushMode.fromConfig(pushMode)))
+                .addMapping(PushServlet.MAPPINGS);
         environment.jersey().register(new RedisUnavailableMapper());
         environment.servlets().addFilter("push-counting", new PushCountingFilter(answered))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, PushEndpoint.PATHS);
