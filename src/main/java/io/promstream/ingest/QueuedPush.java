@@ -1,5 +1,6 @@
 package io.promstream.ingest;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -36,10 +37,30 @@ public record QueuedPush(String op, String id, String source, String contentType
 
     byte[] encode() {
         try {
-            byte[] header = JSON.writeValueAsBytes(new Header(op, id, source, contentType, mode, put, grouping, shard,
-                    shards));
-            ByteBuffer out = ByteBuffer.allocate(MAGIC.length + 1 + Integer.BYTES + header.length + body.length);
-            out.put(MAGIC).put(FORMAT).putInt(header.length).put(header).put(body);
+            java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream(256);
+            try (JsonGenerator json = JSON.getFactory().createGenerator(header)) { // as databind writes Header
+                json.writeStartObject();
+                json.writeStringField("op", op);
+                json.writeStringField("id", id);
+                json.writeStringField("source", source);
+                json.writeStringField("contentType", contentType);
+                json.writeStringField("mode", mode);
+                json.writeBooleanField("put", put);
+                if (grouping == null) {
+                    json.writeNullField("grouping");
+                } else {
+                    json.writeObjectFieldStart("grouping");
+                    for (Map.Entry<String, String> label : grouping.entrySet()) {
+                        json.writeStringField(label.getKey(), label.getValue());
+                    }
+                    json.writeEndObject();
+                }
+                json.writeNumberField("shard", shard);
+                json.writeNumberField("shards", shards);
+                json.writeEndObject();
+            }
+            ByteBuffer out = ByteBuffer.allocate(MAGIC.length + 1 + Integer.BYTES + header.size() + body.length);
+            out.put(MAGIC).put(FORMAT).putInt(header.size()).put(header.toByteArray()).put(body);
             return out.array();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("a header of strings always serializes", e);

@@ -15,6 +15,8 @@ import java.util.Set;
  * Pushgateway refuses them.
  */
 public final class TextFormatParser {
+    /** Runs of blanks between the fields of a line (compiled once: {@code String.split} compiles it per call). */
+    private static final java.util.regex.Pattern BLANKS = java.util.regex.Pattern.compile("[ \t]+");
     private static final Set<String> TYPES = Set.of("counter", "gauge", "histogram", "summary", "untyped");
 
     private TextFormatParser() {
@@ -36,7 +38,7 @@ public final class TextFormatParser {
                 continue;
             }
             if (line.startsWith("#")) {
-                String[] parts = line.substring(1).trim().split("[ \t]+", 3);
+                String[] parts = BLANKS.split(line.substring(1).trim(), 3);
                 boolean help = parts[0].equals("HELP");
                 if (!help && !parts[0].equals("TYPE")) {
                     continue; // a comment
@@ -119,7 +121,7 @@ public final class TextFormatParser {
         if (afterName < length && line.charAt(afterName) == '{') {
             pos = parseLabels(line, afterName + 1, number, labelNames, labelValues);
         }
-        String[] rest = line.substring(pos).trim().split("[ \t]+");
+        String[] rest = BLANKS.split(line.substring(pos).trim());
         if (rest.length == 0 || rest[0].isEmpty()) {
             throw new TextFormatException(number, "missing value for " + name);
         }
