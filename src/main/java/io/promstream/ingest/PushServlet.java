@@ -23,8 +23,8 @@ public final class PushServlet extends HttpServlet {
     private static final String BARE = "/metrics/";
     private static final String AGGREGATE = "/aggregate/metrics";
     private static final String REPLACE = "/replace/metrics";
-    private static final byte[] REDIS_UNAVAILABLE =
-            "Redis is unavailable, the push was not stored; retry later\n".getBytes(StandardCharsets.UTF_8);
+    /** The answer Jersey's endpoints give when Redis cannot store a push (503), for the same answer here. */
+    private static final RedisUnavailableMapper REDIS_UNAVAILABLE = new RedisUnavailableMapper();
 
     private final transient PushPaths paths;
     private final PushMode bareMode;
@@ -50,21 +50,18 @@ public final class PushServlet extends HttpServlet {
 
     @Override
     protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Target target = target(request);
-        if (target == null) {
-            response.sendError(HttpServletResponse.SC_NOT_FOUND);
-            return;
-        }
-        Response answer;
-        try {
-            answer = paths.delete(target.path(), target.mode());
-        } catch (JedisException e) {
-            answer = null;
-        }
-        write(answer, response);
+        serve(request, response, target -> paths.delete(target.path(), target.mode()));
     }
 
     private void push(HttpServletRequest request, HttpServletResponse response, boolean put) throws IOException {
+        java.io.InputStream in = request.getInputStream();
+        serve(request, response, target -> paths.push(target.path(), target.mode(), target.labelPaths(), put,
+                request.getHeader("Content-Type"), request.getHeader("Content-Encoding"), in));
+    }
+
+    /** Answers with what {@code action} says of the request's target: 404 without one, 503 when Redis failed. */
+    private void serve(HttpServletRequest request, HttpServletResponse response,
+            java.util.function.Function<Target, Response> action) throws IOException {
         Target target = target(request);
         if (target == null) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
@@ -72,12 +69,20 @@ public final class PushServlet extends HttpServlet {
         }
         Response answer;
         try {
-            answer = paths.push(target.path(), target.mode(), target.labelPaths(), put, request.getHeader("Content-Type"),
-                    request.getHeader("Content-Encoding"), request.getInputStream());
+            answer = action.apply(target);
         } catch (JedisException e) {
-            answer = null;
+            answer = REDIS_UNAVAILABLE.toResponse(e);
         }
-        write(answer, response);
+        response.setStatus(answer.getStatus());
+        Object entity = answer.getEntity();
+        if (entity == null) {
+            response.setContentLength(0);
+            return;
+        }
+        byte[] body = entity.toString().getBytes(StandardCharsets.UTF_8);
+        response.setContentType(answer.getMediaType() == null ? "text/plain" : answer.getMediaType().toString());
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     private Target target(HttpServletRequest request) {
@@ -100,26 +105,5 @@ public final class PushServlet extends HttpServlet {
         }
         return uri.startsWith(prefix) && uri.length() > prefix.length() && uri.charAt(prefix.length()) == '/'
                 ? uri.substring(prefix.length() + 1) : null;
-    }
-
-    /** Writes an answer of {@link PushPaths}; {@code null} for a push Redis could not store (503, retry). */
-    private static void write(Response answer, HttpServletResponse response) throws IOException {
-        if (answer == null) {
-            response.setStatus(503);
-            response.setContentType("text/plain");
-            response.setContentLength(REDIS_UNAVAILABLE.length);
-            response.getOutputStream().write(REDIS_UNAVAILABLE);
-            return;
-        }
-        response.setStatus(answer.getStatus());
-        Object entity = answer.getEntity();
-        if (entity == null) {
-            response.setContentLength(0);
-            return;
-        }
-        byte[] body = entity.toString().getBytes(StandardCharsets.UTF_8);
-        response.setContentType(answer.getMediaType() == null ? "text/plain" : answer.getMediaType().toString());
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
     }
 }
