@@ -40,7 +40,7 @@ final class FamilySegmentCache {
         }
     }
 
-    /** Compressed bytes held, for the meta metrics and tests. */
+    /** Compressed bytes held (tests). */
     long bytes() {
         long total = 0;
         for (Entry e : text.values()) {
