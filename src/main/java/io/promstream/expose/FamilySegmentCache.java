@@ -8,27 +8,39 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The compressed rendering of each store family, per exposition format, with what it was rendered from: the
- * family's {@link Family#exposedVersion()} and the partitions then visible. A scrape reuses a segment only when
- * both are unchanged, so it shows exactly what rendering afresh would. Families gone from the store are forgotten
- * at the next full scrape.
+ * family's chunk count and {@link Family#exposedVersions} and the partitions then visible. A scrape reuses a
+ * chunk's part only when all of these are unchanged, so it shows exactly what rendering afresh would. Each kept
+ * rendering is whole and consistent with its versions, so of two scrapes racing either may stay. Families gone
+ * from the store are forgotten at the next full scrape.
+ *
+ * @see GzipExposition
  */
 final class FamilySegmentCache {
-    private record Entry(long version, BitSet visible, DeflateSegment segment) {
+    /**
+     * A family's rendering: with one chunk, {@code parts[0]} is the whole family; with more, {@code header} holds
+     * its {@code # HELP} and {@code # TYPE} lines and each part one chunk's samples.
+     */
+    record Rendering(int chunks, BitSet visible, long[] versions, DeflateSegment header, DeflateSegment[] parts) {
+        boolean isEmpty() {
+            for (DeflateSegment part : parts) {
+                if (part.length() > 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
-    private final ConcurrentHashMap<Family, Entry> text = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Family, Entry> openMetrics = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Family, Rendering> text = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Family, Rendering> openMetrics = new ConcurrentHashMap<>();
 
-    /** The family's segment as rendered at {@code version} with {@code visible} partitions, or {@code null}. */
-    DeflateSegment get(Family family, boolean om, long version, BitSet visible) {
-        Entry entry = map(om).get(family);
-        return entry != null && entry.version == version && entry.visible.equals(visible) ? entry.segment : null;
+    /** The family's last rendering in this format, or {@code null}. */
+    Rendering get(Family family, boolean om) {
+        return map(om).get(family);
     }
 
-    /** Keeps a segment; of two scrapes racing, the one rendered from the later version stays. */
-    void put(Family family, boolean om, long version, BitSet visible, DeflateSegment segment) {
-        map(om).merge(family, new Entry(version, visible, segment),
-                (old, fresh) -> old.version > fresh.version ? old : fresh);
+    void put(Family family, boolean om, Rendering rendering) {
+        map(om).put(family, rendering);
     }
 
     /** Forgets the families not among {@code live} (all the store's families, as a full scrape saw them). */
@@ -43,16 +55,18 @@ final class FamilySegmentCache {
     /** Compressed bytes held (tests). */
     long bytes() {
         long total = 0;
-        for (Entry e : text.values()) {
-            total += e.segment.data().length;
-        }
-        for (Entry e : openMetrics.values()) {
-            total += e.segment.data().length;
+        for (ConcurrentHashMap<Family, Rendering> map : java.util.List.of(text, openMetrics)) {
+            for (Rendering r : map.values()) {
+                total += r.header() == null ? 0 : r.header().data().length;
+                for (DeflateSegment part : r.parts()) {
+                    total += part.data().length;
+                }
+            }
         }
         return total;
     }
 
-    private ConcurrentHashMap<Family, Entry> map(boolean om) {
+    private ConcurrentHashMap<Family, Rendering> map(boolean om) {
         return om ? openMetrics : text;
     }
 }

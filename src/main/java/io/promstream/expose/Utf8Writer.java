@@ -16,6 +16,8 @@ final class Utf8Writer extends Writer {
     private int length;
     private char pendingHigh;
 
+    /** Line feeds still to drop, with all before them ({@link #skipLines}). */
+    private int skipping;
     /** A string written whole that is left out, or {@code null}. */
     private final String omitted;
 
@@ -60,7 +62,18 @@ final class Utf8Writer extends Writer {
         write(text, 0, text.length());
     }
 
+    /** Drops what is written until {@code lines} more line feeds went by (a family's header, rendered apart). */
+    void skipLines(int lines) {
+        this.skipping = lines;
+    }
+
     private void put(char c) throws IOException {
+        if (skipping > 0) {
+            if (c == '\n') {
+                skipping--;
+            }
+            return;
+        }
         if (length + 4 > buffer.length) {
             drain();
         }

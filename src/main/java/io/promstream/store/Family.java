@@ -24,11 +24,31 @@ public final class Family {
     private volatile boolean retired;
     /** Whether a series of one partition was ever added where another partition's holds the labels' main key. */
     private volatile boolean hasStrays;
-    /** Set by every change a scrape could show (cleared by {@link #exposedVersion}); written only when clear. */
-    private volatile boolean exposedChanged = true;
+    /**
+     * The chunks changed since a scrape last took them: bit {@code i} for chunk {@code i} of {@link #chunks}
+     * ({@link #chunkOf}). Set by every change a scrape could show, a bit written only when clear; cleared by
+     * {@link #exposedVersions}.
+     */
+    private volatile long changedChunks = -1L;
+    private static final java.lang.invoke.VarHandle CHANGED_CHUNKS;
+
+    static {
+        try {
+            CHANGED_CHUNKS = java.lang.invoke.MethodHandles.lookup().findVarHandle(Family.class, "changedChunks",
+                    long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** How many chunks the change marks are kept for; set by scrapes. */
+    private volatile int chunks = 1;
     /** Guarded by {@link #exposedLock}, which only scrapes take. */
-    private long exposedVersion;
+    private final long[] exposedVersions = new long[MAX_CHUNKS];
     private final Object exposedLock = new Object();
+    /** A family is split into chunks of about this many series, for scrapes that keep what they rendered. */
+    public static final int CHUNK_SERIES = 1024;
+    public static final int MAX_CHUNKS = 64;
 
     Family(String name, MetricType type, List<String> exposedNames) {
         this.name = name;
@@ -61,26 +81,59 @@ public final class Family {
         }
     }
 
-    /** Notes a change a scrape could show: a series' value, a series added or removed, the help text. */
+    /** Notes a change a scrape could show in every chunk (the help text, a series restored). */
     void exposedChanged() {
-        if (!exposedChanged) {
-            exposedChanged = true;
+        mark(-1L);
+    }
+
+    /** Notes a change a scrape could show in the chunk of a series: its value, the series added or removed. */
+    void exposedChanged(LabelSet labels) {
+        mark(1L << chunkOf(labels.hashCode(), chunks));
+    }
+
+    private void mark(long bits) {
+        long current = changedChunks;
+        while ((current & bits) != bits) {
+            if (CHANGED_CHUNKS.compareAndSet(this, current, current | bits)) {
+                return;
+            }
+            current = changedChunks;
         }
     }
 
+    /** The chunk, of {@code chunks} (a power of two), of the series whose labels have this hash. */
+    public static int chunkOf(int labelsHash, int chunks) {
+        return (labelsHash ^ (labelsHash >>> 16)) & (chunks - 1);
+    }
+
+    /** The number of chunks a scrape splits a family of {@code size} series into: a power of two. */
+    public static int chunksFor(int size) {
+        return size < 2 * CHUNK_SERIES ? 1 : Math.min(MAX_CHUNKS, Integer.highestOneBit(size / CHUNK_SERIES));
+    }
+
     /**
-     * A number that changes whenever what a scrape shows of this family may have changed: equal numbers from two
-     * calls mean no change was noted between them. What a caller reads of the family after this call includes
-     * every change noted before it; a later change makes the next call answer a larger number. For scrapes that
-     * keep a rendered family; ingestion never waits for it.
+     * A number per chunk (of {@code count}, a power of two up to {@link #MAX_CHUNKS}) that changes whenever what a
+     * scrape shows of that chunk may have changed: equal numbers from two calls mean no change was noted between
+     * them. What a caller reads of the family after this call includes every change noted before it; a later
+     * change makes the next call answer a larger number for its chunk. Asking for another count than the last
+     * call changes every number. For scrapes that keep what they rendered; ingestion never waits for it.
+     *
+     * @return the numbers, a copy
      */
-    public long exposedVersion() {
+    public long[] exposedVersions(int count) {
         synchronized (exposedLock) {
-            if (exposedChanged) {
-                exposedChanged = false;
-                exposedVersion++;
+            if (count != chunks) {
+                chunks = count; // before the marks are taken: a writer that still saw the old count is seen below
+                mark(-1L);
             }
-            return exposedVersion;
+            long taken = (long) CHANGED_CHUNKS.getAndSet(this, 0L);
+            boolean beyond = count < 64 && (taken & (-1L << count)) != 0; // marked by the count before: all
+            for (int i = 0; i < count; i++) {
+                if (beyond || (taken & (1L << i)) != 0) {
+                    exposedVersions[i]++;
+                }
+            }
+            return java.util.Arrays.copyOf(exposedVersions, count);
         }
     }
 

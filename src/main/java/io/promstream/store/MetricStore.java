@@ -466,7 +466,7 @@ public final class MetricStore {
 
     boolean unlink(Family family, Series series) {
         if (family.series.remove(series.mapKey(), series)) {
-            family.exposedChanged();
+            family.exposedChanged(series.labels());
             seriesCount.decrementAndGet();
             return true;
         }
@@ -588,29 +588,54 @@ public final class MetricStore {
      * exposed as one ({@link SnapshotMerge}).
      */
     public List<SeriesSnapshot> exposed(Family family, long nowNanos) {
-        List<SeriesSnapshot> out = new ArrayList<>(family.size());
-        if (!family.hasStrays()) {
-            for (Series series : family.series.values()) {
-                if (series.partition().isVisible(nowNanos)) {
-                    out.add(series.snapshot());
+        return exposed(family, nowNanos, 1, 1L)[0];
+    }
+
+    /**
+     * {@link #exposed(Family, long)} split by {@link Family#chunkOf chunk}: the copies of the chunks whose bit is
+     * set in {@code wanted}, by chunk ({@code null} for the others).
+     *
+     * @param chunks a power of two, at most {@link Family#MAX_CHUNKS}
+     */
+    @SuppressWarnings("unchecked")
+    public List<SeriesSnapshot>[] exposed(Family family, long nowNanos, int chunks, long wanted) {
+        List<SeriesSnapshot>[] out = new List[chunks];
+        java.util.Map<LabelSet, SnapshotMerge>[] merged = family.hasStrays() ? new java.util.Map[chunks] : null;
+        for (int c = 0; c < chunks; c++) {
+            if ((wanted & (1L << c)) != 0) {
+                out[c] = new ArrayList<>(chunks == 1 ? family.size() : family.size() / chunks + 16);
+                if (merged != null) {
+                    merged[c] = new java.util.LinkedHashMap<>();
                 }
             }
-            return out;
         }
-        java.util.Map<LabelSet, SnapshotMerge> merged = new java.util.LinkedHashMap<>();
         for (Series series : family.series.values()) {
-            if (series.partition().isVisible(nowNanos)) {
+            int c = chunks == 1 ? 0 : Family.chunkOf(series.labels().hashCode(), chunks);
+            if (out[c] == null || !series.partition().isVisible(nowNanos)) {
+                continue;
+            }
+            if (merged == null) {
+                out[c].add(series.snapshot());
+            } else {
                 long updated = series.lastUpdatedMillis();
-                merged.computeIfAbsent(series.labels(), l -> new SnapshotMerge(family.type()))
+                merged[c].computeIfAbsent(series.labels(), l -> new SnapshotMerge(family.type()))
                         .add(series.snapshot(), updated);
             }
         }
-        merged.values().forEach(m -> out.add(m.result()));
+        if (merged != null) {
+            for (int c = 0; c < chunks; c++) {
+                if (merged[c] != null) {
+                    for (SnapshotMerge m : merged[c].values()) {
+                        out[c].add(m.result());
+                    }
+                }
+            }
+        }
         return out;
     }
 
     /**
-     * The shards whose partitions a scrape at {@code nowNanos} shows. With {@link Family#exposedVersion()}, what
+     * The shards whose partitions a scrape at {@code nowNanos} shows. With {@link Family#exposedVersions}, what
      * decides whether a family rendered earlier is still what a scrape would show.
      */
     public java.util.BitSet visiblePartitions(long nowNanos) {

@@ -60,7 +60,7 @@ public abstract class Series {
     /** Under the monitor: notes a change for the next checkpoint and the next scrape. */
     private void touch() {
         if (family != null) {
-            family.exposedChanged();
+            family.exposedChanged(labels);
         }
         if (!dirty && partition != null) {
             dirty = true;

@@ -85,14 +85,37 @@ class GzipExpositionTest {
         return out.toString();
     }
 
-    /** Both formats, twice each (the second from kept segments), against a rendering afresh. */
+    /**
+     * Both formats, twice each (the second from kept segments), against a rendering afresh: the same lines in the
+     * same order, but for the order of the samples within a family (a large family is kept in chunks).
+     */
     private void assertScrapesMatch(String step) throws Exception {
         for (boolean om : new boolean[] {false, true}) {
-            String expected = afresh(om);
-            assertThat(inflate(gzipped(om))).as(step + (om ? ", OpenMetrics" : ", text")).isEqualTo(expected);
-            assertThat(inflate(gzipped(om))).as(step + " again" + (om ? ", OpenMetrics" : ", text"))
+            String expected = normalized(afresh(om));
+            assertThat(normalized(inflate(gzipped(om)))).as(step + (om ? ", OpenMetrics" : ", text"))
+                    .isEqualTo(expected);
+            assertThat(normalized(inflate(gzipped(om)))).as(step + " again" + (om ? ", OpenMetrics" : ", text"))
                     .isEqualTo(expected);
         }
+    }
+
+    /** The exposition with each run of sample lines (between comment lines) sorted. */
+    static String normalized(String exposition) {
+        StringBuilder out = new StringBuilder();
+        List<String> run = new ArrayList<>();
+        for (String line : exposition.split("\n", -1)) {
+            if (line.startsWith("#") || line.isEmpty()) {
+                Collections.sort(run);
+                run.forEach(l -> out.append(l).append('\n'));
+                run.clear();
+                out.append(line).append('\n');
+            } else {
+                run.add(line);
+            }
+        }
+        Collections.sort(run);
+        run.forEach(l -> out.append(l).append('\n'));
+        return out.toString();
     }
 
     @Test
@@ -139,6 +162,70 @@ class GzipExpositionTest {
         assertScrapesMatch("a partition dropped");
         assertThat(store.remove(f -> true, l -> true, Long.MAX_VALUE)).isPositive();
         assertScrapesMatch("everything removed");
+    }
+
+    @Test
+    void aLargeFamilyIsKeptInChunksAndEveryChangeShows() throws Exception {
+        for (int i = 0; i < 5000; i++) {
+            apply(i % 2 == 0 ? first : second, counter("big", 1, "n", Integer.toString(i)));
+        }
+        apply(first, counter("after", 1));
+        assertThat(io.promstream.store.Family.chunksFor(5000)).isEqualTo(4);
+        assertScrapesMatch("5,000 series in 4 chunks");
+        long kept = gzip.cachedBytes();
+
+        apply(second, counter("big", 5, "n", "17"));
+        assertScrapesMatch("one series of one chunk changed");
+        assertThat(afresh(false)).contains("big_total{n=\"17\",} 6.0");
+
+        apply(first, counter("big", 1, "n", "new"));
+        assertScrapesMatch("a series added");
+        assertThat(store.remove(f -> f.name().equals("big"), l -> l.values().contains("42"), Long.MAX_VALUE))
+                .isEqualTo(1);
+        assertScrapesMatch("a series removed");
+
+        second.visibleUntil(System.nanoTime() - 1);
+        assertScrapesMatch("half the series hidden");
+        second.visibleUntil(System.nanoTime() + TimeUnit.HOURS.toNanos(1));
+        assertScrapesMatch("shown again");
+
+        apply(first, counter("big", 1, "n", "x").help("Big."));
+        assertScrapesMatch("help arrived");
+
+        for (int i = 5000; i < 9000; i++) {
+            apply(first, counter("big", 1, "n", Integer.toString(i)));
+        }
+        assertThat(io.promstream.store.Family.chunksFor(9001)).isEqualTo(8);
+        assertScrapesMatch("grown to 8 chunks");
+        assertThat(gzip.cachedBytes()).isGreaterThan(kept);
+
+        store.dropPartition(second);
+        assertScrapesMatch("a partition dropped");
+        assertThat(store.remove(f -> f.name().equals("big"), l -> true, Long.MAX_VALUE)).isPositive();
+        assertScrapesMatch("the family emptied");
+        assertThat(afresh(false)).doesNotContain("big");
+    }
+
+    @Test
+    void aLargeFamilyScrapedWhileItChangesEndsExact() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            for (int i = 0; !stop.get(); i++) {
+                Sample s = counter("racing", 1, "n", Integer.toString(i % 6000));
+                s.canonicalizeLabels();
+                store.apply(s, 0, clock.millis(), i % 2 == 0 ? first : second);
+            }
+        });
+        writer.start();
+        try {
+            for (int i = 0; i < 100; i++) {
+                inflate(gzipped(i % 2 == 0));
+            }
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+        assertScrapesMatch("after the race");
     }
 
     @Test
