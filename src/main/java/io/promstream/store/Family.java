@@ -43,8 +43,9 @@ public final class Family {
 
     /** How many chunks the change marks are kept for; set by scrapes. */
     private volatile int chunks = 1;
-    /** Guarded by {@link #exposedLock}, which only scrapes take. */
-    private final long[] exposedVersions = new long[MAX_CHUNKS];
+    /** A number per chunk, and the last number given out: guarded by {@link #exposedLock}, which only scrapes take. */
+    private long[] exposedVersions = {0};
+    private long lastVersion;
     private final Object exposedLock = new Object();
     /** A family is split into chunks of about this many series, for scrapes that keep what they rendered. */
     public static final int CHUNK_SERIES = 1024;
@@ -122,18 +123,19 @@ public final class Family {
      */
     public long[] exposedVersions(int count) {
         synchronized (exposedLock) {
-            if (count != chunks) {
+            if (count != chunks || count != exposedVersions.length) {
                 chunks = count; // before the marks are taken: a writer that still saw the old count is seen below
+                exposedVersions = new long[count];
                 mark(-1L);
             }
             long taken = (long) CHANGED_CHUNKS.getAndSet(this, 0L);
             boolean beyond = count < 64 && (taken & (-1L << count)) != 0; // marked by the count before: all
             for (int i = 0; i < count; i++) {
                 if (beyond || (taken & (1L << i)) != 0) {
-                    exposedVersions[i]++;
+                    exposedVersions[i] = ++lastVersion; // never a number given out before, whatever the count
                 }
             }
-            return java.util.Arrays.copyOf(exposedVersions, count);
+            return exposedVersions.clone();
         }
     }
 
