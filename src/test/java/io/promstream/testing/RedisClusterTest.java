@@ -47,6 +47,9 @@ class RedisClusterTest {
             assertThat(masters).contains(lost);
             assertThat(cluster.slotOf(key)).isEqualTo(cluster.slotOf("{tag-7}other"));
             try (Jedis jedis = cluster.nodeClient(lost)) {
+                // WAIT counts acknowledgements of this connection's writes: write here, so that the replica has
+                // everything before it too (a WAIT on a connection that wrote nothing returns at once)
+                jedis.set(key, "value-7");
                 assertThat(jedis.waitReplicas(1, 5000)).as("replica caught up before the kill").isEqualTo(1);
             }
 
