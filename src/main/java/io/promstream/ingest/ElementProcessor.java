@@ -89,13 +89,7 @@ public final class ElementProcessor {
         if (match.misrouted) {
             misrouted.inc();
         }
-        Refusal refusal;
-        try {
-            refusal = store.applyTo(match.series, match.sample, version, nowMillis, match.partition);
-        } catch (RuntimeException e) {
-            LOG.error("Unexpected failure applying {}", match.sample, e);
-            refusal = new Refusal(RejectReason.INTERNAL_ERROR, e.toString());
-        }
+        Refusal refusal = apply(match.sample, version, nowMillis, match.partition, match.series);
         knownApplied++;
         if (refusal != null) {
             rejections.reject(refusal.reason(), refusal.message(), element, 0, element.length, source);
@@ -130,7 +124,7 @@ public final class ElementProcessor {
                 rejections.reject(sample.rejection(), sample.error(), element, batch.start(i), batch.end(i), source);
                 continue;
             }
-            Refusal refusal = apply(sample, version, nowMillis, partition);
+            Refusal refusal = apply(sample, version, nowMillis, partition, null);
             if (refusal == null) {
                 applied++;
             } else {
@@ -141,8 +135,16 @@ public final class ElementProcessor {
         return applied;
     }
 
-    private Refusal apply(Sample sample, long version, long nowMillis, Partition partition) {
+    /**
+     * Applies a sample to the store (of one partition when {@code partition} is null), to {@code known} when it is
+     * the sample's series already found; a bug is refused as {@code internal_error}, never thrown.
+     */
+    private Refusal apply(Sample sample, long version, long nowMillis, Partition partition,
+            io.promstream.store.Series known) {
         try {
+            if (known != null) {
+                return store.applyTo(known, sample, version, nowMillis, partition);
+            }
             return partition == null ? store.apply(sample, version, nowMillis)
                     : store.apply(sample, version, nowMillis, partition);
         } catch (RuntimeException e) {

@@ -208,24 +208,7 @@ class GzipExpositionTest {
 
     @Test
     void aLargeFamilyScrapedWhileItChangesEndsExact() throws Exception {
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread writer = new Thread(() -> {
-            for (int i = 0; !stop.get(); i++) {
-                Sample s = counter("racing", 1, "n", Integer.toString(i % 6000));
-                s.canonicalizeLabels();
-                store.apply(s, 0, clock.millis(), i % 2 == 0 ? first : second);
-            }
-        });
-        writer.start();
-        try {
-            for (int i = 0; i < 100; i++) {
-                inflate(gzipped(i % 2 == 0));
-            }
-        } finally {
-            stop.set(true);
-            writer.join();
-        }
-        assertScrapesMatch("after the race");
+        raceScrapesWithIngestion(6000, 100);
     }
 
     @Test
@@ -246,17 +229,22 @@ class GzipExpositionTest {
 
     @Test
     void scrapesRacingIngestionNeverKeepAStaleFamily() throws Exception {
+        raceScrapesWithIngestion(50, 200);
+    }
+
+    /** Scrapes while a writer feeds {@code series} series of one family, then one exact scrape after it stopped. */
+    private void raceScrapesWithIngestion(int series, int scrapes) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         Thread writer = new Thread(() -> {
             for (int i = 0; !stop.get(); i++) {
-                Sample s = counter("racing", 1, "n", Integer.toString(i % 50));
+                Sample s = counter("racing", 1, "n", Integer.toString(i % series));
                 s.canonicalizeLabels();
                 store.apply(s, 0, clock.millis(), i % 2 == 0 ? first : second);
             }
         });
         writer.start();
         try {
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < scrapes; i++) {
                 inflate(gzipped(i % 2 == 0));
             }
         } finally {
