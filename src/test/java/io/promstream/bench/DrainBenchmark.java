@@ -202,7 +202,10 @@ class DrainBenchmark {
             Gateway gateway = ((GatewayApplication) app.getApplication()).gateway();
             MetricStore store = gateway.store();
             long started;
+            double redisCpuBefore;
             try (Jedis jedis = redis.client()) {
+                jedis.configResetStat();
+                redisCpuBefore = redisCpu(jedis);
                 started = System.nanoTime();
                 jedis.rename(STAGING, QUEUE);
             }
@@ -214,12 +217,30 @@ class DrainBenchmark {
                 LockSupport.parkNanos(1_000_000);
             }
             long elapsed = System.nanoTime() - started;
+            try (Jedis jedis = redis.client()) {
+                System.out.printf("  Redis' main thread busy %.0f%% of the drain; %s%n",
+                        100 * (redisCpu(jedis) - redisCpuBefore) / (elapsed / 1e9), jedis.info("commandstats")
+                                .lines().filter(l -> l.matches("cmdstat_(lrange|evalsha|ltrim):.*")).map(l -> l.replaceAll(
+                                        "cmdstat_([a-z]+):calls=([0-9]+),usec=[0-9]+,usec_per_call=([0-9.]+).*",
+                                        "$1 $2 x $3 us")).toList());
+            }
             assertThat(total(store)).as("every sample counted exactly once").isEqualTo(good);
             assertThat(store.seriesCount()).isLessThanOrEqualTo(SERIES);
             return good / (elapsed / 1e9);
         } finally {
             app.after();
         }
+    }
+
+    /** Seconds of CPU Redis' main thread has used. */
+    private static double redisCpu(Jedis jedis) {
+        double seconds = 0;
+        for (String line : jedis.info("cpu").split("\r\n")) {
+            if (line.startsWith("used_cpu_sys_main_thread:") || line.startsWith("used_cpu_user_main_thread:")) {
+                seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1));
+            }
+        }
+        return seconds;
     }
 
     private static double total(MetricStore store) {
