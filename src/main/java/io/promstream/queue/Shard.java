@@ -28,10 +28,12 @@ import redis.clients.jedis.args.ListDirection;
  * without removing anything (behind {@link Scripts#TAKE_FENCE}), and only a checkpoint that covers what was read trims it off
  * the list, in the same script that records the checkpoint ({@link Scripts#COMMIT}).
  *
- * <p>Takes are serialized by {@link #takeLock}, held for one round trip, and numbered in order by the shared
- * {@link VersionSequence}, so the shard is applied in push order. A batch holds {@link #applyLock}'s read lock
- * until it is applied; a checkpoint holds the take lock and the write lock while it captures the partition, so
- * the capture is exactly what the first {@code cursor} elements made of the last checkpoint.
+ * <p>Several workers read the shard at once, each its own range ({@link ReadWindow}); the take lock is held only
+ * to reserve a range and to settle the answer, which happens in list order, each batch numbered in that order by
+ * the shared {@link VersionSequence}, so the shard is applied in push order. A batch holds {@link #applyLock}'s
+ * read lock until it is applied; a checkpoint holds the take lock and the write lock while it captures the
+ * partition, so the capture is exactly what the first {@code cursor} elements made of the last checkpoint, and
+ * commits with no read in flight.
  */
 public final class Shard {
     private static final Logger LOG = LoggerFactory.getLogger(Shard.class);
@@ -65,6 +67,8 @@ public final class Shard {
     private final byte[] trimmedKey;
     private final byte[] tokenBytes;
     private final ReentrantLock takeLock = new ReentrantLock();
+    /** The reads in flight and their order; under takeLock. */
+    private final ReadWindow window;
     private final ReentrantReadWriteLock applyLock = new ReentrantReadWriteLock();
     /** Held by whoever writes a checkpoint (one at a time). */
     private final ReentrantLock checkpointLock = new ReentrantLock();
@@ -72,7 +76,7 @@ public final class Shard {
 
     private volatile State state = State.OPENING;
     private volatile Partition partition;
-    /** Elements read past the trimmed tail; under takeLock. */
+    /** Elements read past the trimmed tail and handed out (settled); under takeLock. */
     private long cursor;
     /** The shard's trimmed count as of our last commit; under takeLock. */
     private long trimmed;
@@ -107,6 +111,7 @@ public final class Shard {
         this.store = store;
         this.sequence = sequence;
         this.popCount = popCount;
+        this.window = new ReadWindow(takeLock.newCondition(), popCount);
         this.nanos = nanos;
         this.nudge = nudge;
         this.list = ShardKeys.bytes(keys.list());
@@ -269,72 +274,124 @@ public final class Shard {
 
     /**
      * Reads the next batch past the cursor into {@code out}; the batch holds the apply lock's read lock until
-     * {@link #complete}. With {@code wait} false, a take in progress elsewhere makes it answer {@code BUSY}.
-     * Redis errors propagate; nothing was taken then.
+     * {@link #complete}. Several workers read at once, each its own range past the others' ({@link ReadWindow}),
+     * and their batches are handed out in list order. With {@code wait} false, a take that would have to wait for
+     * the take lock answers {@code BUSY}. Redis errors propagate; nothing was taken then.
      */
     public Took take(UnifiedJedis redis, QueueBatch out, boolean wait) {
-        if (wait) {
-            takeLock.lock();
-        } else if (!takeLock.tryLock()) {
-            return Took.BUSY;
+        while (true) {
+            ReadWindow.Read read;
+            if (wait) {
+                takeLock.lock();
+            } else if (!takeLock.tryLock()) {
+                return Took.BUSY;
+            }
+            try {
+                out.clear();
+                if (!window.awaitReservable(wait, () -> state == State.OPEN)) {
+                    return state == State.OPEN ? Took.BUSY : Took.CLOSED;
+                }
+                if (state != State.OPEN) {
+                    return Took.CLOSED;
+                }
+                if (unresolved != null) {
+                    window.exclusively(() -> resolve(redis));
+                    if (state != State.OPEN) {
+                        return Took.CLOSED;
+                    }
+                }
+                read = window.reserve(trimmed + cursor, trimmed);
+            } finally {
+                takeLock.unlock();
+            }
+            Fenced fenced = null;
+            try {
+                fenced = fencedRead(redis, read.start() - read.trimmed(), read.trimmed());
+            } finally {
+                takeLock.lock();
+                try {
+                    window.returned(read, fenced != null);
+                    if (fenced != null) {
+                        Took took = settle(read, fenced, out);
+                        if (took != null) {
+                            return took;
+                        }
+                    }
+                } finally {
+                    takeLock.unlock();
+                }
+            }
+            // the read was overtaken (a read before it came back short or failed): read again from the cursor
         }
-        try {
-            out.clear();
-            if (state != State.OPEN) {
-                return Took.CLOSED;
-            }
-            resolve(redis);
-            Fenced read = fencedRead(redis);
-            if (read.length == -2) {
-                lost("the lease was taken over");
-                return Took.CLOSED;
-            }
-            long len = read.length;
-            if (len < 0) {
-                stale = true;
-                lost("its trimmed count went back (Redis lost a write, as in a failover); it is reloaded from its "
-                        + "checkpoint");
-                return Took.CLOSED;
-            }
-            length = len;
-            if (len < cursor) {
-                LOG.error("Shard {} holds {} elements, fewer than the {} this gateway read and has not trimmed: "
-                        + "something else removed elements from it (another consumer, or by hand); reading on "
-                        + "from its tail", keys, len, cursor);
-                cursor = len;
-                cursorSnapshot = len;
-                return Took.EMPTY;
-            }
-            if (len == cursor || read.items.isEmpty()) {
-                return Took.EMPTY;
-            }
-            List<byte[]> items = read.items; // a list of our own, newest first
-            Collections.reverse(items); // oldest first
-            applyLock.readLock().lock();
-            out.fill(items, sequence.begin(), taken, this);
-            cursor += items.size();
+    }
+
+    /**
+     * Hands out a read once every read before it is settled: its elements become the batch, or it turns out to
+     * be past the end of what was read before it ({@code null}: read again). Under takeLock.
+     */
+    private Took settle(ReadWindow.Read read, Fenced fenced, QueueBatch out) {
+        if (!window.awaitTurn(read, () -> trimmed + cursor, () -> state == State.OPEN)) {
+            return state == State.OPEN ? null : Took.CLOSED;
+        }
+        if (state != State.OPEN) {
+            window.restart();
+            return Took.CLOSED;
+        }
+        long len = fenced.length;
+        if (len == -2) {
+            window.restart();
+            lost("the lease was taken over");
+            return Took.CLOSED;
+        }
+        if (len < 0) {
+            window.restart();
+            stale = true;
+            lost("its trimmed count went back (Redis lost a write, as in a failover); it is reloaded from its "
+                    + "checkpoint");
+            return Took.CLOSED;
+        }
+        length = len;
+        long from = read.start() - read.trimmed(); // past the tail as it was when read
+        if (len < from && read.first()) {
+            window.restart();
+            LOG.error("Shard {} holds {} elements, fewer than the {} this gateway read and has not trimmed: "
+                    + "something else removed elements from it (another consumer, or by hand); reading on "
+                    + "from its tail", keys, len, from);
+            cursor = Math.max(0, len - (trimmed - read.trimmed()));
             cursorSnapshot = cursor;
-            taken += items.size();
-            return Took.ELEMENTS;
-        } finally {
-            takeLock.unlock();
+            return Took.EMPTY;
         }
+        List<byte[]> items = fenced.items; // a list of our own, newest first
+        window.settled(read, items.size());
+        if (items.isEmpty()) { // past the end; for a read reserved ahead, maybe only when it reached Redis
+            return read.first() ? Took.EMPTY : null;
+        }
+        Collections.reverse(items); // oldest first
+        applyLock.readLock().lock();
+        out.fill(items, sequence.begin(), taken, this);
+        cursor += items.size();
+        cursorSnapshot = cursor;
+        taken += items.size();
+        return Took.ELEMENTS;
     }
 
     /** The fence's answer and what the read found past the cursor. */
     private record Fenced(long length, List<byte[]> items) {
     }
 
-    /** The fence script and the read past the cursor, in one round trip on one connection; under takeLock. */
-    private Fenced fencedRead(UnifiedJedis redis) {
+    /**
+     * The fence script and the read of {@code popCount} elements from {@code from} past the trimmed tail, in one
+     * round trip on one connection; the fence checks that the trimmed count is still {@code trimmedThen}.
+     */
+    private Fenced fencedRead(UnifiedJedis redis, long from, long trimmedThen) {
         List<byte[]> fenceKeys = List.of(list, lease, trimmedKey);
-        List<byte[]> fenceArgs = List.of(tokenBytes, number(trimmed));
+        List<byte[]> fenceArgs = List.of(tokenBytes, number(trimmedThen));
         for (int attempt = 0; ; attempt++) {
             Response<Object> fence;
             Response<List<byte[]>> items;
             try (AbstractPipeline pipeline = redis.pipelined()) {
                 fence = Scripts.TAKE_FENCE.queue(pipeline, fenceKeys, fenceArgs, attempt > 0);
-                items = pipeline.lrange(list, -(cursor + popCount), -(cursor + 1));
+                items = pipeline.lrange(list, -(from + popCount), -(from + 1));
                 pipeline.sync();
             }
             try {
@@ -440,7 +497,9 @@ public final class Shard {
                 if (!(state == State.OPEN || closing && state == State.CLOSING)) {
                     return Checkpointed.SKIPPED;
                 }
-                resolve(redis);
+                if (unresolved != null) {
+                    window.exclusively(() -> resolve(redis));
+                }
                 nudged = false;
                 lastCheckpointNanos = nanos.getAsLong();
                 applyLock.writeLock().lock();
@@ -497,40 +556,46 @@ public final class Shard {
     private Checkpointed commit(UnifiedJedis redis, long cut, CheckpointCodec.Segment segment, List<String> written) {
         takeLock.lock();
         try {
-            Pending pending = new Pending(cut, segment, written);
-            List<byte[]> keyList = new ArrayList<>();
-            keyList.add(list);
-            keyList.add(lease);
-            keyList.add(ShardKeys.bytes(keys.trimmed()));
-            keyList.add(ShardKeys.bytes(keys.checkpoint()));
-            keyList.add(ShardKeys.bytes(keys.pending()));
-            written.forEach(name -> keyList.add(ShardKeys.bytes(name)));
-            if (segment.isFull()) {
-                parts.forEach(name -> keyList.add(ShardKeys.bytes(name)));
-            }
-            Object reply;
-            unresolved = pending; // until the reply says otherwise
-            reply = Scripts.COMMIT.run(redis, keyList, List.of(tokenBytes, number(cut), number(trimmed),
-                    number(segment.isFull() ? 1 : 0), number(written.size())));
-            List<?> answer = (List<?>) reply;
-            long code = (Long) answer.get(0);
-            unresolved = null;
-            if (code == 1) {
-                committed(pending);
-                return Checkpointed.COMMITTED;
-            }
-            if (code == 2 && (Long) answer.get(1) == trimmed + cut) {
-                committed(pending); // an earlier attempt of this very commit landed
-                return Checkpointed.COMMITTED;
-            }
-            segment.abandon();
-            stale = code == 2; // the lease is ours, but the list is not where we left it
-            lost(code == 0 ? "the lease was taken over" : "its trimmed count is not what this gateway committed "
-                    + "(Redis lost a write, as in a failover); it is reloaded from its checkpoint");
-            return Checkpointed.LOST;
+            return window.exclusively(() -> commitAlone(redis, cut, segment, written));
         } finally {
             takeLock.unlock();
         }
+    }
+
+    /** The commit itself: under takeLock, with no read in flight (it trims the tail the reads count from). */
+    private Checkpointed commitAlone(UnifiedJedis redis, long cut, CheckpointCodec.Segment segment,
+            List<String> written) {
+        Pending pending = new Pending(cut, segment, written);
+        List<byte[]> keyList = new ArrayList<>();
+        keyList.add(list);
+        keyList.add(lease);
+        keyList.add(ShardKeys.bytes(keys.trimmed()));
+        keyList.add(ShardKeys.bytes(keys.checkpoint()));
+        keyList.add(ShardKeys.bytes(keys.pending()));
+        written.forEach(name -> keyList.add(ShardKeys.bytes(name)));
+        if (segment.isFull()) {
+            parts.forEach(name -> keyList.add(ShardKeys.bytes(name)));
+        }
+        Object reply;
+        unresolved = pending; // until the reply says otherwise
+        reply = Scripts.COMMIT.run(redis, keyList, List.of(tokenBytes, number(cut), number(trimmed),
+                number(segment.isFull() ? 1 : 0), number(written.size())));
+        List<?> answer = (List<?>) reply;
+        long code = (Long) answer.get(0);
+        unresolved = null;
+        if (code == 1) {
+            committed(pending);
+            return Checkpointed.COMMITTED;
+        }
+        if (code == 2 && (Long) answer.get(1) == trimmed + cut) {
+            committed(pending); // an earlier attempt of this very commit landed
+            return Checkpointed.COMMITTED;
+        }
+        segment.abandon();
+        stale = code == 2; // the lease is ours, but the list is not where we left it
+        lost(code == 0 ? "the lease was taken over" : "its trimmed count is not what this gateway committed "
+                + "(Redis lost a write, as in a failover); it is reloaded from its checkpoint");
+        return Checkpointed.LOST;
     }
 
     /**
