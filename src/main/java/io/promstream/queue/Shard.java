@@ -295,7 +295,7 @@ public final class Shard {
                     return Took.CLOSED;
                 }
                 if (unresolved != null) {
-                    window.exclusively(() -> resolve(redis));
+                    resolveAlone(redis);
                     if (state != State.OPEN) {
                         return Took.CLOSED;
                     }
@@ -497,9 +497,7 @@ public final class Shard {
                 if (!(state == State.OPEN || closing && state == State.CLOSING)) {
                     return Checkpointed.SKIPPED;
                 }
-                if (unresolved != null) {
-                    window.exclusively(() -> resolve(redis));
-                }
+                resolveAlone(redis);
                 nudged = false;
                 lastCheckpointNanos = nanos.getAsLong();
                 applyLock.writeLock().lock();
@@ -596,6 +594,13 @@ public final class Shard {
         lost(code == 0 ? "the lease was taken over" : "its trimmed count is not what this gateway committed "
                 + "(Redis lost a write, as in a failover); it is reloaded from its checkpoint");
         return Checkpointed.LOST;
+    }
+
+    /** {@link #resolve}, with no read in flight (a landed commit moved the tail they count from). */
+    private void resolveAlone(UnifiedJedis redis) {
+        if (unresolved != null) {
+            window.exclusively(() -> resolve(redis));
+        }
     }
 
     /**
