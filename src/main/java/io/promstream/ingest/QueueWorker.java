@@ -121,8 +121,9 @@ public final class QueueWorker implements Runnable {
     }
 
     /**
-     * Takes a batch from the first shard, going round from this worker's place, that has one; a shard another
-     * worker is taking from is skipped, and waited for only when no other shard had anything.
+     * Takes a batch from the first shard, going round from this worker's place, that has one; a shard whose take
+     * lock is held elsewhere at that moment (a read being reserved or settled, a checkpoint) is skipped, and waited
+     * for only when no other shard had anything.
      *
      * @return the shard the batch came from, or {@code null} when none had anything
      */

@@ -26,6 +26,10 @@ final class ReadWindow {
      * it short, not wrong.
      */
     record Read(long generation, long start, long trimmed, boolean first) {
+        /** Where it starts past the tail as it was when reserved (what its {@code LRANGE} counts from). */
+        long fromTail() {
+            return start - trimmed;
+        }
     }
 
     private final Condition changed;

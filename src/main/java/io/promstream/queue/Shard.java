@@ -306,7 +306,7 @@ public final class Shard {
             }
             Fenced fenced = null;
             try {
-                fenced = fencedRead(redis, read.start() - read.trimmed(), read.trimmed());
+                fenced = fencedRead(redis, read.fromTail(), read.trimmed());
             } finally {
                 takeLock.lock();
                 try {
@@ -321,7 +321,7 @@ public final class Shard {
                     takeLock.unlock();
                 }
             }
-            // the read was overtaken (a read before it came back short or failed): read again from the cursor
+            // void (a read before it came back short or failed) or reserved ahead past the end: read again
         }
     }
 
@@ -351,7 +351,7 @@ public final class Shard {
             return Took.CLOSED;
         }
         length = len;
-        long from = read.start() - read.trimmed(); // past the tail as it was when read
+        long from = read.fromTail();
         if (len < from && read.first()) {
             window.restart();
             LOG.error("Shard {} holds {} elements, fewer than the {} this gateway read and has not trimmed: "
