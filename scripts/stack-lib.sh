@@ -31,11 +31,18 @@ stop_all() {
 }
 
 wait_until() {
-  local name="$1" seconds="$2" deadline
+  local name="$1" seconds="$2" deadline gone=0
   shift 2
   deadline=$((SECONDS + seconds))
   while ! "$@"; do
+    # gone on two polls in a row: redis-server rewrites its title at start, and /proc/PID/cmdline read in that
+    # instant can miss it (seen once: a Redis that was ready was taken for dead)
     if [ -f "$dir/$name.pid" ] && ! pid_of "$name" >/dev/null; then
+      gone=$((gone + 1))
+    else
+      gone=0
+    fi
+    if [ "$gone" -ge 2 ]; then
       echo "!! $name exited while starting; the end of $dir/$name.log:" >&2
       tail -n 30 "$dir/$name.log" >&2 || true
       return 1
