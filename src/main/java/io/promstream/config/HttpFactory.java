@@ -11,7 +11,6 @@ import io.promstream.ingest.HttpIngestor;
 import io.promstream.ingest.IngestAuthFilter;
 import io.promstream.ingest.JsonPushResource;
 import io.promstream.ingest.PushCountingFilter;
-import io.promstream.ingest.PushEndpoint;
 import io.promstream.ingest.PushPaths;
 import io.promstream.ingest.PushServlet;
 import io.promstream.ingest.RedisUnavailableMapper;
@@ -108,13 +107,13 @@ public class HttpFactory {
                 .addMapping(PushServlet.MAPPINGS);
         environment.jersey().register(new RedisUnavailableMapper());
         environment.servlets().addFilter("push-counting", new PushCountingFilter(answered))
-                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, PushEndpoint.PATHS);
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, IngestAuthFilter.EVERY_PATH);
         if (bearerTokens.isEmpty() && basicUsers.isEmpty()) {
             return;
         }
         environment.servlets()
                 .addFilter("ingest-auth", new IngestAuthFilter(bearerTokens, basicUsers, unauthorized, protectScrape))
-                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, PushEndpoint.PATHS);
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, IngestAuthFilter.EVERY_PATH);
     }
 
     /** The longest a push waits to be applied here before the reply says it is queued (202). */

@@ -16,17 +16,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Requires a configured bearer token or basic-auth user on the paths it is mapped to; answers 401 (counted)
- * otherwise. Credentials are compared in constant time.
+ * Requires a configured bearer token or basic-auth user on every request of the application port but the open
+ * reads; answers 401 (counted) otherwise. Denies by default: whatever the path and its spelling, only a
+ * {@code GET} or {@code HEAD} (with no method-override header) is ever let through without credentials, and,
+ * with {@code protectReads}, only to the probes. Credentials are compared in constant time.
  */
 public final class IngestAuthFilter implements Filter {
+    /** Map this filter to every path of the application port. */
+    public static final String EVERY_PATH = "/*";
+
     private final List<byte[]> tokens;
     private final Map<String, String> users;
     private final Counter unauthorized;
-
     private final boolean protectReads;
 
-    /** @param protectReads whether reads ({@code GET /metrics}, {@code GET /api/v1/...}) need credentials too */
+    /** @param protectReads whether reads ({@code GET /metrics}, {@code GET /api/...}) need credentials too */
     public IngestAuthFilter(List<String> tokens, Map<String, String> users, Counter unauthorized,
             boolean protectReads) {
         this.tokens = tokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
@@ -39,17 +43,22 @@ public final class IngestAuthFilter implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        PushEndpoint endpoint = PushEndpoint.of(request.getMethod(), request.getRequestURI());
-        if ((endpoint == PushEndpoint.SCRAPE && !protectReads) || allowed(request.getHeader("Authorization"))) {
+        if (open(request) || allowed(request.getHeader("Authorization"))) {
             chain.doFilter(req, res);
             return;
         }
-        unauthorized.labels(endpoint.label()).inc();
+        unauthorized.labels(PushEndpoint.of(request.getMethod(), request.getRequestURI()).label()).inc();
         HttpServletResponse response = (HttpServletResponse) res;
         response.setStatus(401);
         response.setHeader("WWW-Authenticate", users.isEmpty() ? "Bearer" : "Basic realm=\"prom-stream-gateway\"");
         response.setContentType("text/plain");
         response.getWriter().println("credentials required");
+    }
+
+    /** Whether the request may go through without credentials. */
+    boolean open(HttpServletRequest request) {
+        return PushEndpoint.isRead(request.getMethod(), request::getHeader)
+                && (!protectReads || PushEndpoint.isProbe(request.getRequestURI()));
     }
 
     boolean allowed(String header) {

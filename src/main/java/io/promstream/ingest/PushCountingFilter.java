@@ -13,6 +13,7 @@ import java.io.IOException;
 /**
  * Counts every answer of the push endpoints by endpoint and status code, whoever gave it: the resources, Jersey
  * (415 for a content type a resource does not take, 405, 500 for a bug) or the authentication filter (401).
+ * Mapped to every path; {@link PushEndpoint#of} tells the pushes, whatever the spelling of their path.
  */
 public final class PushCountingFilter implements Filter {
     private final Counter answered;
@@ -27,8 +28,8 @@ public final class PushCountingFilter implements Filter {
             throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
         PushEndpoint which = PushEndpoint.of(request.getMethod(), request.getRequestURI());
-        if (which == PushEndpoint.SCRAPE) {
-            chain.doFilter(req, res); // reads are not pushes
+        if (!which.isPush()) {
+            chain.doFilter(req, res); // reads and other routes are not pushes
             return;
         }
         String endpoint = which.label();

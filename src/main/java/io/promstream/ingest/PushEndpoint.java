@@ -1,6 +1,14 @@
 package io.promstream.ingest;
 
-/** The HTTP ingestion endpoints, named by path: the {@code endpoint} label of the {@code http_*} meta metrics. */
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * The application port's requests as the {@code http_*} meta metrics and the authentication filter see them: by
+ * endpoint, whatever the spelling of the path (trailing or doubled slashes, {@code ;matrix} parameters, encoded
+ * characters), since the router answers every such spelling of a route.
+ */
 public enum PushEndpoint {
     /** {@code POST /api/metrics}. */
     JSON("json"),
@@ -8,12 +16,15 @@ public enum PushEndpoint {
     PUSH("push"),
     /** The Pushgateway's API: {@code /api/v1/...}. */
     API("api"),
-    /** {@code GET /metrics}, when it is protected. */
-    SCRAPE("scrape");
+    /** {@code GET /metrics} and the other reads. */
+    SCRAPE("scrape"),
+    /** Any other route of the application port. */
+    OTHER("other");
 
-    /** Servlet URL patterns of everything ingestion answers (the bare {@code /metrics} only for pushes to it). */
-    public static final String[] PATHS = {"/api/metrics", "/metrics", "/metrics/*", "/aggregate/metrics",
-        "/aggregate/metrics/*", "/replace/metrics", "/replace/metrics/*", "/api/v1/*"};
+    /** Reads that stay open even when reads are protected: the liveness and readiness probes. */
+    private static final Set<String> PROBES = Set.of("/", "/-/healthy", "/-/ready", "/api/health");
+    /** Headers some routers take as the request's real method. */
+    private static final String[] METHOD_OVERRIDES = {"X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"};
 
     private final String label;
 
@@ -25,15 +36,79 @@ public enum PushEndpoint {
         return label;
     }
 
-    /** The endpoint a request belongs to; a read of {@code /metrics} or of the API is a scrape. */
+    /** The endpoint a request belongs to; a read ({@code GET} or {@code HEAD}) is a scrape. */
     public static PushEndpoint of(String method, String uri) {
-        if (uri.equals("/api/metrics")) {
+        String path = normalize(uri);
+        if (path.equals("/api/metrics")) {
             return JSON;
         }
-        boolean read = method.equals("GET") || method.equals("HEAD");
-        if (uri.startsWith("/api/v1/")) {
-            return read ? SCRAPE : API;
+        if (isRead(method, null)) {
+            return SCRAPE;
         }
-        return uri.equals("/metrics") && read ? SCRAPE : PUSH;
+        if (path.startsWith("/api/v1/")) {
+            return API;
+        }
+        return isPushPath(path) ? PUSH : OTHER;
+    }
+
+    /** Whether the request is a push (counted in {@code http_pushes_total}). */
+    public boolean isPush() {
+        return this == JSON || this == PUSH || this == API;
+    }
+
+    /**
+     * Whether a request only reads: {@code GET} or {@code HEAD}, with no header asking a router to take it as
+     * another method. {@code header} looks a request header up; {@code null} when there are none to look at.
+     */
+    public static boolean isRead(String method, java.util.function.UnaryOperator<String> header) {
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            return false;
+        }
+        if (header != null) {
+            for (String name : METHOD_OVERRIDES) {
+                if (header.apply(name) != null) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Whether the path (any spelling) is one of the probes, open to every read. */
+    public static boolean isProbe(String uri) {
+        return PROBES.contains(normalize(uri));
+    }
+
+    private static boolean isPushPath(String path) {
+        for (String root : new String[] {"/metrics", "/aggregate/metrics", "/replace/metrics"}) {
+            if (path.equals(root) || path.startsWith(root + "/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The path as the router matches it: each segment without its {@code ;} parameters and percent-decoded,
+     * empty segments dropped, so {@code //api/metrics/;x=1} and {@code /api/%6detrics} are {@code /api/metrics}.
+     */
+    static String normalize(String uri) {
+        StringBuilder out = new StringBuilder();
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+        for (String segment : path.split("/")) {
+            int parameters = segment.indexOf(';');
+            String bare = parameters < 0 ? segment : segment.substring(0, parameters);
+            if (bare.isEmpty()) {
+                continue;
+            }
+            try {
+                bare = URLDecoder.decode(bare.replace("+", "%2B"), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                // a malformed escape: left as it is (the router refuses it anyway)
+            }
+            out.append('/').append(bare);
+        }
+        return out.length() == 0 ? "/" : out.toString();
     }
 }
