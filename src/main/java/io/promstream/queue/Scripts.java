@@ -11,28 +11,47 @@ final class Scripts {
     }
 
     /**
-     * Takes lease KEYS[1] for token ARGV[1] for ARGV[2] ms when it is free; renews it when the token holds it
-     * already (a retried acquire). 1 when held, 0 when another holds it.
+     * The replication id of the node that runs a script: it changes whenever another history takes over the
+     * shard's slot (a replica promoted in a failover, a restart), which is how a gateway tells that Redis may have
+     * lost writes it had seen, even when the lease and the trimmed count came through (docs/semantics.md, Shards
+     * and checkpoints). Prepended to the scripts that use it as {@code history()}.
      */
-    static final RedisScript ACQUIRE = new RedisScript("""
+    private static final String HISTORY = """
+            local function history()
+              return string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)')
+            end
+            """;
+
+    /**
+     * Takes lease KEYS[1] for token ARGV[1] for ARGV[2] ms when it is free; renews it when the token holds it
+     * already (a retried acquire). {1, history} when held, {0} when another holds it.
+     */
+    static final RedisScript ACQUIRE = new RedisScript(HISTORY + """
             local holder = redis.call('GET', KEYS[1])
             if holder == ARGV[1] then
               redis.call('PEXPIRE', KEYS[1], ARGV[2])
-              return 1
+              return {1, history()}
             end
             if holder then
-              return 0
+              return {0}
             end
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            return 1
+            return {1, history()}
             """);
 
-    /** Extends lease KEYS[1] by ARGV[2] ms if token ARGV[1] still holds it: 1, else 0 (it was lost). */
-    static final RedisScript RENEW = new RedisScript("""
-            if redis.call('GET', KEYS[1]) == ARGV[1] then
-              return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+    /**
+     * Extends lease KEYS[1] by ARGV[2] ms if token ARGV[1] still holds it, on history ARGV[3]: 1; 0 when the lease
+     * is not the caller's; -1 when it is, but on another history (a failover or restart since it was acquired).
+     */
+    static final RedisScript RENEW = new RedisScript(HISTORY + """
+            if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+              return 0
             end
-            return 0
+            if history() ~= ARGV[3] then
+              return -1
+            end
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
             """);
 
     /** Deletes lease KEYS[1] if token ARGV[1] holds it: 1, else 0. */
@@ -44,19 +63,20 @@ final class Scripts {
             """);
 
     /**
-     * The fence of a take: the length of list KEYS[1] when token ARGV[1] holds lease KEYS[2] and the shard's trimmed
-     * count KEYS[3] is still ARGV[2]; -2 when the lease is not the caller's; -1 when the trimmed count is not what
-     * the caller committed (Redis lost a write, as a failover can: the cursor no longer fits the list). The take
-     * sends it and, in the same round trip on the same connection, the {@code LRANGE} that reads past the cursor
+     * The fence of a take: the length of list KEYS[1] when token ARGV[1] holds lease KEYS[2] on history ARGV[3] and
+     * the shard's trimmed count KEYS[3] is still ARGV[2]; -2 when the lease is not the caller's; -1 when the
+     * trimmed count is not what the caller committed, or the node's history is not the one the lease was acquired
+     * on (Redis may have lost writes, as a failover can: the cursor no longer fits the list). The take sends it
+     * and, in the same round trip on the same connection, the {@code LRANGE} that reads past the cursor
      * ({@link Shard#take}); the elements are used only when this says the lease is the caller's. Read-only, so a
      * reply lost to a timeout costs nothing but the retry. (One script that returned the elements too would be
      * atomic as well, but Lua copying every element costs Redis about 60% more than the read itself.)
      */
-    static final RedisScript TAKE_FENCE = new RedisScript("""
+    static final RedisScript TAKE_FENCE = new RedisScript(HISTORY + """
             if redis.call('GET', KEYS[2]) ~= ARGV[1] then
               return -2
             end
-            if tonumber(redis.call('GET', KEYS[3]) or '0') ~= tonumber(ARGV[2]) then
+            if tonumber(redis.call('GET', KEYS[3]) or '0') ~= tonumber(ARGV[2]) or history() ~= ARGV[3] then
               return -1
             end
             return redis.call('LLEN', KEYS[1])
@@ -76,16 +96,20 @@ final class Scripts {
             """);
 
     /**
-     * Commits a checkpoint, if token ARGV[1] holds lease KEYS[2] and the shard's trimmed count KEYS[3] is still
-     * ARGV[3]: trims the ARGV[2] elements the checkpoint covers off the tail of list KEYS[1], adds them to the
-     * trimmed count, and appends the ARGV[5] new parts KEYS[6..] to part list KEYS[4] (taking them out of pending
-     * set KEYS[5]); a full checkpoint (ARGV[4] = 1) first deletes the old parts KEYS[6 + ARGV[5]..] and the list.
-     * {1, trimmed} when committed; {2, trimmed} when the count was not ARGV[3] (a retried commit that landed
-     * already, or the shard moved); {0} when the lease is not the caller's.
+     * Commits a checkpoint, if token ARGV[1] holds lease KEYS[2] on history ARGV[6] and the shard's trimmed count
+     * KEYS[3] is still ARGV[3]: trims the ARGV[2] elements the checkpoint covers off the tail of list KEYS[1], adds
+     * them to the trimmed count, and appends the ARGV[5] new parts KEYS[6..] to part list KEYS[4] (taking them out
+     * of pending set KEYS[5]); a full checkpoint (ARGV[4] = 1) first deletes the old parts KEYS[6 + ARGV[5]..] and
+     * the list. {1, trimmed} when committed; {2, trimmed} when the count was not ARGV[3] (a retried commit that
+     * landed already, or the shard moved); {3} when the history is another or the list holds fewer than ARGV[2]
+     * elements (Redis lost writes, or something else removed elements); {0} when the lease is not the caller's.
      */
-    static final RedisScript COMMIT = new RedisScript("""
+    static final RedisScript COMMIT = new RedisScript(HISTORY + """
             if redis.call('GET', KEYS[2]) ~= ARGV[1] then
               return {0}
+            end
+            if history() ~= ARGV[6] then
+              return {3}
             end
             local trimmed = tonumber(redis.call('GET', KEYS[3]) or '0')
             if trimmed ~= tonumber(ARGV[3]) then
@@ -93,6 +117,9 @@ final class Scripts {
             end
             local cut = tonumber(ARGV[2])
             if cut > 0 then
+              if redis.call('LLEN', KEYS[1]) < cut then
+                return {3}
+              end
               redis.call('LTRIM', KEYS[1], 0, -(cut + 1))
               trimmed = trimmed + cut
               redis.call('SET', KEYS[3], trimmed)

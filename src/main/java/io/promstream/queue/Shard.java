@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.args.ListDirection;
 
@@ -93,6 +94,11 @@ public final class Shard {
     private volatile String lostReason;
     /** Lost while the lease is still ours (what Redis holds no longer fits what is here): give it back. */
     private volatile boolean stale;
+    /**
+     * The replication id of the node that held the shard's slot when the lease was acquired ({@link Scripts}
+     * {@code history()}): every script that relies on what was read checks it is still the same.
+     */
+    private volatile byte[] history;
 
     // checkpoint bookkeeping, under checkpointLock
     private final List<String> parts = new ArrayList<>();
@@ -158,8 +164,9 @@ public final class Shard {
     /** Tries to take the lease; true when this tenure now holds it. */
     boolean acquire(UnifiedJedis redis, long ttlMillis) {
         long started = nanos.getAsLong();
-        Object held = Scripts.ACQUIRE.run(redis, List.of(lease), List.of(tokenBytes, number(ttlMillis)));
-        if (Long.valueOf(1).equals(held)) {
+        List<?> held = (List<?>) Scripts.ACQUIRE.run(redis, List.of(lease), List.of(tokenBytes, number(ttlMillis)));
+        if (Long.valueOf(1).equals(held.get(0))) {
+            history = (byte[]) held.get(1);
             leaseDeadlineNanos = started + TimeUnit.MILLISECONDS.toNanos(ttlMillis);
             return true;
         }
@@ -168,11 +175,18 @@ public final class Shard {
 
     /**
      * Extends the lease; false when it is not ours any more. The local deadline counts from before the call, so
-     * it never outlives the lease on the server.
+     * it never outlives the lease on the server. A lease that is still ours on another history (a failover or
+     * restart since it was acquired) is not extended: the shard is lost as stale, to be reloaded from what Redis
+     * holds now.
      */
     boolean renew(UnifiedJedis redis, long ttlMillis) {
         long started = nanos.getAsLong();
-        Object renewed = Scripts.RENEW.run(redis, List.of(lease), List.of(tokenBytes, number(ttlMillis)));
+        Object renewed = Scripts.RENEW.run(redis, List.of(lease), List.of(tokenBytes, number(ttlMillis), history));
+        if (Long.valueOf(-1).equals(renewed)) {
+            stale = true;
+            lost(FAILED_OVER);
+            return true;
+        }
         if (Long.valueOf(1).equals(renewed)) {
             leaseDeadlineNanos = started + TimeUnit.MILLISECONDS.toNanos(ttlMillis);
             Partition p = partition;
@@ -346,20 +360,18 @@ public final class Shard {
         if (len < 0) {
             window.restart();
             stale = true;
-            lost("its trimmed count went back (Redis lost a write, as in a failover); it is reloaded from its "
-                    + "checkpoint");
+            lost(FAILED_OVER);
             return Took.CLOSED;
         }
         length = len;
         long from = read.fromTail();
         if (len < from && read.first()) {
             window.restart();
-            LOG.error("Shard {} holds {} elements, fewer than the {} this gateway read and has not trimmed: "
-                    + "something else removed elements from it (another consumer, or by hand); reading on "
-                    + "from its tail", keys, len, from);
-            cursor = Math.max(0, len - (trimmed - read.trimmed()));
-            cursorSnapshot = cursor;
-            return Took.EMPTY;
+            stale = true;
+            lost("it holds " + len + " elements, fewer than the " + from + " this gateway read and has not "
+                    + "trimmed (Redis lost elements already read, or something else removed them); it is reloaded "
+                    + "from what Redis holds");
+            return Took.CLOSED;
         }
         List<byte[]> items = fenced.items; // a list of our own, newest first
         window.settled(read, items.size());
@@ -385,7 +397,7 @@ public final class Shard {
      */
     private Fenced fencedRead(UnifiedJedis redis, long from, long trimmedThen) {
         List<byte[]> fenceKeys = List.of(list, lease, trimmedKey);
-        List<byte[]> fenceArgs = List.of(tokenBytes, number(trimmedThen));
+        List<byte[]> fenceArgs = List.of(tokenBytes, number(trimmedThen), history);
         for (int attempt = 0; ; attempt++) {
             Response<Object> fence;
             Response<List<byte[]>> items;
@@ -396,6 +408,9 @@ public final class Shard {
             }
             try {
                 return new Fenced((Long) fence.get(), items.get());
+            } catch (IllegalStateException e) {
+                // a cluster pipeline whose connection broke leaves its replies unset (Jedis logs the cause)
+                throw new JedisConnectionException("the take's pipeline to " + keys + " broke", e);
             } catch (JedisNoScriptException e) {
                 if (attempt > 0) {
                     throw e;
@@ -577,7 +592,7 @@ public final class Shard {
         Object reply;
         unresolved = pending; // until the reply says otherwise
         reply = Scripts.COMMIT.run(redis, keyList, List.of(tokenBytes, number(cut), number(trimmed),
-                number(segment.isFull() ? 1 : 0), number(written.size())));
+                number(segment.isFull() ? 1 : 0), number(written.size()), history));
         List<?> answer = (List<?>) reply;
         long code = (Long) answer.get(0);
         unresolved = null;
@@ -590,9 +605,8 @@ public final class Shard {
             return Checkpointed.COMMITTED;
         }
         segment.abandon();
-        stale = code == 2; // the lease is ours, but the list is not where we left it
-        lost(code == 0 ? "the lease was taken over" : "its trimmed count is not what this gateway committed "
-                + "(Redis lost a write, as in a failover); it is reloaded from its checkpoint");
+        stale = code != 0; // the lease is ours, but the list is not where we left it
+        lost(code == 0 ? "the lease was taken over" : FAILED_OVER);
         return Checkpointed.LOST;
     }
 
@@ -719,6 +733,11 @@ public final class Shard {
             commits.notifyAll();
         }
     }
+
+    /** Why a shard whose Redis history changed under it is given back and reloaded. */
+    private static final String FAILED_OVER = "Redis may have lost writes this gateway had seen (a failover or "
+            + "restart: its trimmed count, its history or its length no longer fit what was read); it is reloaded "
+            + "from what Redis holds";
 
     private static byte[] number(long n) {
         return ShardKeys.bytes(Long.toString(n));

@@ -189,6 +189,13 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
+    /** The ports of the replicas of the master on {@code masterPort}, as a running node sees them now. */
+    public List<Integer> replicasOf(int masterPort) {
+        Node master = node(masterPort);
+        return view().stream().filter(l -> master.id.equals(l.masterId)).map(l -> l.port).sorted()
+                .collect(Collectors.toList());
+    }
+
     /**
      * Kills (SIGKILL) the master on {@code port}, noting its replicas for {@link #awaitFailover}. Returns once
      * the process is gone.
