@@ -35,6 +35,7 @@ import io.promstream.queue.QueueWriter;
 import io.promstream.queue.RedisOutage;
 import io.promstream.queue.ShardCoordinator;
 import io.promstream.queue.ShardTable;
+import io.promstream.queue.StagedPushSweeper;
 import io.promstream.queue.VersionSequence;
 import io.promstream.store.MetricStore;
 import io.promstream.tasks.FlushQueueTask;
@@ -132,7 +133,10 @@ public final class Gateway {
         QueueMonitor monitor = new QueueMonitor(client, redis.getQueueKey(), table, outage,
                 metrics.pending(redis.getQueueKey()), metrics.redisErrors("llen"));
         schedule(environment, "queue-monitor", monitor, redis.getPollInterval().toMilliseconds());
-        QueueWriter writer = new QueueWriter(client, redis.getQueueKey(), redis.getShards(), PUSH_MARKER_MILLIS);
+        QueueWriter writer = new QueueWriter(client, redis.getQueueKey(), redis.getShards(), PUSH_MARKER_MILLIS,
+                redis.getStagedPushTimeout().toMilliseconds());
+        schedule(environment, "staged-push-sweep", new StagedPushSweeper(writer, table, outage,
+                metrics.redisErrors("staged_push")), Math.max(1000, redis.getStagedPushTimeout().toMilliseconds() / 4));
         HttpIngestor ingestor = new HttpIngestor(parser, rejections, PushQueue.of(writer, table), tracker,
                 config.getHttp().applyTimeoutMillis(), gatewayId);
         config.getHttp().configureServer(config.getServerFactory());

@@ -109,6 +109,14 @@ public class RedisFactory {
     @MinDuration(value = 500, unit = TimeUnit.MILLISECONDS)
     @JsonProperty
     private Duration leaseTtl = Duration.seconds(10);
+    /**
+     * How long an HTTP push split over several shards may take to be stored before the holders of its shards
+     * finish it for it (docs/semantics.md, HTTP pushes): a push stopped midway is then dropped whole.
+     */
+    @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+    @JsonProperty
+    private Duration stagedPushTimeout = Duration.seconds(60);
 
     @ValidationMethod(message = "redis.uri must be a redis:// or rediss:// URI with a host, e.g. redis://localhost:6379/0")
     public boolean isUriValid() {
@@ -293,6 +301,10 @@ public class RedisFactory {
 
     public int getShards() {
         return shards;
+    }
+
+    public Duration getStagedPushTimeout() {
+        return stagedPushTimeout;
     }
 
     public Duration getLeaseTtl() {

@@ -13,6 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -156,8 +158,8 @@ public final class HttpIngestor {
     }
 
     /**
-     * Queues the push onto each shard (a copy per shard, marked with it, when {@code split}), then waits for it to
-     * be applied when every one of those shards is held here.
+     * Queues the push onto each shard, whole or not at all (a copy per shard, marked with it, when {@code split}),
+     * then waits for it to be applied when every one of those shards is held here.
      */
     private Outcome queue(String op, byte[] body, String contentType, String mode, boolean put,
             Map<String, String> grouping, Set<Integer> shards, boolean split, String source) {
@@ -165,11 +167,12 @@ public final class HttpIngestor {
         boolean local = shards.stream().allMatch(writer::heldHere);
         PushTracker.Waiter waiter = local ? tracker.expect(id, shards.size()) : null;
         try {
+            SortedMap<Integer, byte[]> copies = new TreeMap<>();
             for (int shard : shards) {
-                QueuedPush push = new QueuedPush(op, id, source, contentType, mode, put, grouping,
-                        split ? shard : -1, writer.shards(), body);
-                writer.push(shard, id, push.encode());
+                copies.put(shard, new QueuedPush(op, id, source, contentType, mode, put, grouping,
+                        split ? shard : -1, writer.shards(), body).encode());
             }
+            writer.push(id, copies);
             if (waiter == null) {
                 return new Outcome(0, List.of(), null, null, true);
             }

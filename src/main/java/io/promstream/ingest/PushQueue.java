@@ -3,14 +3,18 @@ package io.promstream.ingest;
 import io.promstream.queue.QueueWriter;
 import io.promstream.queue.Shard;
 import io.promstream.queue.ShardTable;
+import java.util.SortedMap;
 
 /** Where HTTP pushes go to be applied: onto a shard of the queue, for whichever gateway holds it. */
 public interface PushQueue {
     /** How many shards the queue has. */
     int shards();
 
-    /** Puts a queued push onto a shard, once per {@code id} (a re-sent copy is dropped). */
-    void push(int shard, String id, byte[] element);
+    /**
+     * Puts push {@code id} onto its shards, a copy each, whole or not at all: returns once it is stored, throws
+     * {@link redis.clients.jedis.exceptions.JedisException} when it is not (nothing of it is applied).
+     */
+    void push(String id, SortedMap<Integer, byte[]> copies);
 
     /** Whether this gateway holds the shard now, so that its own workers apply what is pushed onto it. */
     boolean heldHere(int shard);
@@ -24,11 +28,13 @@ public interface PushQueue {
             }
 
             @Override
-            public void push(int shard, String id, byte[] element) {
-                writer.push(shard, id, element);
-                Shard held = table.held(shard);
-                if (held != null) {
-                    held.wake();
+            public void push(String id, SortedMap<Integer, byte[]> copies) {
+                writer.push(id, copies);
+                for (int shard : copies.keySet()) {
+                    Shard held = table.held(shard);
+                    if (held != null) {
+                        held.wake();
+                    }
                 }
             }
 

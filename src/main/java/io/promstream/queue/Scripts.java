@@ -166,6 +166,56 @@ final class Scripts {
             """);
 
     /**
+     * Stages copy ARGV[2] of a push split over several shards as member ARGV[1] of hash KEYS[1], noting the server's
+     * time in sorted set KEYS[2]; it reaches list KEYS[3] only through {@link #PUBLISH}, once the push is decided.
+     * Staging again is harmless. Returns 1.
+     */
+    static final RedisScript STAGE = new RedisScript("""
+            local time = redis.call('TIME')
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('ZADD', KEYS[2], tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000), ARGV[1])
+            return 1
+            """);
+
+    /**
+     * Decides a push split over shards, once: decision KEYS[1] becomes ARGV[1] ({@code commit} or {@code abort},
+     * kept ARGV[2] ms) unless it was decided already. Returns the decision in force.
+     */
+    static final RedisScript DECIDE = new RedisScript("""
+            redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
+            return redis.call('GET', KEYS[1])
+            """);
+
+    /**
+     * Moves staged copy ARGV[1] from hash KEYS[1] (and sorted set KEYS[2]) onto the head of list KEYS[3]: 1, or 0
+     * when it is not staged (published or discarded already).
+     */
+    static final RedisScript PUBLISH = new RedisScript("""
+            local copy = redis.call('HGET', KEYS[1], ARGV[1])
+            if not copy then
+              return 0
+            end
+            redis.call('LPUSH', KEYS[3], copy)
+            redis.call('HDEL', KEYS[1], ARGV[1])
+            redis.call('ZREM', KEYS[2], ARGV[1])
+            return 1
+            """);
+
+    /** Drops staged copy ARGV[1] from hash KEYS[1] and sorted set KEYS[2] (its push was not stored). Returns 1. */
+    static final RedisScript DISCARD = new RedisScript("""
+            redis.call('HDEL', KEYS[1], ARGV[1])
+            redis.call('ZREM', KEYS[2], ARGV[1])
+            return 1
+            """);
+
+    /** At most ARGV[2] members of sorted set KEYS[1] staged more than ARGV[1] ms ago by the server's clock. */
+    static final RedisScript STAGED_BEFORE = new RedisScript("""
+            local time = redis.call('TIME')
+            local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+            return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]), 'LIMIT', 0, tonumber(ARGV[2]))
+            """);
+
+    /**
      * Heartbeat of gateway ARGV[1] in sorted set KEYS[1], scored by the server's clock in ms; forgets gateways
      * silent for 3 × ARGV[2] ms and returns those heard within ARGV[2] ms.
      */

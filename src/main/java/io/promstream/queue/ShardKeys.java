@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * key pattern covers them. Every key kept for a shard carries the list's
  * hash tag, so a Redis Cluster keeps a shard and its bookkeeping in one slot and one script can touch them all:
  * the lease, the count of elements trimmed so far, the list of checkpoint parts, the set of parts written but not
- * yet committed, and the parts themselves.
+ * yet committed, the parts themselves, and the staged copies and decisions of HTTP pushes split over shards.
  */
 public final class ShardKeys {
     private final int shard;
@@ -68,6 +68,21 @@ public final class ShardKeys {
     /** The marker that makes re-sending one HTTP push onto this shard harmless. */
     public String pushMarker(String pushId) {
         return prefix + ":push:" + pushId;
+    }
+
+    /** The copies of pushes split over several shards, staged here until their push is decided (a hash by id). */
+    public String staged() {
+        return prefix + ":staged";
+    }
+
+    /** When each staged copy was staged (a sorted set by the server's clock in ms), for the sweep of old ones. */
+    public String stagedAt() {
+        return prefix + ":staged-at";
+    }
+
+    /** Whether a push split over shards, decided on this shard (its lowest), is stored ({@code commit}) or not. */
+    public String decision(String pushId) {
+        return prefix + ":decision:" + pushId;
     }
 
     static byte[] bytes(String key) {

@@ -300,8 +300,9 @@ public final class IngestHarness {
                 }
 
                 @Override
-                public void push(int shard, String id, byte[] element) {
-                    worker.process(element, 3, NOW, "fuzz-http", store.partition(0), 1);
+                public void push(String id, java.util.SortedMap<Integer, byte[]> copies) {
+                    copies.values().forEach(element -> worker.process(element, 3, NOW, "fuzz-http",
+                            store.partition(0), 1));
                 }
 
                 @Override

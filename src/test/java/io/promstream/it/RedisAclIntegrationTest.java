@@ -89,8 +89,8 @@ class RedisAclIntegrationTest {
 
     /** The ACL rule the README recommends: the gateway's own keys and the commands it sends, nothing else. */
     static final String LEAST_PRIVILEGE = "~prom-stream-gateway:* resetchannels -@all +evalsha +eval +blmove +llen"
-            + " +lrange +lpush +ltrim +rpush +get +set +mget +exists +del +pexpire +sadd +srem +smembers +zadd +zrem"
-            + " +zrangebyscore +zremrangebyscore +time +info +ping +client|setname";
+            + " +lrange +lpush +ltrim +rpush +get +set +mget +exists +del +pexpire +sadd +srem +smembers +hset +hget"
+            + " +hdel +zadd +zrem +zrangebyscore +zremrangebyscore +time +info +ping +client|setname";
 
     @Test
     void aLeastPrivilegeUserIsEnough() {
