@@ -145,11 +145,12 @@ public final class DeadLetters implements RejectionSink, Managed {
         for (int i = 0; i < envelopes.length; i++) {
             envelopes[i] = envelope(batch.get(i));
         }
+        long mark = outage.mark();
         try {
             redis.lpush(key, envelopes);
             redis.ltrim(key, 0, maxLength - 1);
             written.inc(envelopes.length);
-            outage.succeeded();
+            outage.succeeded(mark);
             return true;
         } catch (JedisException e) {
             errors.inc();

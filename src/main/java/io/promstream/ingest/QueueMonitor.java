@@ -39,6 +39,7 @@ public final class QueueMonitor implements Runnable {
     /** Polls once; never throws, so a scheduled executor keeps running it. */
     @Override
     public void run() {
+        long mark = outage.mark();
         try {
             long total = 0;
             for (int i = 0; i < table.count(); i++) {
@@ -52,7 +53,7 @@ public final class QueueMonitor implements Runnable {
             pending.set(total);
             length = total;
             lastError = null;
-            outage.succeeded();
+            outage.succeeded(mark);
         } catch (JedisException e) {
             errors.inc();
             length = UNKNOWN;

@@ -80,9 +80,12 @@ public final class QueueWorker implements Runnable {
                         continue;
                     }
                     state = State.TAKING;
+                    long mark = outage.mark();
                     Shard from = takeFrom(shards);
-                    outage.succeeded();
-                    backoff.reset();
+                    if (answered) {
+                        outage.succeeded(mark);
+                        backoff.reset();
+                    }
                     if (from != null) {
                         applyBatch(from);
                     } else if (!stopping) {
@@ -120,6 +123,9 @@ public final class QueueWorker implements Runnable {
         }
     }
 
+    /** Whether the last {@link #takeFrom} had an answer from Redis (not only shards busy or closing). */
+    private boolean answered;
+
     /**
      * Takes a batch from the first shard, going round from this worker's place, that has one; a shard whose take
      * lock is held elsewhere at that moment (a read being reserved or settled, a checkpoint) is skipped, and waited
@@ -128,12 +134,14 @@ public final class QueueWorker implements Runnable {
      * @return the shard the batch came from, or {@code null} when none had anything
      */
     private Shard takeFrom(Shard[] shards) {
+        answered = false;
         Shard busy = null;
         int n = shards.length;
         for (int k = 0; k < n && !stopping; k++) {
             int at = Math.floorMod(next + k, n);
             Shard shard = shards[at];
             Shard.Took took = shard.take(redis, batch, n == 1);
+            answered |= took == Shard.Took.ELEMENTS || took == Shard.Took.EMPTY;
             if (took == Shard.Took.ELEMENTS) {
                 next = at + 1;
                 return shard;
@@ -142,8 +150,12 @@ public final class QueueWorker implements Runnable {
                 busy = shard;
             }
         }
-        if (busy != null && !stopping && busy.take(redis, batch, true) == Shard.Took.ELEMENTS) {
-            return busy;
+        if (busy != null && !stopping) {
+            Shard.Took took = busy.take(redis, batch, true);
+            answered |= took == Shard.Took.ELEMENTS || took == Shard.Took.EMPTY;
+            if (took == Shard.Took.ELEMENTS) {
+                return busy;
+            }
         }
         return null;
     }

@@ -95,12 +95,15 @@ public final class Checkpointer implements Managed, Runnable {
 
     private void checkpoint(Shard shard) {
         long started = System.nanoTime();
+        long mark = outage.mark();
         try {
             Shard.Checkpointed result = shard.checkpoint(redis, false);
             if (result == Shard.Checkpointed.COMMITTED) {
                 duration.observe((System.nanoTime() - started) / 1e9);
             }
-            outage.succeeded();
+            if (result == Shard.Checkpointed.COMMITTED || result == Shard.Checkpointed.LOST) {
+                outage.succeeded(mark); // Redis answered
+            }
         } catch (JedisException e) {
             errors.inc();
             outage.failed("checkpoint", e);

@@ -24,9 +24,18 @@ public final class RedisOutage {
         }
     }
 
-    public void succeeded() {
+    /** The time a call starts, for {@link #succeeded(long)}. */
+    public long mark() {
+        return clock.millis();
+    }
+
+    /**
+     * Redis answered a call that started at {@code mark}: the outage is over only when the call started after it
+     * began (one answered just before Redis went away says nothing of now). Call it only when Redis answered.
+     */
+    public void succeeded(long mark) {
         long since = downSinceMillis.get();
-        if (since != UP && downSinceMillis.compareAndSet(since, UP)) {
+        if (since != UP && mark >= since && downSinceMillis.compareAndSet(since, UP)) {
             LOG.info("Redis available again after {} ms", clock.millis() - since);
         }
     }

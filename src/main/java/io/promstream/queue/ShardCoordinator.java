@@ -8,11 +8,15 @@ import io.promstream.store.MetricStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +53,11 @@ public final class ShardCoordinator implements Managed {
     private final int[] unownedRounds;
     private final ScheduledExecutorService keeper;
     private final ExecutorService opener;
+    /** Runs each Redis call of a round (a renewal per shard, the heartbeat, the balance) apart from the others. */
+    private final ExecutorService calls;
+    private final Set<Shard> renewing = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean heartbeating = new AtomicBoolean();
+    private final AtomicBoolean balancing = new AtomicBoolean();
     private volatile List<String> live = List.of();
     private volatile boolean stopping;
 
@@ -73,6 +82,7 @@ public final class ShardCoordinator implements Managed {
         this.unownedRounds = new int[shards];
         this.keeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "shard-leases"));
         this.opener = Executors.newSingleThreadExecutor(r -> daemon(r, "shard-opener"));
+        this.calls = Executors.newCachedThreadPool(r -> daemon(r, "shard-lease-call"));
         for (int i = 0; i < shards; i++) {
             owned.labels(Integer.toString(i)).set(0);
         }
@@ -105,7 +115,7 @@ public final class ShardCoordinator implements Managed {
     @Override
     public void start() throws Exception {
         long every = Math.max(50, ttlMillis / 3);
-        keeper.submit(this::round).get();
+        keeper.submit(this::firstRound).get();
         try {
             opener.submit(() -> { }).get(ttlMillis, TimeUnit.MILLISECONDS); // the opens the first round started
         } catch (java.util.concurrent.TimeoutException e) {
@@ -123,6 +133,8 @@ public final class ShardCoordinator implements Managed {
         keeper.awaitTermination(ttlMillis, TimeUnit.MILLISECONDS);
         opener.shutdown();
         opener.awaitTermination(ttlMillis * 3, TimeUnit.MILLISECONDS);
+        calls.shutdown();
+        calls.awaitTermination(ttlMillis, TimeUnit.MILLISECONDS);
         for (Shard shard : table.held()) {
             close(shard);
         }
@@ -143,27 +155,103 @@ public final class ShardCoordinator implements Managed {
         }
     }
 
-    /** One round: heartbeat, renewals, lost shards, balance. Never throws (the schedule must go on). */
+    /**
+     * One round: the heartbeat, a renewal of every lease held, the shards lost, the balance. Each Redis call runs
+     * apart ({@link #calls}), so one that waits on an unreachable node holds up neither the renewals of shards on
+     * other nodes nor the next round; a renewal still under way from an earlier round is not sent again. The
+     * round waits for the renewals at most a third of the lease. Never throws (the schedule must go on).
+     */
     void round() {
         if (stopping) {
             return;
         }
         try {
-            heartbeat();
-            renew();
-            balance();
-            outage.succeeded();
-        } catch (JedisException e) {
-            errors.inc();
-            outage.failed("lease", e);
-            expireUnconfirmed();
+            once(heartbeating, this::heartbeat);
+            List<Future<?>> renewals = new ArrayList<>();
+            for (Shard shard : table.held()) {
+                if ((shard.state() == Shard.State.OPEN || shard.state() == Shard.State.OPENING)
+                        && renewing.add(shard)) {
+                    renewals.add(calls.submit(() -> renew(shard)));
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(50, ttlMillis / 3));
+            for (Future<?> renewal : renewals) {
+                try {
+                    renewal.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    // still under way, or failed: its shard is lost below once its lease may have run out
+                }
+            }
+            closeLost();
+            once(balancing, this::balance);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("Shard coordination failed; retrying next round", e);
-            expireUnconfirmed();
+            closeLost();
         }
     }
 
-    private void heartbeat() {
+    /** The first round, on the caller's schedule: the heartbeat and the balance, done before the start returns. */
+    private void firstRound() {
+        long mark = outage.mark();
+        try {
+            heartbeat();
+            balance();
+            outage.succeeded(mark);
+        } catch (JedisException e) {
+            errors.inc();
+            outage.failed("lease", e);
+        } catch (RuntimeException e) {
+            LOG.error("Shard coordination failed; retrying next round", e);
+        }
+    }
+
+    /**
+     * Runs {@code call} on {@link #calls} unless the previous one is still under way; counts its Redis errors.
+     * {@code call} says whether Redis answered it (it may have had nothing to ask).
+     */
+    private void once(AtomicBoolean running, java.util.function.BooleanSupplier call) {
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            calls.execute(() -> {
+                long mark = outage.mark();
+                try {
+                    if (call.getAsBoolean()) {
+                        outage.succeeded(mark);
+                    }
+                } catch (JedisException e) {
+                    errors.inc();
+                    outage.failed("lease", e);
+                } catch (RuntimeException e) {
+                    LOG.error("Shard coordination failed; retrying next round", e);
+                } finally {
+                    running.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            running.set(false); // stopping
+        }
+    }
+
+    private void renew(Shard shard) {
+        long mark = outage.mark();
+        try {
+            if (!shard.renew(redis, ttlMillis)) {
+                shard.lost("its lease was taken over");
+            }
+            outage.succeeded(mark);
+        } catch (JedisException e) {
+            errors.inc();
+            outage.failed("lease", e);
+        } finally {
+            renewing.remove(shard);
+        }
+    }
+
+    private boolean heartbeat() {
         Object reply = Scripts.HEARTBEAT.run(redis, List.of(membersKey),
                 List.of(ShardKeys.bytes(gatewayId), ShardKeys.bytes(Long.toString(ttlMillis))));
         List<String> ids = new ArrayList<>();
@@ -178,26 +266,19 @@ public final class ShardCoordinator implements Managed {
             LOG.info("{} gateway(s) share {} shard(s) of {}: {}", ids.size(), shards, queueKey, ids);
         }
         live = List.copyOf(ids);
+        return true;
     }
 
-    private void renew() {
-        for (Shard shard : table.held()) {
-            if (shard.state() == Shard.State.OPEN || shard.state() == Shard.State.OPENING) {
-                if (!shard.renew(redis, ttlMillis)) {
-                    shard.lost("its lease was taken over");
-                }
-            }
-            if (shard.lostReason() != null && shard.state() != Shard.State.CLOSED) {
-                submitClose(shard);
-            }
-        }
-    }
-
-    /** Redis did not answer: shards whose lease may have run out are lost here (another may hold them now). */
-    private void expireUnconfirmed() {
+    /**
+     * Closes the shards lost: those a renewal found taken over or stale, and those whose lease may have run out
+     * because no renewal was confirmed in time (another gateway may hold them now).
+     */
+    private void closeLost() {
         for (Shard shard : table.held()) {
             if ((shard.state() == Shard.State.OPEN || shard.state() == Shard.State.OPENING) && shard.leaseExpired()) {
                 shard.lost("its lease could not be renewed in time");
+            }
+            if (shard.lostReason() != null && shard.state() != Shard.State.CLOSED) {
                 submitClose(shard);
             }
         }
@@ -210,7 +291,8 @@ public final class ShardCoordinator implements Managed {
         return shards / m + (rank < shards % m ? 1 : 0);
     }
 
-    private void balance() {
+    /** Hands back or acquires shards toward this gateway's share; whether it asked Redis anything. */
+    private boolean balance() {
         int target = share(shards, live, gatewayId);
         List<Shard> held = new ArrayList<>();
         for (Shard s : table.held()) {
@@ -225,10 +307,12 @@ public final class ShardCoordinator implements Managed {
                         live.size(), target);
                 submitClose(extra);
             }
-            return;
+            return false;
         }
         int count = held.size();
         int start = Math.floorMod(gatewayId.hashCode(), shards);
+        JedisException failed = null;
+        boolean asked = false;
         for (int k = 0; k < shards; k++) {
             int i = (start + k) % shards;
             if (table.held(i) != null) {
@@ -236,17 +320,26 @@ public final class ShardCoordinator implements Managed {
                 continue;
             }
             ShardKeys keys = ShardKeys.of(queueKey, i, shards);
-            boolean wanted = count < target;
-            if (!wanted) {
-                boolean free = !redis.exists(ShardKeys.bytes(keys.lease()));
-                unownedRounds[i] = free ? unownedRounds[i] + 1 : 0;
-                wanted = unownedRounds[i] >= 2;
-            }
-            if (wanted && acquire(keys)) {
-                count++;
-                unownedRounds[i] = 0;
+            asked = true;
+            try {
+                boolean wanted = count < target;
+                if (!wanted) {
+                    boolean free = !redis.exists(ShardKeys.bytes(keys.lease()));
+                    unownedRounds[i] = free ? unownedRounds[i] + 1 : 0;
+                    wanted = unownedRounds[i] >= 2;
+                }
+                if (wanted && acquire(keys)) {
+                    count++;
+                    unownedRounds[i] = 0;
+                }
+            } catch (JedisException e) { // that shard's node: the others are still looked at, then it is thrown
+                failed = failed == null ? e : failed;
             }
         }
+        if (failed != null) {
+            throw failed;
+        }
+        return asked;
     }
 
     private boolean acquire(ShardKeys keys) {
