@@ -139,7 +139,7 @@ public final class Gateway {
                 metrics.redisErrors("staged_push")), Math.max(1000, redis.getStagedPushTimeout().toMilliseconds() / 4));
         HttpIngestor ingestor = new HttpIngestor(parser, rejections, PushQueue.of(writer, table), tracker,
                 config.getHttp().applyTimeoutMillis(), gatewayId);
-        config.getHttp().configureServer(config.getServerFactory());
+        config.getHttp().configureServer(config.getServerFactory(), environment);
         config.getHttp().registerEndpoints(environment, ingestor, metrics.httpRejected(), metrics.httpRequests(),
                 metrics.httpUnauthorized());
         environment.jersey().register(new PushgatewayApi(store, ingestor, clock, version));

@@ -2,6 +2,10 @@ package io.promstream.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.server.AbstractServerFactory;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.core.server.SimpleServerFactory;
+import io.dropwizard.jetty.ConnectorFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.core.server.ServerFactory;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.DataSize;
@@ -19,6 +23,7 @@ import jakarta.servlet.DispatcherType;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import org.eclipse.jetty.http.UriCompliance;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -68,7 +73,16 @@ public class HttpFactory {
      * own request inflation accepts a gzip body cut short at a flush point, or with a wrong CRC, as valid.
      * Responses (scrapes) are still compressed when the client asks.
      */
-    public void configureServer(ServerFactory server) {
+    public void configureServer(ServerFactory server, Environment environment) {
+        for (ConnectorFactory connector : applicationConnectors(server)) {
+            if (connector instanceof HttpConnectorFactory http && UriCompliance.DEFAULT.equals(http.getUriCompliance())) {
+                // a %2F inside a path segment is a label value's slash (job/a%2Fb is job="a/b"), as the
+                // Pushgateway reads it; the push servlet splits the undecoded path itself
+                http.setUriCompliance(UriCompliance.DEFAULT.with("encoded slashes in label values",
+                        UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+            }
+        }
+        environment.getApplicationContext().getServletHandler().setDecodeAmbiguousURIs(true);
         if (server instanceof AbstractServerFactory factory) {
             factory.getGzipFilterFactory().setBufferSize(DataSize.bytes(0)); // 0 = Jetty does not inflate requests
             if (factory.getGzipFilterFactory().getDeflateCompressionLevel() == -1) {
@@ -77,6 +91,16 @@ public class HttpFactory {
                 factory.getGzipFilterFactory().setDeflateCompressionLevel(1);
             }
         }
+    }
+
+    private static List<ConnectorFactory> applicationConnectors(ServerFactory server) {
+        if (server instanceof DefaultServerFactory factory) {
+            return factory.getApplicationConnectors();
+        }
+        if (server instanceof SimpleServerFactory factory) {
+            return List.of(factory.getConnector());
+        }
+        return List.of();
     }
 
     /**

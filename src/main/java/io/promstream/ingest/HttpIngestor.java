@@ -7,6 +7,8 @@ import io.promstream.parse.Routing;
 import io.promstream.parse.Sample;
 import io.promstream.parse.SampleBatch;
 import io.promstream.parse.SampleParser;
+import io.promstream.parse.SampleValidator;
+import io.promstream.parse.Truncate;
 import io.promstream.parse.TextFormatException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -118,6 +120,14 @@ public final class HttpIngestor {
                         Set.of(Routing.shardOfGroup(grouping, writer.shards())), false, source);
             }
             return Outcome.refusedWhole(e.reason(), e.getMessage());
+        }
+        for (Sample sample : samples) {
+            String tooLarge = SampleValidator.checkSize(sample, parser.maxMessageBytes());
+            if (tooLarge != null) {
+                String error = "series " + Truncate.text(sample.name(), 100) + ": " + tooLarge;
+                rejections.reject(RejectReason.TOO_LARGE, error, body, 0, Math.min(body.length, 200), source);
+                return Outcome.refusedWhole(RejectReason.TOO_LARGE, error);
+            }
         }
         Set<Integer> shards = new TreeSet<>();
         if (mode == PushMode.REPLACE) {

@@ -2,6 +2,7 @@ package io.promstream.ingest;
 
 import io.prometheus.client.Counter;
 import io.promstream.parse.PushMode;
+import io.promstream.parse.RejectReason;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -59,7 +60,10 @@ public final class PushPaths {
         HttpIngestor.Outcome outcome = ingestor.ingestExposition(body, contentType, key.labels(), mode, put, source);
         if (outcome.bodyRejection() != null) {
             rejected.labels(endpoint, outcome.bodyRejection().label()).inc();
-            return reply(400, mode == PushMode.REPLACE && outcome.bodyRejection() != io.promstream.parse.RejectReason.INVALID_MESSAGE
+            if (outcome.bodyRejection() == RejectReason.TOO_LARGE) {
+                return reply(413, "push refused, nothing applied: " + outcome.bodyError());
+            }
+            return reply(400, mode == PushMode.REPLACE && outcome.bodyRejection() != RejectReason.INVALID_MESSAGE
                     ? "pushed metrics are invalid or inconsistent with existing metrics: " + outcome.bodyError()
                     : "push refused, nothing applied: " + outcome.bodyError());
         }

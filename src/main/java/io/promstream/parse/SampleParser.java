@@ -62,7 +62,19 @@ public final class SampleParser {
      */
     public String parseBody(byte[] body, SampleBatch out) {
         out.reset();
-        return parseValue(body, out, isWrapper(body));
+        String source = parseValue(body, out, isWrapper(body));
+        for (int i = 0; i < out.size(); i++) { // a queue element is bounded whole; a body only per sample
+            Sample sample = out.get(i);
+            if (!sample.isRejected()) {
+                SampleValidator.checkSize(sample, maxMessageBytes);
+            }
+        }
+        return source;
+    }
+
+    /** The largest queue element, and the largest sample's text on every path. */
+    public int maxMessageBytes() {
+        return maxMessageBytes;
     }
 
     private boolean isWrapper(byte[] body) {

@@ -17,6 +17,39 @@ public final class SampleValidator {
         validate(sample, false);
     }
 
+    /**
+     * The size rule, the same on every path (docs/wire-format.md, Limits): a sample's text (name, label names and
+     * values, help) may not be larger than {@code maxBytes} in UTF-8, the largest queue element. Rejects the
+     * sample ({@code too_large}) and returns the reason when it is; {@code null} otherwise.
+     */
+    public static String checkSize(Sample sample, int maxBytes) {
+        long size = utf8Length(sample.name()) + utf8Length(sample.help());
+        for (int i = 0; i < sample.labelCount() && size <= maxBytes; i++) {
+            size += utf8Length(sample.labelName(i)) + utf8Length(sample.labelValue(i));
+        }
+        if (size <= maxBytes) {
+            return null;
+        }
+        String reason = "the sample's name, labels and help are over " + maxBytes + " bytes (aggregation."
+                + "maxMessageBytes, the largest queue element)";
+        sample.reject(RejectReason.TOO_LARGE, reason);
+        return reason;
+    }
+
+    private static long utf8Length(String text) {
+        if (text == null) {
+            return 0;
+        }
+        long bytes = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                bytes += c >= 0x800 && !Character.isSurrogate(c) ? 2 : 1; // a surrogate pair: 4 bytes in two chars
+            }
+        }
+        return bytes;
+    }
+
     /** The rules on a sample's value: finite, and not negative for a counter. */
     public static boolean acceptsValue(MetricType type, double value) {
         return Double.isFinite(value) && !(type == MetricType.COUNTER && value < 0);

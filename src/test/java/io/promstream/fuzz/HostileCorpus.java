@@ -288,7 +288,7 @@ public final class HostileCorpus {
         whole(out, "bucket-layout-mismatch", "# TYPE h histogram\nh_bucket{le=\"5\"} 1\nh_bucket{le=\"+Inf\"} 1\n"
                 + "h_count 1\nh_sum 1\n", INVALID_BUCKETS);
         whole(out, "reserved-name", "# TYPE prom_stream_gateway_series gauge\nprom_stream_gateway_series 1\n", INVALID_NAME);
-        ok(out, "label-value-64kib", "u{a=\"" + "v".repeat(65_536) + "\"} 1\n");
+        whole(out, "label-value-64kib", "u{a=\"" + "v".repeat(65_536) + "\"} 1\n", TOO_LARGE); // as by LPUSH
         ok(out, "label-value-60kib", "u{a=\"" + "v".repeat(60_000) + "\"} 1\n");
         StringBuilder many = new StringBuilder("# TYPE cap gauge\n");
         for (int i = 0; i < 20; i++) {
