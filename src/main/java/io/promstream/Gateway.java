@@ -141,7 +141,7 @@ public final class Gateway {
                 config.getHttp().applyTimeoutMillis(), gatewayId);
         config.getHttp().configureServer(config.getServerFactory(), environment);
         config.getHttp().registerEndpoints(environment, ingestor, metrics.httpRejected(), metrics.httpRequests(),
-                metrics.httpUnauthorized());
+                metrics.httpUnauthorized(), new LogLimiter(clock, 1, 10_000));
         environment.jersey().register(new PushgatewayApi(store, ingestor, clock, version));
         environment.jersey().register(new PushgatewayApi.Probes());
 

@@ -11,6 +11,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.DataSize;
 import io.dropwizard.validation.ValidationMethod;
 import io.prometheus.client.Counter;
+import io.promstream.ingest.ClientLimitFilter;
 import io.promstream.ingest.HttpIngestor;
 import io.promstream.ingest.IngestAuthFilter;
 import io.promstream.ingest.JsonPushResource;
@@ -19,6 +20,7 @@ import io.promstream.ingest.PushPaths;
 import io.promstream.ingest.PushServlet;
 import io.promstream.ingest.RedisUnavailableMapper;
 import io.promstream.parse.PushMode;
+import io.promstream.queue.LogLimiter;
 import jakarta.servlet.DispatcherType;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -40,6 +42,17 @@ public class HttpFactory {
     @NotNull
     private Map<String, String> basicUsers = new LinkedHashMap<>();
     private boolean protectScrape;
+    /** Pushes one client address may have under way at once (0: no bound); see {@code ClientLimitFilter}. */
+    @Min(0)
+    @JsonProperty
+    private int maxConcurrentPushesPerClient = 64;
+    /**
+     * The slowest a request body may arrive before the request is dropped (408), unless the connector sets its own
+     * {@code minRequestDataPerSecond}: a body dripped a byte at a time holds a server thread no longer than a second.
+     */
+    @NotNull
+    @JsonProperty
+    private DataSize minRequestDataPerSecond = DataSize.kibibytes(1);
     @NotNull
     private String pushMode = "aggregate";
 
@@ -75,6 +88,9 @@ public class HttpFactory {
      */
     public void configureServer(ServerFactory server, Environment environment) {
         for (ConnectorFactory connector : applicationConnectors(server)) {
+            if (connector instanceof HttpConnectorFactory http && http.getMinRequestDataPerSecond().toBytes() == 0) {
+                http.setMinRequestDataPerSecond(minRequestDataPerSecond);
+            }
             if (connector instanceof HttpConnectorFactory http && UriCompliance.DEFAULT.equals(http.getUriCompliance())) {
                 // a %2F inside a path segment is a label value's slash (job/a%2Fb is job="a/b"), as the
                 // Pushgateway reads it; the push servlet splits the undecoded path itself
@@ -124,7 +140,7 @@ public class HttpFactory {
      * @param unauthorized {@code http_unauthorized_total{endpoint}}
      */
     public void registerEndpoints(Environment environment, HttpIngestor ingestor, Counter rejected, Counter answered,
-            Counter unauthorized) {
+            Counter unauthorized, LogLimiter logLimiter) {
         PushPaths paths = new PushPaths(ingestor, rejected, maxBodyBytes);
         environment.jersey().register(new JsonPushResource(ingestor, rejected, maxBodyBytes));
         environment.servlets().addServlet("pushes", new PushServlet(paths, PushMode.fromConfig(pushMode)))
@@ -132,12 +148,17 @@ public class HttpFactory {
         environment.jersey().register(new RedisUnavailableMapper());
         environment.servlets().addFilter("push-counting", new PushCountingFilter(answered))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, IngestAuthFilter.EVERY_PATH);
-        if (bearerTokens.isEmpty() && basicUsers.isEmpty()) {
-            return;
+        if (!bearerTokens.isEmpty() || !basicUsers.isEmpty()) {
+            environment.servlets()
+                    .addFilter("ingest-auth", new IngestAuthFilter(bearerTokens, basicUsers, unauthorized,
+                            protectScrape))
+                    .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, IngestAuthFilter.EVERY_PATH);
         }
-        environment.servlets()
-                .addFilter("ingest-auth", new IngestAuthFilter(bearerTokens, basicUsers, unauthorized, protectScrape))
-                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, IngestAuthFilter.EVERY_PATH);
+        if (maxConcurrentPushesPerClient > 0) {
+            environment.servlets()
+                    .addFilter("client-limit", new ClientLimitFilter(maxConcurrentPushesPerClient, logLimiter))
+                    .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, IngestAuthFilter.EVERY_PATH);
+        }
     }
 
     /** The longest a push waits to be applied here before the reply says it is queued (202). */
