@@ -4,7 +4,7 @@ MVN ?= mvn -B -q
 REDIS_PORT ?= 6379
 SOURCES := $(shell find src/main -type f 2>/dev/null) pom.xml
 
-.PHONY: run test fuzz soak bench bench-cluster build deps stop clean
+.PHONY: run test fuzz faults soak bench bench-cluster build deps stop clean
 
 ## run: the gateway on :9091 (admin :9092) with a local Redis on :6379 (reused if one answers)
 run: $(JAR)
@@ -35,6 +35,12 @@ fuzz:
 ##       resetting meanwhile; then exact totals and a flat heap are checked (SOAK_RATE, SOAK_HEAP_INTERVAL, ...)
 soak: deps build
 	scripts/soak.sh
+
+## faults: the randomized fault schedule (RandomizedFaultsIntegrationTest) with FAULTS (100) faults; FAULTS_SEED
+##         replays one (`make test` runs 6 faults with a random seed, printed)
+FAULTS ?= 100
+faults: deps
+	mvn -B test -Dtest=RandomizedFaultsIntegrationTest -Dfaults.count=$(FAULTS) $(if $(FAULTS_SEED),-Dfaults.seed=$(FAULTS_SEED))
 
 ## bench: the drain against Redis' raw rate and a plain RPOP, memory per series, checkpoint costs and replay
 bench: deps

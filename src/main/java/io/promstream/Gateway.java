@@ -134,7 +134,7 @@ public final class Gateway {
                 metrics.pending(redis.getQueueKey()), metrics.redisErrors("llen"));
         schedule(environment, "queue-monitor", monitor, redis.getPollInterval().toMilliseconds());
         QueueWriter writer = new QueueWriter(client, redis.getQueueKey(), redis.getShards(), PUSH_MARKER_MILLIS,
-                redis.getStagedPushTimeout().toMilliseconds());
+                redis.getStagedPushTimeout().toMilliseconds(), config.getHttp().applyTimeoutMillis());
         schedule(environment, "staged-push-sweep", new StagedPushSweeper(writer, table, outage,
                 metrics.redisErrors("staged_push")), Math.max(1000, redis.getStagedPushTimeout().toMilliseconds() / 4));
         HttpIngestor ingestor = new HttpIngestor(parser, rejections, PushQueue.of(writer, table), tracker,

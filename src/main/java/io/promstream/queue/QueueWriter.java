@@ -12,7 +12,9 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * Puts HTTP pushes onto the shards for the gateways that hold them, whole or not at all (docs/semantics.md, HTTP
  * pushes). A push onto one shard is one script, made harmless to send again by a marker kept for
- * {@code markerTtlMillis} ({@link Scripts#PUSH_ONCE}). A push split over several shards, which may live on several
+ * {@code markerTtlMillis} ({@link Scripts#PUSH_ONCE}); when its reply is lost, the marker is settled
+ * ({@link Scripts#DECIDE} {@code abort}): either the push had landed (it is stored) or it never will. A push split
+ * over several shards, which may live on several
  * Redis masters, is stored in three steps: each copy is staged on its shard, where no worker sees it; the push is
  * decided once, on its lowest shard ({@link Scripts#DECIDE}); only a committed push's copies are published onto
  * the lists. A push whose staging failed is decided {@code abort} and answered as not stored; one that stopped
@@ -24,6 +26,8 @@ public final class QueueWriter {
     private static final Logger LOG = LoggerFactory.getLogger(QueueWriter.class);
     static final String COMMIT = "commit";
     static final String ABORT = "abort";
+    /** What {@link Scripts#PUSH_ONCE} leaves in a push's marker. */
+    private static final String PUSHED = "1";
     /** How long a decision is kept: far longer than any shard stays unheld, so a staged copy always finds it. */
     static final long DECISION_TTL_MILLIS = 7L * 24 * 3600 * 1000;
 
@@ -32,13 +36,20 @@ public final class QueueWriter {
     private final int shards;
     private final byte[] markerTtl;
     private final long stagedTimeoutMillis;
+    private final long settleMillis;
 
-    public QueueWriter(UnifiedJedis redis, String queueKey, int shards, long markerTtlMillis, long stagedTimeoutMillis) {
+    /**
+     * @param settleMillis how long a push whose reply was lost keeps asking Redis whether it landed before it is
+     *     reported as not stored (and then may still land)
+     */
+    public QueueWriter(UnifiedJedis redis, String queueKey, int shards, long markerTtlMillis, long stagedTimeoutMillis,
+            long settleMillis) {
         this.redis = redis;
         this.queueKey = queueKey;
         this.shards = shards;
         this.markerTtl = ShardKeys.bytes(Long.toString(markerTtlMillis));
         this.stagedTimeoutMillis = stagedTimeoutMillis;
+        this.settleMillis = settleMillis;
     }
 
     public int shards() {
@@ -48,15 +59,23 @@ public final class QueueWriter {
     /**
      * Stores push {@code id}, one copy per shard, whole or not at all. Throws {@link JedisException} when it is not
      * stored (nothing of it will be applied); returns when it is (every copy will be applied once, by whichever
-     * gateway holds its shard). Only a lost reply to the deciding command itself leaves it unknown; it is then
-     * reported as not stored, and settled later either way.
+     * gateway holds its shard). When a reply is lost, Redis is asked for up to {@code settleMillis} whether the
+     * push landed, and its fate is fixed; only when Redis cannot be reached all that time is it reported as not
+     * stored while it may still land.
      */
     public void push(String id, SortedMap<Integer, byte[]> copies) {
         if (copies.size() == 1) {
             Map.Entry<Integer, byte[]> only = copies.entrySet().iterator().next();
             ShardKeys keys = keys(only.getKey());
-            Scripts.PUSH_ONCE.run(redis, List.of(ShardKeys.bytes(keys.list()),
-                    ShardKeys.bytes(keys.pushMarker(id))), List.of(markerTtl, only.getValue()));
+            try {
+                Scripts.PUSH_ONCE.run(redis, List.of(ShardKeys.bytes(keys.list()),
+                        ShardKeys.bytes(keys.pushMarker(id))), List.of(markerTtl, only.getValue()));
+            } catch (JedisException lost) {
+                // landed (its marker says 1), or never will (the marker is taken by the abort first)
+                if (!PUSHED.equals(settle(lost, () -> decide(keys.pushMarker(id), ABORT, markerTtl)))) {
+                    throw lost;
+                }
+            }
             return;
         }
         int decider = copies.firstKey();
@@ -74,13 +93,12 @@ public final class QueueWriter {
         String decision;
         try {
             decision = decide(decider, id, COMMIT);
-        } catch (JedisException e) {
-            decision = settleLostDecision(decider, id, copies.keySet(), member, e);
+        } catch (JedisException lost) {
+            decision = settle(lost, () -> decide(decider, id, ABORT)); // wins unless the lost commit landed
         }
-        if (!COMMIT.equals(decision)) { // the sweep of a stalled push decided before this thread could
+        if (!COMMIT.equals(decision)) { // aborted: after a lost reply, or by the sweep of a push that stalled
             discardAll(copies.keySet(), member);
-            throw new JedisException("the push was abandoned before it was stored (it took longer than "
-                    + stagedTimeoutMillis + " ms)");
+            throw new JedisException("the push was not stored: it was abandoned before it could be decided");
         }
         boolean all = true;
         for (int shard : copies.keySet()) {
@@ -132,17 +150,27 @@ public final class QueueWriter {
         return settled;
     }
 
-    private String settleLostDecision(int decider, String id, Iterable<Integer> shardsOfPush, String member,
-            JedisException lost) {
-        try {
-            String decision = decide(decider, id, ABORT); // wins unless the lost commit landed
-            if (!COMMIT.equals(decision)) {
-                discardAll(shardsOfPush, member);
+    /**
+     * Fixes the fate of a call whose reply was lost, asking {@code settle} again until Redis answers or
+     * {@code settleMillis} pass; then throws {@code lost} (unknown: what was sent may still land).
+     */
+    private String settle(JedisException lost, java.util.function.Supplier<String> settle) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(settleMillis);
+        while (true) {
+            try {
+                return settle.get();
+            } catch (JedisException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    lost.addSuppressed(e);
+                    throw lost;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw lost;
+                }
             }
-            return decision;
-        } catch (JedisException e) {
-            lost.addSuppressed(e);
-            throw lost; // unknown: the sweep settles it, whichever it was
         }
     }
 
@@ -169,8 +197,12 @@ public final class QueueWriter {
     }
 
     private String decide(int decider, String id, String decision) {
-        Object reply = Scripts.DECIDE.run(redis, List.of(ShardKeys.bytes(keys(decider).decision(id))),
-                List.of(ShardKeys.bytes(decision), ShardKeys.bytes(Long.toString(DECISION_TTL_MILLIS))));
+        return decide(keys(decider).decision(id), decision, ShardKeys.bytes(Long.toString(DECISION_TTL_MILLIS)));
+    }
+
+    private String decide(String key, String decision, byte[] ttlMillis) {
+        Object reply = Scripts.DECIDE.run(redis, List.of(ShardKeys.bytes(key)),
+                List.of(ShardKeys.bytes(decision), ttlMillis));
         return reply == null ? null : new String((byte[]) reply, StandardCharsets.UTF_8);
     }
 

@@ -43,6 +43,21 @@ public final class GatewayProcess implements AutoCloseable {
     /** {@link #start(Path, String, Map)} with this maximum heap ({@code -Xmx}). */
     public static GatewayProcess start(Path dir, String name, Map<String, String> overrides, String heap)
             throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(dir, name, overrides, heap);
+            } catch (AssertionError e) {
+                // a port found free was taken before the gateway bound it (other processes of the test open
+                // connections meanwhile): try fresh ports
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Failed to bind to")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static GatewayProcess startOnce(Path dir, String name, Map<String, String> overrides, String heap)
+            throws IOException {
         int app = RedisServer.freePort();
         int admin = RedisServer.freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
