@@ -11,7 +11,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.DataSize;
 import io.dropwizard.validation.ValidationMethod;
 import io.prometheus.client.Counter;
-import io.promstream.ingest.ClientLimitFilter;
+import io.promstream.ingest.BodyReader;
 import io.promstream.ingest.HttpIngestor;
 import io.promstream.ingest.IngestAuthFilter;
 import io.promstream.ingest.JsonPushResource;
@@ -19,12 +19,15 @@ import io.promstream.ingest.PushCountingFilter;
 import io.promstream.ingest.PushPaths;
 import io.promstream.ingest.PushServlet;
 import io.promstream.ingest.RedisUnavailableMapper;
+import io.promstream.ingest.SlowBodyFilter;
 import io.promstream.parse.PushMode;
 import io.promstream.queue.LogLimiter;
 import jakarta.servlet.DispatcherType;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.NotNull;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.UriCompliance;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -42,17 +45,15 @@ public class HttpFactory {
     @NotNull
     private Map<String, String> basicUsers = new LinkedHashMap<>();
     private boolean protectScrape;
-    /** Pushes one client address may have under way at once (0: no bound); see {@code ClientLimitFilter}. */
+    /** Pushes of one client address whose bodies are still arriving (0: no bound); see {@code SlowBodyFilter}. */
     @Min(0)
     @JsonProperty
-    private int maxConcurrentPushesPerClient = 64;
-    /**
-     * The slowest a request body may arrive before the request is dropped (408), unless the connector sets its own
-     * {@code minRequestDataPerSecond}: a body dripped a byte at a time holds a server thread no longer than a second.
-     */
+    private int maxSlowBodiesPerClient = 64;
+    /** The longest a push's body may take to arrive once its reading starts (408 after). */
     @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     @JsonProperty
-    private DataSize minRequestDataPerSecond = DataSize.kibibytes(1);
+    private io.dropwizard.util.Duration bodyTimeout = io.dropwizard.util.Duration.seconds(10);
     @NotNull
     private String pushMode = "aggregate";
 
@@ -88,9 +89,6 @@ public class HttpFactory {
      */
     public void configureServer(ServerFactory server, Environment environment) {
         for (ConnectorFactory connector : applicationConnectors(server)) {
-            if (connector instanceof HttpConnectorFactory http && http.getMinRequestDataPerSecond().toBytes() == 0) {
-                http.setMinRequestDataPerSecond(minRequestDataPerSecond);
-            }
             if (connector instanceof HttpConnectorFactory http && UriCompliance.DEFAULT.equals(http.getUriCompliance())) {
                 // a %2F inside a path segment is a label value's slash (job/a%2Fb is job="a/b"), as the
                 // Pushgateway reads it; the push servlet splits the undecoded path itself
@@ -141,8 +139,9 @@ public class HttpFactory {
      */
     public void registerEndpoints(Environment environment, HttpIngestor ingestor, Counter rejected, Counter answered,
             Counter unauthorized, LogLimiter logLimiter) {
-        PushPaths paths = new PushPaths(ingestor, rejected, maxBodyBytes);
-        environment.jersey().register(new JsonPushResource(ingestor, rejected, maxBodyBytes));
+        BodyReader bodies = new BodyReader(maxBodyBytes, bodyTimeout.toMilliseconds());
+        PushPaths paths = new PushPaths(ingestor, rejected, bodies);
+        environment.jersey().register(new JsonPushResource(ingestor, rejected, bodies));
         environment.servlets().addServlet("pushes", new PushServlet(paths, PushMode.fromConfig(pushMode)))
                 .addMapping(PushServlet.MAPPINGS);
         environment.jersey().register(new RedisUnavailableMapper());
@@ -154,9 +153,9 @@ public class HttpFactory {
                             protectScrape))
                     .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, IngestAuthFilter.EVERY_PATH);
         }
-        if (maxConcurrentPushesPerClient > 0) {
+        if (maxSlowBodiesPerClient > 0) {
             environment.servlets()
-                    .addFilter("client-limit", new ClientLimitFilter(maxConcurrentPushesPerClient, logLimiter))
+                    .addFilter("slow-bodies", new SlowBodyFilter(maxSlowBodiesPerClient, logLimiter))
                     .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, IngestAuthFilter.EVERY_PATH);
         }
     }

@@ -8,15 +8,23 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * Reads a request body up to a size limit (after decompression, so a gzip bomb stops at the limit too). A gzip
- * body is checked whole (RFC 1952: header, deflate stream to its end, CRC-32 and length of every member, nothing
- * after the last member) before any of it is used: a truncated or corrupt body is refused, never applied in part.
+ * Reads a request body up to a size limit (after decompression, so a gzip bomb stops at the limit too) and within
+ * a time limit (so a body dripped slowly holds a server thread that long at most). A gzip body is checked whole
+ * (RFC 1952: header, deflate stream to its end, CRC-32 and length of every member, nothing after the last member)
+ * before any of it is used: a truncated or corrupt body is refused, never applied in part.
  */
 public final class BodyReader {
     /** The body exceeded the limit. */
     public static final class TooLarge extends IOException {
         TooLarge(long limit) {
             super("body over the limit of " + limit + " bytes", null);
+        }
+    }
+
+    /** The body did not arrive within the time limit (answer 408). */
+    public static final class TooSlow extends IOException {
+        TooSlow(long millis) {
+            super("the body did not arrive within " + millis + " ms", null);
         }
     }
 
@@ -32,16 +40,23 @@ public final class BodyReader {
     private static final int FNAME = 8;
     private static final int FCOMMENT = 16;
 
-    private BodyReader() {
+    private final int limit;
+    private final long timeoutMillis;
+
+    /** @param limit the largest body, after decompression; @param timeoutMillis the longest its reading takes */
+    public BodyReader(int limit, long timeoutMillis) {
+        this.limit = limit;
+        this.timeoutMillis = timeoutMillis;
     }
 
     /**
      * @param encoding the Content-Encoding header: {@code gzip} (or {@code x-gzip}), {@code identity} or null
-     * @throws TooLarge over {@code limit} bytes
+     * @throws TooLarge over the size limit
+     * @throws TooSlow not all there within the time limit
      * @throws BadEncoding for a body that is not valid gzip, or an unsupported encoding
      * @throws IOException when the body cannot be read
      */
-    public static byte[] read(InputStream body, String encoding, int limit) throws IOException {
+    public byte[] read(InputStream body, String encoding) throws IOException {
         if (encoding == null || encoding.isBlank() || encoding.trim().equalsIgnoreCase("identity")) {
             return readAll(body, limit);
         }
@@ -53,19 +68,32 @@ public final class BodyReader {
         return gunzip(readAll(body, limit + limit / 64 + 1024), limit);
     }
 
-    private static byte[] readAll(InputStream in, int limit) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(limit, 8192));
+    private byte[] readAll(InputStream in, int max) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(max, 8192));
         byte[] buffer = new byte[8192];
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         long total = 0;
         int n;
-        while ((n = in.read(buffer)) >= 0) {
+        while ((n = read(in, buffer)) >= 0) {
             total += n;
-            if (total > limit) {
+            if (total > max) {
                 throw new TooLarge(limit);
             }
             out.write(buffer, 0, n);
+            if (System.nanoTime() - deadline > 0) {
+                throw new TooSlow(timeoutMillis);
+            }
         }
         return out.toByteArray();
+    }
+
+    /** One read; the server's own refusals (a broken chunk, a connection reset) become {@link IOException}s. */
+    private static int read(InputStream in, byte[] buffer) throws IOException {
+        try {
+            return in.read(buffer);
+        } catch (RuntimeException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /** Every member of a gzip file, checked, concatenated (as {@code gzip -d} does). */

@@ -22,13 +22,13 @@ import java.util.Map;
 public class JsonPushResource {
     private final HttpIngestor ingestor;
     private final Counter rejected;
-    private final int maxBodyBytes;
+    private final BodyReader bodies;
 
     /** @param rejected {@code http_rejected_total{endpoint,reason}} */
-    public JsonPushResource(HttpIngestor ingestor, Counter rejected, int maxBodyBytes) {
+    public JsonPushResource(HttpIngestor ingestor, Counter rejected, BodyReader bodies) {
         this.ingestor = ingestor;
         this.rejected = rejected;
-        this.maxBodyBytes = maxBodyBytes;
+        this.bodies = bodies;
     }
 
     /** The reply to a push. */
@@ -45,9 +45,11 @@ public class JsonPushResource {
     public Response push(@HeaderParam("Content-Encoding") String encoding, InputStream in) {
         byte[] body;
         try {
-            body = BodyReader.read(in, encoding, maxBodyBytes);
+            body = bodies.read(in, encoding);
         } catch (BodyReader.TooLarge e) {
             return reply(413, Map.of("error", e.getMessage()));
+        } catch (BodyReader.TooSlow e) {
+            return reply(408, Map.of("error", e.getMessage()));
         } catch (IOException e) {
             return reply(400, Map.of("error", "cannot read the body: " + e.getMessage()));
         }

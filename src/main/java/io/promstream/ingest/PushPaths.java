@@ -18,13 +18,13 @@ import java.io.InputStream;
 public final class PushPaths {
     private final HttpIngestor ingestor;
     private final Counter rejected;
-    private final int maxBodyBytes;
+    private final BodyReader bodies;
 
     /** @param rejected {@code http_rejected_total{endpoint,reason}} */
-    public PushPaths(HttpIngestor ingestor, Counter rejected, int maxBodyBytes) {
+    public PushPaths(HttpIngestor ingestor, Counter rejected, BodyReader bodies) {
         this.ingestor = ingestor;
         this.rejected = rejected;
-        this.maxBodyBytes = maxBodyBytes;
+        this.bodies = bodies;
     }
 
     /**
@@ -49,9 +49,11 @@ public final class PushPaths {
         }
         byte[] body;
         try {
-            body = BodyReader.read(in, encoding, maxBodyBytes);
+            body = bodies.read(in, encoding);
         } catch (BodyReader.TooLarge e) {
             return reply(413, e.getMessage());
+        } catch (BodyReader.TooSlow e) {
+            return reply(408, e.getMessage());
         } catch (IOException e) {
             return reply(400, "cannot read the body: " + e.getMessage());
         }

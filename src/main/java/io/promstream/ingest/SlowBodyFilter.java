@@ -15,18 +15,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bounds the pushes one client address has under way at once, so that slow clients (a body dripped a byte at a
- * time) cannot hold every server thread: over the bound, a push is answered 429 at once, unread. Reads are not
- * bounded. Behind a proxy every client shares its address: raise the bound there, or set it to 0 (off).
+ * Bounds the pushes of one client address whose bodies have not arrived whole when they reach the server (a body
+ * dripped a byte at a time holds a server thread while it is read), so that slow clients cannot hold every
+ * thread: over the bound, such a push is answered 429 at once, unread. A push whose body is there already (most
+ * pushes: a small body comes with its headers) and reads are never bounded. Behind a proxy every client shares its
+ * address: raise the bound there, or set it to 0 (off).
  */
-public final class ClientLimitFilter implements Filter {
-    private static final Logger LOG = LoggerFactory.getLogger(ClientLimitFilter.class);
+public final class SlowBodyFilter implements Filter {
+    private static final Logger LOG = LoggerFactory.getLogger(SlowBodyFilter.class);
 
     private final int perClient;
     private final ConcurrentHashMap<String, AtomicInteger> underWay = new ConcurrentHashMap<>();
     private final LogLimiter refusals;
 
-    public ClientLimitFilter(int perClient, LogLimiter refusals) {
+    public SlowBodyFilter(int perClient, LogLimiter refusals) {
         this.perClient = perClient;
         this.refusals = refusals;
     }
@@ -35,7 +37,7 @@ public final class ClientLimitFilter implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        if (PushEndpoint.isRead(request.getMethod(), request::getHeader)) {
+        if (PushEndpoint.isRead(request.getMethod(), request::getHeader) || arrived(request)) {
             chain.doFilter(req, res);
             return;
         }
@@ -45,16 +47,16 @@ public final class ClientLimitFilter implements Filter {
             release(client, count);
             long dropped = refusals.tryAcquire();
             if (dropped >= 0) {
-                LOG.warn("Client {} has {} pushes under way already (http.maxConcurrentPushesPerClient); refusing "
-                        + "more with 429 until some finish ({} such lines suppressed before)", client, perClient,
-                        dropped);
+                LOG.warn("Client {} has {} pushes whose bodies are still arriving (http.maxSlowBodiesPerClient); "
+                        + "refusing more with 429 until some finish ({} such lines suppressed before)", client,
+                        perClient, dropped);
             }
             HttpServletResponse response = (HttpServletResponse) res;
             response.setStatus(429);
             response.setHeader("Retry-After", "1");
             response.setHeader("Connection", "close");
             response.setContentType("text/plain");
-            response.getWriter().println("too many pushes under way from this client; retry later");
+            response.getWriter().println("too many slow pushes under way from this client; retry later");
             return;
         }
         try {
@@ -62,6 +64,12 @@ public final class ClientLimitFilter implements Filter {
         } finally {
             release(client, count);
         }
+    }
+
+    /** Whether the whole body is at the server already (none, or every byte of its announced length). */
+    private static boolean arrived(HttpServletRequest request) throws IOException {
+        long length = request.getContentLengthLong();
+        return length == 0 || length > 0 && request.getInputStream().available() >= length;
     }
 
     private void release(String client, AtomicInteger count) {
