@@ -111,7 +111,7 @@ public final class Gateway {
         Rejections rejections = new Rejections(metrics.dropped(), new LogLimiter(clock, 10, 10_000),
                 deadLetters(environment, redis, client, metrics, outage, clock));
         ShardTable table = new ShardTable(redis.getShards());
-        Checkpointer checkpointer = new Checkpointer(client, table, config.getCheckpoint().intervalMillis(),
+        Checkpointer checkpointer = new Checkpointer(table, config.getCheckpoint().intervalMillis(),
                 config.getCheckpoint().maxUncovered(), outage, metrics.redisErrors("checkpoint"),
                 metrics.checkpointDuration());
         environment.lifecycle().manage(checkpointer);
@@ -162,7 +162,7 @@ public final class Gateway {
         // operations, on the admin port: loopback, or a bearer token
         config.getAdmin().secure(config.getServerFactory(), environment);
         environment.admin().addTask(new ResetSeriesTask(store));
-        environment.admin().addTask(new FlushQueueTask(new QueueFlusher(client, table, workers.workers())));
+        environment.admin().addTask(new FlushQueueTask(new QueueFlusher(table, workers.workers())));
         return new Gateway(store, metrics, workers, table, coordinator);
     }
 
@@ -195,7 +195,7 @@ public final class Gateway {
         List<QueueWorker> list = new ArrayList<>();
         for (int i = 0; i < redis.getWorkers(); i++) {
             String id = Integer.toString(i);
-            list.add(new QueueWorker(id, client, table, new ElementProcessor(parser.forOneThread(), store, rejections,
+            list.add(new QueueWorker(id, table, new ElementProcessor(parser.forOneThread(), store, rejections,
                     metrics.misrouted(), queuedPushes), clock, redis.newBackoff(), outage, redis.blockSeconds(),
                     redis.getQueueKey(), metrics.processed(id, redis.getQueueKey()),
                     metrics.emptyPops(id, redis.getQueueKey()), metrics.redisErrors("take")));

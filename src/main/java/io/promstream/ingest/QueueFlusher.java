@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
-import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Waits until everything queued, at the time of the call, on the shards this gateway holds has been taken and
@@ -14,12 +13,10 @@ import redis.clients.jedis.UnifiedJedis;
  * with respect to its takes, so the elements queued at that moment are exactly the next ones it takes (FIFO).
  */
 public final class QueueFlusher {
-    private final UnifiedJedis redis;
     private final ShardTable table;
     private final List<QueueWorker> workers;
 
-    public QueueFlusher(UnifiedJedis redis, ShardTable table, List<QueueWorker> workers) {
-        this.redis = redis;
+    public QueueFlusher(ShardTable table, List<QueueWorker> workers) {
         this.table = table;
         this.workers = workers;
     }
@@ -37,7 +34,7 @@ public final class QueueFlusher {
         Shard[] shards = table.open();
         long[] targets = new long[shards.length];
         for (int i = 0; i < shards.length; i++) {
-            Shard.Backlog backlog = shards[i].backlog(redis, Math.max(0, deadline - System.nanoTime()));
+            Shard.Backlog backlog = shards[i].backlog(Math.max(0, deadline - System.nanoTime()));
             if (backlog == null) {
                 throw new TimeoutException("shard " + shards[i].index() + " could not be read within " + timeout
                         + "; is Redis up?");

@@ -11,7 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -29,7 +28,6 @@ public final class QueueWorker implements Runnable {
     public enum State { STARTING, WAITING, TAKING, APPLYING, BACKING_OFF, STOPPED }
 
     private final String id;
-    private final UnifiedJedis redis;
     private final ShardTable table;
     private final ElementProcessor processor;
     private final InstantSource clock;
@@ -48,11 +46,10 @@ public final class QueueWorker implements Runnable {
     private volatile long lastBeatMillis;
     private int next;
 
-    public QueueWorker(String id, UnifiedJedis redis, ShardTable table, ElementProcessor processor,
+    public QueueWorker(String id, ShardTable table, ElementProcessor processor,
             InstantSource clock, Backoff backoff, RedisOutage outage, double blockSeconds, String queueKey,
             Counter.Child processed, Counter.Child emptyPops, Counter.Child popErrors) {
         this.id = id;
-        this.redis = redis;
         this.table = table;
         this.processor = processor;
         this.clock = clock;
@@ -96,7 +93,7 @@ public final class QueueWorker implements Runnable {
                             continue;
                         }
                         emptyPops.inc();
-                        wait.awaitWork(redis, shards.length == 1 ? blockSeconds : Math.min(blockSeconds,
+                        wait.awaitWork(shards.length == 1 ? blockSeconds : Math.min(blockSeconds,
                                 SHARED_WAIT_SECONDS));
                     }
                 } catch (JedisException e) {
@@ -140,7 +137,7 @@ public final class QueueWorker implements Runnable {
         for (int k = 0; k < n && !stopping; k++) {
             int at = Math.floorMod(next + k, n);
             Shard shard = shards[at];
-            Shard.Took took = shard.take(redis, batch, n == 1);
+            Shard.Took took = shard.take(batch, n == 1);
             answered |= took == Shard.Took.ELEMENTS || took == Shard.Took.EMPTY;
             if (took == Shard.Took.ELEMENTS) {
                 next = at + 1;
@@ -151,7 +148,7 @@ public final class QueueWorker implements Runnable {
             }
         }
         if (busy != null && !stopping) {
-            Shard.Took took = busy.take(redis, batch, true);
+            Shard.Took took = busy.take(batch, true);
             answered |= took == Shard.Took.ELEMENTS || took == Shard.Took.EMPTY;
             if (took == Shard.Took.ELEMENTS) {
                 return busy;

@@ -6,7 +6,6 @@ import io.prometheus.client.Histogram;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -18,7 +17,6 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class Checkpointer implements Managed, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
 
-    private final UnifiedJedis redis;
     private final ShardTable table;
     private final long intervalNanos;
     private final long minGapNanos;
@@ -31,9 +29,8 @@ public final class Checkpointer implements Managed, Runnable {
     private boolean woken;
     private Thread thread;
 
-    public Checkpointer(UnifiedJedis redis, ShardTable table, long intervalMillis, long maxUncovered,
+    public Checkpointer(ShardTable table, long intervalMillis, long maxUncovered,
             RedisOutage outage, Counter.Child errors, Histogram.Child duration) {
-        this.redis = redis;
         this.table = table;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
         this.minGapNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), intervalNanos / 10);
@@ -97,7 +94,7 @@ public final class Checkpointer implements Managed, Runnable {
         long started = System.nanoTime();
         long mark = outage.mark();
         try {
-            Shard.Checkpointed result = shard.checkpoint(redis, false);
+            Shard.Checkpointed result = shard.checkpoint(false);
             if (result == Shard.Checkpointed.COMMITTED) {
                 duration.observe((System.nanoTime() - started) / 1e9);
             }

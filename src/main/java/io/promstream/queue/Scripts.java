@@ -24,19 +24,32 @@ final class Scripts {
 
     /**
      * Takes lease KEYS[1] for token ARGV[1] for ARGV[2] ms when it is free; renews it when the token holds it
-     * already (a retried acquire). {1, history} when held, {0} when another holds it.
+     * already (a retried acquire). {1, history, wait} when held, {0} when another holds it. When the history is
+     * not the one noted (KEYS[2]) when the lease was last taken and the shard holds anything (list KEYS[3], trimmed
+     * count KEYS[4], checkpoint KEYS[5]), a failover since then may have taken back a renewal, so a holder from
+     * before it may think the lease its own for up to a lease: KEYS[6] is set for one lease, and {@code wait} is
+     * what is left of it, the ms before the new holder may expose the shard. Notes the history.
      */
     static final RedisScript ACQUIRE = new RedisScript(HISTORY + """
             local holder = redis.call('GET', KEYS[1])
-            if holder == ARGV[1] then
-              redis.call('PEXPIRE', KEYS[1], ARGV[2])
-              return {1, history()}
-            end
-            if holder then
+            if holder and holder ~= ARGV[1] then
               return {0}
             end
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            return {1, history()}
+            local current = history()
+            local noted = redis.call('GET', KEYS[2])
+            if noted ~= current then
+              if noted or redis.call('LLEN', KEYS[3]) > 0 or redis.call('EXISTS', KEYS[4]) == 1
+                  or redis.call('LLEN', KEYS[5]) > 0 then
+                redis.call('SET', KEYS[6], '1', 'PX', ARGV[2])
+              end
+              redis.call('SET', KEYS[2], current)
+            end
+            if holder then
+              redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            else
+              redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            end
+            return {1, current, math.max(0, redis.call('PTTL', KEYS[6]))}
             """);
 
     /**

@@ -239,7 +239,7 @@ public final class ShardCoordinator implements Managed {
     private void renew(Shard shard) {
         long mark = outage.mark();
         try {
-            if (!shard.renew(redis, ttlMillis)) {
+            if (!shard.renew()) {
                 shard.lost("its lease was taken over");
             }
             outage.succeeded(mark);
@@ -285,7 +285,7 @@ public final class ShardCoordinator implements Managed {
     }
 
     /** This gateway's share: N / M, plus one for the first N % M gateways by id. */
-    static int share(int shards, List<String> live, String me) {
+    public static int share(int shards, List<String> live, String me) {
         int m = Math.max(1, live.size());
         int rank = Math.max(0, live.indexOf(me));
         return shards / m + (rank < shards % m ? 1 : 0);
@@ -343,8 +343,10 @@ public final class ShardCoordinator implements Managed {
     }
 
     private boolean acquire(ShardKeys keys) {
-        Shard shard = new Shard(keys, gatewayId + ":" + UUID.randomUUID(), store, sequence, popCount, nanos, nudge);
-        if (!shard.acquire(redis, ttlMillis)) {
+        ShardRedis shardRedis = new JedisShardRedis(redis, keys);
+        Lease lease = new Lease(shardRedis, gatewayId + ":" + UUID.randomUUID(), ttlMillis, nanos);
+        Shard shard = new Shard(keys, lease, shardRedis, store, sequence, popCount, nudge);
+        if (!shard.acquire()) {
             return false;
         }
         table.put(shard);
@@ -355,7 +357,7 @@ public final class ShardCoordinator implements Managed {
     private void open(Shard shard) {
         long started = System.nanoTime();
         try {
-            CheckpointCodec.Loaded loaded = shard.open(redis);
+            CheckpointCodec.Loaded loaded = shard.open();
             table.changed();
             owned.labels(Integer.toString(shard.index())).set(1);
             LOG.info("Acquired shard {} ({}): {} series from a checkpoint of {} bytes in {} segment(s), {} ms{}",
@@ -383,14 +385,14 @@ public final class ShardCoordinator implements Managed {
         shard.drop();
         table.remove(shard);
         try {
-            shard.release(redis);
+            shard.release();
         } catch (JedisException e) {
             LOG.debug("Could not release shard {} after a failed open", shard.index(), e);
         }
     }
 
     private void submitClose(Shard shard) {
-        if (shard.closeSubmitted()) {
+        if (!shard.claimClose()) {
             return;
         }
         try {
@@ -414,15 +416,15 @@ public final class ShardCoordinator implements Managed {
         String lost = shard.lostReason();
         if (lost != null && shard.isStale()) {
             try {
-                shard.release(redis);
+                shard.release();
             } catch (JedisException e) {
                 LOG.debug("Could not release stale shard {}; its lease runs out by itself", shard.index(), e);
             }
         }
         if (lost == null) {
             try {
-                shard.checkpoint(redis, true);
-                shard.release(redis);
+                shard.checkpoint(true);
+                shard.release();
             } catch (JedisException e) {
                 errors.inc();
                 LOG.warn("Shard {}: last checkpoint or release failed ({}); its next owner re-applies what "

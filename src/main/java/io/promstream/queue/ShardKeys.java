@@ -48,6 +48,16 @@ public final class ShardKeys {
         return prefix + ":lease";
     }
 
+    /** The replication id the shard's node had when its lease was last taken (how a failover is told apart). */
+    public String history() {
+        return prefix + ":history";
+    }
+
+    /** Set for a lease's time after a failover is noticed: until it expires, no new holder exposes the shard. */
+    public String exposeAfter() {
+        return prefix + ":expose-after";
+    }
+
     public String trimmed() {
         return prefix + ":trimmed";
     }

@@ -14,6 +14,8 @@ public final class Partition {
     private final int id;
     private final ConcurrentLinkedQueue<Series> dirty = new ConcurrentLinkedQueue<>();
     private volatile long visibleUntilNanos;
+    private volatile long visibleFromNanos = Long.MIN_VALUE;
+    private volatile boolean from;
     private volatile boolean visible;
     private volatile boolean always;
     private volatile boolean dropped;
@@ -39,9 +41,19 @@ public final class Partition {
         this.visible = true;
     }
 
+    /**
+     * Its series may be exposed from {@code nanos} on, not before (a shard taken over after a failover: the
+     * previous holder may expose it until its own lease's local deadline).
+     */
+    public void visibleFrom(long nanos) {
+        this.visibleFromNanos = nanos;
+        this.from = true;
+    }
+
     /** Whether its series may be exposed at {@code nowNanos}. */
     public boolean isVisible(long nowNanos) {
-        return !dropped && (always || visible && nowNanos - visibleUntilNanos < 0);
+        return !dropped && (always || visible && nowNanos - visibleUntilNanos < 0
+                && (!from || nowNanos - visibleFromNanos >= 0));
     }
 
     boolean isDropped() {

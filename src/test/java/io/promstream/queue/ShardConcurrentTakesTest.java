@@ -25,7 +25,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Several workers taking from one shard at once, their reads in flight together ({@link ReadWindow}), against a
+ * Several workers taking from one shard at once, their reads in flight together ({@link Reader}), against a
  * real redis-server: while a producer pushes in bursts (so many reads come back short and void the reads reserved
  * after them), checkpoints trim the tail under the reads, and reads fail mid-flight, every element is handed out
  * exactly once, and in list order by version.
@@ -51,9 +51,11 @@ class ShardConcurrentTakesTest {
                                 .build()).build()) {
             ShardKeys keys = ShardKeys.of("test:queue", 0, 1);
             MetricStore store = new MetricStore(StoreSettings.defaults(), InstantSource.system(), () -> Long.MAX_VALUE, 1);
-            Shard shard = new Shard(keys, "gateway-a:1", store, new VersionSequence(), 7, System::nanoTime, () -> { });
-            assertThat(shard.acquire(jedis, 60_000)).isTrue();
-            shard.open(jedis);
+            ShardRedis shardRedis = new JedisShardRedis(jedis, keys);
+            Shard shard = new Shard(keys, new Lease(shardRedis, "gateway-a:1", 60_000, System::nanoTime), shardRedis,
+                    store, new VersionSequence(), 7, () -> { });
+            assertThat(shard.acquire()).isTrue();
+            shard.open();
 
             Map<Integer, Long> versions = new ConcurrentHashMap<>();
             AtomicInteger duplicates = new AtomicInteger();
@@ -66,7 +68,7 @@ class ShardConcurrentTakesTest {
                     while (!done.get()) {
                         Shard.Took took;
                         try {
-                            took = shard.take(jedis, batch, true);
+                            took = shard.take(batch, true);
                         } catch (redis.clients.jedis.exceptions.JedisException e) {
                             failed.incrementAndGet(); // a read cut off by the timeout: nothing was taken
                             continue;
@@ -92,7 +94,7 @@ class ShardConcurrentTakesTest {
             threads.add(started(() -> { // checkpoints trimming what was read, all along
                 while (!done.get()) {
                     try {
-                        if (shard.checkpoint(jedis, false) == Shard.Checkpointed.COMMITTED) {
+                        if (shard.checkpoint(false) == Shard.Checkpointed.COMMITTED) {
                             committed.incrementAndGet();
                         }
                     } catch (redis.clients.jedis.exceptions.JedisException e) {
