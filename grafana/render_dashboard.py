@@ -7,7 +7,7 @@ Runs every panel's own queries against a Prometheus (query_range over the last -
 panels where the dashboard puts them, in Grafana's dark colours: stat panels as their last value on the
 threshold colour, time series as lines (stacked where the panel stacks, on the right axis where the panel's
 overrides put them). Template variables: $job and $instance match the --job and every instance;
-$__rate_interval is --rate-interval. It is a picture of what the dashboard shows, for the README, not a
+$__rate_interval is --rate-interval. It is a picture of what the dashboard shows, for docs/operations.md, not a
 Grafana replacement. Needs matplotlib (Debian: python3-matplotlib); the Prometheus defaults to the one in
 .run/stack/env (make stack), else http://127.0.0.1:9090.
 """

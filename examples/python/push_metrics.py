@@ -45,7 +45,7 @@ def shard_of(name, labels, shards):
 
 
 class PromStreamSender:
-    """Sends samples in the gateway's wire format (see the README's "Wire format").
+    """Sends samples in the gateway's wire format (see docs/wire-format.md).
 
     `client` is a redis.Redis or a redis.cluster.RedisCluster; `shards` is the gateway's REDIS_QUEUE_SHARDS.
     """

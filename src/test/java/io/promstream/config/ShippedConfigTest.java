@@ -79,7 +79,7 @@ class ShippedConfigTest {
 
     @Test
     void anUnsetVariableWithoutADefaultStopsTheStartNamingIt() {
-        // the README's own example: with INGEST_TOKEN unset, "${INGEST_TOKEN}" must not become the token
+        // the example of docs/http-api.md: with INGEST_TOKEN unset, "${INGEST_TOKEN}" must not become the token
         String unset = "PSG_TEST_SURELY_UNSET_" + System.nanoTime();
         assertThat(System.getenv(unset)).isNull();
         assertThatThrownBy(() -> loadEdited("bearerTokens: []", "bearerTokens: [\"${" + unset + "}\"]"))

@@ -22,7 +22,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The committed corpus of hostile inputs, each with the verdict the README's rejection table promises. The files
+ * The committed corpus of hostile inputs, each with the verdict docs/semantics.md's rejection table promises. The files
  * under {@code SampleFuzzTestInputs/jsonElement/} are written from here ({@code HostileCorpusTest} checks that
  * they match, and rewrites them with {@code -DwriteCorpus=true}); Jazzer runs each file through
  * {@link IngestHarness} as a regression test and seeds fuzzing with them.
@@ -236,7 +236,7 @@ public final class HostileCorpus {
 
 
     /**
-     * Hostile text-format pushes (to {@code /metrics/job/fuzz/instance/a}), with the verdicts the README's
+     * Hostile text-format pushes (to {@code /metrics/job/fuzz/instance/a}), with the verdicts docs/semantics.md's
      * "Prometheus text format on Pushgateway paths" section promises. Written under
      * {@code SampleFuzzTestInputs/textPush/}.
      */

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The hostile corpus ({@link HostileCorpus}) gets the verdicts the README promises, keeps every
+ * The hostile corpus ({@link HostileCorpus}) gets the verdicts docs/semantics.md promises, keeps every
  * {@link IngestHarness} property, and is committed byte for byte where Jazzer reads it. Rewrite the files after
  * changing {@link HostileCorpus}: {@code mvn test -Dtest=HostileCorpusTest -DwriteCorpus=true}.
  */

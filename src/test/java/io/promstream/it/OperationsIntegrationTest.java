@@ -182,7 +182,7 @@ class OperationsIntegrationTest {
         flush();
         Await.until(Duration.ofSeconds(10), () -> !deadLetters().isEmpty(), "dead letter written");
         try (Jedis jedis = REDIS.client()) {
-            // fix the payload the way an operator would, then replay it with the README's Lua one-liner
+            // fix the payload the way an operator would, then replay it with the Lua one-liner of docs/operations.md
             String fixed = deadLetters().get(0).replace("-2", "2");
             jedis.del(DEAD);
             jedis.lpush(DEAD, fixed);

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Snippets the README documents, read from the README itself so the documentation is what gets tested. */
+/** Snippets the documentation gives, read from it so the documentation is what gets tested. */
 final class ReadmeSnippets {
     /** The Lua script of the README's dead-letter replay command. */
     static final String REPLAY_LUA = replayLua();
@@ -16,10 +16,10 @@ final class ReadmeSnippets {
 
     private static String replayLua() {
         try {
-            String readme = Files.readString(Path.of("README.md"));
+            String readme = Files.readString(Path.of("docs", "operations.md"));
             Matcher m = Pattern.compile("redis-cli EVAL \"([^\"]+)\" 2 prom-stream-gateway:dead-letter").matcher(readme);
             if (!m.find()) {
-                throw new IllegalStateException("README.md has no dead-letter replay command");
+                throw new IllegalStateException("docs/operations.md has no dead-letter replay command");
             }
             return m.group(1);
         } catch (IOException e) {

@@ -87,7 +87,7 @@ class RedisAclIntegrationTest {
         });
     }
 
-    /** The ACL rule the README recommends: the gateway's own keys and the commands it sends, nothing else. */
+    /** The ACL rule docs/configuration.md recommends: the gateway's own keys and the commands it sends, nothing else. */
     static final String LEAST_PRIVILEGE = "~prom-stream-gateway:* resetchannels -@all +evalsha +eval +blmove +llen"
             + " +lrange +lpush +ltrim +rpush +get +set +mget +exists +del +pexpire +pttl +sadd +srem +smembers +hset +hget"
             + " +hdel +zadd +zrem +zrangebyscore +zremrangebyscore +time +info +ping +client|setname";
