@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import io.dropwizard.jackson.Jackson;
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,7 +106,7 @@ class DocsTest {
                         .toList()) {
                     try {
                         otherSources.append(Files.readString(file));
-                    } catch (java.nio.charset.MalformedInputException binary) {
+                    } catch (MalformedInputException binary) {
                         // an image, say
                     }
                 }

@@ -3,12 +3,14 @@ package io.promstream.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.core.server.ServerFactory;
 import io.dropwizard.core.server.SimpleServerFactory;
+import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jetty.ConnectorFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
-import io.dropwizard.core.server.ServerFactory;
-import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.DataSize;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.ValidationMethod;
 import io.prometheus.client.Counter;
 import io.promstream.ingest.BodyReader;
@@ -25,15 +27,14 @@ import io.promstream.queue.LogLimiter;
 import jakarta.servlet.DispatcherType;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.NotNull;
-import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.http.UriCompliance;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.UriCompliance;
 
 /** The {@code http} section: HTTP ingestion limits and optional authentication. Registers the endpoints. */
 public class HttpFactory {
@@ -53,7 +54,7 @@ public class HttpFactory {
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     @JsonProperty
-    private io.dropwizard.util.Duration bodyTimeout = io.dropwizard.util.Duration.seconds(10);
+    private Duration bodyTimeout = Duration.seconds(10);
     @NotNull
     private String pushMode = "aggregate";
 
@@ -163,7 +164,7 @@ public class HttpFactory {
     /** The longest a push waits to be applied here before the reply says it is queued (202). */
     @NotNull
     @JsonProperty
-    private io.dropwizard.util.Duration applyTimeout = io.dropwizard.util.Duration.seconds(5);
+    private Duration applyTimeout = Duration.seconds(5);
 
     public long applyTimeoutMillis() {
         return applyTimeout.toMilliseconds();

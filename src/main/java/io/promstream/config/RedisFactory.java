@@ -1,6 +1,7 @@
 package io.promstream.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.util.Duration;
@@ -14,10 +15,11 @@ import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -281,8 +283,8 @@ public class RedisFactory {
 
     /** Accepts a YAML list or a comma-separated string (as {@code ${REDIS_CLUSTER_NODES:-}} gives). */
     @JsonProperty("clusterNodes")
-    public void setClusterNodes(com.fasterxml.jackson.databind.JsonNode node) {
-        List<String> nodes = new java.util.ArrayList<>();
+    public void setClusterNodes(JsonNode node) {
+        List<String> nodes = new ArrayList<>();
         if (node != null && node.isArray()) {
             node.forEach(n -> nodes.add(n.asText().trim()));
         } else if (node != null && !node.isNull()) {

@@ -3,6 +3,7 @@ package io.promstream.expose;
 import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -11,6 +12,7 @@ import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -101,7 +103,7 @@ public final class ExpositionServlet extends HttpServlet {
     private static void forwardPush(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
             request.getRequestDispatcher(AGGREGATE_PUSH_PATH).forward(request, response);
-        } catch (jakarta.servlet.ServletException e) {
+        } catch (ServletException e) {
             throw new IOException(e);
         }
     }
@@ -143,6 +145,6 @@ public final class ExpositionServlet extends HttpServlet {
     }
 
     private static String[] dedupe(String[] names) {
-        return new java.util.LinkedHashSet<>(List.of(names)).toArray(String[]::new);
+        return new LinkedHashSet<>(List.of(names)).toArray(String[]::new);
     }
 }

@@ -4,6 +4,7 @@ import io.promstream.store.Family;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -55,7 +56,7 @@ final class FamilySegmentCache {
     /** Compressed bytes held (tests). */
     long bytes() {
         long total = 0;
-        for (ConcurrentHashMap<Family, Rendering> map : java.util.List.of(text, openMetrics)) {
+        for (ConcurrentHashMap<Family, Rendering> map : List.of(text, openMetrics)) {
             for (Rendering r : map.values()) {
                 total += r.header() == null ? 0 : r.header().data().length;
                 for (DeflateSegment part : r.parts()) {

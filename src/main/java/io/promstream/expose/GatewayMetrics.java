@@ -1,10 +1,12 @@
 package io.promstream.expose;
 
+import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
 import io.prometheus.client.hotspot.DefaultExports;
+import io.promstream.ingest.WorkerPool;
 import io.promstream.parse.MetricType;
 import io.promstream.parse.Names;
 import io.promstream.parse.RejectReason;
@@ -74,7 +76,7 @@ public final class GatewayMetrics implements CollectTimer {
      * returns every name they expose, read back from it.
      */
     public Set<String> register(CollectorRegistry registry, boolean jvm) {
-        for (var collector : new io.prometheus.client.Collector[] {
+        for (var collector : new Collector[] {
                 processed, dropped, emptyPops, pending, redisErrors, deadLetters, deadLettersDropped, httpRequests, httpRejected,
                 httpUnauthorized, misrouted, shardOwned, checkpointSeconds, collectSeconds, storeStats,
                 workerStates}) {
@@ -96,7 +98,7 @@ public final class GatewayMetrics implements CollectTimer {
     }
 
     /** Reports these workers' states from now on. */
-    public void watch(io.promstream.ingest.WorkerPool workers) {
+    public void watch(WorkerPool workers) {
         workerStates.watch(workers);
     }
 

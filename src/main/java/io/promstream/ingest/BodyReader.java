@@ -3,6 +3,7 @@ package io.promstream.ingest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -71,7 +72,7 @@ public final class BodyReader {
     private byte[] readAll(InputStream in, int max) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(max, 8192));
         byte[] buffer = new byte[8192];
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         long total = 0;
         int n;
         while ((n = read(in, buffer)) >= 0) {

@@ -1,15 +1,16 @@
 package io.promstream.ingest;
 
 import io.prometheus.client.Counter;
-import io.promstream.parse.Routing;
-import io.promstream.store.Partition;
-
 import io.promstream.parse.RejectReason;
+import io.promstream.parse.Routing;
 import io.promstream.parse.Sample;
 import io.promstream.parse.SampleBatch;
 import io.promstream.parse.SampleParser;
 import io.promstream.store.MetricStore;
+import io.promstream.store.Partition;
 import io.promstream.store.Refusal;
+import io.promstream.store.Series;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,7 @@ public final class ElementProcessor {
             QueuedPush push;
             try {
                 push = QueuedPush.decode(element);
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 rejections.reject(RejectReason.INVALID_MESSAGE, "damaged queued push: " + e.getMessage(), element, 0,
                         element.length, source);
                 return 0;
@@ -140,7 +141,7 @@ public final class ElementProcessor {
      * the sample's series already found; a bug is refused as {@code internal_error}, never thrown.
      */
     private Refusal apply(Sample sample, long version, long nowMillis, Partition partition,
-            io.promstream.store.Series known) {
+            Series known) {
         try {
             if (known != null) {
                 return store.applyTo(known, sample, version, nowMillis, partition);

@@ -5,6 +5,7 @@ import io.prometheus.client.Counter;
 import io.promstream.parse.SampleParser;
 import io.promstream.queue.LogLimiter;
 import io.promstream.store.MetricStore;
+import io.promstream.store.Partition;
 import io.promstream.store.StoreSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
@@ -39,7 +40,7 @@ public final class HotPathWarmup implements Managed {
                 Counter.build("warmup_misrouted", "unused").create().labels(), null);
         byte[][] samples = examples();
         long now = System.currentTimeMillis();
-        io.promstream.store.Partition partition = store.partition(0);
+        Partition partition = store.partition(0);
         for (int i = 0; i < elements; i++) {
             if (i % 2 == 0) { // the full path, every time
                 processor.process(samples[i % samples.length], i, now, "warm-up");

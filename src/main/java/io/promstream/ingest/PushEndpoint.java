@@ -3,6 +3,7 @@ package io.promstream.ingest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The application port's requests as the {@code http_*} meta metrics and the authentication filter see them: by
@@ -60,7 +61,7 @@ public enum PushEndpoint {
      * Whether a request only reads: {@code GET} or {@code HEAD}, with no header asking a router to take it as
      * another method. {@code header} looks a request header up; {@code null} when there are none to look at.
      */
-    public static boolean isRead(String method, java.util.function.UnaryOperator<String> header) {
+    public static boolean isRead(String method, UnaryOperator<String> header) {
         if (!"GET".equals(method) && !"HEAD".equals(method)) {
             return false;
         }

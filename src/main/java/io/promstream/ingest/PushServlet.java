@@ -6,7 +6,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -54,14 +56,14 @@ public final class PushServlet extends HttpServlet {
     }
 
     private void push(HttpServletRequest request, HttpServletResponse response, boolean put) throws IOException {
-        java.io.InputStream in = request.getInputStream();
+        InputStream in = request.getInputStream();
         serve(request, response, target -> paths.push(target.path(), target.mode(), target.labelPaths(), put,
                 request.getHeader("Content-Type"), request.getHeader("Content-Encoding"), in));
     }
 
     /** Answers with what {@code action} says of the request's target: 404 without one, 503 when Redis failed. */
     private void serve(HttpServletRequest request, HttpServletResponse response,
-            java.util.function.Function<Target, Response> action) throws IOException {
+            Function<Target, Response> action) throws IOException {
         Target target = target(request);
         if (target == null) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);

@@ -2,7 +2,9 @@ package io.promstream.ingest;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
@@ -37,7 +39,7 @@ public record QueuedPush(String op, String id, String source, String contentType
 
     byte[] encode() {
         try {
-            java.io.ByteArrayOutputStream header = new java.io.ByteArrayOutputStream(256);
+            ByteArrayOutputStream header = new ByteArrayOutputStream(256);
             try (JsonGenerator json = JSON.getFactory().createGenerator(header)) { // as databind writes Header
                 json.writeStartObject();
                 json.writeStringField("op", op);
@@ -63,7 +65,7 @@ public record QueuedPush(String op, String id, String source, String contentType
             out.put(MAGIC).put(FORMAT).putInt(header.size()).put(header.toByteArray()).put(body);
             return out.array();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("a header of strings always serializes", e);
+            throw new UncheckedIOException("a header of strings always serializes", e);
         }
     }
 

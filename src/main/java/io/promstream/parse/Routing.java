@@ -1,5 +1,7 @@
 package io.promstream.parse;
 
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.CRC32;
 
 /**
@@ -50,11 +52,11 @@ public final class Routing {
     }
 
     /** The shard of a Pushgateway-style group: its grouping key routed as a series named {@code ""}. */
-    public static int shardOfGroup(java.util.Map<String, String> grouping, int shards) {
+    public static int shardOfGroup(Map<String, String> grouping, int shards) {
         if (shards <= 1) {
             return 0;
         }
-        java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>(grouping);
+        TreeMap<String, String> sorted = new TreeMap<>(grouping);
         return shardOf("", sorted.keySet().toArray(String[]::new), sorted.values().toArray(String[]::new),
                 sorted.size(), shards);
     }

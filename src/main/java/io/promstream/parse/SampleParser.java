@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
+import java.util.Locale;
 
 /**
  * Turns one wire element (docs/wire-format.md: a JSON object, an array of them, or a wrapper) into samples, each valid or carrying
@@ -328,7 +329,7 @@ public final class SampleParser {
             return;
         }
         RejectReason reason = field == Field.BUCKETS ? RejectReason.INVALID_BUCKETS : RejectReason.INVALID_QUANTILES;
-        String fieldName = field.name().toLowerCase(java.util.Locale.ROOT);
+        String fieldName = field.name().toLowerCase(Locale.ROOT);
         if (token != JsonToken.START_ARRAY) {
             parser.skipChildren();
             sample.reject(reason, fieldName + " must be an array of numbers");

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A strict parser of the Prometheus text exposition format 0.0.4 (what client libraries push): {@code # HELP}
@@ -16,7 +17,7 @@ import java.util.Set;
  */
 public final class TextFormatParser {
     /** Runs of blanks between the fields of a line (compiled once: {@code String.split} compiles it per call). */
-    private static final java.util.regex.Pattern BLANKS = java.util.regex.Pattern.compile("[ \t]+");
+    private static final Pattern BLANKS = Pattern.compile("[ \t]+");
     private static final Set<String> TYPES = Set.of("counter", "gauge", "histogram", "summary", "untyped");
 
     private TextFormatParser() {

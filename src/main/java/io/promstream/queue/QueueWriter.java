@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -154,8 +156,8 @@ public final class QueueWriter {
      * Fixes the fate of a call whose reply was lost, asking {@code settle} again until Redis answers or
      * {@code settleMillis} pass; then throws {@code lost} (unknown: what was sent may still land).
      */
-    private String settle(JedisException lost, java.util.function.Supplier<String> settle) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(settleMillis);
+    private String settle(JedisException lost, Supplier<String> settle) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settleMillis);
         while (true) {
             try {
                 return settle.get();

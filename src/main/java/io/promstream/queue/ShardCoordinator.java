@@ -4,19 +4,26 @@ import io.dropwizard.lifecycle.Managed;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.promstream.store.CheckpointCodec;
+import io.promstream.store.CorruptCheckpointException;
 import io.promstream.store.MetricStore;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,8 +99,8 @@ public final class ShardCoordinator implements Managed {
     public static String newGatewayId() {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
             host = "gateway";
         }
         return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -118,7 +125,7 @@ public final class ShardCoordinator implements Managed {
         keeper.submit(this::firstRound).get();
         try {
             opener.submit(() -> { }).get(ttlMillis, TimeUnit.MILLISECONDS); // the opens the first round started
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             LOG.warn("Still loading checkpoints after {} ms; carrying on (the shards open when they are loaded)",
                     ttlMillis);
         }
@@ -149,7 +156,7 @@ public final class ShardCoordinator implements Managed {
         if (!stopping) {
             try {
                 keeper.execute(this::round);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 // stopping
             }
         }
@@ -178,7 +185,7 @@ public final class ShardCoordinator implements Managed {
             for (Future<?> renewal : renewals) {
                 try {
                     renewal.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                } catch (TimeoutException | ExecutionException e) {
                     // still under way, or failed: its shard is lost below once its lease may have run out
                 }
             }
@@ -211,7 +218,7 @@ public final class ShardCoordinator implements Managed {
      * Runs {@code call} on {@link #calls} unless the previous one is still under way; counts its Redis errors.
      * {@code call} says whether Redis answered it (it may have had nothing to ask).
      */
-    private void once(AtomicBoolean running, java.util.function.BooleanSupplier call) {
+    private void once(AtomicBoolean running, BooleanSupplier call) {
         if (!running.compareAndSet(false, true)) {
             return;
         }
@@ -231,7 +238,7 @@ public final class ShardCoordinator implements Managed {
                     running.set(false);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             running.set(false); // stopping
         }
     }
@@ -365,7 +372,7 @@ public final class ShardCoordinator implements Managed {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     loaded.refused() == 0 ? "" : "; " + loaded.refused() + " series refused (their names are "
                             + "another type's here)");
-        } catch (io.promstream.store.CorruptCheckpointException e) {
+        } catch (CorruptCheckpointException e) {
             LOG.error("Shard {} cannot be opened: its checkpoint is unreadable ({}). It stays unowned until "
                     + "its checkpoint keys ({}*) are repaired or deleted", shard.index(), e.getMessage(),
                     shard.keys().checkpoint());
@@ -397,7 +404,7 @@ public final class ShardCoordinator implements Managed {
         }
         try {
             opener.execute(() -> close(shard));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // stopping: stop() closes every held shard itself
         }
     }

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -107,7 +108,7 @@ public final class CheckpointCodec {
             // a full segment that is not committed is followed by another full one: nothing to mark again
             return new Segment(writer.finish(), full, writer.series, writer.removals, full ? List.of() : changed);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("writing to memory cannot fail", e);
+            throw new UncheckedIOException("writing to memory cannot fail", e);
         }
     }
 

@@ -1,5 +1,10 @@
 package io.promstream.store;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+
 /**
  * Targeted-quantile sketch after Cormode, Korn, Muthukrishnan and Srivastava, "Effective Computation of
  * Biased Quantiles over Data Streams" (ICDE 2005): for every target (phi, epsilon) the returned value's rank
@@ -33,7 +38,7 @@ final class CkmsQuantiles {
         return epsilons;
     }
 
-    void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+    void writeTo(DataOutputStream out) throws IOException {
         out.writeLong(n);
         out.writeInt(size);
         for (int i = 0; i < size; i++) {
@@ -43,11 +48,11 @@ final class CkmsQuantiles {
         }
     }
 
-    void readFrom(java.io.DataInputStream in) throws java.io.IOException {
+    void readFrom(DataInputStream in) throws IOException {
         n = in.readLong();
         int count = in.readInt();
         if (count < 0 || count > 10_000_000) {
-            throw new java.io.IOException("corrupt quantile sketch");
+            throw new IOException("corrupt quantile sketch");
         }
         values = new double[count];
         g = new int[count];
@@ -156,9 +161,9 @@ final class CkmsQuantiles {
         }
         size = w + 1;
         if (values.length > 2 * size + 16) {
-            values = java.util.Arrays.copyOf(values, size);
-            g = java.util.Arrays.copyOf(g, size);
-            delta = java.util.Arrays.copyOf(delta, size);
+            values = Arrays.copyOf(values, size);
+            g = Arrays.copyOf(g, size);
+            delta = Arrays.copyOf(delta, size);
         }
     }
 

@@ -1,6 +1,9 @@
 package io.promstream.store;
 
 import io.promstream.parse.Sample;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 
 /** A counter: the running sum of its samples' values. */
 final class CounterSeries extends Series {
@@ -26,11 +29,11 @@ final class CounterSeries extends Series {
     }
 
     @Override
-    void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+    void writeState(DataOutputStream out) throws IOException {
         out.writeDouble(value);
     }
 
-    static CounterSeries read(java.io.DataInputStream in, LabelSet labels, long lastUpdated) throws java.io.IOException {
+    static CounterSeries read(DataInputStream in, LabelSet labels, long lastUpdated) throws IOException {
         CounterSeries series = new CounterSeries(labels, lastUpdated);
         series.value = in.readDouble();
         return series;

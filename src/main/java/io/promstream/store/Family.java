@@ -2,6 +2,9 @@ package io.promstream.store;
 
 import io.promstream.parse.MetricType;
 import io.promstream.parse.Sample;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,11 +33,11 @@ public final class Family {
      * {@link #exposedVersions}.
      */
     private volatile long changedChunks = -1L;
-    private static final java.lang.invoke.VarHandle CHANGED_CHUNKS;
+    private static final VarHandle CHANGED_CHUNKS;
 
     static {
         try {
-            CHANGED_CHUNKS = java.lang.invoke.MethodHandles.lookup().findVarHandle(Family.class, "changedChunks",
+            CHANGED_CHUNKS = MethodHandles.lookup().findVarHandle(Family.class, "changedChunks",
                     long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -162,7 +165,7 @@ public final class Family {
             return LabelSet.EMPTY;
         }
         String[] names = sharedNames(sample.labels().names(), n);
-        return new LabelSet(names, java.util.Arrays.copyOf(sample.labels().values(), n));
+        return new LabelSet(names, Arrays.copyOf(sample.labels().values(), n));
     }
 
     /** {@code names[0..count)} as one of the family's shared arrays, added when new and there is room. */
@@ -173,10 +176,10 @@ public final class Family {
                 return set;
             }
         }
-        String[] copy = java.util.Arrays.copyOf(names, count);
+        String[] copy = Arrays.copyOf(names, count);
         synchronized (this) {
             if (nameSets.length < SHARED_NAME_SETS) {
-                String[][] grown = java.util.Arrays.copyOf(nameSets, nameSets.length + 1);
+                String[][] grown = Arrays.copyOf(nameSets, nameSets.length + 1);
                 grown[nameSets.length] = copy;
                 nameSets = grown;
             }

@@ -2,6 +2,9 @@ package io.promstream.store;
 
 import io.promstream.parse.GaugeOp;
 import io.promstream.parse.Sample;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.function.LongSupplier;
 
@@ -113,13 +116,13 @@ final class GaugeSeries extends Series {
      * anything taken since, which a fresh version sequence expresses by starting again below them.
      */
     @Override
-    void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+    void writeState(DataOutputStream out) throws IOException {
         out.writeDouble(value);
         out.writeLong(timestamp);
     }
 
-    static GaugeSeries read(java.io.DataInputStream in, LabelSet labels, long lastUpdated, LongSupplier watermark)
-            throws java.io.IOException {
+    static GaugeSeries read(DataInputStream in, LabelSet labels, long lastUpdated, LongSupplier watermark)
+            throws IOException {
         GaugeSeries series = new GaugeSeries(labels, lastUpdated, watermark);
         series.value = in.readDouble();
         series.timestamp = in.readLong();

@@ -6,6 +6,7 @@ import io.promstream.parse.Sample;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.function.Function;
 
 /**
  * A series of a Pushgateway-style group: the values of its last push, as pushed (a counter's value, a gauge's, a
@@ -88,7 +89,7 @@ final class GroupSeries extends Series {
 
     /** Reads what {@link #writeState} wrote; the group is found (or made) by its key. */
     static GroupSeries read(DataInputStream in, MetricType type, LabelSet labels, long lastUpdated,
-            java.util.function.Function<LabelSet, Group> groups) throws IOException {
+            Function<LabelSet, Group> groups) throws IOException {
         Group group = groups.apply(SeriesCodec.readLabels(in));
         double value = in.readDouble();
         double[] bounds = SeriesCodec.readDoubles(in);

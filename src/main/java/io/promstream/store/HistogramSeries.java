@@ -1,6 +1,11 @@
 package io.promstream.store;
 
+import io.promstream.parse.Aggregate;
+import io.promstream.parse.Doubles;
 import io.promstream.parse.Sample;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.Arrays;
 
 /** A histogram with a bucket layout fixed by its first sample. */
@@ -50,7 +55,7 @@ final class HistogramSeries extends Series {
     }
 
     /** Adds a whole pushed histogram bucket by bucket; only into the same layout. */
-    private Applied merge(io.promstream.parse.Doubles layout, io.promstream.parse.Aggregate pushed) {
+    private Applied merge(Doubles layout, Aggregate pushed) {
         if (!layout.sameAs(bounds)) {
             return Applied.REFUSED;
         }
@@ -79,7 +84,7 @@ final class HistogramSeries extends Series {
     }
 
     @Override
-    void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+    void writeState(DataOutputStream out) throws IOException {
         SeriesCodec.writeDoubles(out, bounds);
         for (long c : counts) {
             out.writeLong(c);
@@ -88,7 +93,7 @@ final class HistogramSeries extends Series {
         out.writeLong(count);
     }
 
-    static HistogramSeries read(java.io.DataInputStream in, LabelSet labels, long lastUpdated) throws java.io.IOException {
+    static HistogramSeries read(DataInputStream in, LabelSet labels, long lastUpdated) throws IOException {
         double[] bounds = SeriesCodec.readDoubles(in);
         HistogramSeries series = new HistogramSeries(labels, lastUpdated,
                 Arrays.equals(bounds, DEFAULT_BOUNDS) ? DEFAULT_BOUNDS : bounds);

@@ -3,6 +3,8 @@ package io.promstream.store;
 import io.promstream.parse.Sample;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** A series' canonical label set: names sorted, no empty values. Immutable; the key of a family's series map. */
 public final class LabelSet {
@@ -28,8 +30,8 @@ public final class LabelSet {
     }
 
     /** A label set of these labels, sorted by name; empty values are dropped (they mean "no such label"). */
-    public static LabelSet of(java.util.Map<String, String> labels) {
-        java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+    public static LabelSet of(Map<String, String> labels) {
+        TreeMap<String, String> sorted = new TreeMap<>();
         labels.forEach((name, value) -> {
             if (!value.isEmpty()) {
                 sorted.put(name, value);

@@ -6,10 +6,15 @@ import io.promstream.parse.RejectReason;
 import io.promstream.parse.Sample;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntToLongFunction;
 import java.util.function.LongSupplier;
@@ -25,14 +30,14 @@ public final class MetricStore {
     private final InstantSource clock;
     private final FamilyRegistry families = new FamilyRegistry();
     /** Pushgateway-style groups by grouping key; changed under the registry's structure lock. */
-    private final java.util.concurrent.ConcurrentHashMap<LabelSet, Group> groups = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<LabelSet, Group> groups = new ConcurrentHashMap<>();
     private final AtomicInteger seriesCount = new AtomicInteger();
     private final LongAdder bucketMismatches = new LongAdder();
     private final LongAdder expired = new LongAdder();
     private final ThreadLocal<LabelProbe> probes = ThreadLocal.withInitial(LabelProbe::new);
     private final LongSupplier appliedWatermark;
     /** The partition of each shard this gateway holds, by shard number; {@code null} where it holds none. */
-    private final java.util.concurrent.atomic.AtomicReferenceArray<Partition> partitions;
+    private final AtomicReferenceArray<Partition> partitions;
 
     /**
      * A store for {@code shards} shards, holding none yet: {@link #openPartition} each shard as it is taken.
@@ -44,7 +49,7 @@ public final class MetricStore {
         this.settings = settings;
         this.clock = clock;
         this.appliedWatermark = appliedWatermark;
-        this.partitions = new java.util.concurrent.atomic.AtomicReferenceArray<>(shards);
+        this.partitions = new AtomicReferenceArray<>(shards);
     }
 
     /** A store of one partition, always held and visible (tools, tests, benchmarks). */
@@ -223,13 +228,13 @@ public final class MetricStore {
      * the group's {@code push_failure_time_seconds} is set to now (the group is created when new), as the
      * Pushgateway does.
      */
-    public PushResult applyGroup(java.util.Map<String, String> grouping, boolean replaceAll, List<Sample> samples,
+    public PushResult applyGroup(Map<String, String> grouping, boolean replaceAll, List<Sample> samples,
             long nowMillis) {
         return applyGroup(grouping, replaceAll, samples, nowMillis, only());
     }
 
     /** {@link #applyGroup(java.util.Map, boolean, List, long)} for a group of a partition. */
-    public PushResult applyGroup(java.util.Map<String, String> grouping, boolean replaceAll, List<Sample> samples,
+    public PushResult applyGroup(Map<String, String> grouping, boolean replaceAll, List<Sample> samples,
             long nowMillis, Partition partition) {
         LabelSet key = LabelSet.of(grouping);
         PushResult result = new GroupApplication(this, families, groups, key, replaceAll, samples, partition)
@@ -244,18 +249,18 @@ public final class MetricStore {
      * Sets a group's {@code push_failure_time_seconds} to now (creating the group when it is new, with a
      * {@code push_time_seconds} of 0), for a push to it that was read but refused.
      */
-    public void recordGroupFailure(java.util.Map<String, String> grouping, long nowMillis) {
+    public void recordGroupFailure(Map<String, String> grouping, long nowMillis) {
         recordGroupFailure(grouping, nowMillis, only());
     }
 
     /** {@link #recordGroupFailure(java.util.Map, long)} for a group of a partition. */
-    public void recordGroupFailure(java.util.Map<String, String> grouping, long nowMillis, Partition partition) {
+    public void recordGroupFailure(Map<String, String> grouping, long nowMillis, Partition partition) {
         new GroupApplication(this, families, groups, LabelSet.of(grouping), false, List.of(), partition)
                 .recordFailure(nowMillis);
     }
 
     /** Removes a group and every series of it; returns how many series went. */
-    public int deleteGroup(java.util.Map<String, String> grouping) {
+    public int deleteGroup(Map<String, String> grouping) {
         synchronized (families.structure) {
             Group group = groups.remove(LabelSet.of(grouping));
             return group == null ? 0 : removeAll(group);
@@ -263,7 +268,7 @@ public final class MetricStore {
     }
 
     /** Removes a group of a partition (a delete that arrived on its shard); returns how many series went. */
-    public int deleteGroup(java.util.Map<String, String> grouping, Partition partition) {
+    public int deleteGroup(Map<String, String> grouping, Partition partition) {
         synchronized (families.structure) {
             LabelSet key = LabelSet.of(grouping);
             Group group = groups.get(key);
@@ -600,12 +605,12 @@ public final class MetricStore {
     @SuppressWarnings("unchecked")
     public List<SeriesSnapshot>[] exposed(Family family, long nowNanos, int chunks, long wanted) {
         List<SeriesSnapshot>[] out = new List[chunks];
-        java.util.Map<LabelSet, SnapshotMerge>[] merged = family.hasStrays() ? new java.util.Map[chunks] : null;
+        Map<LabelSet, SnapshotMerge>[] merged = family.hasStrays() ? new Map[chunks] : null;
         for (int c = 0; c < chunks; c++) {
             if ((wanted & (1L << c)) != 0) {
                 out[c] = new ArrayList<>(chunks == 1 ? family.size() : family.size() / chunks + 16);
                 if (merged != null) {
-                    merged[c] = new java.util.LinkedHashMap<>();
+                    merged[c] = new LinkedHashMap<>();
                 }
             }
         }
@@ -638,8 +643,8 @@ public final class MetricStore {
      * The shards whose partitions a scrape at {@code nowNanos} shows. With {@link Family#exposedVersions}, what
      * decides whether a family rendered earlier is still what a scrape would show.
      */
-    public java.util.BitSet visiblePartitions(long nowNanos) {
-        java.util.BitSet out = new java.util.BitSet(partitions.length());
+    public BitSet visiblePartitions(long nowNanos) {
+        BitSet out = new BitSet(partitions.length());
         for (int i = 0; i < partitions.length(); i++) {
             Partition partition = partitions.get(i);
             if (partition != null && partition.isVisible(nowNanos)) {

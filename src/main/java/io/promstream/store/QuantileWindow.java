@@ -1,5 +1,8 @@
 package io.promstream.store;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.time.InstantSource;
 import java.util.Arrays;
 
@@ -65,7 +68,7 @@ final class QuantileWindow {
     }
 
     /** Targets, timing and every age bucket (buffered values are merged first). */
-    void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+    void writeTo(DataOutputStream out) throws IOException {
         flush();
         SeriesCodec.writeDoubles(out, quantiles);
         SeriesCodec.writeDoubles(out, ring[0].epsilons());
@@ -78,19 +81,19 @@ final class QuantileWindow {
         }
     }
 
-    static QuantileWindow read(java.io.DataInputStream in, InstantSource clock) throws java.io.IOException {
+    static QuantileWindow read(DataInputStream in, InstantSource clock) throws IOException {
         double[] quantiles = SeriesCodec.readDoubles(in);
         double[] epsilons = SeriesCodec.readDoubles(in);
         long rotateEvery = in.readLong();
         int buckets = in.readInt();
         if (buckets < 1 || buckets > 1000 || epsilons.length != quantiles.length) {
-            throw new java.io.IOException("corrupt summary window");
+            throw new IOException("corrupt summary window");
         }
         QuantileWindow window = new QuantileWindow(quantiles, epsilons, rotateEvery * buckets, buckets, clock);
         window.current = in.readInt();
         window.nextRotateMillis = in.readLong();
         if (window.current < 0 || window.current >= buckets) {
-            throw new java.io.IOException("corrupt summary window");
+            throw new IOException("corrupt summary window");
         }
         for (CkmsQuantiles sketch : window.ring) {
             sketch.readFrom(in);

@@ -1,6 +1,8 @@
 package io.promstream.store;
 
 import io.promstream.parse.Sample;
+import java.io.DataOutputStream;
+import java.io.IOException;
 
 /**
  * One aggregated series. Every read and write happens under the series' own monitor, so there is no lock
@@ -151,7 +153,7 @@ public abstract class Series {
      * For a checkpoint: clears the changed mark and writes the series ({@code true}), or, when it was removed,
      * writes nothing and answers {@code false}.
      */
-    final synchronized boolean takeChange(java.io.DataOutputStream out) throws java.io.IOException {
+    final synchronized boolean takeChange(DataOutputStream out) throws IOException {
         dirty = false;
         if (removed) {
             return false;
@@ -171,10 +173,10 @@ public abstract class Series {
     abstract SeriesSnapshot snapshotLocked();
 
     /** Writes the last-update time and the type's state, consistently, under the monitor. */
-    final synchronized void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+    final synchronized void writeTo(DataOutputStream out) throws IOException {
         out.writeLong(lastUpdatedMillis);
         writeState(out);
     }
 
-    abstract void writeState(java.io.DataOutputStream out) throws java.io.IOException;
+    abstract void writeState(DataOutputStream out) throws IOException;
 }

@@ -5,6 +5,10 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * How a series is written into a checkpoint and read back: its labels, whether it is aggregated or a
@@ -32,7 +36,7 @@ final class SeriesCodec {
      * holds comes back {@code null}.
      */
     static Series readSeries(DataInputStream in, MetricType type, MetricStore store, Partition partition,
-            java.util.Map<LabelSet, Group> groups, Names names) throws IOException {
+            Map<LabelSet, Group> groups, Names names) throws IOException {
         LabelSet labels = readLabels(in, names);
         int kind = in.readByte();
         long lastUpdated = in.readLong();
@@ -88,8 +92,8 @@ final class SeriesCodec {
     /** Label names and name arrays read so far, to share (bounded; beyond the bound, copies as read). */
     static final class Names {
         private static final int LIMIT = 4096;
-        private final java.util.Map<String, String> strings = new java.util.HashMap<>();
-        private final java.util.Map<java.util.List<String>, String[]> arrays = new java.util.HashMap<>();
+        private final Map<String, String> strings = new HashMap<>();
+        private final Map<List<String>, String[]> arrays = new HashMap<>();
 
         String name(String name) {
             String known = strings.get(name);
@@ -103,7 +107,7 @@ final class SeriesCodec {
         }
 
         String[] array(String[] labelNames) {
-            java.util.List<String> key = java.util.Arrays.asList(labelNames);
+            List<String> key = Arrays.asList(labelNames);
             String[] known = arrays.get(key);
             if (known != null) {
                 return known;

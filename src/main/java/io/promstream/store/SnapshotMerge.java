@@ -1,6 +1,7 @@
 package io.promstream.store;
 
 import io.promstream.parse.MetricType;
+import java.util.Arrays;
 
 /**
  * One series exposed from several partitions' copies of it (misrouted samples made a stray beside it;
@@ -25,7 +26,7 @@ final class SnapshotMerge {
         result = switch (type) {
             case COUNTER -> new SeriesSnapshot(s.labels(), result.value() + s.value(), null, null, null, null, 0, 0);
             case GAUGE -> updatedMillis >= updated ? s : result;
-            case HISTOGRAM -> java.util.Arrays.equals(result.bounds(), s.bounds()) ? histogram(result, s)
+            case HISTOGRAM -> Arrays.equals(result.bounds(), s.bounds()) ? histogram(result, s)
                     : s.count() > result.count() ? s : result;
             case SUMMARY -> {
                 SeriesSnapshot most = s.count() > result.count() ? s : result;

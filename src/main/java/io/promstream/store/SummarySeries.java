@@ -1,6 +1,10 @@
 package io.promstream.store;
 
 import io.promstream.parse.Sample;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.time.InstantSource;
 import java.util.Arrays;
 
 /** A summary: all-time {@code _sum}/{@code _count} and quantiles over a sliding window. */
@@ -55,14 +59,14 @@ final class SummarySeries extends Series {
     }
 
     @Override
-    void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+    void writeState(DataOutputStream out) throws IOException {
         out.writeDouble(sum);
         out.writeLong(count);
         window.writeTo(out);
     }
 
-    static SummarySeries read(java.io.DataInputStream in, LabelSet labels, long lastUpdated,
-            java.time.InstantSource clock) throws java.io.IOException {
+    static SummarySeries read(DataInputStream in, LabelSet labels, long lastUpdated,
+            InstantSource clock) throws IOException {
         double sum = in.readDouble();
         long count = in.readLong();
         SummarySeries series = new SummarySeries(labels, lastUpdated, QuantileWindow.read(in, clock));

@@ -8,9 +8,14 @@ import io.promstream.testing.Await;
 import io.promstream.testing.GatewayClient;
 import io.promstream.testing.GatewayProcess;
 import io.promstream.testing.RedisServer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -94,9 +99,9 @@ class CheckpointBenchmark {
                                     + "series queued (ratio %.2f)%n",
                             series, (long) count, seconds, count == 0 ? 0 : seconds / count, partsBytes,
                             checkpointMemory, queuedMemory, checkpointMemory / (double) queuedMemory);
-                    long acquired = java.time.LocalDateTime.parse(m.group(1),
-                            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS"))
-                            .toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+                    long acquired = LocalDateTime.parse(m.group(1),
+                            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS"))
+                            .toInstant(ZoneOffset.UTC).toEpochMilli();
                     System.out.printf("BENCH replay %,d series: kill -9 with %,d samples read past the checkpoint; a new "
                                     + "gateway acquired the shard %,d ms after the kill (the dead one's lease ran out: "
                                     + "leaseTtl 10s), loaded %s series (%s bytes, %s segments) in %s ms, and had "
@@ -125,7 +130,7 @@ class CheckpointBenchmark {
     private static JsonNode status(GatewayClient client) {
         try {
             return JSON.readTree(client.get("/api/status").body());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }
@@ -183,7 +188,7 @@ class CheckpointBenchmark {
                 }
             }
             if (n > 0) {
-                pipeline.lpush(key, java.util.Arrays.copyOf(chunk, n));
+                pipeline.lpush(key, Arrays.copyOf(chunk, n));
             }
             pipeline.sync();
         }

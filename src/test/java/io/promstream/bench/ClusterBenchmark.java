@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Tag;
@@ -123,8 +126,8 @@ class ClusterBenchmark {
             throws IOException, InterruptedException {
         long total = (long) senders.size() * PER_PROCESS;
         AtomicLong maxPending = new AtomicLong();
-        java.util.concurrent.ScheduledExecutorService watcher =
-                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        ScheduledExecutorService watcher =
+                Executors.newSingleThreadScheduledExecutor();
         List<Process> processes = new ArrayList<>();
         long started = System.nanoTime();
         watcher.scheduleAtFixedRate(() -> {
@@ -133,7 +136,7 @@ class ClusterBenchmark {
             } catch (RuntimeException e) {
                 // a sample lost to a busy Redis: the next one counts
             }
-        }, 0, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, 0, 250, TimeUnit.MILLISECONDS);
         for (List<String> command : senders) {
             processes.add(new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("sender-" + processes.size() + ".log").toFile()).start());
@@ -143,7 +146,7 @@ class ClusterBenchmark {
         }
         long pushed = System.nanoTime();
         watcher.shutdownNow();
-        watcher.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        watcher.awaitTermination(10, TimeUnit.SECONDS);
         Await.until(Duration.ofSeconds(300), () -> pending.getAsLong() == 0 && sum(gateways) == total,
                 () -> "counted " + sum(gateways) + " of " + total + "; " + pending.getAsLong() + " pending");
         long drained = System.nanoTime();

@@ -7,26 +7,28 @@ import io.dropwizard.testing.DropwizardTestSupport;
 import io.promstream.Gateway;
 import io.promstream.GatewayApplication;
 import io.promstream.GatewayConfiguration;
-import io.promstream.store.Family;
-import io.promstream.store.MetricStore;
-import io.promstream.store.SeriesSnapshot;
-import io.promstream.store.StoreSettings;
 import io.promstream.expose.GatewayMetrics;
 import io.promstream.ingest.ElementProcessor;
 import io.promstream.ingest.RejectionSink;
 import io.promstream.ingest.Rejections;
 import io.promstream.parse.SampleParser;
 import io.promstream.queue.LogLimiter;
-import java.time.InstantSource;
+import io.promstream.store.Family;
+import io.promstream.store.MetricStore;
+import io.promstream.store.Partition;
+import io.promstream.store.SeriesSnapshot;
+import io.promstream.store.StoreSettings;
 import io.promstream.testing.Await;
 import io.promstream.testing.RedisServer;
 import io.promstream.testing.TestGateways;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -145,13 +147,13 @@ class DrainBenchmark {
         Rejections rejections = new Rejections(metrics.dropped(), new LogLimiter(InstantSource.system(), 10, 10_000),
                 RejectionSink.NONE);
         byte[] key = STAGING.getBytes(StandardCharsets.UTF_8);
-        java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong applied = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         long started = System.nanoTime();
         for (int t = 0; t < 2; t++) {
             ElementProcessor processor = new ElementProcessor(parser.forOneThread(), store, rejections,
                     metrics.misrouted(), null);
-            io.promstream.store.Partition partition = store.partition(0);
+            Partition partition = store.partition(0);
             Thread thread = new Thread(() -> {
                 try (Jedis jedis = redis.client()) {
                     while (true) {

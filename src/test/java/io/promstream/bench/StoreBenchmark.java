@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promstream.parse.MetricType;
 import io.promstream.parse.Sample;
-import io.promstream.store.MetricStore;
 import io.promstream.store.CheckpointCodec;
+import io.promstream.store.MetricStore;
 import io.promstream.store.StoreSettings;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -54,8 +56,8 @@ class StoreBenchmark {
         byte[] raw = new byte[savedBytes];
         Path rawFile = dir.resolve("raw.bin");
         t0 = System.nanoTime();
-        try (var channel = java.nio.channels.FileChannel.open(rawFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.wrap(raw));
+        try (var channel = FileChannel.open(rawFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(raw));
             channel.force(true);
         }
         long rawWriteNanos = System.nanoTime() - t0;

@@ -8,6 +8,7 @@ import io.prometheus.client.Counter;
 import io.prometheus.client.exporter.common.TextFormat;
 import io.promstream.parse.MetricType;
 import io.promstream.parse.Sample;
+import io.promstream.store.Family;
 import io.promstream.store.MetricStore;
 import io.promstream.store.Partition;
 import io.promstream.store.StoreSettings;
@@ -170,7 +171,7 @@ class GzipExpositionTest {
             apply(i % 2 == 0 ? first : second, counter("big", 1, "n", Integer.toString(i)));
         }
         apply(first, counter("after", 1));
-        assertThat(io.promstream.store.Family.chunksFor(5000)).isEqualTo(4);
+        assertThat(Family.chunksFor(5000)).isEqualTo(4);
         assertScrapesMatch("5,000 series in 4 chunks");
         long kept = gzip.cachedBytes();
 
@@ -195,7 +196,7 @@ class GzipExpositionTest {
         for (int i = 5000; i < 9000; i++) {
             apply(first, counter("big", 1, "n", Integer.toString(i)));
         }
-        assertThat(io.promstream.store.Family.chunksFor(9001)).isEqualTo(8);
+        assertThat(Family.chunksFor(9001)).isEqualTo(8);
         assertScrapesMatch("grown to 8 chunks");
         assertThat(gzip.cachedBytes()).isGreaterThan(kept);
 

@@ -18,9 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
@@ -57,7 +59,7 @@ class ClusterFaultsIntegrationTest {
     }
 
     private GatewayProcess gateway(String name, Map<String, String> extra) throws IOException {
-        Map<String, String> config = new java.util.HashMap<>(Map.of(
+        Map<String, String> config = new HashMap<>(Map.of(
                 "redis.clusterNodes", String.join(",", CLUSTER.seeds()), "redis.shards", Integer.toString(SHARDS),
                 "redis.popCount", "20", "redis.workers", "2"));
         config.putAll(extra);
@@ -133,7 +135,7 @@ class ClusterFaultsIntegrationTest {
     @Test
     void theGatewaysConnectionsToEveryMasterKilledOverAndOverLoseAndDoubleNothing() throws Exception {
         GatewayProcess gateway = gateway("killed-connections", Map.of());
-        java.util.concurrent.atomic.AtomicInteger killed = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger killed = new AtomicInteger();
         int pushed = pushWithFaults(6, 20_000, round -> {
             for (int port : masters()) {
                 try (Jedis master = new Jedis("127.0.0.1", port)) {

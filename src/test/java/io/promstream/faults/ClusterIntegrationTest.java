@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promstream.parse.Routing;
 import io.promstream.queue.ShardKeys;
 import io.promstream.testing.Await;
 import io.promstream.testing.ExampleSender;
@@ -12,6 +13,10 @@ import io.promstream.testing.GatewayProcess;
 import io.promstream.testing.RedisClusterExtension;
 import io.promstream.testing.Workload;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -169,7 +174,7 @@ class ClusterIntegrationTest {
         GatewayProcess gateway = gateway("solo", shards);
         awaitBalanced(List.of(gateway), shards, Duration.ofSeconds(20));
         String element = "{\"type\":\"counter\",\"name\":\"mis_total\",\"value\":1,\"labels\":{\"k\":\"v\"}}";
-        int right = io.promstream.parse.Routing.shardOf("mis_total", new String[] {"k"}, new String[] {"v"}, 1, shards);
+        int right = Routing.shardOf("mis_total", new String[] {"k"}, new String[] {"v"}, 1, shards);
         int wrong = (right + 1) % shards;
         try (JedisCluster redis = CLUSTER.client()) {
             redis.lpush(ShardKeys.of(QUEUE, right, shards).list(), element, element);
@@ -186,16 +191,16 @@ class ClusterIntegrationTest {
         GatewayProcess a = gateway("a", shards);
         GatewayProcess b = gateway("b", shards);
         awaitBalanced(List.of(a, b), shards, Duration.ofSeconds(30));
-        int shard = io.promstream.parse.Routing.shardOf("pushed_total", new String[] {"k"}, new String[] {"v"}, 1,
+        int shard = Routing.shardOf("pushed_total", new String[] {"k"}, new String[] {"v"}, 1,
                 shards);
         GatewayProcess holder = owners(List.of(a)).get("a").contains(shard) ? a : b;
         GatewayProcess other = holder == a ? b : a;
-        java.net.http.HttpResponse<String> reply = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + other.client().appPort()
+        HttpResponse<String> reply = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.client().appPort()
                                 + "/api/metrics")).header("Content-Type", "application/json")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        .POST(HttpRequest.BodyPublishers.ofString(
                                 "{\"type\":\"counter\",\"name\":\"pushed_total\",\"value\":5,\"labels\":{\"k\":\"v\"}}"))
-                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                        .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(reply.statusCode()).as(reply.body()).isEqualTo(202);
         holder.client().awaitValue("pushed_total{k=\"v\",}", 5);
         assertThat(other.client().value("pushed_total{k=\"v\",}")).as("exposed by one gateway only").isNaN();

@@ -12,8 +12,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -112,12 +115,12 @@ class NoLossIntegrationTest {
 
     @Test
     void redisStalledLongerThanTheSocketTimeoutSeveralTimesLosesAndDoublesNothing() throws Exception {
-        Map<String, String> config = new java.util.HashMap<>(slowDrain());
+        Map<String, String> config = new HashMap<>(slowDrain());
         config.put("redis.leaseTtl", "10s"); // the stalls hit takes and checkpoints, not the lease
         try (GatewayProcess gateway = GatewayProcess.start(dir, "stalled", config);
                 UnifiedJedis redis = redis()) {
             int pushed = pushWithFaults(gateway, 3, 100_000, () -> redis.sendCommand(
-                    () -> "DEBUG".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "SLEEP", "2.5"));
+                    () -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "SLEEP", "2.5"));
             GatewayClient client = gateway.client();
             awaitCounted(List.of(client), pushed); // socketTimeout is 1s: every stall outlasts it
             assertThat(client.sum("prom_stream_gateway_redis_errors_total")).as("the stalls were felt").isPositive();
@@ -138,7 +141,7 @@ class NoLossIntegrationTest {
     /** CLIENT KILL of every connection the gateway opened (they carry its client name), whatever they are doing. */
     private static void killGatewayConnections(UnifiedJedis redis) {
         Object list = redis.sendCommand(Protocol.Command.CLIENT, "LIST");
-        String text = new String((byte[]) list, java.nio.charset.StandardCharsets.UTF_8);
+        String text = new String((byte[]) list, StandardCharsets.UTF_8);
         int killed = 0;
         for (String line : text.split("\n")) {
             if (line.contains(" name=prom-stream-gateway ")) {
@@ -157,7 +160,7 @@ class NoLossIntegrationTest {
         HttpClient http = HttpClient.newHttpClient();
         try {
             String base = "http://127.0.0.1:" + first.client().appPort();
-            List<CompletableFuture<HttpResponse<String>>> replies = new java.util.ArrayList<>();
+            List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
             for (int i = 0; i < pushes; i++) {
                 HttpRequest request = i % 2 == 0
                         ? HttpRequest.newBuilder(URI.create(base + "/api/metrics"))

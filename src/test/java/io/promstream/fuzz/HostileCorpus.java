@@ -15,11 +15,15 @@ import static io.promstream.parse.RejectReason.UNKNOWN_TYPE;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_33_0.Metrics;
 import io.promstream.parse.RejectReason;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
+import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * The committed corpus of hostile inputs, each with the verdict docs/semantics.md's rejection table promises. The files
@@ -355,7 +359,7 @@ public final class HostileCorpus {
         return Metrics.MetricFamily.newBuilder().setName(name).setType(type).addAllMetric(List.of(metrics)).build();
     }
 
-    private static Metrics.Metric metric(java.util.function.UnaryOperator<Metrics.Metric.Builder> fill) {
+    private static Metrics.Metric metric(UnaryOperator<Metrics.Metric.Builder> fill) {
         return fill.apply(Metrics.Metric.newBuilder()).build();
     }
 
@@ -369,7 +373,7 @@ public final class HostileCorpus {
             for (Metrics.MetricFamily family : families) {
                 family.writeDelimitedTo(out);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot happen writing to memory", e);
         }
         return out.toByteArray();
@@ -378,7 +382,7 @@ public final class HostileCorpus {
     /** Seeds for {@link StructuredElement} (first byte {@code 0x01}); no fixed verdicts, only the properties. */
     public static List<Entry> structuredSeeds() {
         List<Entry> out = new ArrayList<>();
-        java.util.Random random = new java.util.Random(20261122);
+        Random random = new Random(20261122);
         for (int i = 0; i < 8; i++) {
             byte[] bytes = new byte[48 + 16 * i];
             random.nextBytes(bytes);
@@ -462,7 +466,7 @@ public final class HostileCorpus {
         return sb.toString();
     }
 
-    private static byte[] batch(int n, java.util.function.IntFunction<String> item) {
+    private static byte[] batch(int n, IntFunction<String> item) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < n; i++) {
             sb.append(i == 0 ? "" : ",").append(item.apply(i));

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -77,7 +78,7 @@ class HostileCorpusTest {
 
     @Test
     void theCommittedCorpusMatches() throws IOException {
-        List<HostileCorpus.Entry> json = new java.util.ArrayList<>(HostileCorpus.entries());
+        List<HostileCorpus.Entry> json = new ArrayList<>(HostileCorpus.entries());
         json.addAll(HostileCorpus.structuredSeeds());
         matches(INPUTS, json);
         matches(TEXT_INPUTS, HostileCorpus.textEntries());

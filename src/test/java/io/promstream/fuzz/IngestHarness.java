@@ -8,23 +8,24 @@ import io.promstream.expose.ExpositionServlet;
 import io.promstream.expose.GatewayMetrics;
 import io.promstream.expose.StoreCollector;
 import io.promstream.ingest.ElementProcessor;
+import io.promstream.ingest.GroupingKey;
+import io.promstream.ingest.HttpIngestor;
 import io.promstream.ingest.PushQueue;
 import io.promstream.ingest.PushTracker;
 import io.promstream.ingest.QueuedPushApplier;
-import io.promstream.ingest.GroupingKey;
-import io.promstream.ingest.HttpIngestor;
-import io.promstream.queue.LogLimiter;
 import io.promstream.ingest.Rejections;
+import io.promstream.parse.GaugeOp;
 import io.promstream.parse.MetricType;
 import io.promstream.parse.Names;
+import io.promstream.parse.PushBody;
+import io.promstream.parse.PushMode;
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Sample;
 import io.promstream.parse.SampleBatch;
 import io.promstream.parse.SampleParser;
 import io.promstream.parse.TextFormatException;
-import io.promstream.parse.PushBody;
-import io.promstream.parse.PushMode;
 import io.promstream.parse.Truncate;
+import io.promstream.queue.LogLimiter;
 import io.promstream.store.Family;
 import io.promstream.store.LabelSet;
 import io.promstream.store.MetricStore;
@@ -32,10 +33,10 @@ import io.promstream.store.SeriesSnapshot;
 import io.promstream.store.StoreSettings;
 import io.promstream.testing.ExpositionParsers;
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -52,6 +53,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.stream.IntStream;
 
 /**
  * Feeds one untrusted input through the real ingestion paths into a {@link MetricStore} and checks the
@@ -300,7 +303,7 @@ public final class IngestHarness {
                 }
 
                 @Override
-                public void push(String id, java.util.SortedMap<Integer, byte[]> copies) {
+                public void push(String id, SortedMap<Integer, byte[]> copies) {
                     copies.values().forEach(element -> worker.process(element, 3, NOW, "fuzz-http",
                             store.partition(0), 1));
                 }
@@ -420,7 +423,7 @@ public final class IngestHarness {
         }
         require(outcome.accepted() == samples.size(), samples.size() + " samples but " + outcome.accepted()
                 + " accepted", body);
-        return verify(path, body, f, null, samples, java.util.Collections.nCopies(samples.size(), null),
+        return verify(path, body, f, null, samples, Collections.nCopies(samples.size(), null),
                 outcome.accepted());
     }
 
@@ -691,7 +694,7 @@ public final class IngestHarness {
      * Leaves as much state as possible in a reused batch's samples (labels, buckets, quantiles, epsilons, help,
      * op, timestamp, a rejection) before the input is parsed into it: a parser must not let any of it through.
      */
-    private static final String[] DIRTY_LABELS = java.util.stream.IntStream.range(0, 70).mapToObj(i -> "l" + i)
+    private static final String[] DIRTY_LABELS = IntStream.range(0, 70).mapToObj(i -> "l" + i)
             .toArray(String[]::new);
 
     private static void soil(SampleBatch batch) {
@@ -702,7 +705,7 @@ public final class IngestHarness {
         }
         for (int i = 0; i < 8; i++) {
             Sample s = batch.add().type(MetricType.values()[i % 4]).name("dirty_" + i).value(-1.5).help("dirty")
-                    .op(io.promstream.parse.GaugeOp.DEC).timestamp(12_345).buckets(many)
+                    .op(GaugeOp.DEC).timestamp(12_345).buckets(many)
                     .quantiles(new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6}, new double[] {0.01, 0.01, 0.01, 0.01, 0.01, 0.01});
             for (int l = 0; l < DIRTY_LABELS.length; l++) {
                 s.label(DIRTY_LABELS[l], DIRTY_LABELS[l]);

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -210,7 +211,7 @@ class KnownElementsTest {
 
     @Test
     void slotsArePowersOfTwo() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new KnownElements(100))
+        Assertions.assertThatThrownBy(() -> new KnownElements(100))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -8,12 +8,14 @@ import io.promstream.GatewayConfiguration;
 import io.promstream.testing.GatewayClient;
 import io.promstream.testing.RedisServerExtension;
 import io.promstream.testing.TestGateways;
+import jakarta.ws.rs.Path;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.ServletMapping;
 import org.glassfish.jersey.server.model.Resource;
@@ -40,7 +42,7 @@ class AuthEveryRouteIntegrationTest {
         components.addAll(app.getEnvironment().jersey().getResourceConfig().getClasses());
         for (Object component : components) {
             Class<?> type = component instanceof Class<?> c ? c : component.getClass();
-            if (Resource.isAcceptable(type) && type.isAnnotationPresent(jakarta.ws.rs.Path.class)) {
+            if (Resource.isAcceptable(type) && type.isAnnotationPresent(Path.class)) {
                 collect(Resource.from(type), "", routes);
             }
         }
@@ -129,7 +131,7 @@ class AuthEveryRouteIntegrationTest {
     private static double unauthorized(String exposition) {
         return GatewayClient.samples(exposition).entrySet().stream()
                 .filter(e -> e.getKey().startsWith("prom_stream_gateway_http_unauthorized_total"))
-                .mapToDouble(java.util.Map.Entry::getValue).sum();
+                .mapToDouble(Map.Entry::getValue).sum();
     }
 
     @RegisterExtension

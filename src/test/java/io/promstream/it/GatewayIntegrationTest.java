@@ -4,11 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.promstream.GatewayConfiguration;
+import io.promstream.testing.Await;
 import io.promstream.testing.GatewayClient;
 import io.promstream.testing.Promtool;
 import io.promstream.testing.RedisServerExtension;
 import io.promstream.testing.TestGateways;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.zip.GZIPInputStream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -65,7 +75,7 @@ class GatewayIntegrationTest {
         assertThat(client.value("it_lat_seconds_bucket{le=\"0.1\",}")).isEqualTo(1);
         assertThat(client.value("it_lat_seconds_bucket{le=\"0.5\",}")).isEqualTo(2);
         assertThat(client.value("it_lat_seconds_bucket{le=\"+Inf\",}")).isEqualTo(3);
-        assertThat(client.value("it_lat_seconds_sum")).isCloseTo(9.35, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(client.value("it_lat_seconds_sum")).isCloseTo(9.35, Offset.offset(1e-9));
         client.awaitValue("it_size_count", 2);
         assertThat(client.value("it_size_sum")).isEqualTo(10);
         assertThat(client.value("it_size{quantile=\"0.5\",}")).isIn(4.0, 6.0);
@@ -134,14 +144,14 @@ class GatewayIntegrationTest {
     void gzipScrapesAreCompressedOnceAndShowWhatChanged() throws Exception {
         push("{\"type\":\"counter\",\"name\":\"it_gzip_jobs_total\",\"value\":1}");
         client.awaitValue("it_gzip_jobs_total", 1);
-        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/metrics"))
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/metrics"))
                 .header("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
                 .header("Accept-Encoding", "gzip").GET().build();
         for (int expected = 1; expected <= 2; expected++) {
             String line = "it_gzip_jobs_total " + expected + ".0\n";
             String[] body = new String[1];
-            io.promstream.testing.Await.until(java.time.Duration.ofSeconds(10),
+            Await.until(Duration.ofSeconds(10),
                     () -> (body[0] = gunzipped(request)).contains(line), () -> "no " + line + " in " + body[0]);
             assertThat(body[0]).endsWith("# EOF\n").contains("# TYPE prom_stream_gateway_processed_metrics counter");
             push("{\"type\":\"counter\",\"name\":\"it_gzip_jobs_total\",\"value\":1}");
@@ -149,19 +159,19 @@ class GatewayIntegrationTest {
     }
 
     /** A gzip scrape, inflated: exactly one {@code Content-Encoding: gzip}, and a body with a valid CRC and size. */
-    private static String gunzipped(java.net.http.HttpRequest request) {
+    private static String gunzipped(HttpRequest request) {
         HttpResponse<byte[]> response;
         try {
-            response = java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (java.io.IOException | InterruptedException e) {
+            response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);
         }
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().allValues("Content-Encoding")).containsExactly("gzip");
-        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(
-                new java.io.ByteArrayInputStream(response.body()))) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
+        try (GZIPInputStream in = new GZIPInputStream(
+                new ByteArrayInputStream(response.body()))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
             throw new AssertionError("not valid gzip", e);
         }
     }

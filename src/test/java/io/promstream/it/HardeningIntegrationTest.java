@@ -10,10 +10,12 @@ import io.promstream.testing.RedisServerExtension;
 import io.promstream.testing.TestGateways;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,7 +74,7 @@ class HardeningIntegrationTest {
     private byte[] scrapeBytes(String accept) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/metrics")).header("Accept", accept).GET().build();
         try {
-            return java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray()).body();
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray()).body();
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -246,7 +248,7 @@ class HardeningIntegrationTest {
         }
         byte[] whole = gzipWithFlushes(batch.append("]").toString());
         // cut at a flush point: a complete deflate block, no final block, no trailer
-        byte[] cut = java.util.Arrays.copyOf(whole, flushPoint);
+        byte[] cut = Arrays.copyOf(whole, flushPoint);
         byte[] badCrc = whole.clone();
         badCrc[badCrc.length - 8] ^= 0x01;
         byte[] badSize = whole.clone();

@@ -13,6 +13,8 @@ import io.promstream.testing.Await;
 import io.promstream.testing.RedisServerExtension;
 import io.promstream.testing.TestGateways;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,7 +66,7 @@ class OrderingIntegrationTest {
     void incAndDecAroundSetsTakeEffectInPushOrder() {
         MetricStore store = ((GatewayApplication) APP.getApplication()).gateway().store();
         int series = 60;
-        java.util.List<String> pushes = new java.util.ArrayList<>();
+        List<String> pushes = new ArrayList<>();
         for (int s = 0; s < series; s++) {
             String labels = ",\"labels\":{\"s\":\"" + s + "\"}}";
             pushes.add("{\"type\":\"gauge\",\"name\":\"mixed_gauge\",\"value\":100" + labels);

@@ -8,6 +8,7 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_33_0.Metrics;
 import io.promstream.GatewayConfiguration;
+import io.promstream.testing.Await;
 import io.promstream.testing.Exposition;
 import io.promstream.testing.GatewayClient;
 import io.promstream.testing.PushgatewayServer;
@@ -19,6 +20,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -171,7 +174,7 @@ class PushgatewayConformanceTest {
         assertSameSeries(families);
 
         assertThat(both("DELETE", "/metrics/job/conf/instance/i1", null, null)).isEqualTo(202);
-        io.promstream.testing.Await.until(java.time.Duration.ofSeconds(10),
+        Await.until(Duration.ofSeconds(10),
                 () -> !pushgateway.scrape().contains("instance=\"i1\""), "the Pushgateway deletes asynchronously");
         assertSameSeries(families);
     }
@@ -233,7 +236,7 @@ class PushgatewayConformanceTest {
         assertThat(both("PUT", "/metrics/job/pb1", PROTOBUF, body)).isEqualTo(200);
         assertSameSeries(families);
         // a truncated stream is refused by both
-        assertThat(both("PUT", "/metrics/job/pb2", PROTOBUF, java.util.Arrays.copyOf(body, body.length - 3)))
+        assertThat(both("PUT", "/metrics/job/pb2", PROTOBUF, Arrays.copyOf(body, body.length - 3)))
                 .isEqualTo(400);
         // a sample with a timestamp too
         byte[] stamped = protobuf(Metrics.MetricFamily.newBuilder().setName("pb_g").setType(Metrics.MetricType.GAUGE)

@@ -10,7 +10,9 @@ import io.promstream.testing.Await;
 import io.promstream.testing.RedisServer;
 import io.promstream.testing.TestCertificates;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +55,7 @@ class RedisAclIntegrationTest {
     @Test
     void theServerRefusesAnonymousClients() {
         try (Jedis anonymous = new Jedis("127.0.0.1", redis.port(), 2000)) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(anonymous::ping).hasMessageContaining("NOAUTH");
+            Assertions.assertThatThrownBy(anonymous::ping).hasMessageContaining("NOAUTH");
         }
     }
 
@@ -94,7 +96,7 @@ class RedisAclIntegrationTest {
 
     @Test
     void aLeastPrivilegeUserIsEnough() {
-        List<String> args = new java.util.ArrayList<>(List.of("--user", "default", "on", "nopass", "~*", "&*", "+@all",
+        List<String> args = new ArrayList<>(List.of("--user", "default", "on", "nopass", "~*", "&*", "+@all",
                 "--user", "gw_min", "on", ">min-pw"));
         args.addAll(List.of(LEAST_PRIVILEGE.split(" ")));
         try (RedisServer limited = new RedisServer(args.toArray(new String[0])).start()) {

@@ -19,6 +19,7 @@ import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,7 +60,7 @@ class RedisOutageIntegrationTest {
                         sent.incrementAndGet();
                     }
                 } catch (RuntimeException redisDown) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(10_000_000); // retry pace of a sender
+                    LockSupport.parkNanos(10_000_000); // retry pace of a sender
                 }
             }
         }, "test-pusher");

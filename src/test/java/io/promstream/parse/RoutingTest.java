@@ -2,6 +2,8 @@ package io.promstream.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,7 @@ class RoutingTest {
     void longNamesAndValuesSpanTheBufferAndStillMatchTheWholeCrc() {
         String value = "v".repeat(2000) + "\u00e9".repeat(300);
         CRC32 crc = new CRC32();
-        crc.update(("n\nl=" + value).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        crc.update(("n\nl=" + value).getBytes(StandardCharsets.UTF_8));
         assertThat(Routing.shardOf("n", new String[] {"l"}, new String[] {value}, 1, 1000))
                 .isEqualTo((int) (crc.getValue() % 1000));
     }
@@ -57,6 +59,6 @@ class RoutingTest {
         for (int i = 0; i < 12_000; i++) {
             counts[Routing.shardOf("requests_total", new String[] {"path"}, new String[] {"/p" + i}, 1, 12)]++;
         }
-        assertThat(java.util.Arrays.stream(counts).boxed()).allSatisfy(c -> assertThat(c).isBetween(800, 1200));
+        assertThat(Arrays.stream(counts).boxed()).allSatisfy(c -> assertThat(c).isBetween(800, 1200));
     }
 }

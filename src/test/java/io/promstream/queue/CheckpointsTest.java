@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /** {@link Checkpoints} over the model of Redis: commits trim what they cover, lost replies are settled. */
 class CheckpointsTest {
@@ -62,7 +63,7 @@ class CheckpointsTest {
                     List<String> written, List<String> replaced) {
                 Committed done = super.commit(token, history, trimmed, cut, full, written, replaced);
                 if (loseReply[0]) {
-                    throw new redis.clients.jedis.exceptions.JedisConnectionException("reply lost");
+                    throw new JedisConnectionException("reply lost");
                 }
                 return done;
             }
@@ -78,7 +79,7 @@ class CheckpointsTest {
         List<String> written = checkpoints.write(capture);
         try {
             checkpoints.commit(lease, reader, capture, written, 1);
-        } catch (redis.clients.jedis.exceptions.JedisConnectionException expected) {
+        } catch (JedisConnectionException expected) {
             // the commit landed; its reply did not
         }
         assertThat(checkpoints.unresolved()).isTrue();

@@ -23,6 +23,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Several workers taking from one shard at once, their reads in flight together ({@link Reader}), against a
@@ -69,7 +70,7 @@ class ShardConcurrentTakesTest {
                         Shard.Took took;
                         try {
                             took = shard.take(batch, true);
-                        } catch (redis.clients.jedis.exceptions.JedisException e) {
+                        } catch (JedisException e) {
                             failed.incrementAndGet(); // a read cut off by the timeout: nothing was taken
                             continue;
                         }
@@ -97,7 +98,7 @@ class ShardConcurrentTakesTest {
                         if (shard.checkpoint(false) == Shard.Checkpointed.COMMITTED) {
                             committed.incrementAndGet();
                         }
-                    } catch (redis.clients.jedis.exceptions.JedisException e) {
+                    } catch (JedisException e) {
                         failed.incrementAndGet(); // its reply lost: the next take or checkpoint settles it
                     }
                 }

@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import redis.clients.jedis.Jedis;
@@ -363,10 +364,10 @@ public final class SoakRun {
             failures.add("flush-queue answered " + flush.statusCode() + ": " + flush.body());
         }
         // what the flush applied leaves the list once its checkpoint covers it (within checkpoint.interval)
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         long left = jedis.llen(QUEUE);
         while (left != 0 && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+            LockSupport.parkNanos(50_000_000L);
             left = jedis.llen(QUEUE);
         }
         Map<String, Double> metrics = GatewayClient.samples(client.scrape());

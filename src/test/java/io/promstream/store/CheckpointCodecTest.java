@@ -13,6 +13,8 @@ import io.promstream.parse.MetricType;
 import io.promstream.parse.Sample;
 import io.promstream.testing.ManualClock;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +48,8 @@ class CheckpointCodecTest {
     static String dump(MetricStore store) {
         return store.families().stream().sorted(Comparator.comparing(Family::name))
                 .map(f -> f.name() + ":" + f.type() + ":" + f.help() + store.snapshot(f).stream()
-                        .map(s -> s.labels() + "=" + s.value() + "," + java.util.Arrays.toString(s.bounds())
-                                + java.util.Arrays.toString(s.counts()) + java.util.Arrays.toString(s.quantileValues())
+                        .map(s -> s.labels() + "=" + s.value() + "," + Arrays.toString(s.bounds())
+                                + Arrays.toString(s.counts()) + Arrays.toString(s.quantileValues())
                                 + s.sum() + "," + s.count())
                         .sorted().collect(Collectors.joining(";")))
                 .collect(Collectors.joining("\n"));
@@ -237,11 +239,11 @@ class CheckpointCodecTest {
                 .isInstanceOf(CorruptCheckpointException.class);
         MetricStore a = sharded(1);
         assertThatThrownBy(() -> CheckpointCodec.load(a, a.openPartition(0),
-                java.util.Arrays.copyOf(bytes, bytes.length - 100)))
+                Arrays.copyOf(bytes, bytes.length - 100)))
                 .isInstanceOf(CorruptCheckpointException.class);
         MetricStore b = sharded(1);
         assertThatThrownBy(() -> CheckpointCodec.load(b, b.openPartition(0),
-                "hello, this is not a checkpoint".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                "hello, this is not a checkpoint".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(CorruptCheckpointException.class);
     }
 

@@ -1,6 +1,7 @@
 package io.promstream.testing;
 
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -17,7 +18,7 @@ public final class Await {
                 throw new AssertionError("Timed out after " + timeout + ": " + failure.get());
             }
             // a poll interval between checks, not a wait for an outcome
-            java.util.concurrent.locks.LockSupport.parkNanos(pauseMillis * 1_000_000L);
+            LockSupport.parkNanos(pauseMillis * 1_000_000L);
             pauseMillis = Math.min(50, pauseMillis * 2);
         }
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -300,7 +301,7 @@ public final class ExpositionParsers {
             }, format.wire + " check");
         }
 
-        private <T> T call(java.util.concurrent.Callable<T> exchange, String what) {
+        private <T> T call(Callable<T> exchange, String what) {
             Future<T> answer = io.submit(exchange);
             try {
                 return answer.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

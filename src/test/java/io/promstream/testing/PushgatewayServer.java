@@ -1,5 +1,6 @@
 package io.promstream.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -233,7 +234,7 @@ public final class PushgatewayServer implements AutoCloseable {
         Path configured = Path.of(fromEnv);
         if (configured.getNameCount() == 1 && !configured.isAbsolute()) { // a bare name: look it up on the PATH
             String searchPath = System.getenv("PATH");
-            for (String entry : searchPath == null ? new String[0] : searchPath.split(java.io.File.pathSeparator)) {
+            for (String entry : searchPath == null ? new String[0] : searchPath.split(File.pathSeparator)) {
                 Path candidate = Path.of(entry.isEmpty() ? "." : entry, fromEnv);
                 if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                     return candidate;

@@ -1,14 +1,17 @@
 package io.promstream.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -23,6 +26,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -803,7 +807,7 @@ public final class RedisCluster implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("no node on port " + port + "; nodes: " + ports()));
     }
 
-    private static <T> T query(Node node, java.util.function.Function<Jedis, T> command) {
+    private static <T> T query(Node node, Function<Jedis, T> command) {
         try (Jedis jedis = connect(node.port)) {
             return command.apply(jedis);
         }
@@ -934,8 +938,8 @@ public final class RedisCluster implements AutoCloseable {
      * return just their first byte.
      */
     private static String readProcFile(Path path) throws IOException {
-        try (java.io.InputStream in = Files.newInputStream(path)) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        try (InputStream in = Files.newInputStream(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         }
     }
 
@@ -986,7 +990,7 @@ public final class RedisCluster implements AutoCloseable {
             throw new IllegalStateException("found only " + ports.size() + " free ports of " + count);
         }
         List<Integer> shuffled = new ArrayList<>(ports);
-        java.util.Collections.shuffle(shuffled);
+        Collections.shuffle(shuffled);
         return shuffled;
     }
 

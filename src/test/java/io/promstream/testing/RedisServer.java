@@ -2,12 +2,15 @@ package io.promstream.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -61,7 +64,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -107,7 +110,7 @@ public final class RedisServer implements AutoCloseable {
         }
         process.destroy();
         try {
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
         } catch (InterruptedException e) {
@@ -171,7 +174,7 @@ public final class RedisServer implements AutoCloseable {
                 .user(user).password(password);
         if (tls != null) {
             // trusts only the test CA; no hostname check, so a certificate made for another name serves too
-            config.ssl(true).sslSocketFactory(tls.socketFactory()).sslParameters(new javax.net.ssl.SSLParameters());
+            config.ssl(true).sslSocketFactory(tls.socketFactory()).sslParameters(new SSLParameters());
         }
         return new Jedis(new HostAndPort("127.0.0.1", port), config.build());
     }

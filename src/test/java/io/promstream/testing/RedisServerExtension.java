@@ -1,5 +1,7 @@
 package io.promstream.testing;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -12,7 +14,7 @@ import redis.clients.jedis.Jedis;
  */
 public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
     private final RedisServer server;
-    private final java.util.List<Runnable> afterFlush = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> afterFlush = new CopyOnWriteArrayList<>();
 
     public RedisServerExtension(String... extraArgs) {
         this.server = new RedisServer(extraArgs);

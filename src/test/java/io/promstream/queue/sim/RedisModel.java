@@ -4,6 +4,7 @@ import io.promstream.queue.ShardRedis;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -94,7 +95,7 @@ public final class RedisModel {
     /** The elements on the shard's list, oldest first. */
     public List<byte[]> elements(int shard) {
         List<byte[]> out = new ArrayList<>(nodes[shard].list);
-        java.util.Collections.reverse(out);
+        Collections.reverse(out);
         return out;
     }
 

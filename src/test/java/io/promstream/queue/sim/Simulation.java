@@ -9,11 +9,14 @@ import io.promstream.queue.ShardKeys;
 import io.promstream.queue.ShardRedis;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
@@ -238,7 +241,7 @@ public final class Simulation {
 
     private ShardRedis faulty(int shard) {
         return new ForwardingShardRedis(redis.shard(shard)) {
-            private <T> T call(java.util.function.Supplier<T> command) {
+            private <T> T call(Supplier<T> command) {
                 if (faults && random.nextInt(1000) < callFaults) {
                     if (random.nextBoolean()) {
                         throw new JedisConnectionException("simulated: the request was lost");
@@ -298,7 +301,7 @@ public final class Simulation {
                 }
             }
             if (exposing.size() > 1) {
-                java.util.Set<Long> seen = new java.util.HashSet<>();
+                Set<Long> seen = new HashSet<>();
                 for (Tenure t : exposing) {
                     for (long id : t.partition.applied()) {
                         if (!seen.add(id)) {
