@@ -32,8 +32,11 @@ import io.promstream.parse.SampleParser;
 import io.promstream.queue.Checkpointer;
 import io.promstream.queue.LogLimiter;
 import io.promstream.queue.QueueWriter;
+import io.promstream.queue.RedisCalls;
 import io.promstream.queue.RedisOutage;
 import io.promstream.queue.ShardCoordinator;
+import io.promstream.queue.ShardFactory;
+import io.promstream.queue.ShardSettings;
 import io.promstream.queue.ShardTable;
 import io.promstream.queue.StagedPushSweeper;
 import io.promstream.queue.VersionSequence;
@@ -46,6 +49,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -108,18 +113,19 @@ public final class Gateway {
         // Redis, rejections, and the shards this gateway holds: leases, checkpoints
         UnifiedJedis client = redis.buildClient(environment);
         RedisOutage outage = new RedisOutage(clock);
+        Function<String, RedisCalls> calls = operation -> new RedisCalls(operation, metrics.redisErrors(operation),
+                outage);
         Rejections rejections = new Rejections(metrics.dropped(), new LogLimiter(clock, 10, 10_000),
-                deadLetters(environment, redis, client, metrics, outage, clock));
+                deadLetters(environment, redis, client, metrics, calls.apply("dead_letter"), clock));
         ShardTable table = new ShardTable(redis.getShards());
         Checkpointer checkpointer = new Checkpointer(table, config.getCheckpoint().intervalMillis(),
-                config.getCheckpoint().maxUncovered(), outage, metrics.redisErrors("checkpoint"),
-                metrics.checkpointDuration());
+                config.getCheckpoint().maxUncovered(), calls.apply("checkpoint"), metrics.checkpointDuration());
         environment.lifecycle().manage(checkpointer);
         String gatewayId = ShardCoordinator.newGatewayId();
-        ShardCoordinator coordinator = new ShardCoordinator(client, redis.getQueueKey(), redis.getShards(),
-                redis.getLeaseTtl().toMilliseconds(), redis.getPopCount(), store, sequence, table,
-                checkpointer::nudge, gatewayId, outage, metrics.shardOwned(), metrics.redisErrors("lease"),
-                System::nanoTime);
+        ShardSettings sharding = redis.shardSettings();
+        ShardCoordinator coordinator = new ShardCoordinator(client, sharding, new ShardFactory(client, sharding, store,
+                sequence, checkpointer::nudge, System::nanoTime), table, gatewayId, calls.apply("lease"),
+                metrics.shardOwned());
         environment.lifecycle().manage(coordinator);
 
         // the workers (after a warm-up of their hot path), and HTTP pushes queued for them
@@ -127,16 +133,16 @@ public final class Gateway {
         PushTracker tracker = new PushTracker();
         QueuedPushApplier queuedPushes = new QueuedPushApplier(parser, store, rejections, tracker, clock,
                 metrics.processed("http", ""));
-        WorkerPool workers = workers(environment, redis, client, table, parser, store, rejections, queuedPushes,
-                metrics, outage, clock);
+        WorkerPool workers = workers(environment, redis, table, () -> new ElementProcessor(parser.forOneThread(),
+                store, rejections, metrics.misrouted(), queuedPushes), metrics, calls.apply("take"), clock);
         metrics.watch(workers);
-        QueueMonitor monitor = new QueueMonitor(client, redis.getQueueKey(), table, outage,
-                metrics.pending(redis.getQueueKey()), metrics.redisErrors("llen"));
+        QueueMonitor monitor = new QueueMonitor(client, redis.getQueueKey(), table,
+                metrics.pending(redis.getQueueKey()), calls.apply("llen"));
         schedule(environment, "queue-monitor", monitor, redis.getPollInterval().toMilliseconds());
         QueueWriter writer = new QueueWriter(client, redis.getQueueKey(), redis.getShards(), PUSH_MARKER_MILLIS,
                 redis.getStagedPushTimeout().toMilliseconds(), config.getHttp().applyTimeoutMillis());
-        schedule(environment, "staged-push-sweep", new StagedPushSweeper(writer, table, outage,
-                metrics.redisErrors("staged_push")), Math.max(1000, redis.getStagedPushTimeout().toMilliseconds() / 4));
+        schedule(environment, "staged-push-sweep", new StagedPushSweeper(writer, table, calls.apply("staged_push")),
+                Math.max(1000, redis.getStagedPushTimeout().toMilliseconds() / 4));
         HttpIngestor ingestor = new HttpIngestor(parser, rejections, PushQueue.of(writer, table), tracker,
                 config.getHttp().applyTimeoutMillis(), gatewayId);
         config.getHttp().configureServer(config.getServerFactory(), environment);
@@ -150,8 +156,8 @@ public final class Gateway {
                 new StoreCollector(store, metrics), config.getHttp().scrapeCompressionLevel(config.getServerFactory())))
                 .addMapping("/metrics");
         environment.jersey().register(new RootResource());
-        environment.jersey().register(new StatusResource(store, metrics, table, coordinator, monitor, workers, clock,
-                version, redis.getQueueKey(), redis.describeTarget()));
+        environment.jersey().register(new StatusResource(store, metrics, coordinator, monitor, workers, clock,
+                new StatusResource.About(version, redis.getQueueKey(), redis.describeTarget())));
         environment.jersey().register(new HealthResource(environment.healthChecks()));
         environment.healthChecks().register("redis", new RedisHealthCheck(client));
         environment.healthChecks().register("workers", new WorkersHealthCheck(workers, clock,
@@ -174,13 +180,13 @@ public final class Gateway {
 
     /** The dead-letter list writer (managed), or none when {@code redis.deadLetterKey} is empty. */
     private static RejectionSink deadLetters(Environment environment, RedisFactory redis, UnifiedJedis client,
-            GatewayMetrics metrics, RedisOutage outage, InstantSource clock) {
+            GatewayMetrics metrics, RedisCalls calls, InstantSource clock) {
         String key = redis.deadLetterKeyOrNull();
         if (key == null) {
             return RejectionSink.NONE;
         }
-        DeadLetters deadLetters = new DeadLetters(client, key, redis.getDeadLetterMaxLength(), clock, outage,
-                metrics.deadLetters(), metrics.deadLettersDropped(), metrics.redisErrors("dead_letter"));
+        DeadLetters deadLetters = new DeadLetters(client, key, redis.getDeadLetterMaxLength(), clock,
+                metrics.deadLetters(), metrics.deadLettersDropped(), calls);
         environment.lifecycle().manage(deadLetters);
         return deadLetters;
     }
@@ -189,16 +195,15 @@ public final class Gateway {
      * The queue workers, started and stopped with the application: after the shard coordinator starts, and
      * stopped before it hands the shards back (so their last checkpoints cover every batch taken).
      */
-    private static WorkerPool workers(Environment environment, RedisFactory redis, UnifiedJedis client,
-            ShardTable table, SampleParser parser, MetricStore store, Rejections rejections,
-            QueuedPushApplier queuedPushes, GatewayMetrics metrics, RedisOutage outage, InstantSource clock) {
+    private static WorkerPool workers(Environment environment, RedisFactory redis, ShardTable table,
+            Supplier<ElementProcessor> processors, GatewayMetrics metrics, RedisCalls takes, InstantSource clock) {
         List<QueueWorker> list = new ArrayList<>();
+        String queueKey = redis.getQueueKey();
         for (int i = 0; i < redis.getWorkers(); i++) {
             String id = Integer.toString(i);
-            list.add(new QueueWorker(id, table, new ElementProcessor(parser.forOneThread(), store, rejections,
-                    metrics.misrouted(), queuedPushes), clock, redis.newBackoff(), outage, redis.blockSeconds(),
-                    redis.getQueueKey(), metrics.processed(id, redis.getQueueKey()),
-                    metrics.emptyPops(id, redis.getQueueKey()), metrics.redisErrors("take")));
+            list.add(new QueueWorker(id, table, processors.get(), clock, redis.newBackoff(), redis.blockSeconds(),
+                    new QueueWorker.Metrics(metrics.processed(id, queueKey), metrics.emptyPops(id, queueKey), takes,
+                            "redis " + queueKey)));
         }
         WorkerPool workers = new WorkerPool(list, Duration.ofMillis(redis.getShutdownGrace().toMilliseconds()));
         environment.lifecycle().manage(workers);

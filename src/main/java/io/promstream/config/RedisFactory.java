@@ -8,6 +8,7 @@ import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.ValidationMethod;
 import io.promstream.queue.Backoff;
+import io.promstream.queue.ShardSettings;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -303,6 +304,11 @@ public class RedisFactory {
 
     public int getShards() {
         return shards;
+    }
+
+    /** The queue's sharding and its shards' leases, as the queue package takes them. */
+    public ShardSettings shardSettings() {
+        return new ShardSettings(queueKey, shards, leaseTtl.toMilliseconds(), popCount);
     }
 
     public Duration getStagedPushTimeout() {

@@ -29,25 +29,23 @@ public class StatusResource {
     private final WorkerPool workers;
     private final InstantSource clock;
     private final long startedMillis;
-    private final String version;
-    private final String queueKey;
-    private final String redis;
+    private final About about;
 
-    /** @param redis where Redis is, without credentials */
-    public StatusResource(MetricStore store, GatewayMetrics metrics, ShardTable table, ShardCoordinator coordinator,
-            QueueMonitor monitor, WorkerPool workers, InstantSource clock, String version, String queueKey,
-            String redis) {
+    /** What the status says of the gateway itself: its version, its queue's key, where Redis is (no credentials). */
+    public record About(String version, String queueKey, String redis) {
+    }
+
+    public StatusResource(MetricStore store, GatewayMetrics metrics, ShardCoordinator coordinator, QueueMonitor monitor,
+            WorkerPool workers, InstantSource clock, About about) {
         this.store = store;
         this.metrics = metrics;
-        this.table = table;
+        this.table = coordinator.table();
         this.coordinator = coordinator;
         this.monitor = monitor;
-        this.queueKey = queueKey;
-        this.redis = redis;
         this.workers = workers;
         this.clock = clock;
         this.startedMillis = clock.millis();
-        this.version = version;
+        this.about = about;
     }
 
     /** The queue: its key, where it lives, what is pending on all shards, what was taken here. */
@@ -87,9 +85,9 @@ public class StatusResource {
                     shard.uncovered()));
             taken += shard.taken();
         }
-        return new Status(version, (now - startedMillis) / 1000, store.seriesCount(), store.familyCount(),
+        return new Status(about.version(), (now - startedMillis) / 1000, store.seriesCount(), store.familyCount(),
                 store.settings().maxSeries(),
-                new Queue(queueKey, redis, length == QueueMonitor.UNKNOWN ? null : length, taken),
+                new Queue(about.queueKey(), about.redis(), length == QueueMonitor.UNKNOWN ? null : length, taken),
                 new Shards(table.count(), coordinator.gatewayId(), coordinator.liveGateways(), held),
                 (long) metrics.processedTotal(), dropped, list);
     }

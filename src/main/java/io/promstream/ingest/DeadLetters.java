@@ -1,6 +1,6 @@
 package io.promstream.ingest;
 
-import io.promstream.queue.RedisOutage;
+import io.promstream.queue.RedisCalls;
 import io.promstream.queue.Backoff;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -44,26 +44,24 @@ public final class DeadLetters implements RejectionSink, Managed {
     private final byte[] key;
     private final int maxLength;
     private final InstantSource clock;
-    private final RedisOutage outage;
     private final Counter.Child written;
     private final Counter.Child dropped;
-    private final Counter.Child errors;
+    private final RedisCalls calls;
     private final Letter[] ring;
     private int head; // next slot to write; guarded by this
     private int count; // letters in the ring; guarded by this
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Thread writer;
 
-    public DeadLetters(UnifiedJedis redis, String key, int maxLength, InstantSource clock, RedisOutage outage,
-            Counter.Child written, Counter.Child dropped, Counter.Child errors) {
+    public DeadLetters(UnifiedJedis redis, String key, int maxLength, InstantSource clock, Counter.Child written,
+            Counter.Child dropped, RedisCalls calls) {
         this.redis = redis;
         this.key = key.getBytes(StandardCharsets.UTF_8);
         this.maxLength = maxLength;
         this.clock = clock;
-        this.outage = outage;
         this.written = written;
         this.dropped = dropped;
-        this.errors = errors;
+        this.calls = calls;
         this.ring = new Letter[Math.min(maxLength, MAX_RING)];
     }
 
@@ -145,17 +143,16 @@ public final class DeadLetters implements RejectionSink, Managed {
         for (int i = 0; i < envelopes.length; i++) {
             envelopes[i] = envelope(batch.get(i));
         }
-        long mark = outage.mark();
+        long mark = calls.start();
         try {
             redis.lpush(key, envelopes);
             redis.ltrim(key, 0, maxLength - 1);
             written.inc(envelopes.length);
-            outage.succeeded(mark);
+            calls.answered(mark);
             return true;
         } catch (JedisException e) {
-            errors.inc();
             dropped.inc(envelopes.length);
-            outage.failed("dead-letter push", e);
+            calls.failed(e);
             return false;
         }
     }

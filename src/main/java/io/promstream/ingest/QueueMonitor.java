@@ -1,8 +1,7 @@
 package io.promstream.ingest;
 
-import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
-import io.promstream.queue.RedisOutage;
+import io.promstream.queue.RedisCalls;
 import io.promstream.queue.Shard;
 import io.promstream.queue.ShardKeys;
 import io.promstream.queue.ShardTable;
@@ -20,26 +19,24 @@ public final class QueueMonitor implements Runnable {
     private final UnifiedJedis redis;
     private final String queueKey;
     private final ShardTable table;
-    private final RedisOutage outage;
     private final Gauge.Child pending;
-    private final Counter.Child errors;
+    private final RedisCalls calls;
     private volatile long length = UNKNOWN;
     private volatile String lastError = "not polled yet";
 
-    public QueueMonitor(UnifiedJedis redis, String queueKey, ShardTable table, RedisOutage outage,
-            Gauge.Child pending, Counter.Child errors) {
+    public QueueMonitor(UnifiedJedis redis, String queueKey, ShardTable table, Gauge.Child pending,
+            RedisCalls calls) {
         this.redis = redis;
         this.queueKey = queueKey;
         this.table = table;
-        this.outage = outage;
         this.pending = pending;
-        this.errors = errors;
+        this.calls = calls;
     }
 
     /** Polls once; never throws, so a scheduled executor keeps running it. */
     @Override
     public void run() {
-        long mark = outage.mark();
+        long mark = calls.start();
         try {
             long total = 0;
             for (int i = 0; i < table.count(); i++) {
@@ -53,12 +50,11 @@ public final class QueueMonitor implements Runnable {
             pending.set(total);
             length = total;
             lastError = null;
-            outage.succeeded(mark);
+            calls.answered(mark);
         } catch (JedisException e) {
-            errors.inc();
             length = UNKNOWN;
             lastError = e.getMessage();
-            outage.failed("llen", e);
+            calls.failed(e);
         } catch (RuntimeException e) {
             length = UNKNOWN;
             lastError = e.toString();

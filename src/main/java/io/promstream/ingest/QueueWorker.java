@@ -3,7 +3,7 @@ package io.promstream.ingest;
 import io.prometheus.client.Counter;
 import io.promstream.queue.Backoff;
 import io.promstream.queue.QueueBatch;
-import io.promstream.queue.RedisOutage;
+import io.promstream.queue.RedisCalls;
 import io.promstream.queue.Shard;
 import io.promstream.queue.ShardTable;
 import java.time.InstantSource;
@@ -32,11 +32,10 @@ public final class QueueWorker implements Runnable {
     private final ElementProcessor processor;
     private final InstantSource clock;
     private final Backoff backoff;
-    private final RedisOutage outage;
     private final double blockSeconds;
     private final Counter.Child processed;
     private final Counter.Child emptyPops;
-    private final Counter.Child popErrors;
+    private final RedisCalls takes;
     private final QueueBatch batch = new QueueBatch();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -46,20 +45,26 @@ public final class QueueWorker implements Runnable {
     private volatile long lastBeatMillis;
     private int next;
 
-    public QueueWorker(String id, ShardTable table, ElementProcessor processor,
-            InstantSource clock, Backoff backoff, RedisOutage outage, double blockSeconds, String queueKey,
-            Counter.Child processed, Counter.Child emptyPops, Counter.Child popErrors) {
+    /**
+     * What a worker counts: samples applied, waits on an empty queue, its takes' Redis calls; and the source its
+     * rejections name ({@code redis <queueKey>}).
+     */
+    public record Metrics(Counter.Child processed, Counter.Child emptyPops, RedisCalls takes, String source) {
+    }
+
+    /** @param blockSeconds the longest wait on an idle shard */
+    public QueueWorker(String id, ShardTable table, ElementProcessor processor, InstantSource clock, Backoff backoff,
+            double blockSeconds, Metrics metrics) {
         this.id = id;
         this.table = table;
         this.processor = processor;
         this.clock = clock;
         this.backoff = backoff;
-        this.outage = outage;
         this.blockSeconds = blockSeconds;
-        this.processed = processed;
-        this.emptyPops = emptyPops;
-        this.popErrors = popErrors;
-        this.source = "redis " + queueKey;
+        this.processed = metrics.processed();
+        this.emptyPops = metrics.emptyPops();
+        this.takes = metrics.takes();
+        this.source = metrics.source();
         this.lastBeatMillis = clock.millis();
         this.next = parseIndex(id);
     }
@@ -77,10 +82,10 @@ public final class QueueWorker implements Runnable {
                         continue;
                     }
                     state = State.TAKING;
-                    long mark = outage.mark();
+                    long mark = takes.start();
                     Shard from = takeFrom(shards);
                     if (answered) {
-                        outage.succeeded(mark);
+                        takes.answered(mark);
                         backoff.reset();
                     }
                     if (from != null) {
@@ -97,8 +102,7 @@ public final class QueueWorker implements Runnable {
                                 SHARED_WAIT_SECONDS));
                     }
                 } catch (JedisException e) {
-                    popErrors.inc();
-                    outage.failed("take", e);
+                    takes.failed(e);
                     if (pause()) {
                         break;
                     }

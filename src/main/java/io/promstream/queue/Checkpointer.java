@@ -1,7 +1,6 @@
 package io.promstream.queue;
 
 import io.dropwizard.lifecycle.Managed;
-import io.prometheus.client.Counter;
 import io.prometheus.client.Histogram;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,8 +20,7 @@ public final class Checkpointer implements Managed, Runnable {
     private final long intervalNanos;
     private final long minGapNanos;
     private final long maxUncovered;
-    private final RedisOutage outage;
-    private final Counter.Child errors;
+    private final RedisCalls calls;
     private final Histogram.Child duration;
     private final Object wake = new Object();
     private volatile boolean running;
@@ -30,13 +28,12 @@ public final class Checkpointer implements Managed, Runnable {
     private Thread thread;
 
     public Checkpointer(ShardTable table, long intervalMillis, long maxUncovered,
-            RedisOutage outage, Counter.Child errors, Histogram.Child duration) {
+            RedisCalls calls, Histogram.Child duration) {
         this.table = table;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
         this.minGapNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), intervalNanos / 10);
         this.maxUncovered = maxUncovered;
-        this.outage = outage;
-        this.errors = errors;
+        this.calls = calls;
         this.duration = duration;
     }
 
@@ -92,20 +89,18 @@ public final class Checkpointer implements Managed, Runnable {
 
     private void checkpoint(Shard shard) {
         long started = System.nanoTime();
-        long mark = outage.mark();
+        long mark = calls.start();
         try {
             Shard.Checkpointed result = shard.checkpoint(false);
             if (result == Shard.Checkpointed.COMMITTED) {
                 duration.observe((System.nanoTime() - started) / 1e9);
             }
             if (result == Shard.Checkpointed.COMMITTED || result == Shard.Checkpointed.LOST) {
-                outage.succeeded(mark); // Redis answered
+                calls.answered(mark);
             }
         } catch (JedisException e) {
-            errors.inc();
-            outage.failed("checkpoint", e);
+            calls.failed(e);
         } catch (RuntimeException e) {
-            errors.inc();
             LOG.error("Checkpoint of shard {} failed", shard.index(), e);
         }
     }

@@ -1,11 +1,9 @@
 package io.promstream.queue;
 
 import io.dropwizard.lifecycle.Managed;
-import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.promstream.store.CheckpointCodec;
 import io.promstream.store.CorruptCheckpointException;
-import io.promstream.store.MetricStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -46,50 +43,40 @@ public final class ShardCoordinator implements Managed {
     private final String queueKey;
     private final int shards;
     private final long ttlMillis;
-    private final int popCount;
-    private final MetricStore store;
-    private final VersionSequence sequence;
+    private final ShardFactory factory;
     private final ShardTable table;
-    private final Runnable nudge;
     private final String gatewayId;
-    private final RedisOutage outage;
+    private final RedisCalls calls;
     private final Gauge owned;
-    private final Counter.Child errors;
-    private final LongSupplier nanos;
     private final byte[] membersKey;
     private final int[] unownedRounds;
     private final ScheduledExecutorService keeper;
     private final ExecutorService opener;
     /** Runs each Redis call of a round (a renewal per shard, the heartbeat, the balance) apart from the others. */
-    private final ExecutorService calls;
+    private final ExecutorService apart;
     private final Set<Shard> renewing = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean heartbeating = new AtomicBoolean();
     private final AtomicBoolean balancing = new AtomicBoolean();
     private volatile List<String> live = List.of();
     private volatile boolean stopping;
 
-    public ShardCoordinator(UnifiedJedis redis, String queueKey, int shards, long ttlMillis, int popCount,
-            MetricStore store, VersionSequence sequence, ShardTable table, Runnable nudge, String gatewayId,
-            RedisOutage outage, Gauge owned, Counter.Child errors, LongSupplier nanos) {
+    /** @param owned {@code shard_owned{shard}}; @param calls the lease's Redis calls */
+    public ShardCoordinator(UnifiedJedis redis, ShardSettings settings, ShardFactory factory, ShardTable table,
+            String gatewayId, RedisCalls calls, Gauge owned) {
         this.redis = redis;
-        this.queueKey = queueKey;
-        this.shards = shards;
-        this.ttlMillis = ttlMillis;
-        this.popCount = popCount;
-        this.store = store;
-        this.sequence = sequence;
+        this.queueKey = settings.queueKey();
+        this.shards = settings.shards();
+        this.ttlMillis = settings.leaseTtlMillis();
+        this.factory = factory;
         this.table = table;
-        this.nudge = nudge;
         this.gatewayId = gatewayId;
-        this.outage = outage;
+        this.calls = calls;
         this.owned = owned;
-        this.errors = errors;
-        this.nanos = nanos;
         this.membersKey = ShardKeys.bytes(ShardKeys.members(queueKey));
         this.unownedRounds = new int[shards];
         this.keeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "shard-leases"));
         this.opener = Executors.newSingleThreadExecutor(r -> daemon(r, "shard-opener"));
-        this.calls = Executors.newCachedThreadPool(r -> daemon(r, "shard-lease-call"));
+        this.apart = Executors.newCachedThreadPool(r -> daemon(r, "shard-lease-call"));
         for (int i = 0; i < shards; i++) {
             owned.labels(Integer.toString(i)).set(0);
         }
@@ -104,6 +91,11 @@ public final class ShardCoordinator implements Managed {
             host = "gateway";
         }
         return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The shards this gateway holds. */
+    public ShardTable table() {
+        return table;
     }
 
     public String gatewayId() {
@@ -140,8 +132,8 @@ public final class ShardCoordinator implements Managed {
         keeper.awaitTermination(ttlMillis, TimeUnit.MILLISECONDS);
         opener.shutdown();
         opener.awaitTermination(ttlMillis * 3, TimeUnit.MILLISECONDS);
-        calls.shutdown();
-        calls.awaitTermination(ttlMillis, TimeUnit.MILLISECONDS);
+        apart.shutdown();
+        apart.awaitTermination(ttlMillis, TimeUnit.MILLISECONDS);
         for (Shard shard : table.held()) {
             close(shard);
         }
@@ -164,7 +156,7 @@ public final class ShardCoordinator implements Managed {
 
     /**
      * One round: the heartbeat, a renewal of every lease held, the shards lost, the balance. Each Redis call runs
-     * apart ({@link #calls}), so one that waits on an unreachable node holds up neither the renewals of shards on
+     * apart ({@link #apart}), so one that waits on an unreachable node holds up neither the renewals of shards on
      * other nodes nor the next round; a renewal still under way from an earlier round is not sent again. The
      * round waits for the renewals at most a third of the lease. Never throws (the schedule must go on).
      */
@@ -178,7 +170,7 @@ public final class ShardCoordinator implements Managed {
             for (Shard shard : table.held()) {
                 if ((shard.state() == Shard.State.OPEN || shard.state() == Shard.State.OPENING)
                         && renewing.add(shard)) {
-                    renewals.add(calls.submit(() -> renew(shard)));
+                    renewals.add(apart.submit(() -> renew(shard)));
                 }
             }
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(50, ttlMillis / 3));
@@ -201,21 +193,20 @@ public final class ShardCoordinator implements Managed {
 
     /** The first round, on the caller's schedule: the heartbeat and the balance, done before the start returns. */
     private void firstRound() {
-        long mark = outage.mark();
+        long mark = calls.start();
         try {
             heartbeat();
             balance();
-            outage.succeeded(mark);
+            calls.answered(mark);
         } catch (JedisException e) {
-            errors.inc();
-            outage.failed("lease", e);
+            calls.failed(e);
         } catch (RuntimeException e) {
             LOG.error("Shard coordination failed; retrying next round", e);
         }
     }
 
     /**
-     * Runs {@code call} on {@link #calls} unless the previous one is still under way; counts its Redis errors.
+     * Runs {@code call} on {@link #apart} unless the previous one is still under way; counts its Redis errors.
      * {@code call} says whether Redis answered it (it may have had nothing to ask).
      */
     private void once(AtomicBoolean running, BooleanSupplier call) {
@@ -223,15 +214,14 @@ public final class ShardCoordinator implements Managed {
             return;
         }
         try {
-            calls.execute(() -> {
-                long mark = outage.mark();
+            apart.execute(() -> {
+                long mark = calls.start();
                 try {
                     if (call.getAsBoolean()) {
-                        outage.succeeded(mark);
+                        calls.answered(mark);
                     }
                 } catch (JedisException e) {
-                    errors.inc();
-                    outage.failed("lease", e);
+                    calls.failed(e);
                 } catch (RuntimeException e) {
                     LOG.error("Shard coordination failed; retrying next round", e);
                 } finally {
@@ -244,15 +234,14 @@ public final class ShardCoordinator implements Managed {
     }
 
     private void renew(Shard shard) {
-        long mark = outage.mark();
+        long mark = calls.start();
         try {
             if (!shard.renew()) {
                 shard.lost("its lease was taken over");
             }
-            outage.succeeded(mark);
+            calls.answered(mark);
         } catch (JedisException e) {
-            errors.inc();
-            outage.failed("lease", e);
+            calls.failed(e);
         } finally {
             renewing.remove(shard);
         }
@@ -350,9 +339,7 @@ public final class ShardCoordinator implements Managed {
     }
 
     private boolean acquire(ShardKeys keys) {
-        ShardRedis shardRedis = new JedisShardRedis(redis, keys);
-        Lease lease = new Lease(shardRedis, gatewayId + ":" + UUID.randomUUID(), ttlMillis, nanos);
-        Shard shard = new Shard(keys, lease, shardRedis, store, sequence, popCount, nudge);
+        Shard shard = factory.create(keys.shard(), gatewayId + ":" + UUID.randomUUID());
         if (!shard.acquire()) {
             return false;
         }
@@ -378,8 +365,7 @@ public final class ShardCoordinator implements Managed {
                     shard.keys().checkpoint());
             giveUp(shard);
         } catch (JedisException e) {
-            errors.inc();
-            outage.failed("checkpoint load", e);
+            calls.failed("checkpoint load", e);
             giveUp(shard);
         } catch (RuntimeException e) {
             LOG.error("Opening shard {} failed", shard.index(), e);
@@ -433,7 +419,7 @@ public final class ShardCoordinator implements Managed {
                 shard.checkpoint(true);
                 shard.release();
             } catch (JedisException e) {
-                errors.inc();
+                calls.failed(e);
                 LOG.warn("Shard {}: last checkpoint or release failed ({}); its next owner re-applies what "
                         + "followed its previous checkpoint", shard.index(), e.getMessage());
             }

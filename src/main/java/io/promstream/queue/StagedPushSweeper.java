@@ -1,6 +1,7 @@
 package io.promstream.queue;
 
-import io.prometheus.client.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -9,19 +10,18 @@ import redis.clients.jedis.exceptions.JedisException;
  * throws.
  */
 public final class StagedPushSweeper implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(StagedPushSweeper.class);
     /** Staged copies settled per shard in one run. */
     private static final int BATCH = 100;
 
     private final QueueWriter writer;
     private final ShardTable table;
-    private final RedisOutage outage;
-    private final Counter.Child errors;
+    private final RedisCalls calls;
 
-    public StagedPushSweeper(QueueWriter writer, ShardTable table, RedisOutage outage, Counter.Child errors) {
+    public StagedPushSweeper(QueueWriter writer, ShardTable table, RedisCalls calls) {
         this.writer = writer;
         this.table = table;
-        this.outage = outage;
-        this.errors = errors;
+        this.calls = calls;
     }
 
     @Override
@@ -32,10 +32,9 @@ public final class StagedPushSweeper implements Runnable {
                     shard.wake();
                 }
             } catch (JedisException e) {
-                errors.inc();
-                outage.failed("staged push sweep", e);
+                calls.failed(e);
             } catch (RuntimeException e) {
-                errors.inc();
+                LOG.error("Settling the staged pushes of shard {} failed", shard.index(), e);
             }
         }
     }

@@ -28,9 +28,8 @@ class CodeShapeTest {
     private static final int MAX_PARAMETERS = 7;
     private static final int MAX_LINES = 300;
     /** Still over 7 parameters: to be given parameter objects. */
-    private static final Set<String> WIDE = Set.of("ShardCoordinator", "QueueWorker", "StatusResource",
-            "StatusResource.Status", "QueuedPush", "QueuedPush.Header", "KnownElements.Known", "DeadLetters",
-            "SeriesSnapshot");
+    private static final Set<String> WIDE = Set.of("StatusResource.Status", "QueuedPush", "QueuedPush.Header",
+            "KnownElements.Known", "SeriesSnapshot");
     /** Still over 300 lines: to be split. */
     private static final Set<String> LONG = Set.of("MetricStore", "Shard", "ShardCoordinator", "CheckpointCodec",
             "SampleParser", "RedisFactory", "GroupApplication", "Family");
