@@ -212,6 +212,6 @@ public final class Gateway {
 
     private static void schedule(Environment environment, String name, Runnable task, long everyMillis) {
         ScheduledExecutorService scheduler = environment.lifecycle().scheduledExecutorService(name).build();
-        scheduler.scheduleWithFixedDelay(task, 0, everyMillis, TimeUnit.MILLISECONDS);
+        var unused = scheduler.scheduleWithFixedDelay(task, 0, everyMillis, TimeUnit.MILLISECONDS); // stopped with it
     }
 }

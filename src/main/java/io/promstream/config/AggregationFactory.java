@@ -51,7 +51,7 @@ public class AggregationFactory {
         SeriesExpirer expirer = new SeriesExpirer(store, java.time.Duration.ofMillis(seriesTtl.toMilliseconds()));
         ScheduledExecutorService scheduler = environment.lifecycle().scheduledExecutorService("series-expirer").build();
         long every = expiryInterval.toMilliseconds();
-        scheduler.scheduleWithFixedDelay(expirer, every, every, TimeUnit.MILLISECONDS);
+        var unused = scheduler.scheduleWithFixedDelay(expirer, every, every, TimeUnit.MILLISECONDS); // stopped with it
     }
 
     public SampleParser buildParser() {

@@ -144,7 +144,7 @@ public class HttpFactory {
         PushPaths paths = new PushPaths(ingestor, rejected, bodies);
         environment.jersey().register(new JsonPushResource(ingestor, rejected, bodies));
         environment.servlets().addServlet("pushes", new PushServlet(paths, PushMode.fromConfig(pushMode)))
-                .addMapping(PushServlet.MAPPINGS);
+                .addMapping(PushServlet.MAPPINGS.toArray(String[]::new));
         environment.jersey().register(new RedisUnavailableMapper());
         environment.servlets().addFilter("push-counting", new PushCountingFilter(answered))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, IngestAuthFilter.EVERY_PATH);

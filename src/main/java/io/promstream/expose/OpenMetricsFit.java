@@ -1,7 +1,7 @@
 package io.promstream.expose;
 
+import io.prometheus.client.Collector;
 import io.prometheus.client.Collector.MetricFamilySamples;
-import io.prometheus.client.Collector.Type;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +18,7 @@ final class OpenMetricsFit {
     private OpenMetricsFit() {
     }
 
+    @SuppressWarnings("ReferenceEquality") // identity: was the family replaced by a fitted copy
     static List<MetricFamilySamples> apply(List<MetricFamilySamples> families) {
         List<MetricFamilySamples> out = null;
         for (int i = 0; i < families.size(); i++) {
@@ -27,7 +28,7 @@ final class OpenMetricsFit {
                 case SUMMARY -> summary(family);
                 default -> family;
             };
-            if (fitted != family && out == null) {
+            if (fitted != family && out == null) { // a family that needed no fitting is handed back as it was
                 out = new ArrayList<>(families.subList(0, i));
             }
             if (out != null) {
@@ -59,7 +60,7 @@ final class OpenMetricsFit {
                 kept.add(s);
             }
         }
-        return new MetricFamilySamples(family.name, family.unit, Type.HISTOGRAM, family.help, kept);
+        return new MetricFamilySamples(family.name, family.unit, Collector.Type.HISTOGRAM, family.help, kept);
     }
 
     private static MetricFamilySamples summary(MetricFamilySamples family) {
@@ -76,7 +77,7 @@ final class OpenMetricsFit {
                 kept.add(s);
             }
         }
-        return new MetricFamilySamples(family.name, family.unit, Type.SUMMARY, family.help, kept);
+        return new MetricFamilySamples(family.name, family.unit, Collector.Type.SUMMARY, family.help, kept);
     }
 
     private static boolean negativeInSummary(MetricFamilySamples family, MetricFamilySamples.Sample s) {

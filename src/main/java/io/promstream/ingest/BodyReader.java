@@ -44,7 +44,10 @@ public final class BodyReader {
     private final int limit;
     private final long timeoutMillis;
 
-    /** @param limit the largest body, after decompression; @param timeoutMillis the longest its reading takes */
+    /**
+     * @param limit the largest body, after decompression
+     * @param timeoutMillis the longest its reading takes
+     */
     public BodyReader(int limit, long timeoutMillis) {
         this.limit = limit;
         this.timeoutMillis = timeoutMillis;

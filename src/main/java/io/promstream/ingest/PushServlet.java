@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Function;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -20,8 +21,8 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class PushServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     /** Where the servlet is mapped. */
-    public static final String[] MAPPINGS = {"/metrics/*", "/aggregate/metrics", "/aggregate/metrics/*",
-        "/replace/metrics", "/replace/metrics/*"};
+    public static final List<String> MAPPINGS = List.of("/metrics/*", "/aggregate/metrics", "/aggregate/metrics/*",
+        "/replace/metrics", "/replace/metrics/*");
     private static final String BARE = "/metrics/";
     private static final String AGGREGATE = "/aggregate/metrics";
     private static final String REPLACE = "/replace/metrics";

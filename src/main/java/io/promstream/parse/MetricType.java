@@ -4,10 +4,30 @@ import java.util.Locale;
 
 /** The four Prometheus metric types a sample can carry. */
 public enum MetricType {
-    COUNTER, GAUGE, HISTOGRAM, SUMMARY;
+    COUNTER(0), GAUGE(1), HISTOGRAM(2), SUMMARY(3);
 
     private static final MetricType[] ALL = values();
     private final String wireName = name().toLowerCase(Locale.ROOT);
+    private final int checkpointCode;
+
+    MetricType(int checkpointCode) {
+        this.checkpointCode = checkpointCode;
+    }
+
+    /** The type's number in checkpoints: fixed for good, whatever the order of the constants. */
+    public int checkpointCode() {
+        return checkpointCode;
+    }
+
+    /** The type of a checkpoint's number, or {@code null} for one no type has. */
+    public static MetricType ofCheckpointCode(int code) {
+        for (MetricType type : ALL) {
+            if (type.checkpointCode == code) {
+                return type;
+            }
+        }
+        return null;
+    }
 
     /** The lower-case name used on the wire and in exposition. */
     public String wireName() {

@@ -7,6 +7,8 @@ import io.promstream.store.Partition;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -59,7 +61,8 @@ public final class Shard {
 
     private volatile State state = State.OPENING;
     private volatile Partition partition;
-    private volatile long taken;
+    /** Written under takeLock only. */
+    private final AtomicLong taken = new AtomicLong();
     private volatile long length = -1;
     private volatile long cursorSnapshot;
     private volatile long commitCount;
@@ -105,7 +108,7 @@ public final class Shard {
 
     /** Elements taken since this gateway acquired the shard. */
     public long taken() {
-        return taken;
+        return taken.get();
     }
 
     /** The list's length at the last take (read and unread elements), or -1. */
@@ -233,22 +236,25 @@ public final class Shard {
                 takeLock.unlock();
             }
             ShardRedis.Fenced fenced = null;
+            RuntimeException failed = null;
             try {
                 fenced = redis.read(lease.token(), read.trimmed(), lease.history(), read.fromTail(), popCount);
-            } finally {
-                takeLock.lock();
-                try {
-                    reader.returned(read, fenced != null);
-                    changed.signalAll();
-                    if (fenced != null) {
-                        Took took = settle(read, fenced, out);
-                        if (took != null) {
-                            return took;
-                        }
-                    }
-                } finally {
-                    takeLock.unlock();
+            } catch (RuntimeException e) {
+                failed = e; // the reads after it are void; then it propagates: nothing was taken
+            }
+            takeLock.lock();
+            try {
+                reader.returned(read, fenced != null);
+                changed.signalAll();
+                if (failed != null) {
+                    throw failed;
                 }
+                Took took = settle(read, fenced, out);
+                if (took != null) {
+                    return took;
+                }
+            } finally {
+                takeLock.unlock();
             }
             // void (a read before it came back short or failed) or reserved ahead past the end: read again
         }
@@ -270,8 +276,8 @@ public final class Shard {
             case BATCH -> {
                 length = settled.length();
                 applyLock.readLock().lock();
-                out.fill(settled.items(), sequence.begin(), taken, this);
-                taken += settled.items().size();
+                out.fill(settled.items(), sequence.begin(), taken.get(), this);
+                taken.addAndGet(settled.items().size());
                 cursorSnapshot = reader.cursor();
                 return Took.ELEMENTS;
             }
@@ -348,7 +354,7 @@ public final class Shard {
             if (state != State.OPEN) {
                 return null;
             }
-            return new Backlog(Math.max(0, redis.length() - reader.cursor()), taken);
+            return new Backlog(Math.max(0, redis.length() - reader.cursor()), taken.get());
         } finally {
             takeLock.unlock();
         }
@@ -531,9 +537,13 @@ public final class Shard {
         } finally {
             takeLock.unlock();
         }
-        applyLock.writeLock().lock();
-        applyLock.writeLock().unlock();
-        wakeWaiters();
+        Lock applying = applyLock.writeLock();
+        applying.lock(); // once had, no batch of this shard is being applied
+        try {
+            wakeWaiters();
+        } finally {
+            applying.unlock();
+        }
     }
 
     /** Forgets the partition; the shard is closed. */

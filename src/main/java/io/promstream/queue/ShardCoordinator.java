@@ -60,7 +60,10 @@ public final class ShardCoordinator implements Managed {
     private volatile List<String> live = List.of();
     private volatile boolean stopping;
 
-    /** @param owned {@code shard_owned{shard}}; @param calls the lease's Redis calls */
+    /**
+     * @param calls the lease's Redis calls
+     * @param owned {@code shard_owned{shard}}
+     */
     public ShardCoordinator(UnifiedJedis redis, ShardSettings settings, ShardFactory factory, ShardTable table,
             String gatewayId, RedisCalls calls, Gauge owned) {
         this.redis = redis;
@@ -121,7 +124,7 @@ public final class ShardCoordinator implements Managed {
             LOG.warn("Still loading checkpoints after {} ms; carrying on (the shards open when they are loaded)",
                     ttlMillis);
         }
-        keeper.scheduleWithFixedDelay(this::round, every, every, TimeUnit.MILLISECONDS);
+        var unused = keeper.scheduleWithFixedDelay(this::round, every, every, TimeUnit.MILLISECONDS); // stop() ends it
     }
 
     /** Stops balancing, then hands every shard back: stop taking, a last checkpoint, release the lease. */

@@ -13,7 +13,10 @@ public final class ShardFactory {
     private final Runnable nudge;
     private final LongSupplier nanos;
 
-    /** @param nudge asks the checkpointer for a checkpoint now; @param nanos the clock of leases */
+    /**
+     * @param nudge asks the checkpointer for a checkpoint now
+     * @param nanos the clock of leases
+     */
     public ShardFactory(UnifiedJedis redis, ShardSettings settings, MetricStore store, VersionSequence sequence,
             Runnable nudge, LongSupplier nanos) {
         this.redis = redis;

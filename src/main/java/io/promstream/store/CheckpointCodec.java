@@ -200,7 +200,7 @@ public final class CheckpointCodec {
     private static final class Writer {
         private final Buffer buffer = new Buffer();
         private final DataOutputStream out = new DataOutputStream(buffer);
-        private final Map<Family, Integer> ids = new IdentityHashMap<>();
+        private final IdentityHashMap<Family, Integer> ids = new IdentityHashMap<>();
         int series;
         int removals;
 
@@ -246,7 +246,7 @@ public final class CheckpointCodec {
             out.writeByte(FAMILY);
             out.writeInt(next);
             SeriesCodec.writeString(out, family.name());
-            out.writeByte(family.type().ordinal());
+            out.writeByte(family.type().checkpointCode());
             SeriesCodec.writeString(out, family.help() == null ? "" : family.help());
             return next;
         }
@@ -311,12 +311,13 @@ public final class CheckpointCodec {
                     case FAMILY -> {
                         int id = in.readInt();
                         String name = SeriesCodec.readString(in);
-                        int ordinal = in.readByte();
-                        if (ordinal < 0 || ordinal >= MetricType.values().length) {
-                            throw new CorruptCheckpointException("unknown metric type " + ordinal, null);
+                        int code = in.readByte();
+                        MetricType type = MetricType.ofCheckpointCode(code);
+                        if (type == null) {
+                            throw new CorruptCheckpointException("unknown metric type " + code, null);
                         }
                         String help = SeriesCodec.readString(in);
-                        families.put(id, new FamilyDef(name, MetricType.values()[ordinal], help.isEmpty() ? null : help));
+                        families.put(id, new FamilyDef(name, type, help.isEmpty() ? null : help));
                     }
                     case SERIES -> {
                         FamilyDef family = family(families, in.readInt());

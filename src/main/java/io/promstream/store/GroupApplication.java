@@ -204,7 +204,7 @@ final class GroupApplication {
     }
 
     private List<Family> locks(Set<Family> replaced, Family pushTime, Family failureTime) {
-        Map<Family, Boolean> distinct = new IdentityHashMap<>();
+        IdentityHashMap<Family, Boolean> distinct = new IdentityHashMap<>();
         for (Family f : targets) {
             distinct.put(f, true);
         }
@@ -223,7 +223,7 @@ final class GroupApplication {
 
     private MetricStore.PushResult check(Group group, boolean fresh, Set<Family> replaced, Family pushTime,
             Family failureTime, long nowMillis) {
-        Map<Family, Set<LabelSet>> pushed = new IdentityHashMap<>();
+        IdentityHashMap<Family, Set<LabelSet>> pushed = new IdentityHashMap<>();
         int added = 0;
         for (int i = 0; i < samples.size(); i++) {
             Sample sample = samples.get(i);

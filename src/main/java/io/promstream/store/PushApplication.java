@@ -108,7 +108,7 @@ final class PushApplication {
     }
 
     private List<Family> existingTargets() {
-        Map<Family, Boolean> distinct = new IdentityHashMap<>();
+        IdentityHashMap<Family, Boolean> distinct = new IdentityHashMap<>();
         for (Family family : targets) {
             if (!creating.contains(family)) {
                 distinct.put(family, true);
@@ -121,7 +121,7 @@ final class PushApplication {
 
     /** Finds each sample's series ({@code null} = to be created) and checks what applying would do. */
     private MetricStore.PushResult checkSeries(Series[] series) {
-        Map<Family, Set<LabelSet>> seen = new IdentityHashMap<>();
+        IdentityHashMap<Family, Set<LabelSet>> seen = new IdentityHashMap<>();
         for (int i = 0; i < samples.size(); i++) {
             Sample sample = samples.get(i);
             Family family = targets[i];

@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Which series {@code reset-series} removes: every given selector must match (AND). {@code name} may repeat
- * (any of them), {@code label=key=value} may repeat (all of them), {@code olderThan} is a duration. No
+ * Which series {@code reset-series} removes: every given selector must match (AND). {@code name=...} may
+ * repeat (any of them), {@code label=key=value} may repeat (all of them), {@code olderThan} is a duration. No
  * selector at all selects every series.
  */
 public record SeriesSelection(Set<String> names, List<String[]> labels, Long olderThanMillis) {

@@ -125,7 +125,8 @@ class CodeShapeTest {
         }
         int depth = 0;
         int count = 1;
-        for (char c : parameters.toCharArray()) {
+        for (int i = 0; i < parameters.length(); i++) {
+            char c = parameters.charAt(i);
             if (c == '<') {
                 depth++;
             } else if (c == '>') {

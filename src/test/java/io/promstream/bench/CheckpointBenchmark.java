@@ -64,10 +64,10 @@ class CheckpointBenchmark {
             GatewayProcess first = GatewayProcess.start(dir, "checkpoint-" + series, config(redis), "3g");
             try {
                 GatewayClient client = first.client();
-                awaitCovered(redis, client, series, series);
+                awaitCovered(redis, client, series);
                 double[] before = histogram(client);
                 push(redis, series, 0, series); // every series changes once more
-                awaitCovered(redis, client, series, 2 * series);
+                awaitCovered(redis, client, 2L * series);
                 double[] after = histogram(client);
                 double seconds = after[0] - before[0];
                 double count = after[1] - before[1];
@@ -82,7 +82,6 @@ class CheckpointBenchmark {
                 long killed = System.nanoTime();
                 GatewayProcess second = GatewayProcess.start(dir, "replay-" + series, config(redis), "3g");
                 try {
-                    long started = System.nanoTime();
                     GatewayClient replay = second.client();
                     Await.until(Duration.ofSeconds(300), () -> redisLength(redis) == 0
                             && status(replay).path("shards").path("held").path(0).path("uncovered").asLong() == 0,
@@ -119,7 +118,7 @@ class CheckpointBenchmark {
     }
 
     /** Waits until the gateway has taken {@code processed} samples and a checkpoint covers all of them. */
-    private static void awaitCovered(RedisServer redis, GatewayClient client, int series, long processed) {
+    private static void awaitCovered(RedisServer redis, GatewayClient client, long processed) {
         Await.until(Duration.ofSeconds(300), () -> {
             JsonNode status = status(client);
             return status.path("processed").asLong() >= processed && redisLength(redis) == 0

@@ -130,7 +130,7 @@ class ClusterBenchmark {
                 Executors.newSingleThreadScheduledExecutor();
         List<Process> processes = new ArrayList<>();
         long started = System.nanoTime();
-        watcher.scheduleAtFixedRate(() -> {
+        var unused = watcher.scheduleAtFixedRate(() -> {
             try {
                 maxPending.accumulateAndGet(pending.getAsLong(), Math::max);
             } catch (RuntimeException e) {

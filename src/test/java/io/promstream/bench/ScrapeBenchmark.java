@@ -183,7 +183,7 @@ class ScrapeBenchmark {
         if (url != null) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Accept", PROMETHEUS_ACCEPT)
                     .header("Accept-Encoding", "gzip").GET().build();
-            scraper.scheduleAtFixedRate(() -> {
+            var unused = scraper.scheduleAtFixedRate(() -> {
                 try {
                     http.send(request, HttpResponse.BodyHandlers.discarding());
                 } catch (Exception e) {

@@ -183,8 +183,8 @@ class NoLossIntegrationTest {
         try (GatewayProcess second = GatewayProcess.start(dir, "http-second", Map.of("redis.uri", REDIS.uri()))) {
             GatewayClient client = second.client();
             Await.until(Duration.ofSeconds(60), () -> queued() == 0
-                            && client.sum(Workload.COUNTER) == pushes / 2 && client.sum(Workload.GAUGE) == pushes / 2
-                            && client.sum("nl_http_total") == pushes / 2,
+                            && client.sum(Workload.COUNTER) == pushes / 2.0 && client.sum(Workload.GAUGE) == pushes / 2.0
+                            && client.sum("nl_http_total") == pushes / 2.0,
                     () -> "counted " + client.sum(Workload.COUNTER) + " JSON counters, " + client.sum(Workload.GAUGE)
                             + " gauge increments, " + client.sum("nl_http_total") + " text pushes, of "
                             + pushes / 2 + " each");

@@ -34,7 +34,7 @@ class IngestAuthFilterTest {
         assertThat(filter.allowed("Bearer ")).isFalse();
         assertThat(filter.allowed("Token t0ken")).isFalse();
         assertThat(filter.allowed("Basic !!!not-base64")).isFalse();
-        assertThat(filter.allowed("Basic " + Base64.getEncoder().encodeToString("nocolon".getBytes()))).isFalse();
+        assertThat(filter.allowed("Basic " + Base64.getEncoder().encodeToString("nocolon".getBytes(StandardCharsets.UTF_8)))).isFalse();
     }
 
     @Test

@@ -152,7 +152,7 @@ class GatewayIntegrationTest {
             String line = "it_gzip_jobs_total " + expected + ".0\n";
             String[] body = new String[1];
             Await.until(Duration.ofSeconds(10),
-                    () -> (body[0] = gunzipped(request)).contains(line), () -> "no " + line + " in " + body[0]);
+                    () -> { body[0] = gunzipped(request); return body[0].contains(line); }, () -> "no " + line + " in " + body[0]);
             assertThat(body[0]).endsWith("# EOF\n").contains("# TYPE prom_stream_gateway_processed_metrics counter");
             push("{\"type\":\"counter\",\"name\":\"it_gzip_jobs_total\",\"value\":1}");
         }

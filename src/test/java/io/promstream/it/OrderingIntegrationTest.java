@@ -79,19 +79,19 @@ class OrderingIntegrationTest {
                 pushes.add("{\"type\":\"gauge\",\"name\":\"mixed_gauge\",\"op\":\"dec\",\"value\":1" + labels);
             }
         }
-        double before = processed(store);
+        double before = processed();
         for (int round = 0; round < 10; round++) {
             try (Jedis jedis = REDIS.client()) {
                 jedis.lpush(QUEUE, pushes.toArray(String[]::new));
             }
         }
         double expectedProcessed = before + 10.0 * pushes.size();
-        Await.until(Duration.ofSeconds(60), () -> processed(store) >= expectedProcessed, "all applied");
+        Await.until(Duration.ofSeconds(60), () -> processed() >= expectedProcessed, "all applied");
         assertThat(store.snapshot(store.family("mixed_gauge"))).hasSize(series)
                 .allSatisfy(s -> assertThat(s.value()).as("series %s", s.labels()).isEqualTo(58));
     }
 
-    private static double processed(MetricStore store) {
+    private static double processed() {
         return ((GatewayApplication) APP.getApplication()).gateway().metrics().processedTotal();
     }
 

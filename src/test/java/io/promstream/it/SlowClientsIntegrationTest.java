@@ -9,6 +9,7 @@ import io.promstream.testing.RedisServerExtension;
 import io.promstream.testing.TestGateways;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -33,6 +34,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SlowClientsIntegrationTest {
     private static final int DRIPPERS = 1500;
+    private static final InetAddress LOOPBACK = address(127, 0, 0, 1);
+    /** Another address of the loopback network: the slow clients come from it. */
+    private static final InetAddress OTHER_CLIENT = address(127, 0, 0, 2);
+
+    private static InetAddress address(int... bytes) {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) bytes[0], (byte) bytes[1], (byte) bytes[2],
+                (byte) bytes[3]});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @RegisterExtension
     @Order(1)
@@ -52,13 +65,13 @@ class SlowClientsIntegrationTest {
                     + "Content-Length: 100000\r\n\r\n[").getBytes(StandardCharsets.US_ASCII);
             for (int i = 0; i < DRIPPERS; i++) {
                 Socket socket = new Socket();
-                socket.bind(new InetSocketAddress("127.0.0.2", 0)); // another client than the sender below
-                socket.connect(new InetSocketAddress("127.0.0.1", APP.getLocalPort()), 5000);
+                socket.bind(new InetSocketAddress(OTHER_CLIENT, 0)); // another client than the sender below
+                socket.connect(new InetSocketAddress(LOOPBACK, APP.getLocalPort()), 5000);
                 socket.getOutputStream().write(head);
                 socket.getOutputStream().flush();
                 drippers.add(socket);
             }
-            drip.scheduleAtFixedRate(() -> {
+            var unused = drip.scheduleAtFixedRate(() -> {
                 for (Socket socket : drippers) {
                     try {
                         OutputStream out = socket.getOutputStream();

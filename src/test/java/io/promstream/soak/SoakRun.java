@@ -167,11 +167,11 @@ public final class SoakRun {
                     send(jedis, perTick);
                 }
             });
-            scheduler.scheduleAtFixedRate(generator, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
-            scheduler.scheduleAtFixedRate(guarded(failed, () -> scrape(client)), 100, 250, TimeUnit.MILLISECONDS);
-            scheduler.scheduleAtFixedRate(guarded(failed, () -> health(client)), 1000, 5000, TimeUnit.MILLISECONDS);
-            scheduler.scheduleAtFixedRate(guarded(failed, () -> reset(client)), 2000, 2000, TimeUnit.MILLISECONDS);
-            scheduler.scheduleAtFixedRate(guarded(failed, () -> sampleHeap(client, gateway, started)),
+            var unused1 = scheduler.scheduleAtFixedRate(generator, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            var unused2 = scheduler.scheduleAtFixedRate(guarded(failed, () -> scrape(client)), 100, 250, TimeUnit.MILLISECONDS);
+            var unused3 = scheduler.scheduleAtFixedRate(guarded(failed, () -> health(client)), 1000, 5000, TimeUnit.MILLISECONDS);
+            var unused4 = scheduler.scheduleAtFixedRate(guarded(failed, () -> reset(client)), 2000, 2000, TimeUnit.MILLISECONDS);
+            var unused5 = scheduler.scheduleAtFixedRate(guarded(failed, () -> sampleHeap(client, gateway, started)),
                     heapInterval, heapInterval, TimeUnit.SECONDS);
             // the run itself: ends at the deadline, or earlier when a periodic task failed
             failed.await(seconds, TimeUnit.SECONDS);

@@ -103,7 +103,7 @@ class MetricStoreTest {
         store = new MetricStore(StoreSettings.defaults(), clock, () -> watermark[0]);
         for (int i = 1; i <= 1000; i++) {
             apply(gaugeOp("inflight", GaugeOp.INC, 1), i);
-            watermark[0] = i - 10; // at most ten versions in flight
+            watermark[0] = i - 10L; // at most ten versions in flight
         }
         GaugeSeries series = (GaugeSeries) store.family("inflight").series.values().iterator().next();
         assertThat(only("inflight").value()).isEqualTo(1000);

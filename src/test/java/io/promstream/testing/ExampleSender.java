@@ -25,6 +25,7 @@ public enum ExampleSender {
 
     /** The value of the {@code sender} label its samples carry. */
     public final String label;
+    @SuppressWarnings("ImmutableEnumChecker") // List.of: immutable
     private final List<String> command;
 
     ExampleSender(String label, List<String> command) {

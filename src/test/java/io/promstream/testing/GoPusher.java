@@ -27,7 +27,8 @@ public final class GoPusher {
     private GoPusher() {
     }
 
-    /** The pusher binary, built on the first call in this JVM. */
+    /** The pusher binary, built on the first call in this JVM (a failed build is rethrown to every later caller). */
+    @SuppressWarnings("StaticAssignmentOfThrowable")
     public static Path binary() {
         synchronized (BUILD_LOCK) {
             if (binary != null) {

@@ -912,7 +912,7 @@ public final class RedisCluster implements AutoCloseable {
             if (!kill.waitFor(PROCESS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
                 kill.destroyForcibly();
                 throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed: "
-                        + new String(kill.getInputStream().readAllBytes()));
+                        + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

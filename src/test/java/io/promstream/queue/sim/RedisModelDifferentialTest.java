@@ -56,8 +56,8 @@ class RedisModelDifferentialTest {
             int t = random.nextInt(TOKENS.length);
             byte[] token = TOKENS[t].getBytes(StandardCharsets.UTF_8);
             boolean wrongHistory = random.nextInt(8) == 0;
-            byte[] mh = wrongHistory || modelHistory[t] == null ? "wrong".getBytes() : modelHistory[t];
-            byte[] rh = wrongHistory || realHistory[t] == null ? "wrong".getBytes() : realHistory[t];
+            byte[] mh = wrongHistory || modelHistory[t] == null ? "wrong".getBytes(StandardCharsets.UTF_8) : modelHistory[t];
+            byte[] rh = wrongHistory || realHistory[t] == null ? "wrong".getBytes(StandardCharsets.UTF_8) : realHistory[t];
             long trimmed = real.trimmed() + (random.nextInt(6) == 0 ? random.nextInt(3) - 1 : 0);
             String what = "seed " + seed + " call " + call;
             switch (random.nextInt(12)) {

@@ -246,8 +246,8 @@ public final class Simulation {
                     if (random.nextBoolean()) {
                         throw new JedisConnectionException("simulated: the request was lost");
                     }
-                    command.get();
-                    throw new JedisConnectionException("simulated: the reply was lost");
+                    T ranAnyway = command.get();
+                    throw new JedisConnectionException("simulated: the reply was lost after " + ranAnyway);
                 }
                 return command.get();
             }
