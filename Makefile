@@ -4,7 +4,7 @@ MVN ?= mvn -B -q
 REDIS_PORT ?= 6379
 SOURCES := $(shell find src/main -type f 2>/dev/null) pom.xml
 
-.PHONY: run test fuzz faults soak bench bench-cluster build deps stop clean
+.PHONY: run test fuzz faults format soak bench bench-cluster build deps stop clean
 
 ## run: the gateway on :9091 (admin :9092) with a local Redis on :6379 (reused if one answers)
 run: $(JAR)
@@ -49,6 +49,10 @@ bench: deps
 ## bench-cluster: non-pipelined senders on one Redis and on a 3-master cluster with routing; gateways keep up
 bench-cluster: deps
 	mvn -B -q test -Dgroups=bench-cluster -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
+
+## format: format the Java sources (palantir-java-format through Spotless; every build checks the tree is formatted)
+format:
+	$(MVN) spotless:apply
 
 ## build: the runnable jar
 build: $(JAR)

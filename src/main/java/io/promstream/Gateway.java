@@ -5,16 +5,15 @@ import io.prometheus.client.CollectorRegistry;
 import io.promstream.config.AggregationFactory;
 import io.promstream.config.RedisFactory;
 import io.promstream.expose.ExpositionServlet;
-import io.promstream.expose.StoreCollector;
 import io.promstream.expose.GatewayMetrics;
 import io.promstream.expose.RootResource;
 import io.promstream.expose.StatusResource;
+import io.promstream.expose.StoreCollector;
 import io.promstream.health.BacklogHealthCheck;
 import io.promstream.health.CardinalityHealthCheck;
 import io.promstream.health.HealthResource;
 import io.promstream.health.RedisHealthCheck;
 import io.promstream.health.WorkersHealthCheck;
-import io.promstream.ingest.DeadLetters;
 import io.promstream.ingest.ElementProcessor;
 import io.promstream.ingest.HotPathWarmup;
 import io.promstream.ingest.HttpIngestor;
@@ -23,9 +22,7 @@ import io.promstream.ingest.PushTracker;
 import io.promstream.ingest.PushgatewayApi;
 import io.promstream.ingest.QueueFlusher;
 import io.promstream.ingest.QueueMonitor;
-import io.promstream.ingest.QueueWorker;
 import io.promstream.ingest.QueuedPushApplier;
-import io.promstream.ingest.RejectionSink;
 import io.promstream.ingest.Rejections;
 import io.promstream.ingest.WorkerPool;
 import io.promstream.parse.SampleParser;
@@ -45,12 +42,9 @@ import io.promstream.tasks.FlushQueueTask;
 import io.promstream.tasks.ResetSeriesTask;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -67,7 +61,11 @@ public final class Gateway {
     private final ShardTable shards;
     private final ShardCoordinator coordinator;
 
-    private Gateway(MetricStore store, GatewayMetrics metrics, WorkerPool workers, ShardTable shards,
+    private Gateway(
+            MetricStore store,
+            GatewayMetrics metrics,
+            WorkerPool workers,
+            ShardTable shards,
             ShardCoordinator coordinator) {
         this.store = store;
         this.metrics = metrics;
@@ -113,55 +111,110 @@ public final class Gateway {
         // Redis, rejections, and the shards this gateway holds: leases, checkpoints
         UnifiedJedis client = redis.buildClient(environment);
         RedisOutage outage = new RedisOutage(clock);
-        Function<String, RedisCalls> calls = operation -> new RedisCalls(operation, metrics.redisErrors(operation),
-                outage);
-        Rejections rejections = new Rejections(metrics.dropped(), new LogLimiter(clock, 10, 10_000),
-                deadLetters(environment, redis, client, metrics, calls.apply("dead_letter"), clock));
+        Function<String, RedisCalls> calls =
+                operation -> new RedisCalls(operation, metrics.redisErrors(operation), outage);
+        Rejections rejections = new Rejections(
+                metrics.dropped(),
+                new LogLimiter(clock, 10, 10_000),
+                redis.buildDeadLetters(environment, client, metrics, calls.apply("dead_letter"), clock));
         ShardTable table = new ShardTable(redis.getShards());
-        Checkpointer checkpointer = new Checkpointer(table, config.getCheckpoint().intervalMillis(),
-                config.getCheckpoint().maxUncovered(), calls.apply("checkpoint"), metrics.checkpointDuration());
+        Checkpointer checkpointer = new Checkpointer(
+                table,
+                config.getCheckpoint().intervalMillis(),
+                config.getCheckpoint().maxUncovered(),
+                calls.apply("checkpoint"),
+                metrics.checkpointDuration());
         environment.lifecycle().manage(checkpointer);
         String gatewayId = ShardCoordinator.newGatewayId();
         ShardSettings sharding = redis.shardSettings();
-        ShardCoordinator coordinator = new ShardCoordinator(client, sharding, new ShardFactory(client, sharding, store,
-                sequence, checkpointer::nudge, System::nanoTime), table, gatewayId, calls.apply("lease"),
+        ShardCoordinator coordinator = new ShardCoordinator(
+                client,
+                sharding,
+                new ShardFactory(client, sharding, store, sequence, checkpointer::nudge, System::nanoTime),
+                table,
+                gatewayId,
+                calls.apply("lease"),
                 metrics.shardOwned());
         environment.lifecycle().manage(coordinator);
 
         // the workers (after a warm-up of their hot path), and HTTP pushes queued for them
         environment.lifecycle().manage(new HotPathWarmup(parser, WARMUP_ELEMENTS));
         PushTracker tracker = new PushTracker();
-        QueuedPushApplier queuedPushes = new QueuedPushApplier(parser, store, rejections, tracker, clock,
-                metrics.processed("http", ""));
-        WorkerPool workers = workers(environment, redis, table, () -> new ElementProcessor(parser.forOneThread(),
-                store, rejections, metrics.misrouted(), queuedPushes), metrics, calls.apply("take"), clock);
+        QueuedPushApplier queuedPushes =
+                new QueuedPushApplier(parser, store, rejections, tracker, clock, metrics.processed("http", ""));
+        WorkerPool workers = redis.buildWorkers(
+                environment,
+                table,
+                () -> new ElementProcessor(parser.forOneThread(), store, rejections, metrics.misrouted(), queuedPushes),
+                metrics,
+                calls.apply("take"),
+                clock);
         metrics.watch(workers);
-        QueueMonitor monitor = new QueueMonitor(client, redis.getQueueKey(), table,
-                metrics.pending(redis.getQueueKey()), calls.apply("llen"));
+        QueueMonitor monitor = new QueueMonitor(
+                client, redis.getQueueKey(), table, metrics.pending(redis.getQueueKey()), calls.apply("llen"));
         schedule(environment, "queue-monitor", monitor, redis.getPollInterval().toMilliseconds());
-        QueueWriter writer = new QueueWriter(client, redis.getQueueKey(), redis.getShards(), PUSH_MARKER_MILLIS,
-                redis.getStagedPushTimeout().toMilliseconds(), config.getHttp().applyTimeoutMillis());
-        schedule(environment, "staged-push-sweep", new StagedPushSweeper(writer, table, calls.apply("staged_push")),
+        QueueWriter writer = new QueueWriter(
+                client,
+                redis.getQueueKey(),
+                redis.getShards(),
+                PUSH_MARKER_MILLIS,
+                redis.getStagedPushTimeout().toMilliseconds(),
+                config.getHttp().applyTimeoutMillis());
+        schedule(
+                environment,
+                "staged-push-sweep",
+                new StagedPushSweeper(writer, table, calls.apply("staged_push")),
                 Math.max(1000, redis.getStagedPushTimeout().toMilliseconds() / 4));
-        HttpIngestor ingestor = new HttpIngestor(parser, rejections, PushQueue.of(writer, table), tracker,
-                config.getHttp().applyTimeoutMillis(), gatewayId);
+        HttpIngestor ingestor = new HttpIngestor(
+                parser,
+                rejections,
+                PushQueue.of(writer, table),
+                tracker,
+                config.getHttp().applyTimeoutMillis(),
+                gatewayId);
         config.getHttp().configureServer(config.getServerFactory(), environment);
-        config.getHttp().registerEndpoints(environment, ingestor, metrics.httpRejected(), metrics.httpRequests(),
-                metrics.httpUnauthorized(), new LogLimiter(clock, 1, 10_000));
+        config.getHttp()
+                .registerEndpoints(
+                        environment,
+                        ingestor,
+                        metrics.httpRejected(),
+                        metrics.httpRequests(),
+                        metrics.httpUnauthorized(),
+                        new LogLimiter(clock, 1, 10_000));
         environment.jersey().register(new PushgatewayApi(store, ingestor, clock, version));
         environment.jersey().register(new PushgatewayApi.Probes());
 
         // the exposition, status and health
-        environment.servlets().addServlet("prometheus-metrics", new ExpositionServlet(registry,
-                new StoreCollector(store, metrics), config.getHttp().scrapeCompressionLevel(config.getServerFactory())))
+        environment
+                .servlets()
+                .addServlet(
+                        "prometheus-metrics",
+                        new ExpositionServlet(
+                                registry,
+                                new StoreCollector(store, metrics),
+                                config.getHttp().scrapeCompressionLevel(config.getServerFactory())))
                 .addMapping("/metrics");
         environment.jersey().register(new RootResource());
-        environment.jersey().register(new StatusResource(store, metrics, coordinator, monitor, workers, clock,
-                new StatusResource.About(version, redis.getQueueKey(), redis.describeTarget())));
+        environment
+                .jersey()
+                .register(new StatusResource(
+                        store,
+                        metrics,
+                        coordinator,
+                        monitor,
+                        workers,
+                        clock,
+                        new StatusResource.About(version, redis.getQueueKey(), redis.describeTarget())));
         environment.jersey().register(new HealthResource(environment.healthChecks()));
         environment.healthChecks().register("redis", new RedisHealthCheck(client));
-        environment.healthChecks().register("workers", new WorkersHealthCheck(workers, clock,
-                Duration.ofMillis(redis.getWorkerStallTimeout().toMilliseconds())));
+        environment
+                .healthChecks()
+                .register(
+                        "workers",
+                        new WorkersHealthCheck(
+                                workers,
+                                clock,
+                                Duration.ofMillis(redis.getWorkerStallTimeout().toMilliseconds())));
         environment.healthChecks().register("backlog", new BacklogHealthCheck(monitor, redis.getBacklogLimit()));
         environment.healthChecks().register("cardinality", new CardinalityHealthCheck(store));
 
@@ -178,40 +231,9 @@ public final class Gateway {
     /** How long a pushed HTTP body's marker keeps a re-sent copy of it from being queued twice. */
     private static final long PUSH_MARKER_MILLIS = 60_000;
 
-    /** The dead-letter list writer (managed), or none when {@code redis.deadLetterKey} is empty. */
-    private static RejectionSink deadLetters(Environment environment, RedisFactory redis, UnifiedJedis client,
-            GatewayMetrics metrics, RedisCalls calls, InstantSource clock) {
-        String key = redis.deadLetterKeyOrNull();
-        if (key == null) {
-            return RejectionSink.NONE;
-        }
-        DeadLetters deadLetters = new DeadLetters(client, key, redis.getDeadLetterMaxLength(), clock,
-                metrics.deadLetters(), metrics.deadLettersDropped(), calls);
-        environment.lifecycle().manage(deadLetters);
-        return deadLetters;
-    }
-
-    /**
-     * The queue workers, started and stopped with the application: after the shard coordinator starts, and
-     * stopped before it hands the shards back (so their last checkpoints cover every batch taken).
-     */
-    private static WorkerPool workers(Environment environment, RedisFactory redis, ShardTable table,
-            Supplier<ElementProcessor> processors, GatewayMetrics metrics, RedisCalls takes, InstantSource clock) {
-        List<QueueWorker> list = new ArrayList<>();
-        String queueKey = redis.getQueueKey();
-        for (int i = 0; i < redis.getWorkers(); i++) {
-            String id = Integer.toString(i);
-            list.add(new QueueWorker(id, table, processors.get(), clock, redis.newBackoff(), redis.blockSeconds(),
-                    new QueueWorker.Metrics(metrics.processed(id, queueKey), metrics.emptyPops(id, queueKey), takes,
-                            "redis " + queueKey)));
-        }
-        WorkerPool workers = new WorkerPool(list, Duration.ofMillis(redis.getShutdownGrace().toMilliseconds()));
-        environment.lifecycle().manage(workers);
-        return workers;
-    }
-
     private static void schedule(Environment environment, String name, Runnable task, long everyMillis) {
-        ScheduledExecutorService scheduler = environment.lifecycle().scheduledExecutorService(name).build();
+        ScheduledExecutorService scheduler =
+                environment.lifecycle().scheduledExecutorService(name).build();
         var unused = scheduler.scheduleWithFixedDelay(task, 0, everyMillis, TimeUnit.MILLISECONDS); // stopped with it
     }
 }

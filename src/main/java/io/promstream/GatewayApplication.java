@@ -35,8 +35,8 @@ public class GatewayApplication extends Application<GatewayConfiguration> {
      * .NET gateway's, see {@link DotNetEnvironment}), strictly: an unset variable without a default stops the
      * start naming it, instead of becoming its own literal text (a bearer token {@code ${INGEST_TOKEN}}, say).
      */
-    public static ConfigurationSourceProvider substituting(ConfigurationSourceProvider provider,
-            DotNetEnvironment environment) {
+    public static ConfigurationSourceProvider substituting(
+            ConfigurationSourceProvider provider, DotNetEnvironment environment) {
         EnvironmentVariableSubstitutor substitutor = new EnvironmentVariableSubstitutor(true);
         substitutor.setVariableResolver(environment);
         return new SubstitutingSourceProvider(provider, substitutor);
@@ -54,8 +54,10 @@ public class GatewayApplication extends Application<GatewayConfiguration> {
         environment.lifecycle().addEventListener(new StopAtShutdown());
         environment.lifecycle().manage(new LogFlushAtExit());
         if (!dotNet.used().isEmpty()) {
-            LoggerFactory.getLogger(GatewayApplication.class).info("Configured from the .NET gateway's environment "
-                    + "variables {} (ours are unset)", dotNet.used());
+            LoggerFactory.getLogger(GatewayApplication.class)
+                    .info(
+                            "Configured from the .NET gateway's environment " + "variables {} (ours are unset)",
+                            dotNet.used());
         }
         gateway = Gateway.assemble(config, environment, clock(), version());
     }

@@ -6,8 +6,8 @@ import io.promstream.config.AdminFactory;
 import io.promstream.config.AggregationFactory;
 import io.promstream.config.CheckpointFactory;
 import io.promstream.config.HttpFactory;
-import io.promstream.config.PersistenceFactory;
 import io.promstream.config.MetaMetricsFactory;
+import io.promstream.config.PersistenceFactory;
 import io.promstream.config.RedisFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -17,21 +17,27 @@ public class GatewayConfiguration extends Configuration {
     @Valid
     @NotNull
     private RedisFactory redis = new RedisFactory();
+
     @Valid
     @NotNull
     private AggregationFactory aggregation = new AggregationFactory();
+
     @Valid
     @NotNull
     private MetaMetricsFactory metaMetrics = new MetaMetricsFactory();
+
     @Valid
     @NotNull
     private HttpFactory http = new HttpFactory();
+
     @Valid
     @NotNull
     private PersistenceFactory persistence = new PersistenceFactory();
+
     @Valid
     @NotNull
     private CheckpointFactory checkpoint = new CheckpointFactory();
+
     @Valid
     @NotNull
     private AdminFactory admin = new AdminFactory();

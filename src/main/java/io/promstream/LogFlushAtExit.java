@@ -18,7 +18,7 @@ final class LogFlushAtExit implements Managed {
     }
 
     private static boolean jvmExiting() {
-        Thread probe = new Thread(() -> { });
+        Thread probe = new Thread(() -> {});
         try {
             Runtime.getRuntime().addShutdownHook(probe);
             Runtime.getRuntime().removeShutdownHook(probe);

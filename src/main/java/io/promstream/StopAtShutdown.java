@@ -17,13 +17,15 @@ final class StopAtShutdown implements LifeCycle.Listener {
     public void lifeCycleStarting(LifeCycle event) {
         if (event instanceof Server server) {
             server.setStopAtShutdown(false); // one hook, not two racing each other
-            hook = new Thread(() -> {
-                try {
-                    server.stop();
-                } catch (Exception e) {
-                    LoggerFactory.getLogger(StopAtShutdown.class).error("Stopping failed", e);
-                }
-            }, "gateway-shutdown");
+            hook = new Thread(
+                    () -> {
+                        try {
+                            server.stop();
+                        } catch (Exception e) {
+                            LoggerFactory.getLogger(StopAtShutdown.class).error("Stopping failed", e);
+                        }
+                    },
+                    "gateway-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
         }
     }

@@ -29,27 +29,70 @@ import org.junit.jupiter.api.Test;
  */
 class DocsTest {
     /** Our configuration sections; the others ({@code server}, {@code logging}, {@code metrics}) are Dropwizard's. */
-    private static final Set<String> SECTIONS = Set.of("redis", "aggregation", "http", "checkpoint", "metaMetrics",
-            "admin", "persistence");
+    private static final Set<String> SECTIONS =
+            Set.of("redis", "aggregation", "http", "checkpoint", "metaMetrics", "admin", "persistence");
     /** Names of other projects the documentation mentions, which are not classes of this one. */
-    private static final Set<String> ELSEWHERE = Set.of("TextFormat", "MetricFamily", "MetricFamilySamples",
-            "JedisCluster", "RedisClusterClient", "UnifiedJedis", "ObjectMapper", "DropwizardExports",
-            "CollectorRegistry", "MetricsServlet", "HotSpot", "OpenMetrics", "StackExchange", "ConnectionMultiplexer",
-            "GzipHandler", "JsonParser", "JsonGenerator", "GoFloat", "PushGateway", "LoggingExceptionMapper",
-            "ReentrantLock", "ConcurrentHashMap", "DoubleAdder", "AtomicLong", "InstantSource", "FloatHistogram",
-            "CRC32", "JedisConnectionException", "BadMessageException", "ArchUnit", "JUnit", "AssertJ", "Jazzer",
-            "TestContainers", "GitHub", "JavaScript", "TypeScript", "NodeJS", "PhpRedis", "MySQL", "PostgreSQL",
-            "OpenTelemetry", "UriCompliance", "HttpConnectorFactory", "ExecutionSample", "StringLatin1",
-            "BufferRecycler", "BufferedWriter", "PodMonitor", "NaN");
+    private static final Set<String> ELSEWHERE = Set.of(
+            "TextFormat",
+            "MetricFamily",
+            "MetricFamilySamples",
+            "JedisCluster",
+            "RedisClusterClient",
+            "UnifiedJedis",
+            "ObjectMapper",
+            "DropwizardExports",
+            "CollectorRegistry",
+            "MetricsServlet",
+            "HotSpot",
+            "OpenMetrics",
+            "StackExchange",
+            "ConnectionMultiplexer",
+            "GzipHandler",
+            "JsonParser",
+            "JsonGenerator",
+            "GoFloat",
+            "PushGateway",
+            "LoggingExceptionMapper",
+            "ReentrantLock",
+            "ConcurrentHashMap",
+            "DoubleAdder",
+            "AtomicLong",
+            "InstantSource",
+            "FloatHistogram",
+            "CRC32",
+            "JedisConnectionException",
+            "BadMessageException",
+            "ArchUnit",
+            "JUnit",
+            "AssertJ",
+            "Jazzer",
+            "TestContainers",
+            "GitHub",
+            "JavaScript",
+            "TypeScript",
+            "NodeJS",
+            "PhpRedis",
+            "MySQL",
+            "PostgreSQL",
+            "OpenTelemetry",
+            "UriCompliance",
+            "HttpConnectorFactory",
+            "ExecutionSample",
+            "StringLatin1",
+            "BufferRecycler",
+            "BufferedWriter",
+            "PodMonitor",
+            "NaN");
     /** Where names of the project that are not Java classes live: alert rules, example senders, dashboards. */
-    private static final List<String> OTHER_SOURCES = List.of("prometheus", "examples", "grafana", "deploy",
-            "scripts");
+    private static final List<String> OTHER_SOURCES = List.of("prometheus", "examples", "grafana", "deploy", "scripts");
+
     private static final Pattern BACKTICKED = Pattern.compile("`([^`\\n]+)`");
     /** {@code MetricStore}, {@code queue.Reader}, {@code Shard.take}, {@code MetricStore.apply()}. */
     private static final Pattern CLASS = Pattern.compile(
             "((?:[a-z]+\\.)*)([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|(?<=\\.)[A-Z][a-z0-9]+)(?:[.#]([a-z][A-Za-z0-9]*)(?:\\(\\))?)?");
-    private static final Pattern KEY = Pattern.compile("(redis|aggregation|http|checkpoint|metaMetrics|admin|persistence)"
-            + "\\.[a-zA-Z]+(?:\\.[a-zA-Z*]+)*");
+
+    private static final Pattern KEY = Pattern.compile(
+            "(redis|aggregation|http|checkpoint|metaMetrics|admin|persistence)" + "\\.[a-zA-Z]+(?:\\.[a-zA-Z*]+)*");
 
     private static List<Path> documents() throws IOException {
         List<Path> out = new ArrayList<>(List.of(Path.of("README.md")));
@@ -102,7 +145,8 @@ class DocsTest {
         StringBuilder otherSources = new StringBuilder();
         for (String root : OTHER_SOURCES) {
             try (Stream<Path> files = Files.walk(Path.of(root))) {
-                for (Path file : files.filter(Files::isRegularFile).filter(p -> !p.toString().contains("node_modules"))
+                for (Path file : files.filter(Files::isRegularFile)
+                        .filter(p -> !p.toString().contains("node_modules"))
                         .toList()) {
                     try {
                         otherSources.append(Files.readString(file));
@@ -127,18 +171,22 @@ class DocsTest {
                 if (source == null) {
                     missing.add(doc + ": `" + ticks.group(1) + "` (no class " + name.group(2) + ")");
                 } else if (name.group(3) != null && !Files.readString(source).contains(name.group(3))) {
-                    missing.add(doc + ": `" + ticks.group(1) + "` (" + name.group(2) + " has no " + name.group(3) + ")");
+                    missing.add(
+                            doc + ": `" + ticks.group(1) + "` (" + name.group(2) + " has no " + name.group(3) + ")");
                 }
             }
         }
-        assertThat(missing).as("names in the documentation that the code does not have").isEmpty();
+        assertThat(missing)
+                .as("names in the documentation that the code does not have")
+                .isEmpty();
     }
 
     @Test
     void everyConfigurationKeyTheDocumentationNamesIsReadAndEveryKeyIsDocumented() throws IOException {
         Set<String> keys = configurationKeys();
-        assertThat(keys).as("the keys read from the configuration classes").contains("redis.leaseTtl",
-                "http.protectScrape", "aggregation.maxSeries", "checkpoint.interval");
+        assertThat(keys)
+                .as("the keys read from the configuration classes")
+                .contains("redis.leaseTtl", "http.protectScrape", "aggregation.maxSeries", "checkpoint.interval");
         List<String> unknown = new ArrayList<>();
         for (Path doc : documents()) {
             Matcher ticks = BACKTICKED.matcher(Files.readString(doc));
@@ -146,19 +194,27 @@ class DocsTest {
                 Matcher key = KEY.matcher(ticks.group(1));
                 while (key.find()) {
                     String named = key.group();
-                    boolean known = keys.stream().anyMatch(k -> k.equals(named) || named.startsWith(k + ".")
-                            || named.endsWith(".*") && k.startsWith(named.substring(0, named.length() - 1)));
+                    boolean known = keys.stream()
+                            .anyMatch(k -> k.equals(named)
+                                    || named.startsWith(k + ".")
+                                    || named.endsWith(".*") && k.startsWith(named.substring(0, named.length() - 1)));
                     if (!known) {
                         unknown.add(doc + ": `" + named + "`");
                     }
                 }
             }
         }
-        assertThat(unknown).as("configuration keys in the documentation that no configuration class reads")
+        assertThat(unknown)
+                .as("configuration keys in the documentation that no configuration class reads")
                 .isEmpty();
         String configuration = Files.readString(Path.of("docs", "configuration.md"));
-        List<String> undocumented = keys.stream().filter(k -> !configuration.contains("`" + k + "`")
-                && !configuration.contains("`" + k + "`,") && !configuration.contains(k + "`")).toList();
-        assertThat(undocumented).as("configuration keys missing from docs/configuration.md").isEmpty();
+        List<String> undocumented = keys.stream()
+                .filter(k -> !configuration.contains("`" + k + "`")
+                        && !configuration.contains("`" + k + "`,")
+                        && !configuration.contains(k + "`"))
+                .toList();
+        assertThat(undocumented)
+                .as("configuration keys missing from docs/configuration.md")
+                .isEmpty();
     }
 }

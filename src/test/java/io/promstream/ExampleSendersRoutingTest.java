@@ -44,6 +44,7 @@ class ExampleSendersRoutingTest {
     private static final String QUEUE = "psg-test:metric-queue";
     /** Never reachable: in cluster mode the senders must take only the scheme and credentials from it. */
     private static final String UNUSED_URI = "redis://127.0.0.1:1/0";
+
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,7 +66,8 @@ class ExampleSendersRoutingTest {
         assertEveryElementRouted(shards, SHARDS);
         assertWorkload(shards, sender.label);
         assertThat(shards.values().stream().filter(l -> !l.isEmpty()).count())
-                .as("shards used, of %d: %s", SHARDS, sizes(shards)).isGreaterThan(1);
+                .as("shards used, of %d: %s", SHARDS, sizes(shards))
+                .isGreaterThan(1);
     }
 
     @ParameterizedTest
@@ -94,17 +96,29 @@ class ExampleSendersRoutingTest {
 
         run(List.of("bash", "examples/shell/with-metrics.sh", "routing_task", "--", "true"), env);
         ExternalProcess.Result failed = ExternalProcess.run(
-                List.of("bash", "examples/shell/with-metrics.sh", "routing_task", "--", "false"), env, RUN_TIMEOUT,
+                List.of("bash", "examples/shell/with-metrics.sh", "routing_task", "--", "false"),
+                env,
+                RUN_TIMEOUT,
                 null);
 
-        assertThat(failed.exitCode()).as("the command's status passed through: %s", failed).isEqualTo(1);
+        assertThat(failed.exitCode())
+                .as("the command's status passed through: %s", failed)
+                .isEqualTo(1);
         assertThat(failed.output()).as("no push failed").isBlank();
         Map<Integer, List<String>> shards = readClusterShards(SHARDS);
         assertEveryElementRouted(shards, SHARDS);
-        List<String> names = shards.values().stream().flatMap(List::stream).map(e -> sample(e).get("name").asText())
-                .sorted().collect(Collectors.toList());
-        assertThat(names).containsExactly("cron_job_duration_seconds", "cron_job_duration_seconds",
-                "cron_job_last_success_timestamp_seconds", "cron_job_runs_total", "cron_job_runs_total");
+        List<String> names = shards.values().stream()
+                .flatMap(List::stream)
+                .map(e -> sample(e).get("name").asText())
+                .sorted()
+                .collect(Collectors.toList());
+        assertThat(names)
+                .containsExactly(
+                        "cron_job_duration_seconds",
+                        "cron_job_duration_seconds",
+                        "cron_job_last_success_timestamp_seconds",
+                        "cron_job_runs_total",
+                        "cron_job_runs_total");
     }
 
     /**
@@ -119,10 +133,10 @@ class ExampleSendersRoutingTest {
         ExampleSender.PYTHON.requireReady();
         ExampleSender.NODE.requireReady();
         List<String> expected = List.of(
-                Integer.toString(Routing.shardOf("http_requests_total", new String[] {"method", "status"},
-                        new String[] {"GET", "200"}, 2, 12)),
-                Integer.toString(Routing.shardOf("caf\u00e9", new String[] {"k"},
-                        new String[] {"\u20ac\uD83D\uDE00"}, 1, 7)),
+                Integer.toString(Routing.shardOf(
+                        "http_requests_total", new String[] {"method", "status"}, new String[] {"GET", "200"}, 2, 12)),
+                Integer.toString(
+                        Routing.shardOf("caf\u00e9", new String[] {"k"}, new String[] {"\u20ac\uD83D\uDE00"}, 1, 7)),
                 Integer.toString(Routing.shardOf("m", new String[] {"a", "z"}, new String[] {"x", "y"}, 2, 1000)),
                 "0");
         assertThat(expected.get(0)).isEqualTo("4"); // examples/README.md
@@ -143,11 +157,19 @@ class ExampleSendersRoutingTest {
         String nodeTable = "delete require('node:zlib').crc32;" + node;
 
         String wanted = String.join(" ", expected);
-        assertThat(run(List.of("php", "-r", php), Map.of()).output().strip()).as("PHP").isEqualTo(wanted);
+        assertThat(run(List.of("php", "-r", php), Map.of()).output().strip())
+                .as("PHP")
+                .isEqualTo(wanted);
         assertThat(run(List.of("/usr/bin/python3", "-c", python), Map.of("PYTHONDONTWRITEBYTECODE", "1"))
-                .output().strip()).as("Python").isEqualTo(wanted);
-        assertThat(run(List.of("node", "-e", node), Map.of()).output().strip()).as("Node").isEqualTo(wanted);
-        assertThat(run(List.of("node", "-e", nodeTable), Map.of()).output().strip()).as("Node, table CRC-32")
+                        .output()
+                        .strip())
+                .as("Python")
+                .isEqualTo(wanted);
+        assertThat(run(List.of("node", "-e", node), Map.of()).output().strip())
+                .as("Node")
+                .isEqualTo(wanted);
+        assertThat(run(List.of("node", "-e", nodeTable), Map.of()).output().strip())
+                .as("Node, table CRC-32")
                 .isEqualTo(wanted);
     }
 
@@ -174,7 +196,8 @@ class ExampleSendersRoutingTest {
      * nothing went onto the unsharded key or a wrong name).
      */
     private static Map<Integer, List<String>> readClusterShards(int shards) {
-        Set<String> shardKeys = IntStream.range(0, shards).mapToObj(ExampleSendersRoutingTest::shardKey)
+        Set<String> shardKeys = IntStream.range(0, shards)
+                .mapToObj(ExampleSendersRoutingTest::shardKey)
                 .collect(Collectors.toCollection(TreeSet::new));
         Set<String> keys = new TreeSet<>();
         for (int master : CLUSTER.cluster().masters()) {
@@ -207,9 +230,14 @@ class ExampleSendersRoutingTest {
                         labels.put(label.getKey(), label.getValue().asText());
                     }
                 }
-                int shard = Routing.shardOf(first.get("name").asText(), labels.keySet().toArray(String[]::new),
-                        labels.values().toArray(String[]::new), labels.size(), shardCount);
-                assertThat(shard).as("the shard of %s, found on %s", element, shardKey(list.getKey()))
+                int shard = Routing.shardOf(
+                        first.get("name").asText(),
+                        labels.keySet().toArray(String[]::new),
+                        labels.values().toArray(String[]::new),
+                        labels.size(),
+                        shardCount);
+                assertThat(shard)
+                        .as("the shard of %s, found on %s", element, shardKey(list.getKey()))
                         .isEqualTo(list.getKey());
             }
         }
@@ -217,18 +245,23 @@ class ExampleSendersRoutingTest {
 
     /** The workload of examples/README.md: COUNT samples of each of its 5 metrics, all labelled with the sender. */
     private static void assertWorkload(Map<Integer, List<String>> shards, String senderLabel) {
-        List<JsonNode> samples = shards.values().stream().flatMap(List::stream)
-                .map(ExampleSendersRoutingTest::sample).collect(Collectors.toList());
+        List<JsonNode> samples = shards.values().stream()
+                .flatMap(List::stream)
+                .map(ExampleSendersRoutingTest::sample)
+                .collect(Collectors.toList());
         assertThat(samples).as("elements on all shards").hasSize(5 * COUNT);
-        assertThat(samples).allSatisfy(s -> assertThat(s.path("labels").path("sender").asText()).isEqualTo(senderLabel));
+        assertThat(samples)
+                .allSatisfy(s ->
+                        assertThat(s.path("labels").path("sender").asText()).isEqualTo(senderLabel));
         Map<String, Long> perName = samples.stream()
                 .collect(Collectors.groupingBy(s -> s.get("name").asText(), TreeMap::new, Collectors.counting()));
-        assertThat(perName).containsExactlyEntriesOf(new TreeMap<>(Map.of(
-                "example_job_duration_seconds", (long) COUNT,
-                "example_queue_depth", (long) COUNT,
-                "example_request_duration_seconds", (long) COUNT,
-                "example_requests_total", (long) COUNT,
-                "example_workers_busy", (long) COUNT)));
+        assertThat(perName)
+                .containsExactlyEntriesOf(new TreeMap<>(Map.of(
+                        "example_job_duration_seconds", (long) COUNT,
+                        "example_queue_depth", (long) COUNT,
+                        "example_request_duration_seconds", (long) COUNT,
+                        "example_requests_total", (long) COUNT,
+                        "example_workers_busy", (long) COUNT)));
     }
 
     /** An element's sample, or its first one when it is a batch. */
@@ -242,8 +275,8 @@ class ExampleSendersRoutingTest {
     }
 
     private static String sizes(Map<Integer, List<String>> shards) {
-        return shards.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().size())
+        return shards.entrySet().stream()
+                .map(e -> e.getKey() + ": " + e.getValue().size())
                 .collect(Collectors.joining(", "));
     }
-
 }

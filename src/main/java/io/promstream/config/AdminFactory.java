@@ -41,18 +41,22 @@ public class AdminFactory {
                     + "set admin.token (env ADMIN_TOKEN), or bind it to 127.0.0.1 (unset GATEWAY_ADMIN_HOST)");
         }
         if (hasToken) {
-            environment.admin().addFilter("admin-token", new AdminTokenFilter(token))
+            environment
+                    .admin()
+                    .addFilter("admin-token", new AdminTokenFilter(token))
                     .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/tasks/*");
         }
         if (open) {
-            LOG.info("The admin port listens on {}: its tasks need the admin token (Authorization: Bearer ...)",
+            LOG.info(
+                    "The admin port listens on {}: its tasks need the admin token (Authorization: Bearer ...)",
                     host == null ? "every interface" : host);
         }
     }
 
     /** The admin connector's bind host ({@code null}: every interface), or 127.0.0.1 for an unknown layout. */
     static String adminHost(ServerFactory server) {
-        if (server instanceof DefaultServerFactory factory && !factory.getAdminConnectors().isEmpty()) {
+        if (server instanceof DefaultServerFactory factory
+                && !factory.getAdminConnectors().isEmpty()) {
             ConnectorFactory connector = factory.getAdminConnectors().get(0);
             if (connector instanceof HttpConnectorFactory http) {
                 String host = http.getBindHost();

@@ -1,18 +1,18 @@
 package io.promstream.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.promstream.parse.SampleParser;
 import io.promstream.store.MetricStore;
 import io.promstream.store.SeriesExpirer;
 import io.promstream.store.StoreSettings;
-import io.dropwizard.core.setup.Environment;
-import java.util.concurrent.ScheduledExecutorService;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.InstantSource;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -20,17 +20,22 @@ import java.util.function.LongSupplier;
 public class AggregationFactory {
     @NotNull
     private Duration seriesTtl = Duration.seconds(0);
+
     @NotNull
     @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
     private Duration expiryInterval = Duration.seconds(10);
+
     @Min(1)
     private int maxSeries = 1_000_000;
+
     @Min(64)
     @Max(64 * 1024 * 1024)
     private int maxMessageBytes = 65_536;
+
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.SECONDS)
     private Duration summaryMaxAge = Duration.minutes(10);
+
     @Min(1)
     @Max(60)
     private int summaryAgeBuckets = 5;
@@ -39,8 +44,11 @@ public class AggregationFactory {
      * @param appliedWatermark a version below which every sample has been applied (see {@link MetricStore})
      */
     public MetricStore buildStore(InstantSource clock, LongSupplier appliedWatermark, int shards) {
-        return new MetricStore(new StoreSettings(maxSeries, summaryMaxAge.toMilliseconds(), summaryAgeBuckets), clock,
-                appliedWatermark, shards);
+        return new MetricStore(
+                new StoreSettings(maxSeries, summaryMaxAge.toMilliseconds(), summaryAgeBuckets),
+                clock,
+                appliedWatermark,
+                shards);
     }
 
     /** When {@code seriesTtl} is set, removes idle series every {@code expiryInterval} on a managed scheduler. */
@@ -49,7 +57,10 @@ public class AggregationFactory {
             return;
         }
         SeriesExpirer expirer = new SeriesExpirer(store, java.time.Duration.ofMillis(seriesTtl.toMilliseconds()));
-        ScheduledExecutorService scheduler = environment.lifecycle().scheduledExecutorService("series-expirer").build();
+        ScheduledExecutorService scheduler = environment
+                .lifecycle()
+                .scheduledExecutorService("series-expirer")
+                .build();
         long every = expiryInterval.toMilliseconds();
         var unused = scheduler.scheduleWithFixedDelay(expirer, every, every, TimeUnit.MILLISECONDS); // stopped with it
     }

@@ -17,6 +17,7 @@ public class CheckpointFactory {
     @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
     @JsonProperty
     private Duration interval = Duration.seconds(1);
+
     @Min(100)
     @JsonProperty
     private long maxUncovered = 100_000;

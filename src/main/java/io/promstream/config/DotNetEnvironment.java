@@ -118,7 +118,7 @@ public final class DotNetEnvironment implements StringLookup {
                 case "ssl" -> ssl = bool(CONNECTION_STRING, value);
                 case "defaultdatabase" -> database = integer(CONNECTION_STRING, "defaultDatabase", value);
                 case "" -> throw invalid(CONNECTION_STRING, "option \"" + token + "\" has no name");
-                default -> { } // StackExchange.Redis tuning (abortConnect, connectTimeout, name, ...): not ours
+                default -> {} // StackExchange.Redis tuning (abortConnect, connectTimeout, name, ...): not ours
             }
         }
         if (host == null) {
@@ -129,10 +129,17 @@ public final class DotNetEnvironment implements StringLookup {
         }
         StringBuilder uri = new StringBuilder(ssl ? "rediss://" : "redis://");
         if (user != null || password != null) {
-            uri.append(user == null ? "" : encode(user)).append(':').append(password == null ? "" : encode(password))
+            uri.append(user == null ? "" : encode(user))
+                    .append(':')
+                    .append(password == null ? "" : encode(password))
                     .append('@');
         }
-        return uri.append(host).append(':').append(port).append('/').append(database == null ? 0 : database).toString();
+        return uri.append(host)
+                .append(':')
+                .append(port)
+                .append('/')
+                .append(database == null ? 0 : database)
+                .toString();
     }
 
     private static int port(String text) {

@@ -41,10 +41,13 @@ public class HttpFactory {
     @Min(1024)
     @Max(256 * 1024 * 1024)
     private int maxBodyBytes = 1024 * 1024;
+
     @NotNull
     private List<String> bearerTokens = new ArrayList<>();
+
     @NotNull
     private Map<String, String> basicUsers = new LinkedHashMap<>();
+
     private boolean protectScrape;
     /** Pushes of one client address whose bodies are still arriving (0: no bound); see {@code SlowBodyFilter}. */
     @Min(0)
@@ -55,6 +58,7 @@ public class HttpFactory {
     @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     @JsonProperty
     private Duration bodyTimeout = Duration.seconds(10);
+
     @NotNull
     private String pushMode = "aggregate";
 
@@ -63,8 +67,9 @@ public class HttpFactory {
         return pushMode == null || PushMode.fromConfig(pushMode) != null;
     }
 
-    @ValidationMethod(message = "http.bearerTokens and http.basicUsers must not hold empty values or unreplaced "
-            + "${...} placeholders (is the environment variable set?)")
+    @ValidationMethod(
+            message = "http.bearerTokens and http.basicUsers must not hold empty values or unreplaced "
+                    + "${...} placeholders (is the environment variable set?)")
     public boolean isCredentialsUsable() {
         for (String token : bearerTokens) {
             if (!usable(token)) {
@@ -72,7 +77,9 @@ public class HttpFactory {
             }
         }
         for (Map.Entry<String, String> user : basicUsers.entrySet()) {
-            if (!usable(user.getKey()) || !usable(user.getValue()) || user.getKey().contains(":")) {
+            if (!usable(user.getKey())
+                    || !usable(user.getValue())
+                    || user.getKey().contains(":")) {
                 return false;
             }
         }
@@ -90,11 +97,12 @@ public class HttpFactory {
      */
     public void configureServer(ServerFactory server, Environment environment) {
         for (ConnectorFactory connector : applicationConnectors(server)) {
-            if (connector instanceof HttpConnectorFactory http && UriCompliance.DEFAULT.equals(http.getUriCompliance())) {
+            if (connector instanceof HttpConnectorFactory http
+                    && UriCompliance.DEFAULT.equals(http.getUriCompliance())) {
                 // a %2F inside a path segment is a label value's slash (job/a%2Fb is job="a/b"), as the
                 // Pushgateway reads it; the push servlet splits the undecoded path itself
-                http.setUriCompliance(UriCompliance.DEFAULT.with("encoded slashes in label values",
-                        UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+                http.setUriCompliance(UriCompliance.DEFAULT.with(
+                        "encoded slashes in label values", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
             }
         }
         environment.getApplicationContext().getServletHandler().setDecodeAmbiguousURIs(true);
@@ -125,7 +133,8 @@ public class HttpFactory {
     public int scrapeCompressionLevel(ServerFactory server) {
         if (server instanceof AbstractServerFactory factory) {
             return factory.getGzipFilterFactory().isEnabled()
-                    ? factory.getGzipFilterFactory().getDeflateCompressionLevel() : -1;
+                    ? factory.getGzipFilterFactory().getDeflateCompressionLevel()
+                    : -1;
         }
         return 1;
     }
@@ -138,24 +147,35 @@ public class HttpFactory {
      * @param answered {@code http_pushes_total{endpoint,code}}
      * @param unauthorized {@code http_unauthorized_total{endpoint}}
      */
-    public void registerEndpoints(Environment environment, HttpIngestor ingestor, Counter rejected, Counter answered,
-            Counter unauthorized, LogLimiter logLimiter) {
+    public void registerEndpoints(
+            Environment environment,
+            HttpIngestor ingestor,
+            Counter rejected,
+            Counter answered,
+            Counter unauthorized,
+            LogLimiter logLimiter) {
         BodyReader bodies = new BodyReader(maxBodyBytes, bodyTimeout.toMilliseconds());
         PushPaths paths = new PushPaths(ingestor, rejected, bodies);
         environment.jersey().register(new JsonPushResource(ingestor, rejected, bodies));
-        environment.servlets().addServlet("pushes", new PushServlet(paths, PushMode.fromConfig(pushMode)))
+        environment
+                .servlets()
+                .addServlet("pushes", new PushServlet(paths, PushMode.fromConfig(pushMode)))
                 .addMapping(PushServlet.MAPPINGS.toArray(String[]::new));
         environment.jersey().register(new RedisUnavailableMapper());
-        environment.servlets().addFilter("push-counting", new PushCountingFilter(answered))
+        environment
+                .servlets()
+                .addFilter("push-counting", new PushCountingFilter(answered))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, IngestAuthFilter.EVERY_PATH);
         if (!bearerTokens.isEmpty() || !basicUsers.isEmpty()) {
-            environment.servlets()
-                    .addFilter("ingest-auth", new IngestAuthFilter(bearerTokens, basicUsers, unauthorized,
-                            protectScrape))
+            environment
+                    .servlets()
+                    .addFilter(
+                            "ingest-auth", new IngestAuthFilter(bearerTokens, basicUsers, unauthorized, protectScrape))
                     .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, IngestAuthFilter.EVERY_PATH);
         }
         if (maxSlowBodiesPerClient > 0) {
-            environment.servlets()
+            environment
+                    .servlets()
                     .addFilter("slow-bodies", new SlowBodyFilter(maxSlowBodiesPerClient, logLimiter))
                     .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, IngestAuthFilter.EVERY_PATH);
         }

@@ -15,14 +15,17 @@ public class PersistenceFactory {
 
     @JsonProperty
     private String file = "";
+
     @JsonProperty
     private Duration interval = Duration.minutes(1);
 
     /** Says once, at start, that a configured snapshot file is not used any more. */
     public void warnIfConfigured() {
         if (file != null && !file.isBlank()) {
-            LOG.warn("persistence.file ({}) is no longer used and is ignored: the store is checkpointed to Redis "
-                    + "every checkpoint.interval; remove the persistence section", file);
+            LOG.warn(
+                    "persistence.file ({}) is no longer used and is ignored: the store is checkpointed to Redis "
+                            + "every checkpoint.interval; remove the persistence section",
+                    file);
         }
     }
 

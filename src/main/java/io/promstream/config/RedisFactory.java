@@ -7,8 +7,16 @@ import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.ValidationMethod;
+import io.promstream.expose.GatewayMetrics;
+import io.promstream.ingest.DeadLetters;
+import io.promstream.ingest.ElementProcessor;
+import io.promstream.ingest.QueueWorker;
+import io.promstream.ingest.RejectionSink;
+import io.promstream.ingest.WorkerPool;
 import io.promstream.queue.Backoff;
+import io.promstream.queue.RedisCalls;
 import io.promstream.queue.ShardSettings;
+import io.promstream.queue.ShardTable;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -16,11 +24,13 @@ import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -39,61 +49,77 @@ public class RedisFactory {
     @NotEmpty
     @JsonProperty
     private String uri = "redis://localhost:6379/0";
+
     @NotEmpty
     @JsonProperty
     private String queueKey = "prom-stream-gateway:metric-queue";
+
     @Min(1)
     @Max(64)
     @JsonProperty
     private int workers = 2;
+
     @Min(1)
     @Max(100_000)
     @JsonProperty
     private int popCount = 500;
+
     @NotNull
     @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
     @JsonProperty
     private Duration blockTimeout = Duration.seconds(1);
+
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     @JsonProperty
     private Duration connectTimeout = Duration.seconds(2);
+
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     @JsonProperty
     private Duration socketTimeout = Duration.seconds(2);
+
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     @JsonProperty
     private Duration backoffMin = Duration.milliseconds(100);
+
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     @JsonProperty
     private Duration backoffMax = Duration.seconds(5);
+
     @NotNull
     @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
     @JsonProperty
     private Duration pollInterval = Duration.seconds(1);
+
     @Min(1)
     @JsonProperty
     private long backlogLimit = 1_000_000;
+
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.SECONDS)
     @JsonProperty
     private Duration workerStallTimeout = Duration.seconds(30);
+
     @NotNull
     @JsonProperty
     private Duration shutdownGrace = Duration.seconds(30);
+
     @JsonProperty
     private String deadLetterKey = "prom-stream-gateway:dead-letter";
+
     @Min(1)
     @JsonProperty
     private int deadLetterMaxLength = 10_000;
     /** With {@code rediss://}: the CAs to trust (JKS or PKCS12); unset = the JVM's default trust store. */
     @JsonProperty
     private String trustStorePath;
+
     @JsonProperty
     private String trustStorePassword;
+
     @NotEmpty
     @JsonProperty
     private String trustStoreType = "PKCS12";
@@ -121,7 +147,8 @@ public class RedisFactory {
     @JsonProperty
     private Duration stagedPushTimeout = Duration.seconds(60);
 
-    @ValidationMethod(message = "redis.uri must be a redis:// or rediss:// URI with a host, e.g. redis://localhost:6379/0")
+    @ValidationMethod(
+            message = "redis.uri must be a redis:// or rediss:// URI with a host, e.g. redis://localhost:6379/0")
     public boolean isUriValid() {
         try {
             URI parsed = URI.create(uri);
@@ -150,14 +177,16 @@ public class RedisFactory {
         return trustStorePath == null || trustStorePath.isEmpty() || uri == null || uri.startsWith("rediss://");
     }
 
-    @ValidationMethod(message = "redis.deadLetterKey must differ from redis.queueKey (rejected samples would be "
-            + "taken again, rejected again and dead-lettered again forever)")
+    @ValidationMethod(
+            message = "redis.deadLetterKey must differ from redis.queueKey (rejected samples would be "
+                    + "taken again, rejected again and dead-lettered again forever)")
     public boolean isDeadLetterKeyApart() {
         return deadLetterKey == null || deadLetterKey.isEmpty() || !deadLetterKey.equals(queueKey);
     }
 
-    @ValidationMethod(message = "redis.queueKey must not contain '{' or '}': the gateway puts each shard's keys "
-            + "under one hash tag of its own")
+    @ValidationMethod(
+            message = "redis.queueKey must not contain '{' or '}': the gateway puts each shard's keys "
+                    + "under one hash tag of its own")
     public boolean isQueueKeyFreeOfBraces() {
         return queueKey == null || queueKey.indexOf('{') < 0 && queueKey.indexOf('}') < 0;
     }
@@ -181,8 +210,9 @@ public class RedisFactory {
         return true;
     }
 
-    @ValidationMethod(message = "redis.uri selects a database other than 0, which a Redis Cluster does not have "
-            + "(redis.clusterNodes is set)")
+    @ValidationMethod(
+            message = "redis.uri selects a database other than 0, which a Redis Cluster does not have "
+                    + "(redis.clusterNodes is set)")
     public boolean isDatabaseZeroOnCluster() {
         if (clusterNodes.isEmpty() || !isUriValid()) {
             return true;
@@ -197,7 +227,9 @@ public class RedisFactory {
 
     @ValidationMethod(message = "redis.workerStallTimeout must be longer than redis.blockTimeout + redis.socketTimeout")
     public boolean isStallTimeoutLongEnough() {
-        return workerStallTimeout == null || blockTimeout == null || socketTimeout == null
+        return workerStallTimeout == null
+                || blockTimeout == null
+                || socketTimeout == null
                 || workerStallTimeout.toMilliseconds() > blockTimeout.toMilliseconds() + socketTimeout.toMilliseconds();
     }
 
@@ -236,14 +268,20 @@ public class RedisFactory {
         poolConfig.setJmxEnabled(false);
         UnifiedJedis redis;
         if (clusterNodes.isEmpty()) {
-            redis = RedisClient.builder().hostAndPort(JedisURIHelper.getHostAndPort(parsed))
-                    .clientConfig(client.build()).poolConfig(poolConfig).build();
+            redis = RedisClient.builder()
+                    .hostAndPort(JedisURIHelper.getHostAndPort(parsed))
+                    .clientConfig(client.build())
+                    .poolConfig(poolConfig)
+                    .build();
         } else {
             Set<HostAndPort> seeds = new LinkedHashSet<>();
             for (String node : clusterNodes) {
                 seeds.add(HostAndPort.from(node));
             }
-            redis = RedisClusterClient.builder().nodes(seeds).clientConfig(client.build()).poolConfig(poolConfig)
+            redis = RedisClusterClient.builder()
+                    .nodes(seeds)
+                    .clientConfig(client.build())
+                    .poolConfig(poolConfig)
                     .maxAttempts(3)
                     .maxTotalRetriesDuration(java.time.Duration.ofMillis(2 * socketTimeout.toMilliseconds()))
                     .build();
@@ -353,5 +391,62 @@ public class RedisFactory {
 
     public int getDeadLetterMaxLength() {
         return deadLetterMaxLength;
+    }
+
+    /** The dead-letter list writer (managed), or none when {@code redis.deadLetterKey} is empty. */
+    public RejectionSink buildDeadLetters(
+            Environment environment,
+            UnifiedJedis client,
+            GatewayMetrics metrics,
+            RedisCalls calls,
+            InstantSource clock) {
+        String key = deadLetterKeyOrNull();
+        if (key == null) {
+            return RejectionSink.NONE;
+        }
+        DeadLetters deadLetters = new DeadLetters(
+                client,
+                key,
+                getDeadLetterMaxLength(),
+                clock,
+                metrics.deadLetters(),
+                metrics.deadLettersDropped(),
+                calls);
+        environment.lifecycle().manage(deadLetters);
+        return deadLetters;
+    }
+
+    /**
+     * The queue workers, started and stopped with the application: after the shard coordinator starts, and
+     * stopped before it hands the shards back (so their last checkpoints cover every batch taken).
+     */
+    public WorkerPool buildWorkers(
+            Environment environment,
+            ShardTable table,
+            Supplier<ElementProcessor> processors,
+            GatewayMetrics metrics,
+            RedisCalls takes,
+            InstantSource clock) {
+        List<QueueWorker> list = new ArrayList<>();
+        String queueKey = getQueueKey();
+        for (int i = 0; i < getWorkers(); i++) {
+            String id = Integer.toString(i);
+            list.add(new QueueWorker(
+                    id,
+                    table,
+                    processors.get(),
+                    clock,
+                    newBackoff(),
+                    blockSeconds(),
+                    new QueueWorker.Metrics(
+                            metrics.processed(id, queueKey),
+                            metrics.emptyPops(id, queueKey),
+                            takes,
+                            "redis " + queueKey)));
+        }
+        WorkerPool workers = new WorkerPool(
+                list, java.time.Duration.ofMillis(getShutdownGrace().toMilliseconds()));
+        environment.lifecycle().manage(workers);
+        return workers;
     }
 }

@@ -30,8 +30,8 @@ record RedisTls(String trustStorePath, String trustStorePassword, String trustSt
     }
 
     private SSLSocketFactory trustStoreSocketFactory() {
-        char[] password = trustStorePassword == null || trustStorePassword.isEmpty() ? null
-                : trustStorePassword.toCharArray();
+        char[] password =
+                trustStorePassword == null || trustStorePassword.isEmpty() ? null : trustStorePassword.toCharArray();
         try (InputStream in = Files.newInputStream(Path.of(trustStorePath))) {
             KeyStore store = KeyStore.getInstance(trustStoreType);
             store.load(in, password);
@@ -44,9 +44,12 @@ record RedisTls(String trustStorePath, String trustStorePassword, String trustSt
             context.init(null, trust.getTrustManagers(), null);
             return context.getSocketFactory();
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load redis.trustStorePath " + trustStorePath + " as a "
-                    + trustStoreType + " trust store (check redis.trustStoreType and redis.trustStorePassword): "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot load redis.trustStorePath " + trustStorePath + " as a "
+                            + trustStoreType
+                            + " trust store (check redis.trustStoreType and redis.trustStorePassword): "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

@@ -8,8 +8,7 @@ package io.promstream.expose;
 final class Crc32Combine {
     private static final int POLY = 0xedb88320;
 
-    private Crc32Combine() {
-    }
+    private Crc32Combine() {}
 
     /**
      * @param first  CRC-32 of the first run

@@ -111,8 +111,8 @@ public final class ExpositionServlet extends HttpServlet {
     /** Renders families in the format {@link TextFormat#chooseContentType} chose: what a scrape gets. */
     public static void write(String contentType, Writer writer, List<MetricFamilySamples> families) throws IOException {
         boolean openMetrics = contentType.startsWith(TextFormat.CONTENT_TYPE_OPENMETRICS_100);
-        TextFormat.writeFormat(contentType, writer,
-                Collections.enumeration(openMetrics ? OpenMetricsFit.apply(families) : families));
+        TextFormat.writeFormat(
+                contentType, writer, Collections.enumeration(openMetrics ? OpenMetricsFit.apply(families) : families));
     }
 
     private List<MetricFamilySamples> collect(Set<String> names) {

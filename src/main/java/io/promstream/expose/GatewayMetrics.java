@@ -23,43 +23,69 @@ import java.util.Set;
 public final class GatewayMetrics implements CollectTimer {
     public static final String PREFIX = "prom_stream_gateway_";
 
-    private final Counter processed = Counter.build(PREFIX + "processed_metrics_total",
+    private final Counter processed = Counter.build(
+                    PREFIX + "processed_metrics_total",
                     "Samples applied to the store, by worker and queue (worker \"http\" for HTTP pushes).")
-            .labelNames("worker", "queue_key").create();
-    private final Counter dropped = Counter.build(PREFIX + "dropped_metrics_total",
+            .labelNames("worker", "queue_key")
+            .create();
+    private final Counter dropped = Counter.build(
+                    PREFIX + "dropped_metrics_total",
                     "Samples or elements rejected, by reason. Each is logged (rate-limited).")
-            .labelNames("reason").create();
-    private final Counter emptyPops = Counter.build(PREFIX + "redis_queue_empty_pops_total",
+            .labelNames("reason")
+            .create();
+    private final Counter emptyPops = Counter.build(
+                    PREFIX + "redis_queue_empty_pops_total",
                     "Times a worker found the queue empty and blocked waiting for it.")
-            .labelNames("worker", "queue_key").create();
-    private final Gauge pending = Gauge.build(PREFIX + "redis_queue_pending_size",
+            .labelNames("worker", "queue_key")
+            .create();
+    private final Gauge pending = Gauge.build(
+                    PREFIX + "redis_queue_pending_size",
                     "Length of the Redis queue at the last poll: samples pushed but not yet taken.")
-            .labelNames("queue_key").create();
-    private final Counter redisErrors = Counter.build(PREFIX + "redis_errors_total",
-                    "Failed Redis operations, by operation.")
-            .labelNames("operation").create();
-    private final Counter deadLetters = Counter.build(PREFIX + "dead_letters_total",
-                    "Rejected payloads pushed onto the dead-letter list.").create();
-    private final Counter deadLettersDropped = Counter.build(PREFIX + "dead_letters_dropped_total",
-                    "Rejected payloads not dead-lettered: the buffer was full or Redis failed.").create();
-    private final Counter httpRequests = Counter.build(PREFIX + "http_pushes_total",
+            .labelNames("queue_key")
+            .create();
+    private final Counter redisErrors = Counter.build(
+                    PREFIX + "redis_errors_total", "Failed Redis operations, by operation.")
+            .labelNames("operation")
+            .create();
+    private final Counter deadLetters = Counter.build(
+                    PREFIX + "dead_letters_total", "Rejected payloads pushed onto the dead-letter list.")
+            .create();
+    private final Counter deadLettersDropped = Counter.build(
+                    PREFIX + "dead_letters_dropped_total",
+                    "Rejected payloads not dead-lettered: the buffer was full or Redis failed.")
+            .create();
+    private final Counter httpRequests = Counter.build(
+                    PREFIX + "http_pushes_total",
                     "HTTP pushes answered, by endpoint (json, text) and status code, whoever answered.")
-            .labelNames("endpoint", "code").create();
-    private final Counter httpRejected = Counter.build(PREFIX + "http_rejected_total",
+            .labelNames("endpoint", "code")
+            .create();
+    private final Counter httpRejected = Counter.build(
+                    PREFIX + "http_rejected_total",
                     "Samples or whole pushes refused on the HTTP endpoints, by endpoint and reason.")
-            .labelNames("endpoint", "reason").create();
-    private final Counter httpUnauthorized = Counter.build(PREFIX + "http_unauthorized_total",
+            .labelNames("endpoint", "reason")
+            .create();
+    private final Counter httpUnauthorized = Counter.build(
+                    PREFIX + "http_unauthorized_total",
                     "HTTP requests refused for missing or wrong credentials, by endpoint.")
-            .labelNames("endpoint").create();
-    private final Counter misrouted = Counter.build(PREFIX + "misrouted_samples_total",
-                    "Samples that arrived on another shard than their series' (applied where they arrived).").create();
-    private final Gauge shardOwned = Gauge.build(PREFIX + "shard_owned",
-                    "1 while this gateway holds the shard's lease, else 0.").labelNames("shard").create();
-    private final Histogram checkpointSeconds = Histogram.build(PREFIX + "checkpoint_duration_seconds",
+            .labelNames("endpoint")
+            .create();
+    private final Counter misrouted = Counter.build(
+                    PREFIX + "misrouted_samples_total",
+                    "Samples that arrived on another shard than their series' (applied where they arrived).")
+            .create();
+    private final Gauge shardOwned = Gauge.build(
+                    PREFIX + "shard_owned", "1 while this gateway holds the shard's lease, else 0.")
+            .labelNames("shard")
+            .create();
+    private final Histogram checkpointSeconds = Histogram.build(
+                    PREFIX + "checkpoint_duration_seconds",
                     "How long writing a shard's checkpoint to Redis took, capture included.")
-            .buckets(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10).create();
-    private final Gauge collectSeconds = Gauge.build(PREFIX + "collect_duration_seconds",
-                    "How long the last rendering of the aggregated series for a scrape took.").create();
+            .buckets(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10)
+            .create();
+    private final Gauge collectSeconds = Gauge.build(
+                    PREFIX + "collect_duration_seconds",
+                    "How long the last rendering of the aggregated series for a scrape took.")
+            .create();
     private final Map<RejectReason, Counter.Child> droppedByReason = new EnumMap<>(RejectReason.class);
     private final StoreStatsCollector storeStats;
     private final WorkerStateCollector workerStates = new WorkerStateCollector();
@@ -77,9 +103,23 @@ public final class GatewayMetrics implements CollectTimer {
      */
     public Set<String> register(CollectorRegistry registry, boolean jvm) {
         for (var collector : new Collector[] {
-                processed, dropped, emptyPops, pending, redisErrors, deadLetters, deadLettersDropped, httpRequests, httpRejected,
-                httpUnauthorized, misrouted, shardOwned, checkpointSeconds, collectSeconds, storeStats,
-                workerStates}) {
+            processed,
+            dropped,
+            emptyPops,
+            pending,
+            redisErrors,
+            deadLetters,
+            deadLettersDropped,
+            httpRequests,
+            httpRejected,
+            httpUnauthorized,
+            misrouted,
+            shardOwned,
+            checkpointSeconds,
+            collectSeconds,
+            storeStats,
+            workerStates
+        }) {
             registry.register(collector);
         }
         if (jvm) {

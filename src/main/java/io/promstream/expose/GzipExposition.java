@@ -48,7 +48,8 @@ final class GzipExposition {
             BitSet visible = store.store().visiblePartitions(started);
             List<Family> families = store.sortedFamilies();
             for (Family family : families) {
-                FamilySegmentCache.Rendering rendering = render(family, openMetrics, visible, started, writer, deflater);
+                FamilySegmentCache.Rendering rendering =
+                        render(family, openMetrics, visible, started, writer, deflater);
                 if (!rendering.isEmpty()) {
                     if (rendering.header() != null) {
                         gzip.append(rendering.header());
@@ -73,12 +74,20 @@ final class GzipExposition {
      * all, when there is none, the chunk count changed or other partitions are visible) rendered and compressed
      * afresh, the others reused.
      */
-    private FamilySegmentCache.Rendering render(Family family, boolean openMetrics, BitSet visible, long nowNanos,
-            Utf8Writer writer, SegmentDeflater deflater) throws IOException {
+    private FamilySegmentCache.Rendering render(
+            Family family,
+            boolean openMetrics,
+            BitSet visible,
+            long nowNanos,
+            Utf8Writer writer,
+            SegmentDeflater deflater)
+            throws IOException {
         int chunks = Family.chunksFor(family.size());
-        long[] versions = family.exposedVersions(chunks); // before reading the family: a change after it is seen next time
+        long[] versions =
+                family.exposedVersions(chunks); // before reading the family: a change after it is seen next time
         FamilySegmentCache.Rendering kept = cache.get(family, openMetrics);
-        boolean reusable = kept != null && kept.chunks() == chunks && kept.visible().equals(visible);
+        boolean reusable =
+                kept != null && kept.chunks() == chunks && kept.visible().equals(visible);
         long stale = 0;
         for (int c = 0; c < chunks; c++) {
             if (!reusable || kept.versions()[c] != versions[c]) {
@@ -110,8 +119,8 @@ final class GzipExposition {
             writer.flush();
             header = deflater.endSegment(false);
         }
-        FamilySegmentCache.Rendering rendering = new FamilySegmentCache.Rendering(chunks, visible, versions, header,
-                parts);
+        FamilySegmentCache.Rendering rendering =
+                new FamilySegmentCache.Rendering(chunks, visible, versions, header, parts);
         cache.put(family, openMetrics, rendering);
         return rendering;
     }

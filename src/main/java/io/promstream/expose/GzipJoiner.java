@@ -11,6 +11,7 @@ import java.io.OutputStream;
 final class GzipJoiner {
     /** Magic, deflate, no flags, no time, no extra flags, OS unknown. */
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+
     private final OutputStream out;
     private int crc;
     private long length;

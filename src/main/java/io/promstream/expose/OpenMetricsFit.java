@@ -15,8 +15,7 @@ import java.util.Set;
  * quantile values are left out (the OpenMetrics parser of prometheus_client refuses them).
  */
 final class OpenMetricsFit {
-    private OpenMetricsFit() {
-    }
+    private OpenMetricsFit() {}
 
     @SuppressWarnings("ReferenceEquality") // identity: was the family replaced by a fitted copy
     static List<MetricFamilySamples> apply(List<MetricFamilySamples> families) {
@@ -41,8 +40,8 @@ final class OpenMetricsFit {
     private static MetricFamilySamples histogram(MetricFamilySamples family) {
         Set<List<String>> unfit = null;
         for (MetricFamilySamples.Sample s : family.samples) {
-            boolean negative = s.name.endsWith("_bucket") ? le(s).startsWith("-")
-                    : s.name.endsWith("_sum") && s.value < 0;
+            boolean negative =
+                    s.name.endsWith("_bucket") ? le(s).startsWith("-") : s.name.endsWith("_sum") && s.value < 0;
             if (negative) {
                 if (unfit == null) {
                     unfit = new HashSet<>();

@@ -41,8 +41,7 @@ final class SegmentDeflater extends OutputStream {
 
     /** Nothing: a segment ends only at {@link #endSegment}. */
     @Override
-    public void flush() {
-    }
+    public void flush() {}
 
     /**
      * What was written since the last segment, as a segment. The last segment of a stream ends it (its final

@@ -1,18 +1,18 @@
 package io.promstream.expose;
 
 import io.promstream.ingest.QueueMonitor;
+import io.promstream.ingest.WorkerPool;
+import io.promstream.parse.RejectReason;
 import io.promstream.queue.Shard;
 import io.promstream.queue.ShardCoordinator;
 import io.promstream.queue.ShardTable;
-import java.util.ArrayList;
-import io.promstream.ingest.WorkerPool;
-import io.promstream.parse.RejectReason;
 import io.promstream.store.MetricStore;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +32,16 @@ public class StatusResource {
     private final About about;
 
     /** What the status says of the gateway itself: its version, its queue's key, where Redis is (no credentials). */
-    public record About(String version, String queueKey, String redis) {
-    }
+    public record About(String version, String queueKey, String redis) {}
 
-    public StatusResource(MetricStore store, GatewayMetrics metrics, ShardCoordinator coordinator, QueueMonitor monitor,
-            WorkerPool workers, InstantSource clock, About about) {
+    public StatusResource(
+            MetricStore store,
+            GatewayMetrics metrics,
+            ShardCoordinator coordinator,
+            QueueMonitor monitor,
+            WorkerPool workers,
+            InstantSource clock,
+            About about) {
         this.store = store;
         this.metrics = metrics;
         this.table = coordinator.table();
@@ -49,23 +54,27 @@ public class StatusResource {
     }
 
     /** The queue: its key, where it lives, what is pending on all shards, what was taken here. */
-    public record Queue(String key, String redis, Long length, long taken) {
-    }
+    public record Queue(String key, String redis, Long length, long taken) {}
 
     /** One shard held here: its list, state, elements taken and not yet covered by a checkpoint. */
-    public record HeldShard(int shard, String list, String state, long taken, long uncovered) {
-    }
+    public record HeldShard(int shard, String list, String state, long taken, long uncovered) {}
 
     /** The shards: how many, which this gateway holds, and the gateways sharing them. */
-    public record Shards(int count, String gateway, List<String> gateways, List<HeldShard> held) {
-    }
+    public record Shards(int count, String gateway, List<String> gateways, List<HeldShard> held) {}
 
-    public record Worker(String id, String state, boolean alive, long lastSeenMillisAgo) {
-    }
+    public record Worker(String id, String state, boolean alive, long lastSeenMillisAgo) {}
 
-    public record Status(String version, long uptimeSeconds, int series, int families, int maxSeries,
-            Queue queue, Shards shards, long processed, Map<String, Long> dropped, List<Worker> workers) {
-    }
+    public record Status(
+            String version,
+            long uptimeSeconds,
+            int series,
+            int families,
+            int maxSeries,
+            Queue queue,
+            Shards shards,
+            long processed,
+            Map<String, Long> dropped,
+            List<Worker> workers) {}
 
     @GET
     public Status status() {
@@ -81,14 +90,20 @@ public class StatusResource {
         List<HeldShard> held = new ArrayList<>();
         long taken = 0;
         for (Shard shard : table.held()) {
-            held.add(new HeldShard(shard.index(), shard.keys().list(), shard.state().name(), shard.taken(),
-                    shard.uncovered()));
+            held.add(new HeldShard(
+                    shard.index(), shard.keys().list(), shard.state().name(), shard.taken(), shard.uncovered()));
             taken += shard.taken();
         }
-        return new Status(about.version(), (now - startedMillis) / 1000, store.seriesCount(), store.familyCount(),
+        return new Status(
+                about.version(),
+                (now - startedMillis) / 1000,
+                store.seriesCount(),
+                store.familyCount(),
                 store.settings().maxSeries(),
                 new Queue(about.queueKey(), about.redis(), length == QueueMonitor.UNKNOWN ? null : length, taken),
                 new Shards(table.count(), coordinator.gatewayId(), coordinator.liveGateways(), held),
-                (long) metrics.processedTotal(), dropped, list);
+                (long) metrics.processedTotal(),
+                dropped,
+                list);
     }
 }

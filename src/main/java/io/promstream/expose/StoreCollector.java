@@ -111,8 +111,8 @@ public final class StoreCollector extends Collector implements Collector.Describ
         long[] counts = s.counts();
         for (int i = 0; i <= bounds.length; i++) {
             String le = i < bounds.length ? doubleToGoString(bounds[i]) : "+Inf";
-            out.add(new MetricFamilySamples.Sample(name + "_bucket", names,
-                    withExtra(s.labels().values(), le), counts[i]));
+            out.add(new MetricFamilySamples.Sample(
+                    name + "_bucket", names, withExtra(s.labels().values(), le), counts[i]));
         }
         out.add(sample(name + "_count", s.labels(), s.count()));
         out.add(sample(name + "_sum", s.labels(), s.sum()));
@@ -122,8 +122,11 @@ public final class StoreCollector extends Collector implements Collector.Describ
         List<String> names = withExtra(s.labels().names(), "quantile");
         double[] quantiles = s.quantiles();
         for (int i = 0; i < quantiles.length; i++) {
-            out.add(new MetricFamilySamples.Sample(name, names,
-                    withExtra(s.labels().values(), doubleToGoString(quantiles[i])), s.quantileValues()[i]));
+            out.add(new MetricFamilySamples.Sample(
+                    name,
+                    names,
+                    withExtra(s.labels().values(), doubleToGoString(quantiles[i])),
+                    s.quantileValues()[i]));
         }
         out.add(sample(name + "_count", s.labels(), s.count()));
         out.add(sample(name + "_sum", s.labels(), s.sum()));

@@ -17,14 +17,20 @@ final class StoreStatsCollector extends Collector {
     @Override
     public List<MetricFamilySamples> collect() {
         return List.of(
-                new GaugeMetricFamily(GatewayMetrics.PREFIX + "series",
-                        "Active series in the store.", store.seriesCount()),
-                new GaugeMetricFamily(GatewayMetrics.PREFIX + "families",
-                        "Active metric families in the store.", store.familyCount()),
-                new CounterMetricFamily(GatewayMetrics.PREFIX + "bucket_mismatch_total",
+                new GaugeMetricFamily(
+                        GatewayMetrics.PREFIX + "series", "Active series in the store.", store.seriesCount()),
+                new GaugeMetricFamily(
+                        GatewayMetrics.PREFIX + "families",
+                        "Active metric families in the store.",
+                        store.familyCount()),
+                new CounterMetricFamily(
+                        GatewayMetrics.PREFIX + "bucket_mismatch_total",
                         "Samples whose buckets or quantiles differ from their series' layout; observed into "
-                                + "the existing layout.", store.bucketMismatches()),
-                new CounterMetricFamily(GatewayMetrics.PREFIX + "series_expired_total",
-                        "Series removed after being idle for aggregation.seriesTtl.", store.expiredSeries()));
+                                + "the existing layout.",
+                        store.bucketMismatches()),
+                new CounterMetricFamily(
+                        GatewayMetrics.PREFIX + "series_expired_total",
+                        "Series removed after being idle for aggregation.seriesTtl.",
+                        store.expiredSeries()));
     }
 }

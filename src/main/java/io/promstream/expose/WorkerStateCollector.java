@@ -18,7 +18,8 @@ final class WorkerStateCollector extends Collector {
 
     @Override
     public List<MetricFamilySamples> collect() {
-        GaugeMetricFamily family = new GaugeMetricFamily(NAME,
+        GaugeMetricFamily family = new GaugeMetricFamily(
+                NAME,
                 "What each queue worker is doing: 1 for its current state (STOPPED when its thread died).",
                 List.of("worker", "state"));
         WorkerPool workers = pool;

@@ -17,6 +17,7 @@ public final class CardinalityHealthCheck extends HealthCheck {
         int max = store.settings().maxSeries();
         return series < max
                 ? Result.healthy(series + " of " + max + " series")
-                : Result.unhealthy(series + " series, at the cap of " + max + "; new series are rejected (series_limit)");
+                : Result.unhealthy(
+                        series + " series, at the cap of " + max + "; new series are rejected (series_limit)");
     }
 }

@@ -21,12 +21,10 @@ public class HealthResource {
     }
 
     /** One check's verdict. */
-    public record Check(boolean healthy, String message) {
-    }
+    public record Check(boolean healthy, String message) {}
 
     /** All verdicts, and the names of the failing ones. */
-    public record Report(boolean healthy, Map<String, Check> checks) {
-    }
+    public record Report(boolean healthy, Map<String, Check> checks) {}
 
     @GET
     public Response health() {
@@ -37,6 +35,8 @@ public class HealthResource {
             results.put(e.getKey(), new Check(result.isHealthy(), result.getMessage()));
             healthy &= result.isHealthy();
         }
-        return Response.status(healthy ? 200 : 503).entity(new Report(healthy, results)).build();
+        return Response.status(healthy ? 200 : 503)
+                .entity(new Report(healthy, results))
+                .build();
     }
 }

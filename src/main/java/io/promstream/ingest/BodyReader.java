@@ -124,9 +124,10 @@ public final class BodyReader {
                         throw new BadEncoding("corrupt gzip body: " + e.getMessage());
                     }
                     if (n == 0 && !inflater.finished()) {
-                        throw new BadEncoding(inflater.needsInput()
-                                ? "gzip body cut short: the deflate stream does not end"
-                                : "corrupt gzip body: the deflate stream asks for a dictionary");
+                        throw new BadEncoding(
+                                inflater.needsInput()
+                                        ? "gzip body cut short: the deflate stream does not end"
+                                        : "corrupt gzip body: the deflate stream asks for a dictionary");
                     }
                     size += n;
                     if (out.size() + n > limit) {
@@ -157,8 +158,10 @@ public final class BodyReader {
     private static int header(byte[] in, int pos) throws BadEncoding {
         int start = pos;
         if (in.length - pos < 10 || (in[pos] & 0xFF) != 0x1F || (in[pos + 1] & 0xFF) != 0x8B) {
-            throw new BadEncoding(start == 0 ? "the body is not gzip (Content-Encoding: gzip was sent)"
-                    : "unexpected bytes after the gzip data");
+            throw new BadEncoding(
+                    start == 0
+                            ? "the body is not gzip (Content-Encoding: gzip was sent)"
+                            : "unexpected bytes after the gzip data");
         }
         if (in[pos + 2] != 8) {
             throw new BadEncoding("gzip compression method " + in[pos + 2] + " is not deflate");

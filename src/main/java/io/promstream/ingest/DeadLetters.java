@@ -1,12 +1,12 @@
 package io.promstream.ingest;
 
-import io.promstream.queue.RedisCalls;
-import io.promstream.queue.Backoff;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.dropwizard.lifecycle.Managed;
 import io.prometheus.client.Counter;
 import io.promstream.parse.RejectReason;
+import io.promstream.queue.Backoff;
+import io.promstream.queue.RedisCalls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,14 +31,14 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class DeadLetters implements RejectionSink, Managed {
     /** Payload bytes kept in an envelope; longer payloads are cut and marked {@code "truncated": true}. */
     public static final int MAX_PAYLOAD_BYTES = 16 * 1024;
+
     static final int MAX_RING = 10_000;
     static final long FLUSH_MILLIS = 200;
     private static final int BATCH = 500;
     private static final JsonFactory JSON = new JsonFactory();
 
-    private record Letter(RejectReason reason, String error, long timeMillis, String source, byte[] payload,
-            int payloadBytes) {
-    }
+    private record Letter(
+            RejectReason reason, String error, long timeMillis, String source, byte[] payload, int payloadBytes) {}
 
     private final UnifiedJedis redis;
     private final byte[] key;
@@ -53,8 +53,14 @@ public final class DeadLetters implements RejectionSink, Managed {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Thread writer;
 
-    public DeadLetters(UnifiedJedis redis, String key, int maxLength, InstantSource clock, Counter.Child written,
-            Counter.Child dropped, RedisCalls calls) {
+    public DeadLetters(
+            UnifiedJedis redis,
+            String key,
+            int maxLength,
+            InstantSource clock,
+            Counter.Child written,
+            Counter.Child dropped,
+            RedisCalls calls) {
         this.redis = redis;
         this.key = key.getBytes(StandardCharsets.UTF_8);
         this.maxLength = maxLength;
@@ -158,8 +164,8 @@ public final class DeadLetters implements RejectionSink, Managed {
     }
 
     /** {"reason","error","time","source","payloadBytes","truncated","payload"}; the payload as UTF-8 text. */
-    static byte[] envelope(RejectReason reason, String error, long timeMillis, String source, byte[] payload,
-            int payloadBytes) {
+    static byte[] envelope(
+            RejectReason reason, String error, long timeMillis, String source, byte[] payload, int payloadBytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + 256);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
@@ -178,7 +184,12 @@ public final class DeadLetters implements RejectionSink, Managed {
     }
 
     private static byte[] envelope(Letter letter) {
-        return envelope(letter.reason(), letter.error(), letter.timeMillis(), letter.source(), letter.payload(),
+        return envelope(
+                letter.reason(),
+                letter.error(),
+                letter.timeMillis(),
+                letter.source(),
+                letter.payload(),
                 letter.payloadBytes());
     }
 }

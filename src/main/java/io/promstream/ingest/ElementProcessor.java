@@ -34,7 +34,11 @@ public final class ElementProcessor {
     /** Elements applied through {@link KnownElements}, for tests. */
     private long knownApplied;
 
-    public ElementProcessor(SampleParser parser, MetricStore store, Rejections rejections, Counter.Child misrouted,
+    public ElementProcessor(
+            SampleParser parser,
+            MetricStore store,
+            Rejections rejections,
+            Counter.Child misrouted,
             QueuedPushApplier queuedPushes) {
         this.parser = parser;
         this.store = store;
@@ -57,8 +61,13 @@ public final class ElementProcessor {
             try {
                 push = QueuedPush.decode(element);
             } catch (IOException | RuntimeException e) {
-                rejections.reject(RejectReason.INVALID_MESSAGE, "damaged queued push: " + e.getMessage(), element, 0,
-                        element.length, source);
+                rejections.reject(
+                        RejectReason.INVALID_MESSAGE,
+                        "damaged queued push: " + e.getMessage(),
+                        element,
+                        0,
+                        element.length,
+                        source);
                 return 0;
             }
             return queuedPushes.apply(push, version, partition);
@@ -79,7 +88,12 @@ public final class ElementProcessor {
         int applied = applyParsed(element, version, nowMillis, source, partition);
         if (applied == 1 && batch.size() == 1 && verdicts[0] == null && known.seenBefore()) {
             Sample sample = batch.get(0);
-            known.learn(element, parser.valueSpan(element), batch.detach(0), store.find(sample, partition), partition,
+            known.learn(
+                    element,
+                    parser.valueSpan(element),
+                    batch.detach(0),
+                    store.find(sample, partition),
+                    partition,
                     misroutedElement);
         }
         return applied;
@@ -140,13 +154,13 @@ public final class ElementProcessor {
      * Applies a sample to the store (of one partition when {@code partition} is null), to {@code known} when it is
      * the sample's series already found; a bug is refused as {@code internal_error}, never thrown.
      */
-    private Refusal apply(Sample sample, long version, long nowMillis, Partition partition,
-            Series known) {
+    private Refusal apply(Sample sample, long version, long nowMillis, Partition partition, Series known) {
         try {
             if (known != null) {
                 return store.applyTo(known, sample, version, nowMillis, partition);
             }
-            return partition == null ? store.apply(sample, version, nowMillis)
+            return partition == null
+                    ? store.apply(sample, version, nowMillis)
                     : store.apply(sample, version, nowMillis, partition);
         } catch (RuntimeException e) {
             LOG.error("Unexpected failure applying {}", sample, e);

@@ -8,8 +8,7 @@ import java.math.BigDecimal;
  * {@code 1e-05}) when the exponent is below -4 or at least 6, else plain ({@code 123456}, {@code 0.5}).
  */
 final class GoFloat {
-    private GoFloat() {
-    }
+    private GoFloat() {}
 
     static String format(double value) {
         if (Double.isNaN(value)) {

@@ -33,11 +33,16 @@ public final class HotPathWarmup implements Managed {
     public void start() {
         long started = System.nanoTime();
         MetricStore store = new MetricStore(StoreSettings.defaults(), InstantSource.system());
-        Counter dropped = Counter.build("warmup_dropped", "unused").labelNames("reason").create();
-        Rejections rejections = new Rejections(dropped, new LogLimiter(InstantSource.system(), 0, 60_000),
-                RejectionSink.NONE);
-        ElementProcessor processor = new ElementProcessor(parser.forOneThread(), store, rejections,
-                Counter.build("warmup_misrouted", "unused").create().labels(), null);
+        Counter dropped =
+                Counter.build("warmup_dropped", "unused").labelNames("reason").create();
+        Rejections rejections =
+                new Rejections(dropped, new LogLimiter(InstantSource.system(), 0, 60_000), RejectionSink.NONE);
+        ElementProcessor processor = new ElementProcessor(
+                parser.forOneThread(),
+                store,
+                rejections,
+                Counter.build("warmup_misrouted", "unused").create().labels(),
+                null);
         byte[][] samples = examples();
         long now = System.currentTimeMillis();
         Partition partition = store.partition(0);
@@ -48,7 +53,9 @@ public final class HotPathWarmup implements Managed {
                 processor.process(samples[i % samples.length], i, now, "warm-up", partition, 1);
             }
         }
-        LOG.info("Hot path warmed up with {} made-up elements in {} ms", elements,
+        LOG.info(
+                "Hot path warmed up with {} made-up elements in {} ms",
+                elements,
                 (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -59,11 +66,13 @@ public final class HotPathWarmup implements Managed {
                     + "\",\"code\":\"" + (200 + i % 3) + "\"}";
             texts[i] = switch (i % 5) {
                 case 0, 1 -> "{\"type\":\"counter\",\"name\":\"warmup_requests_total\",\"value\":1," + labels + "}";
-                case 2 -> "{\"type\":\"gauge\",\"name\":\"warmup_inflight\",\"op\":\"" + (i % 2 == 0 ? "inc" : "set")
-                        + "\",\"value\":" + i + "," + labels + "}";
+                case 2 ->
+                    "{\"type\":\"gauge\",\"name\":\"warmup_inflight\",\"op\":\"" + (i % 2 == 0 ? "inc" : "set")
+                            + "\",\"value\":" + i + "," + labels + "}";
                 case 3 -> "{\"type\":\"histogram\",\"name\":\"warmup_seconds\",\"value\":0." + i + "," + labels + "}";
-                default -> "[{\"type\":\"summary\",\"name\":\"warmup_size\",\"value\":" + i + "," + labels + "},"
-                        + "{\"type\":\"counter\",\"name\":\"warmup_requests_total\",\"value\":2," + labels + "}]";
+                default ->
+                    "[{\"type\":\"summary\",\"name\":\"warmup_size\",\"value\":" + i + "," + labels + "},"
+                            + "{\"type\":\"counter\",\"name\":\"warmup_requests_total\",\"value\":2," + labels + "}]";
             };
         }
         byte[][] bytes = new byte[texts.length][];

@@ -8,8 +8,8 @@ import io.promstream.parse.Sample;
 import io.promstream.parse.SampleBatch;
 import io.promstream.parse.SampleParser;
 import io.promstream.parse.SampleValidator;
-import io.promstream.parse.Truncate;
 import io.promstream.parse.TextFormatException;
+import io.promstream.parse.Truncate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,15 +30,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class HttpIngestor {
     /** One refused sample of a push, by its index in the push. */
-    public record Refused(int index, String reason, String error) {
-    }
+    public record Refused(int index, String reason, String error) {}
 
     /**
      * What became of a push: how many samples were applied, which were refused, or why all were; or that it is
      * queued, durable, for a gateway to apply ({@code queued}).
      */
-    public record Outcome(int accepted, List<Refused> refused, RejectReason bodyRejection, String bodyError,
-            boolean queued) {
+    public record Outcome(
+            int accepted, List<Refused> refused, RejectReason bodyRejection, String bodyError, boolean queued) {
         static Outcome refusedWhole(RejectReason reason, String error) {
             return new Outcome(0, List.of(), reason, error, false);
         }
@@ -56,8 +55,13 @@ public final class HttpIngestor {
     private final String idPrefix;
     private final AtomicLong pushes = new AtomicLong();
 
-    public HttpIngestor(SampleParser parser, Rejections rejections, PushQueue writer, PushTracker tracker,
-            long applyTimeoutMillis, String gatewayId) {
+    public HttpIngestor(
+            SampleParser parser,
+            Rejections rejections,
+            PushQueue writer,
+            PushTracker tracker,
+            long applyTimeoutMillis,
+            String gatewayId) {
         this.parser = parser;
         this.rejections = rejections;
         this.writer = writer;
@@ -108,16 +112,24 @@ public final class HttpIngestor {
      * whole group for a {@code PUT}, the pushed families for a {@code POST}). A group's push goes to its grouping
      * key's shard; an aggregated push to its series' shards (split, when there are several).
      */
-    public Outcome ingestExposition(byte[] body, String contentType, Map<String, String> grouping, PushMode mode,
-            boolean put, String source) {
+    public Outcome ingestExposition(
+            byte[] body, String contentType, Map<String, String> grouping, PushMode mode, boolean put, String source) {
         List<Sample> samples;
         try {
             samples = PushBody.parse(body, contentType, grouping, mode);
         } catch (TextFormatException e) {
             rejections.reject(e.reason(), e.getMessage(), body, 0, body.length, source);
             if (mode == PushMode.REPLACE && e.isReadable()) { // as the Pushgateway, for a push it could read
-                queue("failure", new byte[0], null, mode.name(), put, grouping,
-                        Set.of(Routing.shardOfGroup(grouping, writer.shards())), false, source);
+                queue(
+                        "failure",
+                        new byte[0],
+                        null,
+                        mode.name(),
+                        put,
+                        grouping,
+                        Set.of(Routing.shardOfGroup(grouping, writer.shards())),
+                        false,
+                        source);
             }
             return Outcome.refusedWhole(e.reason(), e.getMessage());
         }
@@ -145,8 +157,16 @@ public final class HttpIngestor {
 
     /** Removes a Pushgateway-style group, whole (a {@code DELETE} in replace mode). */
     public Outcome deleteGroup(Map<String, String> grouping) {
-        return queue("delete", new byte[0], null, null, false, grouping,
-                Set.of(Routing.shardOfGroup(grouping, writer.shards())), false, "http delete");
+        return queue(
+                "delete",
+                new byte[0],
+                null,
+                null,
+                false,
+                grouping,
+                Set.of(Routing.shardOfGroup(grouping, writer.shards())),
+                false,
+                "http delete");
     }
 
     /** Removes every series carrying all these labels (a {@code DELETE} on an aggregating path), on every shard. */
@@ -171,16 +191,36 @@ public final class HttpIngestor {
      * Queues the push onto each shard, whole or not at all (a copy per shard, marked with it, when {@code split}),
      * then waits for it to be applied when every one of those shards is held here.
      */
-    private Outcome queue(String op, byte[] body, String contentType, String mode, boolean put,
-            Map<String, String> grouping, Set<Integer> shards, boolean split, String source) {
+    private Outcome queue(
+            String op,
+            byte[] body,
+            String contentType,
+            String mode,
+            boolean put,
+            Map<String, String> grouping,
+            Set<Integer> shards,
+            boolean split,
+            String source) {
         String id = idPrefix + pushes.incrementAndGet();
         boolean local = shards.stream().allMatch(writer::heldHere);
         PushTracker.Waiter waiter = local ? tracker.expect(id, shards.size()) : null;
         try {
             SortedMap<Integer, byte[]> copies = new TreeMap<>();
             for (int shard : shards) {
-                copies.put(shard, new QueuedPush(op, id, source, contentType, mode, put, grouping,
-                        split ? shard : -1, writer.shards(), body).encode());
+                copies.put(
+                        shard,
+                        new QueuedPush(
+                                        op,
+                                        id,
+                                        source,
+                                        contentType,
+                                        mode,
+                                        put,
+                                        grouping,
+                                        split ? shard : -1,
+                                        writer.shards(),
+                                        body)
+                                .encode());
             }
             writer.push(id, copies);
             if (waiter == null) {

@@ -31,9 +31,10 @@ public final class IngestAuthFilter implements Filter {
     private final boolean protectReads;
 
     /** @param protectReads whether reads ({@code GET /metrics}, {@code GET /api/...}) need credentials too */
-    public IngestAuthFilter(List<String> tokens, Map<String, String> users, Counter unauthorized,
-            boolean protectReads) {
-        this.tokens = tokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
+    public IngestAuthFilter(
+            List<String> tokens, Map<String, String> users, Counter unauthorized, boolean protectReads) {
+        this.tokens =
+                tokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
         this.users = Map.copyOf(users);
         this.unauthorized = unauthorized;
         this.protectReads = protectReads;
@@ -47,7 +48,10 @@ public final class IngestAuthFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        unauthorized.labels(PushEndpoint.of(request.getMethod(), request.getRequestURI()).label()).inc();
+        unauthorized
+                .labels(PushEndpoint.of(request.getMethod(), request.getRequestURI())
+                        .label())
+                .inc();
         HttpServletResponse response = (HttpServletResponse) res;
         response.setStatus(401);
         response.setHeader("WWW-Authenticate", users.isEmpty() ? "Bearer" : "Basic realm=\"prom-stream-gateway\"");
@@ -76,7 +80,8 @@ public final class IngestAuthFilter implements Filter {
         if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
             String decoded;
             try {
-                decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+                decoded = new String(
+                        Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 return false;
             }
@@ -85,8 +90,10 @@ public final class IngestAuthFilter implements Filter {
                 return false;
             }
             String expected = users.get(decoded.substring(0, colon));
-            return expected != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                    decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8));
+            return expected != null
+                    && MessageDigest.isEqual(
+                            expected.getBytes(StandardCharsets.UTF_8),
+                            decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8));
         }
         return false;
     }

@@ -32,12 +32,10 @@ public class JsonPushResource {
     }
 
     /** The reply to a push. */
-    public record Reply(int accepted, List<HttpIngestor.Refused> rejected) {
-    }
+    public record Reply(int accepted, List<HttpIngestor.Refused> rejected) {}
 
     /** The reply to a push queued for the gateway holding its shard(s): durable, applied there. */
-    public record Queued(boolean queued, List<HttpIngestor.Refused> rejected) {
-    }
+    public record Queued(boolean queued, List<HttpIngestor.Refused> rejected) {}
 
     @POST
     @Consumes({MediaType.APPLICATION_JSON, "application/*+json"})
@@ -59,7 +57,13 @@ public class JsonPushResource {
         if (outcome.bodyRejection() != null) {
             rejected.labels(endpoint, outcome.bodyRejection().label()).inc();
             int status = outcome.bodyRejection() == RejectReason.TOO_LARGE ? 413 : 400;
-            return reply(status, Map.of("error", outcome.bodyError(), "reason", outcome.bodyRejection().label()));
+            return reply(
+                    status,
+                    Map.of(
+                            "error",
+                            outcome.bodyError(),
+                            "reason",
+                            outcome.bodyRejection().label()));
         }
         if (outcome.queued()) {
             return reply(202, new Queued(true, outcome.refused()));
@@ -68,6 +72,9 @@ public class JsonPushResource {
     }
 
     private static Response reply(int status, Object entity) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(entity).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(entity)
+                .build();
     }
 }

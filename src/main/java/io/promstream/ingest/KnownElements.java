@@ -36,8 +36,15 @@ final class KnownElements {
         final Partition partition;
         final boolean misrouted;
 
-        Known(byte[] bytes, int valueStart, int valueEnd, long hash, Sample sample, Series series,
-                Partition partition, boolean misrouted) {
+        Known(
+                byte[] bytes,
+                int valueStart,
+                int valueEnd,
+                long hash,
+                Sample sample,
+                Series series,
+                Partition partition,
+                boolean misrouted) {
             this.bytes = bytes;
             this.valueStart = valueStart;
             this.valueEnd = valueEnd;
@@ -51,15 +58,18 @@ final class KnownElements {
 
     /** Slots per bucket; an element may be kept in either of two buckets. */
     private static final int WAYS = 4;
+
     private final Known[] slots;
     /** The hash of each slot's known element (0: empty), scanned without touching the elements. */
     private final long[] knownHashes;
     /** Hashes of elements seen once, in buckets like the slots'. */
     private final long[] seen;
+
     private final int bucketMask;
     private int victim;
     /** Of the last {@link #match} that found a number after {@code "value":}; -1 otherwise. */
     private int lastStart = -1;
+
     private int lastEnd;
     private long lastHash;
 
@@ -104,7 +114,8 @@ final class KnownElements {
             return null;
         }
         Known known = slots[slot];
-        if (known.partition != partition || known.valueStart != start
+        if (known.partition != partition
+                || known.valueStart != start
                 || known.bytes.length - known.valueEnd != element.length - end
                 || !Arrays.equals(element, 0, start, known.bytes, 0, start)
                 || !Arrays.equals(element, end, element.length, known.bytes, known.valueEnd, known.bytes.length)) {
@@ -139,8 +150,11 @@ final class KnownElements {
      * found is its top-level value.
      */
     void learn(byte[] element, long span, Sample sample, Series series, Partition partition, boolean misrouted) {
-        if (lastStart < 0 || span != ((long) lastStart << 32 | lastEnd) || sample.aggregate() != null
-                || sample.type() == null || series == null) {
+        if (lastStart < 0
+                || span != ((long) lastStart << 32 | lastEnd)
+                || sample.aggregate() != null
+                || sample.type() == null
+                || series == null) {
             return;
         }
         int slot = find(knownHashes, lastHash);

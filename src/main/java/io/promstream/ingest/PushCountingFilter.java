@@ -39,6 +39,7 @@ public final class PushCountingFilter implements Filter {
             answered.labels(endpoint, "500").inc();
             throw e;
         }
-        answered.labels(endpoint, Integer.toString(((HttpServletResponse) res).getStatus())).inc();
+        answered.labels(endpoint, Integer.toString(((HttpServletResponse) res).getStatus()))
+                .inc();
     }
 }

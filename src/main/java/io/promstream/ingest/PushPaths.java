@@ -34,7 +34,13 @@ public final class PushPaths {
      * @param jobMode the mode of a job path
      * @param labelPaths whether the aggregation gateway's label paths are served here (not under /replace)
      */
-    Response push(String path, PushMode jobMode, boolean labelPaths, boolean put, String contentType, String encoding,
+    Response push(
+            String path,
+            PushMode jobMode,
+            boolean labelPaths,
+            boolean put,
+            String contentType,
+            String encoding,
             InputStream in) {
         boolean job = GroupingKey.isJobPath(path);
         PushMode mode = job ? jobMode : PushMode.AGGREGATE;
@@ -58,16 +64,19 @@ public final class PushPaths {
             return reply(400, "cannot read the body: " + e.getMessage());
         }
         String endpoint = PushEndpoint.PUSH.label();
-        String source = "http " + mode.label() + " " + (job ? "job " + key.labels().get("job") : "/metrics/" + path);
+        String source =
+                "http " + mode.label() + " " + (job ? "job " + key.labels().get("job") : "/metrics/" + path);
         HttpIngestor.Outcome outcome = ingestor.ingestExposition(body, contentType, key.labels(), mode, put, source);
         if (outcome.bodyRejection() != null) {
             rejected.labels(endpoint, outcome.bodyRejection().label()).inc();
             if (outcome.bodyRejection() == RejectReason.TOO_LARGE) {
                 return reply(413, "push refused, nothing applied: " + outcome.bodyError());
             }
-            return reply(400, mode == PushMode.REPLACE && outcome.bodyRejection() != RejectReason.INVALID_MESSAGE
-                    ? "pushed metrics are invalid or inconsistent with existing metrics: " + outcome.bodyError()
-                    : "push refused, nothing applied: " + outcome.bodyError());
+            return reply(
+                    400,
+                    mode == PushMode.REPLACE && outcome.bodyRejection() != RejectReason.INVALID_MESSAGE
+                            ? "pushed metrics are invalid or inconsistent with existing metrics: " + outcome.bodyError()
+                            : "push refused, nothing applied: " + outcome.bodyError());
         }
         outcome.refused().forEach(r -> rejected.labels(endpoint, r.reason()).inc());
         if (outcome.queued()) {
@@ -75,8 +84,10 @@ public final class PushPaths {
         }
         if (!outcome.refused().isEmpty()) {
             HttpIngestor.Refused first = outcome.refused().get(0);
-            return reply(400, "applied " + outcome.accepted() + " samples; refused " + outcome.refused().size()
-                    + ", first: " + first.reason() + ": " + first.error());
+            return reply(
+                    400,
+                    "applied " + outcome.accepted() + " samples; refused "
+                            + outcome.refused().size() + ", first: " + first.reason() + ": " + first.error());
         }
         if (mode == PushMode.REPLACE) {
             return Response.ok().build();
@@ -100,11 +111,17 @@ public final class PushPaths {
             return Response.accepted().build();
         }
         HttpIngestor.Outcome removed = ingestor.removeCarrying(key.labels());
-        return reply(202, removed.queued() ? "queued: series carrying these labels are removed on every shard"
-                : "removed " + removed.accepted() + " series");
+        return reply(
+                202,
+                removed.queued()
+                        ? "queued: series carrying these labels are removed on every shard"
+                        : "removed " + removed.accepted() + " series");
     }
 
     private static Response reply(int status, String message) {
-        return Response.status(status).type(MediaType.TEXT_PLAIN_TYPE).entity(message + "\n").build();
+        return Response.status(status)
+                .type(MediaType.TEXT_PLAIN_TYPE)
+                .entity(message + "\n")
+                .build();
     }
 }

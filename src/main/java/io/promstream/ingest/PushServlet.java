@@ -21,8 +21,9 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class PushServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     /** Where the servlet is mapped. */
-    public static final List<String> MAPPINGS = List.of("/metrics/*", "/aggregate/metrics", "/aggregate/metrics/*",
-        "/replace/metrics", "/replace/metrics/*");
+    public static final List<String> MAPPINGS = List.of(
+            "/metrics/*", "/aggregate/metrics", "/aggregate/metrics/*", "/replace/metrics", "/replace/metrics/*");
+
     private static final String BARE = "/metrics/";
     private static final String AGGREGATE = "/aggregate/metrics";
     private static final String REPLACE = "/replace/metrics";
@@ -38,8 +39,7 @@ public final class PushServlet extends HttpServlet {
     }
 
     /** The mode and raw path (after {@code .../metrics/}, undecoded) a request names, or {@code null}. */
-    private record Target(String path, PushMode mode, boolean labelPaths) {
-    }
+    private record Target(String path, PushMode mode, boolean labelPaths) {}
 
     @Override
     protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -58,13 +58,22 @@ public final class PushServlet extends HttpServlet {
 
     private void push(HttpServletRequest request, HttpServletResponse response, boolean put) throws IOException {
         InputStream in = request.getInputStream();
-        serve(request, response, target -> paths.push(target.path(), target.mode(), target.labelPaths(), put,
-                request.getHeader("Content-Type"), request.getHeader("Content-Encoding"), in));
+        serve(
+                request,
+                response,
+                target -> paths.push(
+                        target.path(),
+                        target.mode(),
+                        target.labelPaths(),
+                        put,
+                        request.getHeader("Content-Type"),
+                        request.getHeader("Content-Encoding"),
+                        in));
     }
 
     /** Answers with what {@code action} says of the request's target: 404 without one, 503 when Redis failed. */
-    private void serve(HttpServletRequest request, HttpServletResponse response,
-            Function<Target, Response> action) throws IOException {
+    private void serve(HttpServletRequest request, HttpServletResponse response, Function<Target, Response> action)
+            throws IOException {
         Target target = target(request);
         if (target == null) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
@@ -83,7 +92,10 @@ public final class PushServlet extends HttpServlet {
             return;
         }
         byte[] body = entity.toString().getBytes(StandardCharsets.UTF_8);
-        response.setContentType(answer.getMediaType() == null ? "text/plain" : answer.getMediaType().toString());
+        response.setContentType(
+                answer.getMediaType() == null
+                        ? "text/plain"
+                        : answer.getMediaType().toString());
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }
@@ -107,6 +119,7 @@ public final class PushServlet extends HttpServlet {
             return "";
         }
         return uri.startsWith(prefix) && uri.length() > prefix.length() && uri.charAt(prefix.length()) == '/'
-                ? uri.substring(prefix.length() + 1) : null;
+                ? uri.substring(prefix.length() + 1)
+                : null;
     }
 }

@@ -51,7 +51,9 @@ public class PushgatewayApi {
                     metrics.add(metric(family, s));
                 }
                 Map<String, Object> json = new LinkedHashMap<>();
-                json.put("time_stamp", Instant.ofEpochMilli(group.writtenMillis(family.name())).toString());
+                json.put(
+                        "time_stamp",
+                        Instant.ofEpochMilli(group.writtenMillis(family.name())).toString());
                 json.put("type", family.type().name());
                 if (family.help() != null) {
                     json.put("help", family.help());
@@ -106,10 +108,14 @@ public class PushgatewayApi {
     @Path("status")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> status() {
-        return Map.of("status", "success", "data", Map.of(
-                "build_information", Map.of("version", version, "program", "prom-stream-gateway"),
-                "flags", Map.of(),
-                "start_time", started.toString()));
+        return Map.of(
+                "status",
+                "success",
+                "data",
+                Map.of(
+                        "build_information", Map.of("version", version, "program", "prom-stream-gateway"),
+                        "flags", Map.of(),
+                        "start_time", started.toString()));
     }
 
     @PUT

@@ -22,8 +22,7 @@ public final class QueueFlusher {
     }
 
     /** What a flush covered: elements applied, from how many of how many shards. */
-    public record Flushed(long elements, int shards, int of) {
-    }
+    public record Flushed(long elements, int shards, int of) {}
 
     /**
      * @throws TimeoutException when they were not all applied in time (Redis down, workers stuck)
@@ -36,8 +35,8 @@ public final class QueueFlusher {
         for (int i = 0; i < shards.length; i++) {
             Shard.Backlog backlog = shards[i].backlog(Math.max(0, deadline - System.nanoTime()));
             if (backlog == null) {
-                throw new TimeoutException("shard " + shards[i].index() + " could not be read within " + timeout
-                        + "; is Redis up?");
+                throw new TimeoutException(
+                        "shard " + shards[i].index() + " could not be read within " + timeout + "; is Redis up?");
             }
             elements += backlog.unread();
             targets[i] = backlog.taken() + backlog.unread();

@@ -24,8 +24,7 @@ public final class QueueMonitor implements Runnable {
     private volatile long length = UNKNOWN;
     private volatile String lastError = "not polled yet";
 
-    public QueueMonitor(UnifiedJedis redis, String queueKey, ShardTable table, Gauge.Child pending,
-            RedisCalls calls) {
+    public QueueMonitor(UnifiedJedis redis, String queueKey, ShardTable table, Gauge.Child pending, RedisCalls calls) {
         this.redis = redis;
         this.queueKey = queueKey;
         this.table = table;

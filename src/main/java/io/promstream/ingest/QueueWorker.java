@@ -25,7 +25,14 @@ public final class QueueWorker implements Runnable {
     private static final double SHARED_WAIT_SECONDS = 0.1;
 
     /** What a worker is doing, for health checks and the status page. */
-    public enum State { STARTING, WAITING, TAKING, APPLYING, BACKING_OFF, STOPPED }
+    public enum State {
+        STARTING,
+        WAITING,
+        TAKING,
+        APPLYING,
+        BACKING_OFF,
+        STOPPED
+    }
 
     private final String id;
     private final ShardTable table;
@@ -49,12 +56,17 @@ public final class QueueWorker implements Runnable {
      * What a worker counts: samples applied, waits on an empty queue, its takes' Redis calls; and the source its
      * rejections name ({@code redis <queueKey>}).
      */
-    public record Metrics(Counter.Child processed, Counter.Child emptyPops, RedisCalls takes, String source) {
-    }
+    public record Metrics(Counter.Child processed, Counter.Child emptyPops, RedisCalls takes, String source) {}
 
     /** @param blockSeconds the longest wait on an idle shard */
-    public QueueWorker(String id, ShardTable table, ElementProcessor processor, InstantSource clock, Backoff backoff,
-            double blockSeconds, Metrics metrics) {
+    public QueueWorker(
+            String id,
+            ShardTable table,
+            ElementProcessor processor,
+            InstantSource clock,
+            Backoff backoff,
+            double blockSeconds,
+            Metrics metrics) {
         this.id = id;
         this.table = table;
         this.processor = processor;
@@ -98,8 +110,7 @@ public final class QueueWorker implements Runnable {
                             continue;
                         }
                         emptyPops.inc();
-                        wait.awaitWork(shards.length == 1 ? blockSeconds : Math.min(blockSeconds,
-                                SHARED_WAIT_SECONDS));
+                        wait.awaitWork(shards.length == 1 ? blockSeconds : Math.min(blockSeconds, SHARED_WAIT_SECONDS));
                     }
                 } catch (JedisException e) {
                     takes.failed(e);
@@ -184,8 +195,8 @@ public final class QueueWorker implements Runnable {
         int applied = 0;
         try {
             for (int i = 0; i < batch.size(); i++) {
-                applied += processor.process(batch.element(i), batch.version(i), now, source, shard.partition(),
-                        table.count());
+                applied += processor.process(
+                        batch.element(i), batch.version(i), now, source, shard.partition(), table.count());
             }
         } finally {
             processed.inc(applied);

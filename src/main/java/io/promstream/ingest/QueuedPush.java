@@ -20,21 +20,40 @@ import java.util.Map;
  *     or {@code wipe} (every group)
  * @param shard the shard whose samples this copy carries, or -1 for all of them
  */
-public record QueuedPush(String op, String id, String source, String contentType, String mode, boolean put,
-        Map<String, String> grouping, int shard, int shards, byte[] body) {
+public record QueuedPush(
+        String op,
+        String id,
+        String source,
+        String contentType,
+        String mode,
+        boolean put,
+        Map<String, String> grouping,
+        int shard,
+        int shards,
+        byte[] body) {
     private static final byte[] MAGIC = {0, 'P', 'S', 'G'};
     private static final byte FORMAT = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The header as written: everything but the body. */
-    record Header(String op, String id, String source, String contentType, String mode, boolean put,
-            Map<String, String> grouping, int shard, int shards) {
-    }
+    record Header(
+            String op,
+            String id,
+            String source,
+            String contentType,
+            String mode,
+            boolean put,
+            Map<String, String> grouping,
+            int shard,
+            int shards) {}
 
     /** Whether a queue element is a queued push rather than a sender's JSON. */
     static boolean isQueuedPush(byte[] element) {
-        return element.length >= MAGIC.length + 1 && element[0] == MAGIC[0] && element[1] == MAGIC[1]
-                && element[2] == MAGIC[2] && element[3] == MAGIC[3];
+        return element.length >= MAGIC.length + 1
+                && element[0] == MAGIC[0]
+                && element[1] == MAGIC[1]
+                && element[2] == MAGIC[2]
+                && element[3] == MAGIC[3];
     }
 
     byte[] encode() {
@@ -62,7 +81,11 @@ public record QueuedPush(String op, String id, String source, String contentType
                 json.writeEndObject();
             }
             ByteBuffer out = ByteBuffer.allocate(MAGIC.length + 1 + Integer.BYTES + header.size() + body.length);
-            out.put(MAGIC).put(FORMAT).putInt(header.size()).put(header.toByteArray()).put(body);
+            out.put(MAGIC)
+                    .put(FORMAT)
+                    .putInt(header.size())
+                    .put(header.toByteArray())
+                    .put(body);
             return out.array();
         } catch (IOException e) {
             throw new UncheckedIOException("a header of strings always serializes", e);
@@ -91,8 +114,16 @@ public record QueuedPush(String op, String id, String source, String contentType
             throw new IOException("queued push header lacks op or id");
         }
         byte[] body = Arrays.copyOfRange(element, start + length, element.length);
-        return new QueuedPush(header.op(), header.id(), header.source(), header.contentType(), header.mode(),
-                header.put(), header.grouping() == null ? Map.of() : header.grouping(), header.shard(),
-                header.shards(), body);
+        return new QueuedPush(
+                header.op(),
+                header.id(),
+                header.source(),
+                header.contentType(),
+                header.mode(),
+                header.put(),
+                header.grouping() == null ? Map.of() : header.grouping(),
+                header.shard(),
+                header.shards(),
+                body);
     }
 }

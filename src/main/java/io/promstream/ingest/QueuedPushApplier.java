@@ -32,8 +32,13 @@ public final class QueuedPushApplier {
     private final InstantSource clock;
     private final Counter.Child processed;
 
-    public QueuedPushApplier(SampleParser parser, MetricStore store, Rejections rejections, PushTracker tracker,
-            InstantSource clock, Counter.Child processed) {
+    public QueuedPushApplier(
+            SampleParser parser,
+            MetricStore store,
+            Rejections rejections,
+            PushTracker tracker,
+            InstantSource clock,
+            Counter.Child processed) {
         this.parser = parser;
         this.store = store;
         this.rejections = rejections;
@@ -55,8 +60,13 @@ public final class QueuedPushApplier {
             case "remove" -> HttpIngestor.Outcome.applied(removeCarrying(push.grouping(), partition));
             case "wipe" -> HttpIngestor.Outcome.applied(store.wipeGroups(partition));
             default -> {
-                rejections.reject(RejectReason.INVALID_MESSAGE, "queued push of unknown kind " + push.op(),
-                        push.body(), 0, push.body().length, push.source());
+                rejections.reject(
+                        RejectReason.INVALID_MESSAGE,
+                        "queued push of unknown kind " + push.op(),
+                        push.body(),
+                        0,
+                        push.body().length,
+                        push.source());
                 yield HttpIngestor.Outcome.refusedWhole(RejectReason.INVALID_MESSAGE, "unknown kind " + push.op());
             }
         };
@@ -76,8 +86,8 @@ public final class QueuedPushApplier {
         SampleBatch batch = new SampleBatch();
         parser.parseBody(push.body(), batch);
         if (batch.elementRejection() != null) { // read when pushed; unreadable now means a damaged element
-            rejections.reject(batch.elementRejection(), batch.elementError(), push.body(), 0, push.body().length,
-                    push.source());
+            rejections.reject(
+                    batch.elementRejection(), batch.elementError(), push.body(), 0, push.body().length, push.source());
             return HttpIngestor.Outcome.refusedWhole(batch.elementRejection(), batch.elementError());
         }
         long now = clock.millis();
@@ -93,8 +103,8 @@ public final class QueuedPushApplier {
                 accepted++;
             } else {
                 refused.add(new HttpIngestor.Refused(i, refusal.reason().label(), refusal.message()));
-                rejections.reject(refusal.reason(), refusal.message(), push.body(), batch.start(i), batch.end(i),
-                        push.source());
+                rejections.reject(
+                        refusal.reason(), refusal.message(), push.body(), batch.start(i), batch.end(i), push.source());
             }
         }
         return new HttpIngestor.Outcome(accepted, refused, null, null, false);
@@ -119,18 +129,27 @@ public final class QueuedPushApplier {
             return HttpIngestor.Outcome.applied(result.applied());
         }
         Refusal refusal = result.refusal();
-        String what = result.refusedIndex() < 0 ? "" : " (" + samples.get(result.refusedIndex()).name() + ")";
+        String what = result.refusedIndex() < 0
+                ? ""
+                : " (" + samples.get(result.refusedIndex()).name() + ")";
         rejections.reject(refusal.reason(), refusal.message(), push.body(), 0, push.body().length, push.source());
         if (result.applied() == 0) {
             return HttpIngestor.Outcome.refusedWhole(refusal.reason(), refusal.message() + what);
         }
-        return new HttpIngestor.Outcome(result.applied(), List.of(new HttpIngestor.Refused(result.refusedIndex(),
-                refusal.reason().label(), refusal.message())), null, null, false);
+        return new HttpIngestor.Outcome(
+                result.applied(),
+                List.of(new HttpIngestor.Refused(
+                        result.refusedIndex(), refusal.reason().label(), refusal.message())),
+                null,
+                null,
+                false);
     }
 
     private int removeCarrying(Map<String, String> labels, Partition partition) {
-        return store.remove(f -> true,
-                set -> labels.entrySet().stream().allMatch(e -> set.has(e.getKey(), e.getValue())), Long.MAX_VALUE,
+        return store.remove(
+                f -> true,
+                set -> labels.entrySet().stream().allMatch(e -> set.has(e.getKey(), e.getValue())),
+                Long.MAX_VALUE,
                 partition);
     }
 }

@@ -12,7 +12,9 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class RedisUnavailableMapper implements ExceptionMapper<JedisException> {
     @Override
     public Response toResponse(JedisException e) {
-        return Response.status(503).type(MediaType.TEXT_PLAIN_TYPE)
-                .entity("Redis is unavailable, the push was not stored; retry later\n").build();
+        return Response.status(503)
+                .type(MediaType.TEXT_PLAIN_TYPE)
+                .entity("Redis is unavailable, the push was not stored; retry later\n")
+                .build();
     }
 }

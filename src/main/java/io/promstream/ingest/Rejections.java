@@ -1,9 +1,9 @@
 package io.promstream.ingest;
 
-import io.promstream.queue.LogLimiter;
 import io.prometheus.client.Counter;
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Truncate;
+import io.promstream.queue.LogLimiter;
 import java.util.EnumMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -38,8 +38,13 @@ public final class Rejections {
         if (suppressed >= 0) {
             String quoted = Truncate.forLog(payload, from, to, LOGGED_PAYLOAD_BYTES);
             if (suppressed > 0) {
-                LOG.warn("Rejected sample from {} ({}): {}; payload: {} ({} more rejections not logged)",
-                        source, reason.label(), error, quoted, suppressed);
+                LOG.warn(
+                        "Rejected sample from {} ({}): {}; payload: {} ({} more rejections not logged)",
+                        source,
+                        reason.label(),
+                        error,
+                        quoted,
+                        suppressed);
             } else {
                 LOG.warn("Rejected sample from {} ({}): {}; payload: {}", source, reason.label(), error, quoted);
             }

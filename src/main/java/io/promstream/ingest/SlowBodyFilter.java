@@ -47,9 +47,12 @@ public final class SlowBodyFilter implements Filter {
             release(client, count);
             long dropped = refusals.tryAcquire();
             if (dropped >= 0) {
-                LOG.warn("Client {} has {} pushes whose bodies are still arriving (http.maxSlowBodiesPerClient); "
-                        + "refusing more with 429 until some finish ({} such lines suppressed before)", client,
-                        perClient, dropped);
+                LOG.warn(
+                        "Client {} has {} pushes whose bodies are still arriving (http.maxSlowBodiesPerClient); "
+                                + "refusing more with 429 until some finish ({} such lines suppressed before)",
+                        client,
+                        perClient,
+                        dropped);
             }
             HttpServletResponse response = (HttpServletResponse) res;
             response.setStatus(429);

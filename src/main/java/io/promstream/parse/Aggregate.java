@@ -6,5 +6,4 @@ package io.promstream.parse;
  * (summaries; the targets are the sample's quantiles; {@code null} when they are not kept), the count and the
  * sum.
  */
-public record Aggregate(long[] cumulative, double[] quantileValues, long count, double sum) {
-}
+public record Aggregate(long[] cumulative, double[] quantileValues, long count, double sum) {}

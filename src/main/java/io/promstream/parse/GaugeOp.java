@@ -2,7 +2,9 @@ package io.promstream.parse;
 
 /** What a gauge sample does to its series. */
 public enum GaugeOp {
-    SET, INC, DEC;
+    SET,
+    INC,
+    DEC;
 
     /** Case-insensitive lookup; {@code null} when unknown. */
     public static GaugeOp fromWire(String text) {

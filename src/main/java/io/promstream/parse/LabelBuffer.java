@@ -108,7 +108,11 @@ public final class LabelBuffer {
     public String toString() {
         StringBuilder sb = new StringBuilder("{");
         for (int i = 0; i < count; i++) {
-            sb.append(i == 0 ? "" : ",").append(names[i]).append("=\"").append(values[i]).append('"');
+            sb.append(i == 0 ? "" : ",")
+                    .append(names[i])
+                    .append("=\"")
+                    .append(values[i])
+                    .append('"');
         }
         return sb.append('}').toString();
     }

@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** The four Prometheus metric types a sample can carry. */
 public enum MetricType {
-    COUNTER(0), GAUGE(1), HISTOGRAM(2), SUMMARY(3);
+    COUNTER(0),
+    GAUGE(1),
+    HISTOGRAM(2),
+    SUMMARY(3);
 
     private static final MetricType[] ALL = values();
     private final String wireName = name().toLowerCase(Locale.ROOT);

@@ -12,8 +12,7 @@ public final class Names {
     /** The suffix of a counter's samples; optional on the wire. */
     public static final String TOTAL = "_total";
 
-    private Names() {
-    }
+    private Names() {}
 
     /** {@code [a-zA-Z_:][a-zA-Z0-9_:]*} */
     public static boolean isValidMetricName(String name) {
@@ -23,7 +22,10 @@ public final class Names {
         }
         for (int i = 0; i < length; i++) {
             char c = name.charAt(i);
-            boolean ok = c == '_' || c == ':' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+            boolean ok = c == '_'
+                    || c == ':'
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
                     || (i > 0 && c >= '0' && c <= '9');
             if (!ok) {
                 return false;
@@ -40,8 +42,8 @@ public final class Names {
         }
         for (int i = 0; i < length; i++) {
             char c = name.charAt(i);
-            boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-                    || (i > 0 && c >= '0' && c <= '9');
+            boolean ok =
+                    c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
             if (!ok) {
                 return false;
             }
@@ -120,7 +122,8 @@ public final class Names {
         return switch (type) {
             case COUNTER -> List.of(family, family + TOTAL, family + "_created");
             case GAUGE -> List.of(family);
-            case HISTOGRAM -> List.of(family, family + "_bucket", family + "_count", family + "_sum", family + "_created");
+            case HISTOGRAM ->
+                List.of(family, family + "_bucket", family + "_count", family + "_sum", family + "_created");
             case SUMMARY -> List.of(family, family + "_count", family + "_sum", family + "_created");
         };
     }

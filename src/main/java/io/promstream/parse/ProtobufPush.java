@@ -19,8 +19,7 @@ final class ProtobufPush {
     /** The media type, without its parameters. */
     static final String MEDIA_TYPE = "application/vnd.google.protobuf";
 
-    private ProtobufPush() {
-    }
+    private ProtobufPush() {}
 
     /**
      * Whether a {@code Content-Type} names this format: the media type with {@code proto=io.prometheus.client.MetricFamily}
@@ -59,7 +58,9 @@ final class ProtobufPush {
             try {
                 family = Metrics.MetricFamily.parseDelimitedFrom(in);
             } catch (IOException | RuntimeException e) {
-                throw TextFormatException.inFamily(index, RejectReason.INVALID_MESSAGE,
+                throw TextFormatException.inFamily(
+                        index,
+                        RejectReason.INVALID_MESSAGE,
                         "not a length-delimited protobuf MetricFamily: " + e.getMessage());
             }
             if (family == null) {
@@ -67,12 +68,12 @@ final class ProtobufPush {
             }
             String name = family.getName();
             if (!Names.isValidMetricName(name)) {
-                throw TextFormatException.inFamily(index, RejectReason.INVALID_NAME,
-                        "invalid metric name \"" + Truncate.text(name, 100) + "\"");
+                throw TextFormatException.inFamily(
+                        index, RejectReason.INVALID_NAME, "invalid metric name \"" + Truncate.text(name, 100) + "\"");
             }
             if (!names.add(name)) {
-                throw TextFormatException.inFamily(index, RejectReason.INVALID_MESSAGE,
-                        "metric family " + name + " appears twice in the push");
+                throw TextFormatException.inFamily(
+                        index, RejectReason.INVALID_MESSAGE, "metric family " + name + " appears twice in the push");
             }
             families.add(convert(family, index));
         }
@@ -88,8 +89,11 @@ final class ProtobufPush {
             case SUMMARY -> "summary";
             case HISTOGRAM -> "histogram";
             case UNTYPED -> "untyped";
-            default -> throw TextFormatException.inFamily(index, RejectReason.INVALID_MESSAGE,
-                    "metric type " + family.getType() + " of " + name + " is not supported");
+            default ->
+                throw TextFormatException.inFamily(
+                        index,
+                        RejectReason.INVALID_MESSAGE,
+                        "metric type " + family.getType() + " of " + name + " is not supported");
         };
         out.type(type);
         if (family.hasHelp() && !family.getHelp().isEmpty()) {
@@ -104,9 +108,33 @@ final class ProtobufPush {
                 labelValues.add(pair.getValue());
             }
             switch (family.getType()) {
-                case COUNTER -> out.points().add(point(name, labelNames, labelValues, metric.getCounter().getValue(), timestamped, index));
-                case GAUGE -> out.points().add(point(name, labelNames, labelValues, metric.getGauge().getValue(), timestamped, index));
-                case UNTYPED -> out.points().add(point(name, labelNames, labelValues, metric.getUntyped().getValue(), timestamped, index));
+                case COUNTER ->
+                    out.points()
+                            .add(point(
+                                    name,
+                                    labelNames,
+                                    labelValues,
+                                    metric.getCounter().getValue(),
+                                    timestamped,
+                                    index));
+                case GAUGE ->
+                    out.points()
+                            .add(point(
+                                    name,
+                                    labelNames,
+                                    labelValues,
+                                    metric.getGauge().getValue(),
+                                    timestamped,
+                                    index));
+                case UNTYPED ->
+                    out.points()
+                            .add(point(
+                                    name,
+                                    labelNames,
+                                    labelValues,
+                                    metric.getUntyped().getValue(),
+                                    timestamped,
+                                    index));
                 case SUMMARY -> summary(out, metric.getSummary(), labelNames, labelValues, timestamped, index);
                 default -> histogram(out, metric.getHistogram(), labelNames, labelValues, timestamped, index);
             }
@@ -114,23 +142,45 @@ final class ProtobufPush {
         return out;
     }
 
-    private static void summary(TextFamily out, Metrics.Summary summary, List<String> names, List<String> values,
-            boolean timestamped, int index) {
+    private static void summary(
+            TextFamily out,
+            Metrics.Summary summary,
+            List<String> names,
+            List<String> values,
+            boolean timestamped,
+            int index) {
         String name = out.name();
         for (Metrics.Quantile q : summary.getQuantileList()) {
-            out.points().add(point(name, with(names, "quantile"), with(values, goString(q.getQuantile())),
-                    q.getValue(), timestamped, index));
+            out.points()
+                    .add(point(
+                            name,
+                            with(names, "quantile"),
+                            with(values, goString(q.getQuantile())),
+                            q.getValue(),
+                            timestamped,
+                            index));
         }
         out.points().add(point(name + "_sum", names, values, summary.getSampleSum(), timestamped, index));
         out.points().add(point(name + "_count", names, values, summary.getSampleCount(), timestamped, index));
     }
 
-    private static void histogram(TextFamily out, Metrics.Histogram histogram, List<String> names,
-            List<String> values, boolean timestamped, int index) throws TextFormatException {
+    private static void histogram(
+            TextFamily out,
+            Metrics.Histogram histogram,
+            List<String> names,
+            List<String> values,
+            boolean timestamped,
+            int index)
+            throws TextFormatException {
         String name = out.name();
-        if (histogram.getBucketCount() == 0 && (histogram.getPositiveSpanCount() > 0
-                || histogram.getNegativeSpanCount() > 0 || histogram.hasZeroThreshold() || histogram.hasSchema())) {
-            throw TextFormatException.inFamily(index, RejectReason.INVALID_BUCKETS,
+        if (histogram.getBucketCount() == 0
+                && (histogram.getPositiveSpanCount() > 0
+                        || histogram.getNegativeSpanCount() > 0
+                        || histogram.hasZeroThreshold()
+                        || histogram.hasSchema())) {
+            throw TextFormatException.inFamily(
+                    index,
+                    RejectReason.INVALID_BUCKETS,
                     "native histograms are not supported (" + name + "); push classic buckets");
         }
         boolean inf = false;
@@ -138,20 +188,30 @@ final class ProtobufPush {
             double bound = bucket.getUpperBound();
             inf |= bound == Double.POSITIVE_INFINITY;
             double count = bucket.hasCumulativeCountFloat() && !bucket.hasCumulativeCount()
-                    ? bucket.getCumulativeCountFloat() : bucket.getCumulativeCount();
-            out.points().add(point(name + "_bucket", with(names, "le"), with(values, goString(bound)), count, timestamped, index));
+                    ? bucket.getCumulativeCountFloat()
+                    : bucket.getCumulativeCount();
+            out.points()
+                    .add(point(
+                            name + "_bucket",
+                            with(names, "le"),
+                            with(values, goString(bound)),
+                            count,
+                            timestamped,
+                            index));
         }
         double total = histogram.hasSampleCountFloat() && !histogram.hasSampleCount()
-                ? histogram.getSampleCountFloat() : histogram.getSampleCount();
+                ? histogram.getSampleCountFloat()
+                : histogram.getSampleCount();
         if (!inf) { // implicit in protobuf: the +Inf bucket holds every observation
-            out.points().add(point(name + "_bucket", with(names, "le"), with(values, "+Inf"), total, timestamped, index));
+            out.points()
+                    .add(point(name + "_bucket", with(names, "le"), with(values, "+Inf"), total, timestamped, index));
         }
         out.points().add(point(name + "_sum", names, values, histogram.getSampleSum(), timestamped, index));
         out.points().add(point(name + "_count", names, values, total, timestamped, index));
     }
 
-    private static TextFamily.Point point(String name, List<String> names, List<String> values, double value,
-            boolean timestamped, int index) {
+    private static TextFamily.Point point(
+            String name, List<String> names, List<String> values, double value, boolean timestamped, int index) {
         return new TextFamily.Point(name, names, values, value, timestamped, index);
     }
 

@@ -13,8 +13,7 @@ import java.util.Map;
  * {@link PushConverter} with the grouping labels and the push mode, every sample validated.
  */
 public final class PushBody {
-    private PushBody() {
-    }
+    private PushBody() {}
 
     /** A text push, aggregated. */
     public static List<Sample> parse(byte[] body, Map<String, String> grouping) throws TextFormatException {
@@ -45,15 +44,20 @@ public final class PushBody {
 
     private static String text(byte[] body) throws TextFormatException {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
         } catch (CharacterCodingException e) {
             int bad = Math.max(0, Utf8.firstInvalidIgnoringNul(body));
             int line = 1;
             for (int i = 0; i < bad; i++) {
                 line += body[i] == '\n' ? 1 : 0;
             }
-            throw new TextFormatException(line, RejectReason.INVALID_MESSAGE, "the body is not valid UTF-8 (byte " + bad + ")");
+            throw new TextFormatException(
+                    line, RejectReason.INVALID_MESSAGE, "the body is not valid UTF-8 (byte " + bad + ")");
         }
     }
 }

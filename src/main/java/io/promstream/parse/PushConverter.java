@@ -47,7 +47,7 @@ final class PushConverter {
                     aggregateFamilies.add(Names.familyName(MetricType.COUNTER, family.name()));
                 }
                 case "histogram", "summary" -> aggregateFamilies.add(family.name());
-                default -> { }
+                default -> {}
             }
         }
         List<Sample> out = new ArrayList<>();
@@ -81,7 +81,8 @@ final class PushConverter {
 
     private void gauges(TextFamily family, List<Sample> out) throws TextFormatException {
         for (TextFamily.Point p : family.points()) {
-            out.add(finish(sample(MetricType.GAUGE, family.name(), family, p, null).value(p.value()), p));
+            out.add(finish(
+                    sample(MetricType.GAUGE, family.name(), family, p, null).value(p.value()), p));
         }
     }
 
@@ -95,7 +96,8 @@ final class PushConverter {
             List<String> identity = new ArrayList<>();
             TreeMap<String, String> sorted = new TreeMap<>();
             for (int i = 0; i < p.labelNames().size(); i++) {
-                if (!p.labelNames().get(i).equals(extraLabel) && !p.labelValues().get(i).isEmpty()) {
+                if (!p.labelNames().get(i).equals(extraLabel)
+                        && !p.labelValues().get(i).isEmpty()) {
                     sorted.put(p.labelNames().get(i), p.labelValues().get(i));
                 }
             }
@@ -130,7 +132,8 @@ final class PushConverter {
                         throw new TextFormatException(p.line(), "a second " + p.name() + " for the same series");
                     }
                     if (!Double.isFinite(p.value())) {
-                        throw new TextFormatException(p.line(), RejectReason.INVALID_VALUE, "a histogram's sum must be finite");
+                        throw new TextFormatException(
+                                p.line(), RejectReason.INVALID_VALUE, "a histogram's sum must be finite");
                     }
                     sum = p.value();
                 } else if (p.name().equals(name + "_count")) {
@@ -147,7 +150,8 @@ final class PushConverter {
                 throw new TextFormatException(first.line(), "histogram " + name + " has no le=\"+Inf\" bucket");
             }
             if (count != null && !count.equals(inf)) {
-                throw new TextFormatException(first.line(), name + "_count " + count + " differs from its +Inf bucket " + inf);
+                throw new TextFormatException(
+                        first.line(), name + "_count " + count + " differs from its +Inf bucket " + inf);
             }
             double[] bounds = new double[buckets.size()];
             long[] cumulative = new long[buckets.size()];
@@ -185,7 +189,8 @@ final class PushConverter {
                         throw new TextFormatException(p.line(), "a second " + p.name() + " for the same series");
                     }
                     if (!Double.isFinite(p.value())) {
-                        throw new TextFormatException(p.line(), RejectReason.INVALID_VALUE, "a summary's sum must be finite");
+                        throw new TextFormatException(
+                                p.line(), RejectReason.INVALID_VALUE, "a summary's sum must be finite");
                     }
                     sum = p.value();
                 } else if (p.name().equals(name + "_count")) {
@@ -228,8 +233,8 @@ final class PushConverter {
     private static long whole(TextFamily.Point p) throws TextFormatException {
         double v = p.value();
         if (!(v >= 0) || v > Long.MAX_VALUE || v != Math.rint(v)) {
-            throw new TextFormatException(p.line(), RejectReason.INVALID_VALUE,
-                    p.name() + " must be a whole number >= 0, got " + v);
+            throw new TextFormatException(
+                    p.line(), RejectReason.INVALID_VALUE, p.name() + " must be a whole number >= 0, got " + v);
         }
         return (long) v;
     }
@@ -246,12 +251,17 @@ final class PushConverter {
                 if (mode == PushMode.REPLACE) {
                     continue; // the Pushgateway's rule: the grouping key's value wins, silently
                 }
-                throw new TextFormatException(p.line(), RejectReason.INVALID_LABEL,
+                throw new TextFormatException(
+                        p.line(),
+                        RejectReason.INVALID_LABEL,
                         "label \"" + labelName + "\" is already set by the push path");
             }
             if (!Names.isValidLabelName(labelName)) {
-                throw new TextFormatException(p.line(), RejectReason.INVALID_LABEL,
-                        "invalid label name \"" + Truncate.text(labelName, 100) + "\" (names starting with __ are reserved)");
+                throw new TextFormatException(
+                        p.line(),
+                        RejectReason.INVALID_LABEL,
+                        "invalid label name \"" + Truncate.text(labelName, 100)
+                                + "\" (names starting with __ are reserved)");
             }
             sample.label(labelName, p.labelValues().get(i));
         }
@@ -272,14 +282,17 @@ final class PushConverter {
             sample.labels().addEmptyIfAbsent("instance"); // so Prometheus' honor_labels keeps no instance
         }
         // by type too: a gauge a and a counter a_total are one name, but that is a type conflict, not a repeat
-        StringBuilder identity = new StringBuilder(sample.type().wireName()).append(' ')
+        StringBuilder identity = new StringBuilder(sample.type().wireName())
+                .append(' ')
                 .append(Names.familyName(sample.type(), sample.name()));
         for (int i = 0; i < sample.labelCount(); i++) {
             identity.append('\n').append(sample.labelName(i)).append('=').append(sample.labelValue(i));
         }
         if (!seen.add(identity.toString())) {
-            throw new TextFormatException(p.line(), "series " + sample + " appears twice in the push (as in "
-                    + "Prometheus, each series may be given once)");
+            throw new TextFormatException(
+                    p.line(),
+                    "series " + sample + " appears twice in the push (as in "
+                            + "Prometheus, each series may be given once)");
         }
         return sample;
     }

@@ -17,8 +17,7 @@ import java.util.zip.CRC32;
 public final class Routing {
     private static final ThreadLocal<Encoder> ENCODERS = ThreadLocal.withInitial(Encoder::new);
 
-    private Routing() {
-    }
+    private Routing() {}
 
     /** The shard of a canonical sample (labels sorted, empty values dropped); 0 when there is one shard. */
     public static int shardOf(Sample sample, int shards) {
@@ -57,8 +56,12 @@ public final class Routing {
             return 0;
         }
         TreeMap<String, String> sorted = new TreeMap<>(grouping);
-        return shardOf("", sorted.keySet().toArray(String[]::new), sorted.values().toArray(String[]::new),
-                sorted.size(), shards);
+        return shardOf(
+                "",
+                sorted.keySet().toArray(String[]::new),
+                sorted.values().toArray(String[]::new),
+                sorted.size(),
+                shards);
     }
 
     /** CRC-32 over UTF-8 without building byte arrays: characters are encoded into a reused buffer. */

@@ -17,10 +17,14 @@ public final class SampleParser {
     static final int MAX_BUCKETS = 256;
     static final int MAX_QUANTILES = 32;
 
-    private static final StreamReadConstraints LIMITS =
-            StreamReadConstraints.builder().maxNestingDepth(32).maxNumberLength(400).build();
-    private static final JsonFactory SHARED = JsonFactory.builder().streamReadConstraints(LIMITS)
-            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES).build();
+    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
+            .maxNestingDepth(32)
+            .maxNumberLength(400)
+            .build();
+    private static final JsonFactory SHARED = JsonFactory.builder()
+            .streamReadConstraints(LIMITS)
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .build();
 
     private final int maxMessageBytes;
     private final JsonFactory json;
@@ -40,15 +44,21 @@ public final class SampleParser {
      * ({@link OwnedRecyclerPool}) instead of looking them up per element.
      */
     public SampleParser forOneThread() {
-        return new SampleParser(maxMessageBytes, JsonFactory.builder().streamReadConstraints(LIMITS)
-                .disable(JsonFactory.Feature.INTERN_FIELD_NAMES).recyclerPool(new OwnedRecyclerPool()).build());
+        return new SampleParser(
+                maxMessageBytes,
+                JsonFactory.builder()
+                        .streamReadConstraints(LIMITS)
+                        .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+                        .recyclerPool(new OwnedRecyclerPool())
+                        .build());
     }
 
     /** Parses a queue element into {@code out}, replacing what {@code out} held. */
     public void parse(byte[] element, SampleBatch out) {
         out.reset();
         if (element.length > maxMessageBytes) {
-            out.rejectElement(RejectReason.TOO_LARGE,
+            out.rejectElement(
+                    RejectReason.TOO_LARGE,
                     "element is " + element.length + " bytes, over the limit of " + maxMessageBytes);
             return;
         }
@@ -233,8 +243,8 @@ public final class SampleParser {
             wrongType(parser, sample, "type", "a string");
             return;
         }
-        MetricType type = MetricType.fromWire(parser.getTextCharacters(), parser.getTextOffset(),
-                parser.getTextLength());
+        MetricType type =
+                MetricType.fromWire(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
         if (type == null) {
             sample.reject(RejectReason.UNKNOWN_TYPE, "unknown type \"" + Truncate.text(parser.getText(), 40) + "\"");
         } else {
@@ -278,8 +288,7 @@ public final class SampleParser {
         }
         String name = parser.getText();
         if (!Names.isValidMetricName(name)) { // the rules that need the type are the validator's
-            sample.reject(RejectReason.INVALID_NAME, "invalid metric name \"" + Truncate.text(name, 100)
-                    + "\"");
+            sample.reject(RejectReason.INVALID_NAME, "invalid metric name \"" + Truncate.text(name, 100) + "\"");
         } else {
             sample.name(name);
         }
@@ -302,27 +311,34 @@ public final class SampleParser {
                 continue;
             }
             if (!Names.isValidLabelName(labelName)) {
-                sample.reject(RejectReason.INVALID_LABEL,
-                        "invalid label name \"" + Truncate.text(labelName, 100) + "\"");
+                sample.reject(
+                        RejectReason.INVALID_LABEL, "invalid label name \"" + Truncate.text(labelName, 100) + "\"");
             }
             switch (valueToken) {
                 case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE -> {
                     String value = parser.getText();
                     if (!value.isEmpty() && ++nonEmpty > SampleValidator.MAX_LABELS) { // stop reading early
-                        sample.reject(RejectReason.INVALID_LABEL, "more than " + SampleValidator.MAX_LABELS + " labels");
+                        sample.reject(
+                                RejectReason.INVALID_LABEL, "more than " + SampleValidator.MAX_LABELS + " labels");
                     }
                     sample.label(labelName, value);
                 }
                 default -> {
                     parser.skipChildren();
-                    sample.reject(RejectReason.INVALID_LABEL, "label \"" + Truncate.text(labelName, 100)
-                            + "\" must have a string, number or boolean value");
+                    sample.reject(
+                            RejectReason.INVALID_LABEL,
+                            "label \"" + Truncate.text(labelName, 100)
+                                    + "\" must have a string, number or boolean value");
                 }
             }
         }
     }
 
-    private enum Field { BUCKETS, QUANTILES, EPSILONS }
+    private enum Field {
+        BUCKETS,
+        QUANTILES,
+        EPSILONS
+    }
 
     private static void readNumbers(JsonParser parser, JsonToken token, Sample sample, Field field) throws IOException {
         if (token == JsonToken.VALUE_NULL) {

@@ -9,8 +9,7 @@ public final class SampleValidator {
     /** Labels a series may carry (after empty values are dropped, grouping labels included). */
     public static final int MAX_LABELS = 64;
 
-    private SampleValidator() {
-    }
+    private SampleValidator() {}
 
     /** Validates a sample that carries a valid op (or none). */
     public static void validate(Sample sample) {
@@ -76,8 +75,9 @@ public final class SampleValidator {
         double value = sample.value();
         MetricType type = sample.type();
         if (!acceptsValue(type, value)) {
-            sample.reject(RejectReason.INVALID_VALUE, Double.isFinite(value)
-                    ? "a counter's value must be >= 0, got " + value : "value must be finite");
+            sample.reject(
+                    RejectReason.INVALID_VALUE,
+                    Double.isFinite(value) ? "a counter's value must be >= 0, got " + value : "value must be finite");
             return;
         }
         if (badOp) {
@@ -85,8 +85,9 @@ public final class SampleValidator {
             return;
         }
         if (sample.help() != null && !Names.isValidText(sample.help())) {
-            sample.reject(RejectReason.INVALID_JSON, "help is not valid Unicode (it holds an unpaired UTF-16 "
-                    + "surrogate such as \\ud800)");
+            sample.reject(
+                    RejectReason.INVALID_JSON,
+                    "help is not valid Unicode (it holds an unpaired UTF-16 " + "surrogate such as \\ud800)");
             return;
         }
         String duplicate = sample.canonicalizeLabels();
@@ -100,8 +101,10 @@ public final class SampleValidator {
         }
         for (int i = 0; i < sample.labelCount(); i++) {
             if (!Names.isValidText(sample.labelValue(i))) {
-                sample.reject(RejectReason.INVALID_JSON, "the value of label \"" + sample.labelName(i)
-                        + "\" is not valid Unicode (it holds an unpaired UTF-16 surrogate such as \\ud800)");
+                sample.reject(
+                        RejectReason.INVALID_JSON,
+                        "the value of label \"" + sample.labelName(i)
+                                + "\" is not valid Unicode (it holds an unpaired UTF-16 surrogate such as \\ud800)");
                 return;
             }
         }
@@ -109,7 +112,8 @@ public final class SampleValidator {
         if (reserved != null) {
             for (int i = 0; i < sample.labelCount(); i++) {
                 if (sample.labelName(i).equals(reserved)) {
-                    sample.reject(RejectReason.INVALID_LABEL,
+                    sample.reject(
+                            RejectReason.INVALID_LABEL,
                             "label \"" + reserved + "\" is reserved for " + type.wireName() + "s");
                     return;
                 }
@@ -163,7 +167,8 @@ public final class SampleValidator {
             return;
         }
         if (eCount >= 0 && eCount != qCount) {
-            sample.reject(RejectReason.INVALID_QUANTILES,
+            sample.reject(
+                    RejectReason.INVALID_QUANTILES,
                     "epsilons must have the same length as quantiles (" + eCount + " vs " + qCount + ")");
             return;
         }

@@ -12,7 +12,12 @@ public final class TextFamily {
      * One sample line: its name, labels in line order, value, whether it carried a timestamp (pushes may not), and
      * its line number (a protobuf push: its family's index).
      */
-    public record Point(String name, List<String> labelNames, List<String> labelValues, double value, boolean timestamped,
+    public record Point(
+            String name,
+            List<String> labelNames,
+            List<String> labelValues,
+            double value,
+            boolean timestamped,
             int line) {
         /** A label's value, or {@code null}. */
         public String label(String labelName) {

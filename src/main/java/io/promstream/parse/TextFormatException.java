@@ -42,8 +42,8 @@ public final class TextFormatException extends Exception {
 
     /** This problem, found in a push that was read whole (its metrics are wrong, not its syntax). */
     TextFormatException asReadable() {
-        return new TextFormatException(getMessage().substring(0, getMessage().length() - detail.length() - 2), line,
-                reason, detail, true);
+        return new TextFormatException(
+                getMessage().substring(0, getMessage().length() - detail.length() - 2), line, reason, detail, true);
     }
 
     /**

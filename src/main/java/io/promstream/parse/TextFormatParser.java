@@ -18,10 +18,10 @@ import java.util.regex.Pattern;
 public final class TextFormatParser {
     /** Runs of blanks between the fields of a line (compiled once: {@code String.split} compiles it per call). */
     private static final Pattern BLANKS = Pattern.compile("[ \t]+");
+
     private static final Set<String> TYPES = Set.of("counter", "gauge", "histogram", "summary", "untyped");
 
-    private TextFormatParser() {
-    }
+    private TextFormatParser() {}
 
     public static List<TextFamily> parse(String text) throws TextFormatException {
         Map<String, TextFamily> families = new LinkedHashMap<>();
@@ -56,7 +56,8 @@ public final class TextFormatParser {
                     family = new TextFamily(name);
                     families.put(name, family);
                 } else if (family != current) {
-                    throw new TextFormatException(number, "metric " + name + " appears twice (its lines must be together)");
+                    throw new TextFormatException(
+                            number, "metric " + name + " appears twice (its lines must be together)");
                 }
                 if (help) {
                     if (family.help() != null) {
@@ -83,7 +84,8 @@ public final class TextFormatParser {
             if (current == null || !current.owns(point.name())) {
                 TextFamily existing = families.get(point.name());
                 if (existing != null && existing != current) {
-                    throw new TextFormatException(number, "metric " + point.name() + " appears twice (its lines must be together)");
+                    throw new TextFormatException(
+                            number, "metric " + point.name() + " appears twice (its lines must be together)");
                 }
                 if (existing == null && closed.containsKey(point.name())) {
                     throw new TextFormatException(number, "sample " + point.name() + " appears apart from its family");
@@ -186,7 +188,8 @@ public final class TextFormatParser {
                         case '\\' -> value.append('\\');
                         case '"' -> value.append('"');
                         case 'n' -> value.append('\n');
-                        default -> throw new TextFormatException(number, "invalid escape \\" + e + " in label " + labelName);
+                        default ->
+                            throw new TextFormatException(number, "invalid escape \\" + e + " in label " + labelName);
                     }
                 } else {
                     value.append(c);
@@ -215,7 +218,7 @@ public final class TextFormatParser {
             case "NaN", "nan" -> {
                 return Double.NaN;
             }
-            default -> { }
+            default -> {}
         }
         for (int i = 0; i < token.length(); i++) {
             char c = token.charAt(i);
@@ -255,8 +258,9 @@ public final class TextFormatParser {
             switch (e) {
                 case '\\' -> out.append('\\');
                 case 'n' -> out.append('\n');
-                default -> throw new TextFormatException(number, "invalid escape sequence in HELP: only \\\\ and \\n "
-                        + "are allowed");
+                default ->
+                    throw new TextFormatException(
+                            number, "invalid escape sequence in HELP: only \\\\ and \\n " + "are allowed");
             }
         }
         return out.toString();

@@ -4,8 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Bounded copies of untrusted text for logs and error messages. */
 public final class Truncate {
-    private Truncate() {
-    }
+    private Truncate() {}
 
     /**
      * At most {@code max} characters of {@code text}, with a marker when cut, and every unpaired surrogate
@@ -35,12 +34,13 @@ public final class Truncate {
                 if (out == null) {
                     out = new StringBuilder(text.length() + 16).append(text, 0, i);
                 }
-                out.append(switch (c) {
-                    case '\n' -> "\\n";
-                    case '\r' -> "\\r";
-                    case '\t' -> "\\t";
-                    default -> String.format("\\u%04x", (int) c);
-                });
+                out.append(
+                        switch (c) {
+                            case '\n' -> "\\n";
+                            case '\r' -> "\\r";
+                            case '\t' -> "\\t";
+                            default -> String.format("\\u%04x", (int) c);
+                        });
             } else if (out != null) {
                 out.append(c);
             }

@@ -7,8 +7,7 @@ package io.promstream.parse;
  * checked first so they are rejected instead.
  */
 final class Utf8 {
-    private Utf8() {
-    }
+    private Utf8() {}
 
     /** The offset of the first invalid byte, or -1 when {@code bytes} is valid UTF-8 without NUL bytes. */
     static int firstInvalid(byte[] bytes) {

@@ -27,8 +27,8 @@ public final class Checkpointer implements Managed, Runnable {
     private boolean woken;
     private Thread thread;
 
-    public Checkpointer(ShardTable table, long intervalMillis, long maxUncovered,
-            RedisCalls calls, Histogram.Child duration) {
+    public Checkpointer(
+            ShardTable table, long intervalMillis, long maxUncovered, RedisCalls calls, Histogram.Child duration) {
         this.table = table;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
         this.minGapNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), intervalNanos / 10);

@@ -25,6 +25,7 @@ public final class Checkpoints {
     private static final int LOAD_BATCH = 8;
     /** A checkpoint is full when the incremental parts outgrow the last full one or count more than this. */
     static final int MAX_PARTS = 64;
+
     private static final long MIN_COMPACT_BYTES = 1 << 20;
 
     /**
@@ -32,8 +33,7 @@ public final class Checkpoints {
      * whether it is empty (nothing changed: no part is written), and what to do when its commit does not land
      * ({@code abandon}: what it held is captured again next time).
      */
-    public record Capture(byte[] bytes, boolean full, boolean empty, Runnable abandon) {
-    }
+    public record Capture(byte[] bytes, boolean full, boolean empty, Runnable abandon) {}
 
     /** What became of a commit. */
     public enum Outcome {
@@ -45,8 +45,7 @@ public final class Checkpoints {
     }
 
     /** A commit whose reply was lost: its outcome is read back before anything else touches the list. */
-    private record Pending(long cut, Capture capture, List<String> written) {
-    }
+    private record Pending(long cut, Capture capture, List<String> written) {}
 
     private final ShardRedis redis;
     private final ShardKeys keys;
@@ -153,11 +152,18 @@ public final class Checkpoints {
     public Outcome commit(Lease lease, Reader reader, Capture capture, List<String> written, long cut) {
         Pending pending = new Pending(cut, capture, written);
         unresolved = pending; // until the reply says otherwise
-        ShardRedis.Committed reply = redis.commit(token, lease.history(), reader.trimmed(), cut, capture.full(),
-                written, capture.full() ? List.copyOf(parts) : List.of());
+        ShardRedis.Committed reply = redis.commit(
+                token,
+                lease.history(),
+                reader.trimmed(),
+                cut,
+                capture.full(),
+                written,
+                capture.full() ? List.copyOf(parts) : List.of());
         unresolved = null;
         if (reply.code() == ShardRedis.Committed.DONE
-                || reply.code() == ShardRedis.Committed.TRIMMED_ELSEWHERE && reply.trimmed() == reader.trimmed() + cut) {
+                || reply.code() == ShardRedis.Committed.TRIMMED_ELSEWHERE
+                        && reply.trimmed() == reader.trimmed() + cut) {
             committed(pending, reader); // or an earlier attempt of this very commit landed
             return Outcome.COMMITTED;
         }
@@ -206,7 +212,9 @@ public final class Checkpoints {
             return true;
         }
         List<String> names = redis.committedParts();
-        return !names.isEmpty() && names.get(names.size() - 1).equals(pending.written().get(pending.written().size() - 1));
+        return !names.isEmpty()
+                && names.get(names.size() - 1)
+                        .equals(pending.written().get(pending.written().size() - 1));
     }
 
     private void committed(Pending pending, Reader reader) {

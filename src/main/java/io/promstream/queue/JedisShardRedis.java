@@ -38,9 +38,12 @@ public final class JedisShardRedis implements ShardRedis {
 
     @Override
     public Acquired acquire(byte[] token, long ttlMillis) {
-        List<?> held = (List<?>) Scripts.ACQUIRE.run(redis, List.of(lease, history, list, trimmedKey, checkpoint,
-                exposeAfter), List.of(token, number(ttlMillis)));
-        return Long.valueOf(1).equals(held.get(0)) ? new Acquired(true, (byte[]) held.get(1), (Long) held.get(2))
+        List<?> held = (List<?>) Scripts.ACQUIRE.run(
+                redis,
+                List.of(lease, history, list, trimmedKey, checkpoint, exposeAfter),
+                List.of(token, number(ttlMillis)));
+        return Long.valueOf(1).equals(held.get(0))
+                ? new Acquired(true, (byte[]) held.get(1), (Long) held.get(2))
                 : new Acquired(false, null, 0);
     }
 
@@ -84,13 +87,19 @@ public final class JedisShardRedis implements ShardRedis {
 
     @Override
     public boolean writePart(byte[] token, String name, byte[] bytes) {
-        Object ok = Scripts.WRITE_PART.run(redis, List.of(lease, pending, ShardKeys.bytes(name)),
-                List.of(token, bytes));
+        Object ok =
+                Scripts.WRITE_PART.run(redis, List.of(lease, pending, ShardKeys.bytes(name)), List.of(token, bytes));
         return Long.valueOf(1).equals(ok);
     }
 
     @Override
-    public Committed commit(byte[] token, byte[] history, long trimmed, long cut, boolean full, List<String> written,
+    public Committed commit(
+            byte[] token,
+            byte[] history,
+            long trimmed,
+            long cut,
+            boolean full,
+            List<String> written,
             List<String> replaced) {
         List<byte[]> keyList = new ArrayList<>();
         keyList.add(list);
@@ -102,8 +111,10 @@ public final class JedisShardRedis implements ShardRedis {
         if (full) {
             replaced.forEach(name -> keyList.add(ShardKeys.bytes(name)));
         }
-        List<?> answer = (List<?>) Scripts.COMMIT.run(redis, keyList, List.of(token, number(cut), number(trimmed),
-                number(full ? 1 : 0), number(written.size()), history));
+        List<?> answer = (List<?>) Scripts.COMMIT.run(
+                redis,
+                keyList,
+                List.of(token, number(cut), number(trimmed), number(full ? 1 : 0), number(written.size()), history));
         int code = ((Long) answer.get(0)).intValue();
         return new Committed(code, answer.size() > 1 ? (Long) answer.get(1) : -1);
     }

@@ -40,7 +40,8 @@ public final class Lease {
             // after a failover a holder from before it may expose the shard until its own deadline: at most a lease
             // after its last renewal, which the server ran before the failover was noticed
             exposeFromNanos = acquired.waitMillis() > 0
-                    ? nanos.getAsLong() + TimeUnit.MILLISECONDS.toNanos(acquired.waitMillis()) : started;
+                    ? nanos.getAsLong() + TimeUnit.MILLISECONDS.toNanos(acquired.waitMillis())
+                    : started;
             held = true;
         }
         return acquired.held();

@@ -44,7 +44,12 @@ public final class QueueWriter {
      * @param settleMillis how long a push whose reply was lost keeps asking Redis whether it landed before it is
      *     reported as not stored (and then may still land)
      */
-    public QueueWriter(UnifiedJedis redis, String queueKey, int shards, long markerTtlMillis, long stagedTimeoutMillis,
+    public QueueWriter(
+            UnifiedJedis redis,
+            String queueKey,
+            int shards,
+            long markerTtlMillis,
+            long stagedTimeoutMillis,
             long settleMillis) {
         this.redis = redis;
         this.queueKey = queueKey;
@@ -70,8 +75,10 @@ public final class QueueWriter {
             Map.Entry<Integer, byte[]> only = copies.entrySet().iterator().next();
             ShardKeys keys = keys(only.getKey());
             try {
-                Scripts.PUSH_ONCE.run(redis, List.of(ShardKeys.bytes(keys.list()),
-                        ShardKeys.bytes(keys.pushMarker(id))), List.of(markerTtl, only.getValue()));
+                Scripts.PUSH_ONCE.run(
+                        redis,
+                        List.of(ShardKeys.bytes(keys.list()), ShardKeys.bytes(keys.pushMarker(id))),
+                        List.of(markerTtl, only.getValue()));
             } catch (JedisException lost) {
                 // landed (its marker says 1), or never will (the marker is taken by the abort first)
                 if (!PUSHED.equals(settle(lost, () -> decide(keys.pushMarker(id), ABORT, markerTtl)))) {
@@ -85,7 +92,9 @@ public final class QueueWriter {
         try {
             for (Map.Entry<Integer, byte[]> copy : copies.entrySet()) {
                 ShardKeys keys = keys(copy.getKey());
-                Scripts.STAGE.run(redis, List.of(ShardKeys.bytes(keys.staged()), ShardKeys.bytes(keys.stagedAt())),
+                Scripts.STAGE.run(
+                        redis,
+                        List.of(ShardKeys.bytes(keys.staged()), ShardKeys.bytes(keys.stagedAt())),
                         List.of(ShardKeys.bytes(member), copy.getValue()));
             }
         } catch (JedisException e) {
@@ -127,7 +136,9 @@ public final class QueueWriter {
      */
     public int settle(int shard, int max) {
         ShardKeys keys = keys(shard);
-        List<?> overdue = (List<?>) Scripts.STAGED_BEFORE.run(redis, List.of(ShardKeys.bytes(keys.stagedAt())),
+        List<?> overdue = (List<?>) Scripts.STAGED_BEFORE.run(
+                redis,
+                List.of(ShardKeys.bytes(keys.stagedAt())),
                 List.of(ShardKeys.bytes(Long.toString(stagedTimeoutMillis)), ShardKeys.bytes(Integer.toString(max))));
         int settled = 0;
         for (Object raw : overdue) {
@@ -203,20 +214,24 @@ public final class QueueWriter {
     }
 
     private String decide(String key, String decision, byte[] ttlMillis) {
-        Object reply = Scripts.DECIDE.run(redis, List.of(ShardKeys.bytes(key)),
-                List.of(ShardKeys.bytes(decision), ttlMillis));
+        Object reply =
+                Scripts.DECIDE.run(redis, List.of(ShardKeys.bytes(key)), List.of(ShardKeys.bytes(decision), ttlMillis));
         return reply == null ? null : new String((byte[]) reply, StandardCharsets.UTF_8);
     }
 
     private void publish(int shard, String member) {
         ShardKeys keys = keys(shard);
-        Scripts.PUBLISH.run(redis, List.of(ShardKeys.bytes(keys.staged()), ShardKeys.bytes(keys.stagedAt()),
-                ShardKeys.bytes(keys.list())), List.of(ShardKeys.bytes(member)));
+        Scripts.PUBLISH.run(
+                redis,
+                List.of(ShardKeys.bytes(keys.staged()), ShardKeys.bytes(keys.stagedAt()), ShardKeys.bytes(keys.list())),
+                List.of(ShardKeys.bytes(member)));
     }
 
     private void discard(int shard, String member) {
         ShardKeys keys = keys(shard);
-        Scripts.DISCARD.run(redis, List.of(ShardKeys.bytes(keys.staged()), ShardKeys.bytes(keys.stagedAt())),
+        Scripts.DISCARD.run(
+                redis,
+                List.of(ShardKeys.bytes(keys.staged()), ShardKeys.bytes(keys.stagedAt())),
                 List.of(ShardKeys.bytes(member)));
     }
 

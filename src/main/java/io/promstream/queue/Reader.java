@@ -58,6 +58,7 @@ public final class Reader {
     private long trimmed;
     /** Elements read past the trimmed tail and handed out. */
     private long cursor;
+
     private long generation;
     /** Elements reserved past the settled end by reads of this generation. */
     private long ahead;

@@ -19,7 +19,9 @@ public final class RedisOutage {
 
     public void failed(String operation, Exception cause) {
         if (downSinceMillis.get() == UP && downSinceMillis.compareAndSet(UP, clock.millis())) {
-            LOG.warn("Redis unavailable ({} failed: {}); retrying with backoff until it is back", operation,
+            LOG.warn(
+                    "Redis unavailable ({} failed: {}); retrying with backoff until it is back",
+                    operation,
                     cause.getMessage());
         }
     }

@@ -18,7 +18,8 @@ final class RedisScript {
     RedisScript(String body) {
         this.body = body.getBytes(StandardCharsets.UTF_8);
         try {
-            this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(this.body))
+            this.sha = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(this.body))
                     .getBytes(StandardCharsets.US_ASCII);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-1", e);

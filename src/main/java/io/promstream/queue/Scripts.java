@@ -7,8 +7,7 @@ package io.promstream.queue;
  * only keys of one shard's hash tag, so it runs on one cluster slot.
  */
 final class Scripts {
-    private Scripts() {
-    }
+    private Scripts() {}
 
     /**
      * The replication id of the node that runs a script: it changes whenever another history takes over the

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -29,13 +29,28 @@ import java.util.function.Supplier;
  */
 public final class Shard {
     /** Where the shard is in its tenure here. */
-    public enum State { OPENING, OPEN, CLOSING, CLOSED }
+    public enum State {
+        OPENING,
+        OPEN,
+        CLOSING,
+        CLOSED
+    }
 
     /** Result of one {@link #take}. */
-    public enum Took { ELEMENTS, EMPTY, BUSY, CLOSED }
+    public enum Took {
+        ELEMENTS,
+        EMPTY,
+        BUSY,
+        CLOSED
+    }
 
     /** What became of one {@link #checkpoint}. */
-    public enum Checkpointed { NOTHING, COMMITTED, LOST, SKIPPED }
+    public enum Checkpointed {
+        NOTHING,
+        COMMITTED,
+        LOST,
+        SKIPPED
+    }
 
     /** Why a shard whose Redis history changed under it is given back and reloaded. */
     private static final String FAILED_OVER = "Redis may have lost writes this gateway had seen (a failover or "
@@ -63,11 +78,13 @@ public final class Shard {
     private volatile Partition partition;
     /** Written under takeLock only. */
     private final AtomicLong taken = new AtomicLong();
+
     private volatile long length = -1;
     private volatile long cursorSnapshot;
     private volatile long commitCount;
     /** Bumped when this gateway itself pushed onto the shard: a waiting worker takes at once. */
     private volatile long wakeups;
+
     private volatile boolean nudged;
     private volatile long lastCheckpointNanos;
     private volatile String lostReason;
@@ -75,7 +92,13 @@ public final class Shard {
     private volatile boolean stale;
 
     /** @param nudge asks for a checkpoint now (a worker waits for the trim of what it read) */
-    Shard(ShardKeys keys, Lease lease, ShardRedis redis, MetricStore store, VersionSequence sequence, int popCount,
+    Shard(
+            ShardKeys keys,
+            Lease lease,
+            ShardRedis redis,
+            MetricStore store,
+            VersionSequence sequence,
+            int popCount,
             Runnable nudge) {
         if (popCount < 1 || popCount >= Versions.MAX_BATCH) {
             throw new IllegalArgumentException("popCount must be in [1, " + (Versions.MAX_BATCH - 1) + "]");
@@ -291,9 +314,13 @@ public final class Shard {
             }
             case MOVED -> {
                 stale = true;
-                lost(settled.length() < 0 ? FAILED_OVER : "it holds " + settled.length() + " elements, fewer than "
-                        + "the " + read.fromTail() + " this gateway read and has not trimmed (Redis lost elements "
-                        + "already read, or something else removed them); it is reloaded from what Redis holds");
+                lost(
+                        settled.length() < 0
+                                ? FAILED_OVER
+                                : "it holds " + settled.length() + " elements, fewer than "
+                                        + "the " + read.fromTail()
+                                        + " this gateway read and has not trimmed (Redis lost elements "
+                                        + "already read, or something else removed them); it is reloaded from what Redis holds");
                 return Took.CLOSED;
             }
             default -> {
@@ -338,8 +365,7 @@ public final class Shard {
     }
 
     /** What is queued on the shard and not yet taken, and how many elements had been taken, read atomically. */
-    public record Backlog(long unread, long taken) {
-    }
+    public record Backlog(long unread, long taken) {}
 
     /**
      * The backlog, read atomically with respect to takes; waits at most {@code timeoutNanos} for a take in progress.
@@ -399,8 +425,8 @@ public final class Shard {
                 try {
                     cut = reader.cursor();
                     CheckpointCodec.Segment segment = CheckpointCodec.take(store, partition, checkpoints.wantFull());
-                    capture = new Checkpoints.Capture(segment.bytes(), segment.isFull(), segment.isEmpty(),
-                            segment::abandon);
+                    capture = new Checkpoints.Capture(
+                            segment.bytes(), segment.isFull(), segment.isEmpty(), segment::abandon);
                 } finally {
                     applyLock.writeLock().unlock();
                 }

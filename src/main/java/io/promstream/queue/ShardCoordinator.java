@@ -54,6 +54,7 @@ public final class ShardCoordinator implements Managed {
     private final ExecutorService opener;
     /** Runs each Redis call of a round (a renewal per shard, the heartbeat, the balance) apart from the others. */
     private final ExecutorService apart;
+
     private final Set<Shard> renewing = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean heartbeating = new AtomicBoolean();
     private final AtomicBoolean balancing = new AtomicBoolean();
@@ -64,8 +65,14 @@ public final class ShardCoordinator implements Managed {
      * @param calls the lease's Redis calls
      * @param owned {@code shard_owned{shard}}
      */
-    public ShardCoordinator(UnifiedJedis redis, ShardSettings settings, ShardFactory factory, ShardTable table,
-            String gatewayId, RedisCalls calls, Gauge owned) {
+    public ShardCoordinator(
+            UnifiedJedis redis,
+            ShardSettings settings,
+            ShardFactory factory,
+            ShardTable table,
+            String gatewayId,
+            RedisCalls calls,
+            Gauge owned) {
         this.redis = redis;
         this.queueKey = settings.queueKey();
         this.shards = settings.shards();
@@ -93,7 +100,8 @@ public final class ShardCoordinator implements Managed {
         } catch (IOException e) {
             host = "gateway";
         }
-        return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return host + "-" + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** The shards this gateway holds. */
@@ -119,9 +127,10 @@ public final class ShardCoordinator implements Managed {
         long every = Math.max(50, ttlMillis / 3);
         keeper.submit(this::firstRound).get();
         try {
-            opener.submit(() -> { }).get(ttlMillis, TimeUnit.MILLISECONDS); // the opens the first round started
+            opener.submit(() -> {}).get(ttlMillis, TimeUnit.MILLISECONDS); // the opens the first round started
         } catch (TimeoutException e) {
-            LOG.warn("Still loading checkpoints after {} ms; carrying on (the shards open when they are loaded)",
+            LOG.warn(
+                    "Still loading checkpoints after {} ms; carrying on (the shards open when they are loaded)",
                     ttlMillis);
         }
         var unused = keeper.scheduleWithFixedDelay(this::round, every, every, TimeUnit.MILLISECONDS); // stop() ends it
@@ -251,7 +260,9 @@ public final class ShardCoordinator implements Managed {
     }
 
     private boolean heartbeat() {
-        Object reply = Scripts.HEARTBEAT.run(redis, List.of(membersKey),
+        Object reply = Scripts.HEARTBEAT.run(
+                redis,
+                List.of(membersKey),
                 List.of(ShardKeys.bytes(gatewayId), ShardKeys.bytes(Long.toString(ttlMillis))));
         List<String> ids = new ArrayList<>();
         for (Object id : (List<?>) reply) {
@@ -302,8 +313,11 @@ public final class ShardCoordinator implements Managed {
         if (held.size() > target) {
             held.sort((a, b) -> Integer.compare(b.index(), a.index()));
             for (Shard extra : held.subList(0, held.size() - target)) {
-                LOG.info("Handing shard {} back: {} gateway(s) live, this one's share is {}", extra.index(),
-                        live.size(), target);
+                LOG.info(
+                        "Handing shard {} back: {} gateway(s) live, this one's share is {}",
+                        extra.index(),
+                        live.size(),
+                        target);
                 submitClose(extra);
             }
             return false;
@@ -357,14 +371,23 @@ public final class ShardCoordinator implements Managed {
             CheckpointCodec.Loaded loaded = shard.open();
             table.changed();
             owned.labels(Integer.toString(shard.index())).set(1);
-            LOG.info("Acquired shard {} ({}): {} series from a checkpoint of {} bytes in {} segment(s), {} ms{}",
-                    shard.index(), shard.keys().list(), loaded.series(), loaded.bytes(), loaded.segments(),
+            LOG.info(
+                    "Acquired shard {} ({}): {} series from a checkpoint of {} bytes in {} segment(s), {} ms{}",
+                    shard.index(),
+                    shard.keys().list(),
+                    loaded.series(),
+                    loaded.bytes(),
+                    loaded.segments(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
-                    loaded.refused() == 0 ? "" : "; " + loaded.refused() + " series refused (their names are "
-                            + "another type's here)");
+                    loaded.refused() == 0
+                            ? ""
+                            : "; " + loaded.refused() + " series refused (their names are " + "another type's here)");
         } catch (CorruptCheckpointException e) {
-            LOG.error("Shard {} cannot be opened: its checkpoint is unreadable ({}). It stays unowned until "
-                    + "its checkpoint keys ({}*) are repaired or deleted", shard.index(), e.getMessage(),
+            LOG.error(
+                    "Shard {} cannot be opened: its checkpoint is unreadable ({}). It stays unowned until "
+                            + "its checkpoint keys ({}*) are repaired or deleted",
+                    shard.index(),
+                    e.getMessage(),
                     shard.keys().checkpoint());
             giveUp(shard);
         } catch (JedisException e) {
@@ -423,8 +446,11 @@ public final class ShardCoordinator implements Managed {
                 shard.release();
             } catch (JedisException e) {
                 calls.failed(e);
-                LOG.warn("Shard {}: last checkpoint or release failed ({}); its next owner re-applies what "
-                        + "followed its previous checkpoint", shard.index(), e.getMessage());
+                LOG.warn(
+                        "Shard {}: last checkpoint or release failed ({}); its next owner re-applies what "
+                                + "followed its previous checkpoint",
+                        shard.index(),
+                        e.getMessage());
             }
         }
         int series = shard.drop();

@@ -17,8 +17,13 @@ public final class ShardFactory {
      * @param nudge asks the checkpointer for a checkpoint now
      * @param nanos the clock of leases
      */
-    public ShardFactory(UnifiedJedis redis, ShardSettings settings, MetricStore store, VersionSequence sequence,
-            Runnable nudge, LongSupplier nanos) {
+    public ShardFactory(
+            UnifiedJedis redis,
+            ShardSettings settings,
+            MetricStore store,
+            VersionSequence sequence,
+            Runnable nudge,
+            LongSupplier nanos) {
         this.redis = redis;
         this.settings = settings;
         this.store = store;

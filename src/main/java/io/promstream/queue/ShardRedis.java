@@ -15,8 +15,7 @@ public interface ShardRedis {
      * before exposing the shard ({@code waitMillis}: after a failover noticed within the last lease, a holder from
      * before it may think the lease its own that long).
      */
-    record Acquired(boolean held, byte[] history, long waitMillis) {
-    }
+    record Acquired(boolean held, byte[] history, long waitMillis) {}
 
     /** What a renewal found. */
     enum Renewal {
@@ -32,8 +31,7 @@ public interface ShardRedis {
      * A take's fence and read: {@code length} is the list's length (the elements are used), or {@link #LEASE_LOST}
      * or {@link #MOVED} (they are not); {@code items} newest first, as {@code LRANGE} gives them.
      */
-    record Fenced(long length, List<byte[]> items) {
-    }
+    record Fenced(long length, List<byte[]> items) {}
 
     /** {@link Fenced#length()}: the lease is not the caller's. */
     long LEASE_LOST = -2;
@@ -71,7 +69,13 @@ public interface ShardRedis {
      * (a {@code full} one drops {@code replaced} and the list of parts first), if {@code token} holds the lease on
      * {@code history} and the trimmed count is still {@code trimmed}.
      */
-    Committed commit(byte[] token, byte[] history, long trimmed, long cut, boolean full, List<String> written,
+    Committed commit(
+            byte[] token,
+            byte[] history,
+            long trimmed,
+            long cut,
+            boolean full,
+            List<String> written,
             List<String> replaced);
 
     /** The shard's trimmed count (elements trimmed off its list since it began). */

@@ -11,8 +11,7 @@ public final class Versions {
     /** Elements a batch may hold. */
     public static final int MAX_BATCH = 1 << INDEX_BITS;
 
-    private Versions() {
-    }
+    private Versions() {}
 
     /** The version of element {@code index} of batch {@code batch}; indexes past the last share its version. */
     public static long of(long batch, int index) {

@@ -34,8 +34,7 @@ public final class CheckpointCodec {
     private static final int REMOVED = 2;
     private static final int FAMILY = 3;
 
-    private CheckpointCodec() {
-    }
+    private CheckpointCodec() {}
 
     /** A segment taken from a partition, and the series it took, to mark changed again if it is not committed. */
     public static final class Segment {
@@ -113,8 +112,7 @@ public final class CheckpointCodec {
     }
 
     /** What reading a checkpoint found. */
-    public record Loaded(int segments, int series, int refused, long bytes) {
-    }
+    public record Loaded(int segments, int series, int refused, long bytes) {}
 
     /**
      * Reads the segments into the partition, which must be empty and take no samples yet. Series that cannot be
@@ -140,20 +138,16 @@ public final class CheckpointCodec {
 
     /** What reading a checkpoint meets, in order. */
     private interface Visitor {
-        Visitor NONE = new Visitor() {
-        };
+        Visitor NONE = new Visitor() {};
 
         /** A full segment begins: what came before it is moot. */
-        default void full() {
-        }
+        default void full() {}
 
         /** The latest state of a series, at {@code offset} for {@code length} bytes. */
-        default void series(FamilyDef family, int offset, int length) throws IOException {
-        }
+        default void series(FamilyDef family, int offset, int length) throws IOException {}
 
         /** A series removed. */
-        default void removed(FamilyDef family, LabelSet labels) {
-        }
+        default void removed(FamilyDef family, LabelSet labels) {}
     }
 
     /**
@@ -263,8 +257,7 @@ public final class CheckpointCodec {
     }
 
     /** A family as a segment defines it. */
-    private record FamilyDef(String name, MetricType type, String help) {
-    }
+    private record FamilyDef(String name, MetricType type, String help) {}
 
     /** Reads segments, checking each one's checksum, and hands their records to a visitor in order. */
     private static final class Reader {
@@ -295,8 +288,8 @@ public final class CheckpointCodec {
             }
             int format = in.readInt();
             if (format != FORMAT) {
-                throw new CorruptCheckpointException("checkpoint format " + format + " is not supported (expected "
-                        + FORMAT + ")", null);
+                throw new CorruptCheckpointException(
+                        "checkpoint format " + format + " is not supported (expected " + FORMAT + ")", null);
             }
             if (in.readBoolean()) {
                 visitor.full();
@@ -383,5 +376,4 @@ public final class CheckpointCodec {
             return buf;
         }
     }
-
 }

@@ -33,12 +33,12 @@ public final class Family {
      * {@link #exposedVersions}.
      */
     private volatile long changedChunks = -1L;
+
     private static final VarHandle CHANGED_CHUNKS;
 
     static {
         try {
-            CHANGED_CHUNKS = MethodHandles.lookup().findVarHandle(Family.class, "changedChunks",
-                    long.class);
+            CHANGED_CHUNKS = MethodHandles.lookup().findVarHandle(Family.class, "changedChunks", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -48,10 +48,12 @@ public final class Family {
     private volatile int chunks = 1;
     /** A number per chunk, and the last number given out: guarded by {@link #exposedLock}, which only scrapes take. */
     private long[] exposedVersions = {0};
+
     private long lastVersion;
     private final Object exposedLock = new Object();
     /** A family is split into chunks of about this many series, for scrapes that keep what they rendered. */
     public static final int CHUNK_SERIES = 1024;
+
     public static final int MAX_CHUNKS = 64;
 
     Family(String name, MetricType type, List<String> exposedNames) {
@@ -152,6 +154,7 @@ public final class Family {
 
     /** Distinct label-name arrays its series share, at most {@link #SHARED_NAME_SETS}; copied on write. */
     private volatile String[][] nameSets = new String[0][];
+
     private static final int SHARED_NAME_SETS = 16;
 
     /**

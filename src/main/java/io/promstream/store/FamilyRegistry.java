@@ -20,12 +20,12 @@ final class FamilyRegistry {
     final Object structure = new Object();
     /** Every name a family exposes (family name, sample names) mapped to that family. */
     private final ConcurrentHashMap<String, Family> byExposedName = new ConcurrentHashMap<>();
+
     private final ConcurrentHashMap<String, Family> byName = new ConcurrentHashMap<>();
     private volatile Set<String> reserved = Set.of();
 
     /** A family to use for a sample, or why there is none. */
-    record Resolution(Family family, Refusal refusal) {
-    }
+    record Resolution(Family family, Refusal refusal) {}
 
     void reserve(Set<String> names) {
         this.reserved = Set.copyOf(names);
@@ -42,7 +42,8 @@ final class FamilyRegistry {
         synchronized (structure) {
             Family family = byExposedName.get(sample.name());
             if (family != null) {
-                return accepts(family, sample) ? new Resolution(family, null)
+                return accepts(family, sample)
+                        ? new Resolution(family, null)
                         : new Resolution(null, new Refusal(RejectReason.TYPE_CONFLICT, conflict(family, sample)));
             }
             String name = Names.familyName(sample.type(), sample.name());
@@ -64,13 +65,16 @@ final class FamilyRegistry {
 
     /** Whether the sample belongs to this family: same type, and its name is the family's (or x_total for x). */
     static boolean accepts(Family family, Sample sample) {
-        return family.type() == sample.type() && Names.familyName(sample.type(), sample.name()).equals(family.name());
+        return family.type() == sample.type()
+                && Names.familyName(sample.type(), sample.name()).equals(family.name());
     }
 
     static String conflict(Family family, Sample sample) {
         String kind = family.type().wireName();
-        if (family.type() != sample.type() && Names.familyName(family.type(), sample.name()).equals(family.name())) {
-            return "metric \"" + family.name() + "\" is a " + kind + ", not a " + sample.type().wireName();
+        if (family.type() != sample.type()
+                && Names.familyName(family.type(), sample.name()).equals(family.name())) {
+            return "metric \"" + family.name() + "\" is a " + kind + ", not a "
+                    + sample.type().wireName();
         }
         return "name \"" + sample.name() + "\" collides with " + kind + " \"" + family.name() + "\"";
     }
@@ -86,7 +90,8 @@ final class FamilyRegistry {
         }
         for (String candidate : exposed) {
             if (reserved.contains(candidate)) {
-                return new Refusal(RejectReason.INVALID_NAME,
+                return new Refusal(
+                        RejectReason.INVALID_NAME,
                         "name \"" + sample.name() + "\" is reserved for the gateway's own metrics");
             }
             Family other = byExposedName.get(candidate);
@@ -94,8 +99,10 @@ final class FamilyRegistry {
                 other = alsoTaken.get(candidate);
             }
             if (other != null) {
-                return new Refusal(RejectReason.TYPE_CONFLICT, sample.type().wireName() + " \"" + name
-                        + "\" would collide with " + other.type().wireName() + " \"" + other.name() + "\"");
+                return new Refusal(
+                        RejectReason.TYPE_CONFLICT,
+                        sample.type().wireName() + " \"" + name + "\" would collide with "
+                                + other.type().wireName() + " \"" + other.name() + "\"");
             }
         }
         return null;

@@ -34,8 +34,14 @@ final class GroupApplication {
     private final Map<String, Family> planned = new HashMap<>();
     private final Set<Family> creating = new HashSet<>();
 
-    GroupApplication(MetricStore store, FamilyRegistry registry, Map<LabelSet, Group> groups, LabelSet key,
-            boolean replaceAll, List<Sample> samples, Partition partition) {
+    GroupApplication(
+            MetricStore store,
+            FamilyRegistry registry,
+            Map<LabelSet, Group> groups,
+            LabelSet key,
+            boolean replaceAll,
+            List<Sample> samples,
+            Partition partition) {
         this.store = store;
         this.partition = partition;
         this.registry = registry;
@@ -60,8 +66,12 @@ final class GroupApplication {
             Family pushTime = plan(gauge(Group.PUSH_TIME, Group.PUSH_TIME_HELP));
             Family failureTime = plan(gauge(Group.PUSH_FAILURE_TIME, Group.PUSH_FAILURE_TIME_HELP));
             if (pushTime == null || failureTime == null) {
-                return new MetricStore.PushResult(0, -1, new Refusal(RejectReason.TYPE_CONFLICT,
-                        Group.PUSH_TIME + " or " + Group.PUSH_FAILURE_TIME + " exists as another type"));
+                return new MetricStore.PushResult(
+                        0,
+                        -1,
+                        new Refusal(
+                                RejectReason.TYPE_CONFLICT,
+                                Group.PUSH_TIME + " or " + Group.PUSH_FAILURE_TIME + " exists as another type"));
             }
             Set<Family> replaced = replacedFamilies(group, pushTime, failureTime);
             List<Family> locked = locks(replaced, pushTime, failureTime);
@@ -98,8 +108,11 @@ final class GroupApplication {
             locked.forEach(f -> f.lock.lock());
             try {
                 creating.forEach(registry::publish);
-                int net = put(group, failureTime, GroupSeries.gauge(group.ownLabels(), nowMillis / 1000.0, group,
-                        nowMillis), nowMillis);
+                int net = put(
+                        group,
+                        failureTime,
+                        GroupSeries.gauge(group.ownLabels(), nowMillis / 1000.0, group, nowMillis),
+                        nowMillis);
                 if (group.series(pushTime).isEmpty()) {
                     net += put(group, pushTime, GroupSeries.gauge(group.ownLabels(), 0, group, nowMillis), nowMillis);
                 }
@@ -221,8 +234,8 @@ final class GroupApplication {
         return ordered;
     }
 
-    private MetricStore.PushResult check(Group group, boolean fresh, Set<Family> replaced, Family pushTime,
-            Family failureTime, long nowMillis) {
+    private MetricStore.PushResult check(
+            Group group, boolean fresh, Set<Family> replaced, Family pushTime, Family failureTime, long nowMillis) {
         IdentityHashMap<Family, Set<LabelSet>> pushed = new IdentityHashMap<>();
         int added = 0;
         for (int i = 0; i < samples.size(); i++) {
@@ -230,16 +243,23 @@ final class GroupApplication {
             Family family = targets[i];
             LabelSet labels = LabelSet.of(sample);
             if (!pushed.computeIfAbsent(family, f -> new HashSet<>()).add(labels)) {
-                return refusal(i, RejectReason.INVALID_MESSAGE, "series " + family.name() + labels
-                        + " appears twice in the push");
+                return refusal(
+                        i,
+                        RejectReason.INVALID_MESSAGE,
+                        "series " + family.name() + labels + " appears twice in the push");
             }
             Series existing = creating.contains(family) ? null : family.series.get(labels);
             if (existing == null) {
                 added++;
             } else if (existing.group() != group || !replaced.contains(family)) {
-                return refusal(i, RejectReason.TYPE_CONFLICT, "series " + family.name() + labels
-                        + (existing.group() == null ? " is aggregated from other samples"
-                                : " was pushed before by the group " + existing.group().key()));
+                return refusal(
+                        i,
+                        RejectReason.TYPE_CONFLICT,
+                        "series " + family.name() + labels
+                                + (existing.group() == null
+                                        ? " is aggregated from other samples"
+                                        : " was pushed before by the group "
+                                                + existing.group().key()));
             }
         }
         int removed = 0;
@@ -254,16 +274,25 @@ final class GroupApplication {
         }
         int reserved = Math.max(0, added - removed);
         if (reserved > 0 && !store.reserveSeries(reserved)) {
-            return refusal(0, RejectReason.SERIES_LIMIT, "series limit of " + store.settings().maxSeries()
-                    + " reached; this push would add " + reserved + " series, nothing applied");
+            return refusal(
+                    0,
+                    RejectReason.SERIES_LIMIT,
+                    "series limit of " + store.settings().maxSeries() + " reached; this push would add " + reserved
+                            + " series, nothing applied");
         }
         commit(group, replaced, pushed, pushTime, failureTime, reserved, nowMillis);
         return new MetricStore.PushResult(samples.size(), -1, null);
     }
 
     /** Applies the checked push; the series count moves by what was really added and removed. */
-    private void commit(Group group, Set<Family> replaced, Map<Family, Set<LabelSet>> pushed, Family pushTime,
-            Family failureTime, int reserved, long nowMillis) {
+    private void commit(
+            Group group,
+            Set<Family> replaced,
+            Map<Family, Set<LabelSet>> pushed,
+            Family pushTime,
+            Family failureTime,
+            int reserved,
+            long nowMillis) {
         creating.forEach(registry::publish);
         int net = 0;
         for (Family family : replaced) {
@@ -283,8 +312,8 @@ final class GroupApplication {
         }
         pushTime.offerHelp(Group.PUSH_TIME_HELP);
         failureTime.offerHelp(Group.PUSH_FAILURE_TIME_HELP);
-        net += put(group, pushTime, GroupSeries.gauge(group.ownLabels(), nowMillis / 1000.0, group, nowMillis),
-                nowMillis);
+        net += put(
+                group, pushTime, GroupSeries.gauge(group.ownLabels(), nowMillis / 1000.0, group, nowMillis), nowMillis);
         if (group.series(failureTime).isEmpty()) {
             net += put(group, failureTime, GroupSeries.gauge(group.ownLabels(), 0, group, nowMillis), nowMillis);
         }

@@ -35,9 +35,18 @@ final class GroupSeries extends Series {
                 counts[bounds.length] = whole.count();
                 yield new SeriesSnapshot(labels, 0, bounds, counts, null, null, whole.sum(), whole.count());
             }
-            case SUMMARY -> new SeriesSnapshot(labels, 0, null, null, sample.quantiles().toArray(),
-                    whole.quantileValues() == null ? new double[0] : whole.quantileValues().clone(), whole.sum(),
-                    whole.count());
+            case SUMMARY ->
+                new SeriesSnapshot(
+                        labels,
+                        0,
+                        null,
+                        null,
+                        sample.quantiles().toArray(),
+                        whole.quantileValues() == null
+                                ? new double[0]
+                                : whole.quantileValues().clone(),
+                        whole.sum(),
+                        whole.count());
         };
         return new GroupSeries(labels, nowMillis, group, state);
     }
@@ -88,8 +97,9 @@ final class GroupSeries extends Series {
     }
 
     /** Reads what {@link #writeState} wrote; the group is found (or made) by its key. */
-    static GroupSeries read(DataInputStream in, MetricType type, LabelSet labels, long lastUpdated,
-            Function<LabelSet, Group> groups) throws IOException {
+    static GroupSeries read(
+            DataInputStream in, MetricType type, LabelSet labels, long lastUpdated, Function<LabelSet, Group> groups)
+            throws IOException {
         Group group = groups.apply(SeriesCodec.readLabels(in));
         double value = in.readDouble();
         double[] bounds = SeriesCodec.readDoubles(in);

@@ -95,8 +95,8 @@ final class HistogramSeries extends Series {
 
     static HistogramSeries read(DataInputStream in, LabelSet labels, long lastUpdated) throws IOException {
         double[] bounds = SeriesCodec.readDoubles(in);
-        HistogramSeries series = new HistogramSeries(labels, lastUpdated,
-                Arrays.equals(bounds, DEFAULT_BOUNDS) ? DEFAULT_BOUNDS : bounds);
+        HistogramSeries series = new HistogramSeries(
+                labels, lastUpdated, Arrays.equals(bounds, DEFAULT_BOUNDS) ? DEFAULT_BOUNDS : bounds);
         for (int i = 0; i < series.counts.length; i++) {
             series.counts[i] = in.readLong();
         }

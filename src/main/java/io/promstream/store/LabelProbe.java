@@ -24,7 +24,8 @@ final class LabelProbe {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LabelSet set && set.hashCode() == hash
+        return o instanceof LabelSet set
+                && set.hashCode() == hash
                 && set.sameAs(sample.labels().names(), sample.labels().values(), sample.labelCount());
     }
 }

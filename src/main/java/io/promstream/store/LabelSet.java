@@ -26,7 +26,9 @@ public final class LabelSet {
         if (n == 0) {
             return EMPTY;
         }
-        return new LabelSet(Arrays.copyOf(sample.labels().names(), n), Arrays.copyOf(sample.labels().values(), n));
+        return new LabelSet(
+                Arrays.copyOf(sample.labels().names(), n),
+                Arrays.copyOf(sample.labels().values(), n));
     }
 
     /** A label set of these labels, sorted by name; empty values are dropped (they mean "no such label"). */
@@ -40,7 +42,8 @@ public final class LabelSet {
         if (sorted.isEmpty()) {
             return EMPTY;
         }
-        return new LabelSet(sorted.keySet().toArray(String[]::new), sorted.values().toArray(String[]::new));
+        return new LabelSet(
+                sorted.keySet().toArray(String[]::new), sorted.values().toArray(String[]::new));
     }
 
     /** These labels plus {@code name=""} in its sorted place, unless they have {@code name} already. */
@@ -140,7 +143,11 @@ public final class LabelSet {
     public String toString() {
         StringBuilder sb = new StringBuilder("{");
         for (int i = 0; i < names.length; i++) {
-            sb.append(i == 0 ? "" : ",").append(names[i]).append("=\"").append(values[i]).append('"');
+            sb.append(i == 0 ? "" : ",")
+                    .append(names[i])
+                    .append("=\"")
+                    .append(values[i])
+                    .append('"');
         }
         return sb.append('}').toString();
     }

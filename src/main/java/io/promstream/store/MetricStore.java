@@ -1,7 +1,6 @@
 package io.promstream.store;
 
 import io.promstream.parse.MetricType;
-import io.promstream.parse.Names;
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Sample;
 import java.time.InstantSource;
@@ -31,6 +30,7 @@ public final class MetricStore {
     private final FamilyRegistry families = new FamilyRegistry();
     /** Pushgateway-style groups by grouping key; changed under the registry's structure lock. */
     private final ConcurrentHashMap<LabelSet, Group> groups = new ConcurrentHashMap<>();
+
     private final AtomicInteger seriesCount = new AtomicInteger();
     private final LongAdder bucketMismatches = new LongAdder();
     private final LongAdder expired = new LongAdder();
@@ -154,7 +154,8 @@ public final class MetricStore {
             Series series = family.find(probe(sample), partition, sample);
             if (series == null) {
                 if (!reserveSeries(1)) {
-                    return new Refusal(RejectReason.SERIES_LIMIT,
+                    return new Refusal(
+                            RejectReason.SERIES_LIMIT,
                             "series limit of " + settings.maxSeries() + " reached; not creating " + sample.name());
                 }
                 LabelSet labels = family.labelsOf(sample);
@@ -228,17 +229,21 @@ public final class MetricStore {
      * the group's {@code push_failure_time_seconds} is set to now (the group is created when new), as the
      * Pushgateway does.
      */
-    public PushResult applyGroup(Map<String, String> grouping, boolean replaceAll, List<Sample> samples,
-            long nowMillis) {
+    public PushResult applyGroup(
+            Map<String, String> grouping, boolean replaceAll, List<Sample> samples, long nowMillis) {
         return applyGroup(grouping, replaceAll, samples, nowMillis, only());
     }
 
     /** {@link #applyGroup(java.util.Map, boolean, List, long)} for a group of a partition. */
-    public PushResult applyGroup(Map<String, String> grouping, boolean replaceAll, List<Sample> samples,
-            long nowMillis, Partition partition) {
+    public PushResult applyGroup(
+            Map<String, String> grouping,
+            boolean replaceAll,
+            List<Sample> samples,
+            long nowMillis,
+            Partition partition) {
         LabelSet key = LabelSet.of(grouping);
-        PushResult result = new GroupApplication(this, families, groups, key, replaceAll, samples, partition)
-                .apply(nowMillis);
+        PushResult result =
+                new GroupApplication(this, families, groups, key, replaceAll, samples, partition).apply(nowMillis);
         if (!result.isWhole()) {
             recordGroupFailure(grouping, nowMillis, partition);
         }
@@ -366,10 +371,15 @@ public final class MetricStore {
     static Refusal refusalOf(Series.Applied result) {
         return switch (result) {
             case OK, MISMATCH -> null;
-            case REFUSED -> new Refusal(RejectReason.INVALID_BUCKETS, "bucket layout differs from the existing series'");
-            case OVERFLOW -> new Refusal(RejectReason.INVALID_VALUE, "the series' value or sum would overflow to infinity");
-            case HELD -> new Refusal(RejectReason.TYPE_CONFLICT, "the series belongs to a Pushgateway-style group: "
-                    + "pushes to its grouping key replace it; it is not aggregated");
+            case REFUSED ->
+                new Refusal(RejectReason.INVALID_BUCKETS, "bucket layout differs from the existing series'");
+            case OVERFLOW ->
+                new Refusal(RejectReason.INVALID_VALUE, "the series' value or sum would overflow to infinity");
+            case HELD ->
+                new Refusal(
+                        RejectReason.TYPE_CONFLICT,
+                        "the series belongs to a Pushgateway-style group: "
+                                + "pushes to its grouping key replace it; it is not aggregated");
             case REMOVED -> throw new IllegalArgumentException("a removed series is retried, not settled");
         };
     }
@@ -404,8 +414,15 @@ public final class MetricStore {
             case HISTOGRAM -> new HistogramSeries(labels, nowMillis, HistogramSeries.layoutOf(sample));
             case SUMMARY -> {
                 double[][] targets = SummarySeries.targetsOf(sample);
-                yield new SummarySeries(labels, nowMillis, new QuantileWindow(targets[0], targets[1],
-                        settings.summaryMaxAgeMillis(), settings.summaryAgeBuckets(), clock));
+                yield new SummarySeries(
+                        labels,
+                        nowMillis,
+                        new QuantileWindow(
+                                targets[0],
+                                targets[1],
+                                settings.summaryMaxAgeMillis(),
+                                settings.summaryAgeBuckets(),
+                                clock));
             }
         };
     }
@@ -426,7 +443,10 @@ public final class MetricStore {
     }
 
     /** {@link #remove(Predicate, Predicate, long)} among one partition's series ({@code null}: all). */
-    public int remove(Predicate<Family> familyFilter, Predicate<LabelSet> labelFilter, long notUpdatedSinceMillis,
+    public int remove(
+            Predicate<Family> familyFilter,
+            Predicate<LabelSet> labelFilter,
+            long notUpdatedSinceMillis,
             Partition partition) {
         int removed = 0;
         for (Family family : families.all()) {
@@ -434,7 +454,8 @@ public final class MetricStore {
                 continue;
             }
             for (Series series : family.series.values()) {
-                if ((partition == null || series.partition() == partition) && labelFilter.test(series.labels())
+                if ((partition == null || series.partition() == partition)
+                        && labelFilter.test(series.labels())
                         && series.removeIfIdleSince(notUpdatedSinceMillis)
                         && unlink(family, series)) {
                     removed++;
@@ -623,7 +644,8 @@ public final class MetricStore {
                 out[c].add(series.snapshot());
             } else {
                 long updated = series.lastUpdatedMillis();
-                merged[c].computeIfAbsent(series.labels(), l -> new SnapshotMerge(family.type()))
+                merged[c]
+                        .computeIfAbsent(series.labels(), l -> new SnapshotMerge(family.type()))
                         .add(series.snapshot(), updated);
             }
         }

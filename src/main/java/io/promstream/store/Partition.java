@@ -52,8 +52,9 @@ public final class Partition {
 
     /** Whether its series may be exposed at {@code nowNanos}. */
     public boolean isVisible(long nowNanos) {
-        return !dropped && (always || visible && nowNanos - visibleUntilNanos < 0
-                && (!from || nowNanos - visibleFromNanos >= 0));
+        return !dropped
+                && (always
+                        || visible && nowNanos - visibleUntilNanos < 0 && (!from || nowNanos - visibleFromNanos >= 0));
     }
 
     boolean isDropped() {

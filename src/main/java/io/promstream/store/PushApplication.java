@@ -31,9 +31,14 @@ final class PushApplication {
     private final Family[] targets;
     /** Families the push creates, by every name they expose; published only once the push is accepted. */
     private final Map<String, Family> planned = new HashMap<>();
+
     private final Set<Family> creating = new HashSet<>();
 
-    PushApplication(MetricStore store, FamilyRegistry registry, List<Sample> samples, IntToLongFunction versions,
+    PushApplication(
+            MetricStore store,
+            FamilyRegistry registry,
+            List<Sample> samples,
+            IntToLongFunction versions,
             Partition partition) {
         this.store = store;
         this.registry = registry;
@@ -62,9 +67,12 @@ final class PushApplication {
                     created += s == null ? 1 : 0;
                 }
                 if (!store.reserveSeries(created)) {
-                    return refusal(firstCreating(series), RejectReason.SERIES_LIMIT, "series limit of "
-                            + store.settings().maxSeries() + " reached; this push would create " + created
-                            + " series, nothing applied");
+                    return refusal(
+                            firstCreating(series),
+                            RejectReason.SERIES_LIMIT,
+                            "series limit of "
+                                    + store.settings().maxSeries() + " reached; this push would create " + created
+                                    + " series, nothing applied");
                 }
                 return commit(series, nowMillis);
             } finally {
@@ -126,10 +134,10 @@ final class PushApplication {
             Sample sample = samples.get(i);
             Family family = targets[i];
             if (!seen.computeIfAbsent(family, f -> new HashSet<>()).add(LabelSet.of(sample))) {
-                return refusal(i, RejectReason.INVALID_MESSAGE, "series " + sample.name() + " appears twice in the push");
+                return refusal(
+                        i, RejectReason.INVALID_MESSAGE, "series " + sample.name() + " appears twice in the push");
             }
-            Series existing = creating.contains(family) ? null
-                    : family.find(store.probe(sample), partition, sample);
+            Series existing = creating.contains(family) ? null : family.find(store.probe(sample), partition, sample);
             Series.Applied outcome = existing == null ? Series.Applied.OK : existing.check(sample);
             if (outcome == Series.Applied.REMOVED) {
                 existing = null; // a reset is removing it: the push creates it again

@@ -17,6 +17,7 @@ public abstract class Series {
     private boolean dirty;
     /** Set once, before the series is published in its family's map. */
     private Family family;
+
     private Partition partition;
     private boolean stray;
 

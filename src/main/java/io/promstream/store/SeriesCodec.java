@@ -19,8 +19,7 @@ import java.util.Map;
 final class SeriesCodec {
     private static final int MAX_STRING = 16 * 1024 * 1024;
 
-    private SeriesCodec() {
-    }
+    private SeriesCodec() {}
 
     static final int AGGREGATED = 0;
     static final int GROUP = 1;
@@ -35,13 +34,23 @@ final class SeriesCodec {
      * Reads a series of this type into {@code partition}; a group's series whose grouping key another partition
      * holds comes back {@code null}.
      */
-    static Series readSeries(DataInputStream in, MetricType type, MetricStore store, Partition partition,
-            Map<LabelSet, Group> groups, Names names) throws IOException {
+    static Series readSeries(
+            DataInputStream in,
+            MetricType type,
+            MetricStore store,
+            Partition partition,
+            Map<LabelSet, Group> groups,
+            Names names)
+            throws IOException {
         LabelSet labels = readLabels(in, names);
         int kind = in.readByte();
         long lastUpdated = in.readLong();
         if (kind == GROUP) {
-            GroupSeries series = GroupSeries.read(in, type, labels, lastUpdated,
+            GroupSeries series = GroupSeries.read(
+                    in,
+                    type,
+                    labels,
+                    lastUpdated,
                     key -> groups.computeIfAbsent(key, k -> store.restoredGroup(k, partition)));
             return series.group() == null ? null : series;
         }

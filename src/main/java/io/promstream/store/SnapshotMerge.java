@@ -26,12 +26,21 @@ final class SnapshotMerge {
         result = switch (type) {
             case COUNTER -> new SeriesSnapshot(s.labels(), result.value() + s.value(), null, null, null, null, 0, 0);
             case GAUGE -> updatedMillis >= updated ? s : result;
-            case HISTOGRAM -> Arrays.equals(result.bounds(), s.bounds()) ? histogram(result, s)
-                    : s.count() > result.count() ? s : result;
+            case HISTOGRAM ->
+                Arrays.equals(result.bounds(), s.bounds())
+                        ? histogram(result, s)
+                        : s.count() > result.count() ? s : result;
             case SUMMARY -> {
                 SeriesSnapshot most = s.count() > result.count() ? s : result;
-                yield new SeriesSnapshot(s.labels(), 0, null, null, most.quantiles(), most.quantileValues(),
-                        result.sum() + s.sum(), result.count() + s.count());
+                yield new SeriesSnapshot(
+                        s.labels(),
+                        0,
+                        null,
+                        null,
+                        most.quantiles(),
+                        most.quantileValues(),
+                        result.sum() + s.sum(),
+                        result.count() + s.count());
             }
         };
         updated = Math.max(updated, updatedMillis);
@@ -42,8 +51,8 @@ final class SnapshotMerge {
         for (int i = 0; i < counts.length; i++) {
             counts[i] += b.counts()[i];
         }
-        return new SeriesSnapshot(a.labels(), 0, a.bounds(), counts, null, null, a.sum() + b.sum(),
-                a.count() + b.count());
+        return new SeriesSnapshot(
+                a.labels(), 0, a.bounds(), counts, null, null, a.sum() + b.sum(), a.count() + b.count());
     }
 
     SeriesSnapshot result() {

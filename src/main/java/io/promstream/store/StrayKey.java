@@ -5,5 +5,4 @@ package io.promstream.store;
  * of another partition, so this one is keyed by its partition as well. Never equal to a {@link LabelProbe}, so
  * look-ups on the hot path only ever find main series.
  */
-record StrayKey(int partition, LabelSet labels) {
-}
+record StrayKey(int partition, LabelSet labels) {}

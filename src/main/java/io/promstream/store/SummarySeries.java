@@ -5,7 +5,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.InstantSource;
-import java.util.Arrays;
 
 /** A summary: all-time {@code _sum}/{@code _count} and quantiles over a sliding window. */
 final class SummarySeries extends Series {
@@ -39,7 +38,8 @@ final class SummarySeries extends Series {
         sum += sample.value();
         count++;
         boolean mismatch = sample.quantiles().isPresent()
-                && !window.hasQuantiles(sample.quantiles().array(), sample.quantiles().size());
+                && !window.hasQuantiles(
+                        sample.quantiles().array(), sample.quantiles().size());
         return mismatch ? Applied.MISMATCH : Applied.OK;
     }
 
@@ -65,8 +65,8 @@ final class SummarySeries extends Series {
         window.writeTo(out);
     }
 
-    static SummarySeries read(DataInputStream in, LabelSet labels, long lastUpdated,
-            InstantSource clock) throws IOException {
+    static SummarySeries read(DataInputStream in, LabelSet labels, long lastUpdated, InstantSource clock)
+            throws IOException {
         double sum = in.readDouble();
         long count = in.readLong();
         SummarySeries series = new SummarySeries(labels, lastUpdated, QuantileWindow.read(in, clock));

@@ -26,7 +26,8 @@ public final class FlushQueueTask extends Task {
         List<String> given = parameters.getOrDefault("timeout", List.of());
         if (!given.isEmpty()) {
             try {
-                timeout = Duration.ofMillis(io.dropwizard.util.Duration.parse(given.get(0)).toMilliseconds());
+                timeout = Duration.ofMillis(
+                        io.dropwizard.util.Duration.parse(given.get(0)).toMilliseconds());
             } catch (IllegalArgumentException e) {
                 throw new TaskError("timeout must be a duration like 30s, got \"" + given.get(0) + "\"");
             }
@@ -34,8 +35,10 @@ public final class FlushQueueTask extends Task {
         try {
             QueueFlusher.Flushed flushed = flusher.flush(timeout);
             output.println("flushed " + flushed.elements() + " elements"
-                    + (flushed.of() == 1 ? "" : " from the " + flushed.shards() + " of " + flushed.of()
-                            + " shards held here (the others are flushed by the gateways holding them)"));
+                    + (flushed.of() == 1
+                            ? ""
+                            : " from the " + flushed.shards() + " of " + flushed.of()
+                                    + " shards held here (the others are flushed by the gateways holding them)"));
         } catch (TimeoutException e) {
             throw new TaskError(e.getMessage());
         } catch (InterruptedException e) {

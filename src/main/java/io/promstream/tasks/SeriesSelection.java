@@ -43,8 +43,7 @@ public record SeriesSelection(Set<String> names, List<String[]> labels, Long old
             try {
                 olderThan = Duration.parse(ages.get(0)).toMilliseconds();
             } catch (IllegalArgumentException e) {
-                throw new TaskError("olderThan must be a duration like 30s, 15m or 2h, got \""
-                        + ages.get(0) + "\"");
+                throw new TaskError("olderThan must be a duration like 30s, 15m or 2h, got \"" + ages.get(0) + "\"");
             }
         }
         return new SeriesSelection(names, labels, olderThan);
@@ -53,7 +52,8 @@ public record SeriesSelection(Set<String> names, List<String[]> labels, Long old
     /** Families named by {@code name} (a counter also by its {@code _total} name); all when none given. */
     public Predicate<Family> families() {
         return family -> names.isEmpty()
-                || names.stream().anyMatch(n -> Names.familyName(family.type(), n).equals(family.name()));
+                || names.stream()
+                        .anyMatch(n -> Names.familyName(family.type(), n).equals(family.name()));
     }
 
     /** Series carrying every given label; {@code key=} matches series without that label. */

@@ -25,34 +25,64 @@ class ArchitectureTest {
     private static final String HEALTH = "io.promstream.health..";
     private static final String TASKS = "io.promstream.tasks..";
 
-    static final ArchRule noPackageCycles = slices().matching("io.promstream.(*)..").should().beFreeOfCycles();
+    static final ArchRule noPackageCycles =
+            slices().matching("io.promstream.(*)..").should().beFreeOfCycles();
 
-    static final ArchRule parseDependsOnNothingOfOurs = noClasses().that().resideInAPackage(PARSE)
-            .should().dependOnClassesThat().resideInAnyPackage(ROOT, CONFIG, INGEST, STORE, EXPOSE, HEALTH, TASKS);
+    static final ArchRule parseDependsOnNothingOfOurs = noClasses()
+            .that()
+            .resideInAPackage(PARSE)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(ROOT, CONFIG, INGEST, STORE, EXPOSE, HEALTH, TASKS);
 
-    static final ArchRule storeDependsOnlyOnParse = noClasses().that().resideInAPackage(STORE)
-            .should().dependOnClassesThat().resideInAnyPackage(ROOT, CONFIG, INGEST, EXPOSE, HEALTH, TASKS);
+    static final ArchRule storeDependsOnlyOnParse = noClasses()
+            .that()
+            .resideInAPackage(STORE)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(ROOT, CONFIG, INGEST, EXPOSE, HEALTH, TASKS);
 
-    static final ArchRule queueKnowsOnlyTheStore = noClasses().that().resideInAPackage(QUEUE)
-            .should().dependOnClassesThat().resideInAnyPackage(ROOT, CONFIG, INGEST, EXPOSE, HEALTH, TASKS);
+    static final ArchRule queueKnowsOnlyTheStore = noClasses()
+            .that()
+            .resideInAPackage(QUEUE)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(ROOT, CONFIG, INGEST, EXPOSE, HEALTH, TASKS);
 
-    static final ArchRule ingestGetsNarrowCountersNotTheMetaMetrics = noClasses().that().resideInAPackage(INGEST)
-            .should().dependOnClassesThat().resideInAnyPackage(ROOT, CONFIG, EXPOSE, HEALTH, TASKS);
+    static final ArchRule ingestGetsNarrowCountersNotTheMetaMetrics = noClasses()
+            .that()
+            .resideInAPackage(INGEST)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(ROOT, CONFIG, EXPOSE, HEALTH, TASKS);
 
-    static final ArchRule exposeIsDownstream = noClasses().that().resideInAPackage(EXPOSE)
-            .should().dependOnClassesThat().resideInAnyPackage(ROOT, CONFIG, HEALTH, TASKS);
+    static final ArchRule exposeIsDownstream = noClasses()
+            .that()
+            .resideInAPackage(EXPOSE)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(ROOT, CONFIG, HEALTH, TASKS);
 
-    static final ArchRule healthAndTasksAreAdapters = noClasses().that().resideInAnyPackage(HEALTH, TASKS)
-            .should().dependOnClassesThat().resideInAnyPackage(ROOT, CONFIG, EXPOSE);
+    static final ArchRule healthAndTasksAreAdapters = noClasses()
+            .that()
+            .resideInAnyPackage(HEALTH, TASKS)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(ROOT, CONFIG, EXPOSE);
 
-    static final ArchRule onlyTheAssemblyUsesTheConfiguration = noClasses().that().resideOutsideOfPackages(ROOT, CONFIG)
-            .should().dependOnClassesThat().resideInAnyPackage(CONFIG);
+    static final ArchRule onlyTheAssemblyUsesTheConfiguration = noClasses()
+            .that()
+            .resideOutsideOfPackages(ROOT, CONFIG)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(CONFIG);
 
     private static JavaClasses classes;
 
     @BeforeAll
     static void importMainClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.promstream");
     }
 

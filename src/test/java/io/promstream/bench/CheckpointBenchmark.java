@@ -45,14 +45,24 @@ class CheckpointBenchmark {
 
     @Test
     void checkpointCostsAndReplay() throws Exception {
-        for (String size : System.getProperty("bench.checkpointSeries", "100000,1000000").split(",")) {
+        for (String size :
+                System.getProperty("bench.checkpointSeries", "100000,1000000").split(",")) {
             measure(Integer.parseInt(size.trim()));
         }
     }
 
     private static Map<String, String> config(RedisServer redis) {
-        return Map.of("redis.uri", redis.uri(), "checkpoint.interval", "1s", "redis.leaseTtl", "10s",
-                "aggregation.maxSeries", "5000000", "logging.level", "INFO");
+        return Map.of(
+                "redis.uri",
+                redis.uri(),
+                "checkpoint.interval",
+                "1s",
+                "redis.leaseTtl",
+                "10s",
+                "aggregation.maxSeries",
+                "5000000",
+                "logging.level",
+                "INFO");
     }
 
     private void measure(int series) throws Exception {
@@ -76,37 +86,64 @@ class CheckpointBenchmark {
 
                 int replayed = series / 2;
                 push(redis, series, 0, replayed);
-                Await.until(Duration.ofSeconds(120), () -> status(client).path("processed").asLong() > 2L * series
-                        + replayed / 4, "the third pass started");
+                Await.until(
+                        Duration.ofSeconds(120),
+                        () -> status(client).path("processed").asLong() > 2L * series + replayed / 4,
+                        "the third pass started");
                 first.kill9();
                 long killed = System.nanoTime();
                 GatewayProcess second = GatewayProcess.start(dir, "replay-" + series, config(redis), "3g");
                 try {
                     GatewayClient replay = second.client();
-                    Await.until(Duration.ofSeconds(300), () -> redisLength(redis) == 0
-                            && status(replay).path("shards").path("held").path(0).path("uncovered").asLong() == 0,
+                    Await.until(
+                            Duration.ofSeconds(300),
+                            () -> redisLength(redis) == 0
+                                    && status(replay)
+                                                    .path("shards")
+                                                    .path("held")
+                                                    .path(0)
+                                                    .path("uncovered")
+                                                    .asLong()
+                                            == 0,
                             "the second gateway drains the rest");
                     long drained = System.nanoTime();
                     long drainedMillis = System.currentTimeMillis();
                     double total = replay.sum("ckpt_requests_total");
-                    assertThat(total).as("every sample counted once across the kill").isEqualTo(2.0 * series + replayed);
+                    assertThat(total)
+                            .as("every sample counted once across the kill")
+                            .isEqualTo(2.0 * series + replayed);
                     Matcher m = LOADED.matcher(second.log());
                     assertThat(m.find()).as(second.log()).isTrue();
-                    System.out.printf("BENCH checkpoint %,d series: %d checkpoint(s) covering every series changed "
+                    System.out.printf(
+                            "BENCH checkpoint %,d series: %d checkpoint(s) covering every series changed "
                                     + "took %.3f s in all (%.3f s each); the checkpoint's parts (two passes, not yet compacted) "
                                     + "%,d bytes, Redis memory for them %,d bytes, vs %,d bytes for one sample of each "
                                     + "series queued (ratio %.2f)%n",
-                            series, (long) count, seconds, count == 0 ? 0 : seconds / count, partsBytes,
-                            checkpointMemory, queuedMemory, checkpointMemory / (double) queuedMemory);
-                    long acquired = LocalDateTime.parse(m.group(1),
-                            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS"))
-                            .toInstant(ZoneOffset.UTC).toEpochMilli();
-                    System.out.printf("BENCH replay %,d series: kill -9 with %,d samples read past the checkpoint; a new "
+                            series,
+                            (long) count,
+                            seconds,
+                            count == 0 ? 0 : seconds / count,
+                            partsBytes,
+                            checkpointMemory,
+                            queuedMemory,
+                            checkpointMemory / (double) queuedMemory);
+                    long acquired = LocalDateTime.parse(
+                                    m.group(1), DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS"))
+                            .toInstant(ZoneOffset.UTC)
+                            .toEpochMilli();
+                    System.out.printf(
+                            "BENCH replay %,d series: kill -9 with %,d samples read past the checkpoint; a new "
                                     + "gateway acquired the shard %,d ms after the kill (the dead one's lease ran out: "
                                     + "leaseTtl 10s), loaded %s series (%s bytes, %s segments) in %s ms, and had "
                                     + "everything counted %,d ms after acquiring it (%,d ms after the kill)%n",
-                            series, replayed, acquired - (drainedMillis - (drained - killed) / 1_000_000),
-                            m.group(2), m.group(3), m.group(4), m.group(5), drainedMillis - acquired,
+                            series,
+                            replayed,
+                            acquired - (drainedMillis - (drained - killed) / 1_000_000),
+                            m.group(2),
+                            m.group(3),
+                            m.group(4),
+                            m.group(5),
+                            drainedMillis - acquired,
                             (drained - killed) / 1_000_000);
                 } finally {
                     second.close();
@@ -119,11 +156,20 @@ class CheckpointBenchmark {
 
     /** Waits until the gateway has taken {@code processed} samples and a checkpoint covers all of them. */
     private static void awaitCovered(RedisServer redis, GatewayClient client, long processed) {
-        Await.until(Duration.ofSeconds(300), () -> {
-            JsonNode status = status(client);
-            return status.path("processed").asLong() >= processed && redisLength(redis) == 0
-                    && status.path("shards").path("held").path(0).path("uncovered").asLong() == 0;
-        }, () -> "not covered: " + status(client));
+        Await.until(
+                Duration.ofSeconds(300),
+                () -> {
+                    JsonNode status = status(client);
+                    return status.path("processed").asLong() >= processed
+                            && redisLength(redis) == 0
+                            && status.path("shards")
+                                            .path("held")
+                                            .path(0)
+                                            .path("uncovered")
+                                            .asLong()
+                                    == 0;
+                },
+                () -> "not covered: " + status(client));
     }
 
     private static JsonNode status(GatewayClient client) {
@@ -136,10 +182,13 @@ class CheckpointBenchmark {
 
     /** The checkpoint histogram's sum and count. */
     private static double[] histogram(GatewayClient client) {
-        String body = client.get("/metrics?name[]=prom_stream_gateway_checkpoint_duration_seconds").body();
+        String body = client.get("/metrics?name[]=prom_stream_gateway_checkpoint_duration_seconds")
+                .body();
         Map<String, Double> samples = GatewayClient.samples(body);
-        return new double[] {samples.getOrDefault("prom_stream_gateway_checkpoint_duration_seconds_sum", 0.0),
-                samples.getOrDefault("prom_stream_gateway_checkpoint_duration_seconds_count", 0.0)};
+        return new double[] {
+            samples.getOrDefault("prom_stream_gateway_checkpoint_duration_seconds_sum", 0.0),
+            samples.getOrDefault("prom_stream_gateway_checkpoint_duration_seconds_count", 0.0)
+        };
     }
 
     private static long partsBytes(RedisServer redis) {
@@ -162,7 +211,8 @@ class CheckpointBenchmark {
         try (Jedis jedis = redis.client()) {
             for (String line : jedis.info("memory").split("\r\n")) {
                 if (line.startsWith("used_memory:")) {
-                    return Long.parseLong(line.substring("used_memory:".length()).trim());
+                    return Long.parseLong(
+                            line.substring("used_memory:".length()).trim());
                 }
             }
         }
@@ -178,7 +228,7 @@ class CheckpointBenchmark {
             int n = 0;
             for (int i = from; i < from + count; i++) {
                 chunk[n++] = ("{\"type\":\"counter\",\"name\":\"ckpt_requests_total\",\"value\":1,\"labels\":"
-                        + "{\"service\":\"svc" + (i % 100) + "\",\"route\":\"/r/" + (i % series) + "\"}}")
+                                + "{\"service\":\"svc" + (i % 100) + "\",\"route\":\"/r/" + (i % series) + "\"}}")
                         .getBytes(StandardCharsets.UTF_8);
                 if (n == chunk.length) {
                     pipeline.lpush(key, chunk);

@@ -81,26 +81,43 @@ class DrainBenchmark {
                 }
                 cold = round == 1 ? first : cold;
                 warm.add(second);
-                System.out.printf("round %d: a fresh gateway's first million %,.0f samples/s, its second million %,.0f "
+                System.out.printf(
+                        "round %d: a fresh gateway's first million %,.0f samples/s, its second million %,.0f "
                                 + "samples/s; redis-benchmark raw RPOP %,.0f elements/s; second million vs raw %.2f; "
-                                + "first vs second %.2f%n", round, first, second, baseline.get(round - 1),
-                        second / baseline.get(round - 1), first / second);
-                System.out.printf("round %d: the same workers and store with a plain RPOP (no lease, no cursor, no "
+                                + "first vs second %.2f%n",
+                        round,
+                        first,
+                        second,
+                        baseline.get(round - 1),
+                        second / baseline.get(round - 1),
+                        first / second);
+                System.out.printf(
+                        "round %d: the same workers and store with a plain RPOP (no lease, no cursor, no "
                                 + "checkpoint: what kill -9 or a lost reply would lose) %,.0f samples/s; the gateway's "
                                 + "reliable take %.2f of it; with every other element bad (dead-lettered): %,.0f "
-                                + "elements/s (%,.0f good samples/s), %.2f of the clean rate%n", round,
-                        plain.get(round - 1), second / plain.get(round - 1), flood * 2, flood, flood * 2 / second);
+                                + "elements/s (%,.0f good samples/s), %.2f of the clean rate%n",
+                        round,
+                        plain.get(round - 1),
+                        second / plain.get(round - 1),
+                        flood * 2,
+                        flood,
+                        flood * 2 / second);
             }
             double best = warm.stream().mapToDouble(d -> d).max().orElseThrow();
             double bestBaseline = baseline.stream().mapToDouble(d -> d).max().orElseThrow();
-            System.out.printf("BENCH drain: best second million %,.0f samples/s over %,d samples; best raw Redis drain "
-                    + "%,.0f/s; ratio %.2f%n", best, SAMPLES, bestBaseline, best / bestBaseline);
-            System.out.printf("BENCH cold drain: the JVM's first gateway's first million %,.0f samples/s; %.2f of the "
-                    + "raw drain of its round, %.2f of that gateway's second million%n", cold, cold / baseline.get(0),
-                    cold / warm.get(0));
+            System.out.printf(
+                    "BENCH drain: best second million %,.0f samples/s over %,d samples; best raw Redis drain "
+                            + "%,.0f/s; ratio %.2f%n",
+                    best, SAMPLES, bestBaseline, best / bestBaseline);
+            System.out.printf(
+                    "BENCH cold drain: the JVM's first gateway's first million %,.0f samples/s; %.2f of the "
+                            + "raw drain of its round, %.2f of that gateway's second million%n",
+                    cold, cold / baseline.get(0), cold / warm.get(0));
             double bestPlain = plain.stream().mapToDouble(d -> d).max().orElseThrow();
-            System.out.printf("BENCH reliable take: best gateway %,.0f samples/s; best plain-RPOP drain through the same "
-                    + "workers and store %,.0f samples/s; ratio %.2f%n", best, bestPlain, best / bestPlain);
+            System.out.printf(
+                    "BENCH reliable take: best gateway %,.0f samples/s; best plain-RPOP drain through the same "
+                            + "workers and store %,.0f samples/s; ratio %.2f%n",
+                    best, bestPlain, best / bestPlain);
         }
     }
 
@@ -118,14 +135,17 @@ class DrainBenchmark {
                 for (int j = 0; j < chunk.length; j++) {
                     int n = i + j;
                     if (flood && n % 2 == 1) {
-                        chunk[j] = (n % 4 == 1 ? "{\"type\":\"counter\",\"name\":\"bench_requests_total\",\"value\":-1}"
-                                : "{\"type\":\"counter\",\"name\":\"bench_requests_total\",\"value\":1,broken")
+                        chunk[j] = (n % 4 == 1
+                                        ? "{\"type\":\"counter\",\"name\":\"bench_requests_total\",\"value\":-1}"
+                                        : "{\"type\":\"counter\",\"name\":\"bench_requests_total\",\"value\":1,broken")
                                 .getBytes(StandardCharsets.UTF_8);
                         continue;
                     }
                     chunk[j] = ("{\"type\":\"counter\",\"name\":\"bench_requests_total\",\"value\":1,"
-                            + "\"labels\":{\"service\":\"svc" + (n % 10) + "\",\"route\":\"/r" + (n % SERIES / 10)
-                            + "\",\"code\":\"200\"}}").getBytes(StandardCharsets.UTF_8);
+                                    + "\"labels\":{\"service\":\"svc" + (n % 10) + "\",\"route\":\"/r"
+                                    + (n % SERIES / 10)
+                                    + "\",\"code\":\"200\"}}")
+                            .getBytes(StandardCharsets.UTF_8);
                 }
                 pipeline.lpush(keyBytes, chunk);
             }
@@ -144,15 +164,15 @@ class DrainBenchmark {
         MetricStore store = new MetricStore(StoreSettings.defaults(), InstantSource.system());
         GatewayMetrics metrics = new GatewayMetrics(store);
         SampleParser parser = new SampleParser(65_536);
-        Rejections rejections = new Rejections(metrics.dropped(), new LogLimiter(InstantSource.system(), 10, 10_000),
-                RejectionSink.NONE);
+        Rejections rejections = new Rejections(
+                metrics.dropped(), new LogLimiter(InstantSource.system(), 10, 10_000), RejectionSink.NONE);
         byte[] key = STAGING.getBytes(StandardCharsets.UTF_8);
         AtomicLong applied = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         long started = System.nanoTime();
         for (int t = 0; t < 2; t++) {
-            ElementProcessor processor = new ElementProcessor(parser.forOneThread(), store, rejections,
-                    metrics.misrouted(), null);
+            ElementProcessor processor =
+                    new ElementProcessor(parser.forOneThread(), store, rejections, metrics.misrouted(), null);
             Partition partition = store.partition(0);
             Thread thread = new Thread(() -> {
                 try (Jedis jedis = redis.client()) {
@@ -189,9 +209,22 @@ class DrainBenchmark {
             jedis.copy(STAGING, key, true);
         }
         int requests = SAMPLES / 500;
-        Process process = new ProcessBuilder("redis-benchmark", "-h", "127.0.0.1", "-p", Integer.toString(redis.port()),
-                "-c", "2", "-n", Integer.toString(requests), "-q", "RPOP", key, "500")
-                .redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        "redis-benchmark",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        Integer.toString(redis.port()),
+                        "-c",
+                        "2",
+                        "-n",
+                        Integer.toString(requests),
+                        "-q",
+                        "RPOP",
+                        key,
+                        "500")
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(300, TimeUnit.SECONDS)).isTrue();
         Matcher m = Pattern.compile("([0-9.]+) requests per second").matcher(output);
@@ -209,11 +242,15 @@ class DrainBenchmark {
                 jedis.del(key);
             }
         }
-        DropwizardTestSupport<GatewayConfiguration> app = TestGateways.support(redis, ConfigOverride.config("redis.workers", "2"),
+        DropwizardTestSupport<GatewayConfiguration> app = TestGateways.support(
+                redis,
+                ConfigOverride.config("redis.workers", "2"),
                 ConfigOverride.config("redis.popCount", "500"),
                 ConfigOverride.config("checkpoint.interval", "1s"), // the shipped default (the tests use less)
                 ConfigOverride.config("redis.leaseTtl", "10s"),
-                ConfigOverride.config("logging.level", "ERROR"), ConfigOverride.config("redis.deadLetterKey", System.getProperty("bench.dlk", "prom-stream-gateway:dead-letter")));
+                ConfigOverride.config("logging.level", "ERROR"),
+                ConfigOverride.config(
+                        "redis.deadLetterKey", System.getProperty("bench.dlk", "prom-stream-gateway:dead-letter")));
         app.before();
         return app;
     }
@@ -231,7 +268,9 @@ class DrainBenchmark {
         long started;
         double redisCpuBefore;
         try (Jedis jedis = redis.client()) {
-            Await.until(Duration.ofMinutes(1), () -> !jedis.exists(QUEUE) || jedis.llen(QUEUE) == 0,
+            Await.until(
+                    Duration.ofMinutes(1),
+                    () -> !jedis.exists(QUEUE) || jedis.llen(QUEUE) == 0,
                     "the queue is empty (trimmed) before the next list is swapped in");
             jedis.configResetStat();
             redisCpuBefore = redisCpu(jedis);
@@ -247,13 +286,20 @@ class DrainBenchmark {
         }
         long elapsed = System.nanoTime() - started;
         try (Jedis jedis = redis.client()) {
-            System.out.printf("  Redis' main thread busy %.0f%% of the drain; %s%n",
-                    100 * (redisCpu(jedis) - redisCpuBefore) / (elapsed / 1e9), jedis.info("commandstats")
-                            .lines().filter(l -> l.matches("cmdstat_(lrange|evalsha|ltrim):.*")).map(l -> l.replaceAll(
+            System.out.printf(
+                    "  Redis' main thread busy %.0f%% of the drain; %s%n",
+                    100 * (redisCpu(jedis) - redisCpuBefore) / (elapsed / 1e9),
+                    jedis.info("commandstats")
+                            .lines()
+                            .filter(l -> l.matches("cmdstat_(lrange|evalsha|ltrim):.*"))
+                            .map(l -> l.replaceAll(
                                     "cmdstat_([a-z]+):calls=([0-9]+),usec=[0-9]+,usec_per_call=([0-9.]+).*",
-                                    "$1 $2 x $3 us")).toList());
+                                    "$1 $2 x $3 us"))
+                            .toList());
         }
-        assertThat(total(store) - totalBefore).as("every sample counted exactly once").isEqualTo(good);
+        assertThat(total(store) - totalBefore)
+                .as("every sample counted exactly once")
+                .isEqualTo(good);
         assertThat(store.seriesCount()).isLessThanOrEqualTo(SERIES);
         return good / (elapsed / 1e9);
     }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
+import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_33_0.Metrics;
 import io.promstream.GatewayConfiguration;
 import io.promstream.testing.PushgatewayServer;
 import io.promstream.testing.RedisServer;
 import io.promstream.testing.TestGateways;
-import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_33_0.Metrics;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,32 +50,39 @@ class PushBenchmark {
         Files.writeString(text, body);
         Path protobuf = dir.resolve("body.pb");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Metrics.MetricFamily.Builder family = Metrics.MetricFamily.newBuilder().setName("bench_push_total")
-                .setType(Metrics.MetricType.COUNTER);
+        Metrics.MetricFamily.Builder family =
+                Metrics.MetricFamily.newBuilder().setName("bench_push_total").setType(Metrics.MetricType.COUNTER);
         for (int i = 0; i < 10; i++) {
-            family.addMetric(Metrics.Metric.newBuilder().addLabel(Metrics.LabelPair.newBuilder().setName("k")
-                    .setValue(Integer.toString(i))).setCounter(Metrics.Counter.newBuilder().setValue(1)));
+            family.addMetric(Metrics.Metric.newBuilder()
+                    .addLabel(Metrics.LabelPair.newBuilder().setName("k").setValue(Integer.toString(i)))
+                    .setCounter(Metrics.Counter.newBuilder().setValue(1)));
         }
         family.build().writeDelimitedTo(out);
         Files.write(protobuf, out.toByteArray());
-        String delimited = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
+        String delimited =
+                "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
 
-        try (RedisServer redis = new RedisServer().start(); PushgatewayServer pushgateway = new PushgatewayServer().start()) {
-            DropwizardTestSupport<GatewayConfiguration> app = TestGateways.support(redis,
-                    ConfigOverride.config("checkpoint.interval", "1s"), ConfigOverride.config("redis.leaseTtl", "10s"),
+        try (RedisServer redis = new RedisServer().start();
+                PushgatewayServer pushgateway = new PushgatewayServer().start()) {
+            DropwizardTestSupport<GatewayConfiguration> app = TestGateways.support(
+                    redis,
+                    ConfigOverride.config("checkpoint.interval", "1s"),
+                    ConfigOverride.config("redis.leaseTtl", "10s"),
                     ConfigOverride.config("logging.level", "ERROR"));
             app.before();
             try {
                 String ours = "http://127.0.0.1:" + app.getLocalPort() + "/metrics/job/bench";
                 String theirs = pushgateway.url() + "/metrics/job/bench";
-                for (String[] kind : new String[][] {{"text", text.toString(), "text/plain; version=0.0.4"},
-                        {"protobuf", protobuf.toString(), delimited}}) {
+                for (String[] kind : new String[][] {
+                    {"text", text.toString(), "text/plain; version=0.0.4"}, {"protobuf", protobuf.toString(), delimited}
+                }) {
                     Path file = Path.of(kind[1]);
                     warm("gateway " + kind[0], ours, file, kind[2], kind[0].equals("text") ? 10 : 4);
                     warm("Pushgateway " + kind[0], theirs, file, kind[2], 3);
                     double gateway = wrk(ours, file, kind[2], 10);
                     double reference = wrk(theirs, file, kind[2], 10);
-                    System.out.printf("BENCH push %s: gateway %,.0f pushes/s, Pushgateway %,.0f pushes/s: %.2f times%n",
+                    System.out.printf(
+                            "BENCH push %s: gateway %,.0f pushes/s, Pushgateway %,.0f pushes/s: %.2f times%n",
                             kind[0], gateway, reference, gateway / reference);
                 }
             } finally {
@@ -97,10 +104,15 @@ class PushBenchmark {
     /** Requests per second of 16 connections POSTing {@code body} for {@code seconds}; every answer 2xx. */
     private double wrk(String url, Path body, String contentType, int seconds) throws Exception {
         Path script = dir.resolve("post.lua");
-        Files.writeString(script, "local f = io.open(\"" + body + "\", \"rb\")\nwrk.method = \"POST\"\n"
-                + "wrk.body = f:read(\"*all\")\nf:close()\nwrk.headers[\"Content-Type\"] = \"" + contentType + "\"\n");
-        Process process = new ProcessBuilder(List.of("wrk", "-t", "2", "-c", "16", "-d", seconds + "s", "-s",
-                script.toString(), url)).redirectErrorStream(true).start();
+        Files.writeString(
+                script,
+                "local f = io.open(\"" + body + "\", \"rb\")\nwrk.method = \"POST\"\n"
+                        + "wrk.body = f:read(\"*all\")\nf:close()\nwrk.headers[\"Content-Type\"] = \"" + contentType
+                        + "\"\n");
+        Process process = new ProcessBuilder(
+                        List.of("wrk", "-t", "2", "-c", "16", "-d", seconds + "s", "-s", script.toString(), url))
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(seconds + 60L, TimeUnit.SECONDS)).isTrue();
         Matcher failed = NON_2XX.matcher(output);

@@ -43,14 +43,18 @@ class ScrapeBenchmark {
     /** What Prometheus 2.x sends. */
     static final String PROMETHEUS_ACCEPT = "application/openmetrics-text;version=1.0.0,"
             + "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void scrapesAgainstThePushgatewayAndTheirCostToTheDrain() throws Exception {
-        try (RedisServer redis = new RedisServer().start(); PushgatewayServer pushgateway = new PushgatewayServer().start()) {
+        try (RedisServer redis = new RedisServer().start();
+                PushgatewayServer pushgateway = new PushgatewayServer().start()) {
             fillPushgateway(pushgateway);
-            DropwizardTestSupport<GatewayConfiguration> app = TestGateways.support(redis,
-                    ConfigOverride.config("checkpoint.interval", "1s"), ConfigOverride.config("redis.leaseTtl", "10s"),
+            DropwizardTestSupport<GatewayConfiguration> app = TestGateways.support(
+                    redis,
+                    ConfigOverride.config("checkpoint.interval", "1s"),
+                    ConfigOverride.config("redis.leaseTtl", "10s"),
                     ConfigOverride.config("logging.level", "ERROR"));
             app.before();
             try {
@@ -59,20 +63,30 @@ class ScrapeBenchmark {
                 Await.until(Duration.ofSeconds(120), () -> gateway.store().seriesCount() >= SERIES, "series applied");
                 String ours = "http://127.0.0.1:" + app.getLocalPort() + "/metrics";
                 String theirs = pushgateway.url() + "/metrics";
-                Runnable unchanged = () -> { };
+                Runnable unchanged = () -> {};
                 Runnable oneSampleMore = () -> changeTheFamily(redis, gateway, 1);
                 Runnable everySeries = () -> changeTheFamily(redis, gateway, SERIES);
                 for (boolean gzip : new boolean[] {true, false}) {
                     for (Runnable before : gzip ? List.of(unchanged, oneSampleMore, everySeries) : List.of(unchanged)) {
                         long[] gw = scrapes(ours, gzip, before);
                         long[] pg = scrapes(theirs, gzip, unchanged);
-                        System.out.printf("BENCH scrape %,d series%s%s: gateway median %.1f ms (%,d bytes; collecting "
+                        System.out.printf(
+                                "BENCH scrape %,d series%s%s: gateway median %.1f ms (%,d bytes; collecting "
                                         + "the store %.1f ms of it), Pushgateway median %.1f ms (%,d bytes): %.1f times "
-                                        + "faster%n", SERIES, gzip ? ", gzip" : "",
-                                before == unchanged ? "" : before == oneSampleMore
-                                        ? ", one sample applied before every scrape"
-                                        : ", every series changed before every scrape",
-                                gw[0] / 1e6, gw[1], collectMillis(ours), pg[0] / 1e6, pg[1], pg[0] / (double) gw[0]);
+                                        + "faster%n",
+                                SERIES,
+                                gzip ? ", gzip" : "",
+                                before == unchanged
+                                        ? ""
+                                        : before == oneSampleMore
+                                                ? ", one sample applied before every scrape"
+                                                : ", every series changed before every scrape",
+                                gw[0] / 1e6,
+                                gw[1],
+                                collectMillis(ours),
+                                pg[0] / 1e6,
+                                pg[1],
+                                pg[0] / (double) gw[0]);
                     }
                 }
                 drainRate(redis, gateway, null); // warms the drain up: the two below start even
@@ -82,7 +96,8 @@ class ScrapeBenchmark {
                     quiet = Math.max(quiet, drainRate(redis, gateway, null));
                     scraped = Math.max(scraped, drainRate(redis, gateway, ours));
                 }
-                System.out.printf("BENCH scrape cost: draining %,d samples with %,d series present: %,.0f samples/s; "
+                System.out.printf(
+                        "BENCH scrape cost: draining %,d samples with %,d series present: %,.0f samples/s; "
                                 + "with a gzip scrape every second meanwhile %,.0f samples/s (%.2f of it)%n",
                         COST_SAMPLES, SERIES, quiet, scraped, scraped / quiet);
             } finally {
@@ -93,8 +108,12 @@ class ScrapeBenchmark {
 
     /** The gateway's own figure for its last collection of the store, in ms. */
     private double collectMillis(String url) throws Exception {
-        String body = http.send(HttpRequest.newBuilder(URI.create(url + "?name[]=prom_stream_gateway_collect_duration_seconds"))
-                .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        String body = http.send(
+                        HttpRequest.newBuilder(URI.create(url + "?name[]=prom_stream_gateway_collect_duration_seconds"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         for (String line : body.split("\n")) {
             if (line.startsWith("prom_stream_gateway_collect_duration_seconds ")) {
                 return Double.parseDouble(line.substring(line.indexOf(' ') + 1)) * 1000;
@@ -110,7 +129,9 @@ class ScrapeBenchmark {
     private static void changeTheFamily(RedisServer redis, Gateway gateway, int count) {
         double before = gateway.metrics().processedTotal();
         push(redis, count, SERIES);
-        Await.until(Duration.ofSeconds(60), () -> gateway.metrics().processedTotal() >= before + count,
+        Await.until(
+                Duration.ofSeconds(60),
+                () -> gateway.metrics().processedTotal() >= before + count,
                 "the samples applied");
     }
 
@@ -146,12 +167,17 @@ class ScrapeBenchmark {
         for (int g = 0; g < groups; g++) {
             StringBuilder body = new StringBuilder("# TYPE scrape_requests_total counter\n");
             for (int i = g; i < SERIES; i += groups) {
-                body.append("scrape_requests_total{service=\"svc").append(i % 100).append("\",route=\"/r/").append(i)
+                body.append("scrape_requests_total{service=\"svc")
+                        .append(i % 100)
+                        .append("\",route=\"/r/")
+                        .append(i)
                         .append("\"} 1\n");
             }
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(pushgateway.url()
-                    + "/metrics/job/bench/group/" + g)).PUT(HttpRequest.BodyPublishers.ofString(body.toString()))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(pushgateway.url() + "/metrics/job/bench/group/" + g))
+                            .PUT(HttpRequest.BodyPublishers.ofString(body.toString()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
         }
     }
@@ -166,7 +192,7 @@ class ScrapeBenchmark {
                 for (int j = 0; j < chunk.length; j++) {
                     int n = (i + j) % series;
                     chunk[j] = ("{\"type\":\"counter\",\"name\":\"scrape_requests_total\",\"value\":1,\"labels\":"
-                            + "{\"service\":\"svc" + (n % 100) + "\",\"route\":\"/r/" + n + "\"}}")
+                                    + "{\"service\":\"svc" + (n % 100) + "\",\"route\":\"/r/" + n + "\"}}")
                             .getBytes(StandardCharsets.UTF_8);
                 }
                 pipeline.lpush(key, chunk);
@@ -181,22 +207,31 @@ class ScrapeBenchmark {
         double before = gateway.metrics().processedTotal();
         ScheduledExecutorService scraper = Executors.newSingleThreadScheduledExecutor();
         if (url != null) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Accept", PROMETHEUS_ACCEPT)
-                    .header("Accept-Encoding", "gzip").GET().build();
-            var unused = scraper.scheduleAtFixedRate(() -> {
-                try {
-                    http.send(request, HttpResponse.BodyHandlers.discarding());
-                } catch (Exception e) {
-                    // the drain's figure says what matters
-                }
-            }, 0, 1, TimeUnit.SECONDS);
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                    .header("Accept", PROMETHEUS_ACCEPT)
+                    .header("Accept-Encoding", "gzip")
+                    .GET()
+                    .build();
+            var unused = scraper.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            http.send(request, HttpResponse.BodyHandlers.discarding());
+                        } catch (Exception e) {
+                            // the drain's figure says what matters
+                        }
+                    },
+                    0,
+                    1,
+                    TimeUnit.SECONDS);
         }
         try (Jedis jedis = redis.client()) {
             jedis.del("bench:staging");
         }
         long started = System.nanoTime();
         push(redis, samples, 1_000);
-        Await.until(Duration.ofSeconds(120), () -> gateway.metrics().processedTotal() - before >= samples,
+        Await.until(
+                Duration.ofSeconds(120),
+                () -> gateway.metrics().processedTotal() - before >= samples,
                 "the drain finishes");
         long elapsed = System.nanoTime() - started;
         scraper.shutdownNow();

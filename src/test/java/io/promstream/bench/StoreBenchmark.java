@@ -35,8 +35,12 @@ class StoreBenchmark {
         MetricStore store = new MetricStore(new StoreSettings(SERIES, 600_000, 5), InstantSource.system());
         Sample sample = new Sample();
         for (int i = 0; i < SERIES; i++) {
-            sample.clear().type(MetricType.COUNTER).name("requests_total").value(1)
-                    .label("service", "svc-" + (i % 100)).label("route", "/api/v1/items/" + (i / 100 % 1000))
+            sample.clear()
+                    .type(MetricType.COUNTER)
+                    .name("requests_total")
+                    .value(1)
+                    .label("service", "svc-" + (i % 100))
+                    .label("route", "/api/v1/items/" + (i / 100 % 1000))
                     .label("instance", "10.0." + (i / 100_000) + "." + (i % 251));
             sample.canonicalizeLabels();
             store.apply(sample, 0, 0);
@@ -74,13 +78,21 @@ class StoreBenchmark {
         assertThat(loaded.series()).isEqualTo(SERIES);
         assertThat(restored.seriesCount()).isEqualTo(SERIES);
 
-        System.out.printf("BENCH store: %,d series use %,d bytes of heap (%,d bytes/series; %.0f%% of the 1 GiB goal) "
+        System.out.printf(
+                "BENCH store: %,d series use %,d bytes of heap (%,d bytes/series; %.0f%% of the 1 GiB goal) "
                         + "once a checkpoint has taken their changes; %,d bytes/series while all of them are queued "
-                        + "as changed%n", SERIES, settled, settled / SERIES, settled * 100.0 / (1L << 30), heap / SERIES);
-        System.out.printf("BENCH checkpoint (in memory, full): capture %,d ms, load %,d ms, %,d bytes; raw write+fsync of as many bytes "
+                        + "as changed%n",
+                SERIES, settled, settled / SERIES, settled * 100.0 / (1L << 30), heap / SERIES);
+        System.out.printf(
+                "BENCH checkpoint (in memory, full): capture %,d ms, load %,d ms, %,d bytes; raw write+fsync of as many bytes "
                         + "%,d ms (save ratio %.1f), raw read %,d ms (restore ratio %.1f)%n",
-                saveNanos / 1_000_000, loadNanos / 1_000_000, savedBytes, rawWriteNanos / 1_000_000,
-                (double) saveNanos / rawWriteNanos, rawReadNanos / 1_000_000, (double) loadNanos / rawReadNanos);
+                saveNanos / 1_000_000,
+                loadNanos / 1_000_000,
+                savedBytes,
+                rawWriteNanos / 1_000_000,
+                (double) saveNanos / rawWriteNanos,
+                rawReadNanos / 1_000_000,
+                (double) loadNanos / rawReadNanos);
     }
 
     private static long usedHeapAfterGc() {

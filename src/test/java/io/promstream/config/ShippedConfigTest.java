@@ -11,7 +11,6 @@ import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
 import io.promstream.GatewayApplication;
 import io.promstream.GatewayConfiguration;
-import io.promstream.config.DotNetEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -22,15 +21,17 @@ class ShippedConfigTest {
             GatewayConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw");
 
     private GatewayConfiguration load(String path) throws Exception {
-        return factory.build(GatewayApplication.substituting(new FileConfigurationSourceProvider(),
-                new DotNetEnvironment(System::getenv)), path);
+        return factory.build(
+                GatewayApplication.substituting(
+                        new FileConfigurationSourceProvider(), new DotNetEnvironment(System::getenv)),
+                path);
     }
 
     @Test
     void theShippedConfigIsValidWithTheSpecDefaults() throws Exception {
         GatewayConfiguration config = load("config.yml");
-        assertThat(config.getRedis().getQueueKey()).isEqualTo(System.getenv().getOrDefault(
-                "REDIS_QUEUE_KEY", "prom-stream-gateway:metric-queue"));
+        assertThat(config.getRedis().getQueueKey())
+                .isEqualTo(System.getenv().getOrDefault("REDIS_QUEUE_KEY", "prom-stream-gateway:metric-queue"));
         assertThat(config.getRedis().getPopCount()).isEqualTo(500);
         assertThat(config.getRedis().getDeadLetterMaxLength()).isEqualTo(10_000);
         assertThat(config.getAggregation().getMaxSeries()).isEqualTo(1_000_000);
@@ -41,7 +42,8 @@ class ShippedConfigTest {
         assertThat(config.getRedis().getLeaseTtl().toSeconds()).isEqualTo(10);
         assertThat(config.getCheckpoint().intervalMillis()).isEqualTo(1_000);
         if (System.getenv("GATEWAY_ADMIN_HOST") == null) {
-            assertThat(AdminFactory.adminHost(config.getServerFactory())).as("admin on loopback by default")
+            assertThat(AdminFactory.adminHost(config.getServerFactory()))
+                    .as("admin on loopback by default")
                     .isEqualTo("127.0.0.1");
         }
     }
@@ -49,9 +51,11 @@ class ShippedConfigTest {
     @Test
     void invalidValuesFailWithTheKeyInTheMessage() throws Exception {
         Path bad = Files.createTempFile("bad-config", ".yml");
-        Files.writeString(bad, Files.readString(Path.of("config.yml"))
-                .replace("popCount: ${REDIS_POP_COUNT:-500}", "popCount: 0")
-                .replace("${REDIS_URI:-redis://localhost:6379/0}", "http://nope"));
+        Files.writeString(
+                bad,
+                Files.readString(Path.of("config.yml"))
+                        .replace("popCount: ${REDIS_POP_COUNT:-500}", "popCount: 0")
+                        .replace("${REDIS_URI:-redis://localhost:6379/0}", "http://nope"));
         try {
             assertThatThrownBy(() -> load(bad.toString()))
                     .isInstanceOf(ConfigurationValidationException.class)
@@ -94,7 +98,8 @@ class ShippedConfigTest {
     void emptyOrPlaceholderCredentialsAreRefused() {
         for (String tokens : new String[] {"[\"\"]", "[\"$${INGEST_TOKEN}\"]", "[\"${PSG_UNSET_X:-}\"]"}) {
             assertThatThrownBy(() -> loadEdited("bearerTokens: []", "bearerTokens: " + tokens))
-                    .as(tokens).isInstanceOf(ConfigurationValidationException.class)
+                    .as(tokens)
+                    .isInstanceOf(ConfigurationValidationException.class)
                     .hasMessageContaining("http.bearerTokens and http.basicUsers must not hold empty values");
         }
         assertThatThrownBy(() -> loadEdited("basicUsers: {}", "basicUsers: {lambda: \"\"}"))
@@ -103,8 +108,9 @@ class ShippedConfigTest {
 
     @Test
     void aDeadLetterKeyEqualToTheQueueKeyIsRefused() {
-        assertThatThrownBy(() -> loadEdited("${REDIS_DEAD_LETTER_KEY:-prom-stream-gateway:dead-letter}",
-                "${REDIS_QUEUE_KEY:-prom-stream-gateway:metric-queue}"))
+        assertThatThrownBy(() -> loadEdited(
+                        "${REDIS_DEAD_LETTER_KEY:-prom-stream-gateway:dead-letter}",
+                        "${REDIS_QUEUE_KEY:-prom-stream-gateway:metric-queue}"))
                 .isInstanceOf(ConfigurationValidationException.class)
                 .hasMessageContaining("redis.deadLetterKey must differ from redis.queueKey");
     }

@@ -20,9 +20,11 @@ class Crc32CombineTest {
             byte[] bytes = new byte[random.nextInt(70_000)];
             random.nextBytes(bytes);
             int split = bytes.length == 0 ? 0 : random.nextInt(bytes.length + 1);
-            int combined = Crc32Combine.combine(crc(bytes, 0, split), crc(bytes, split, bytes.length - split),
-                    bytes.length - split);
-            assertThat(combined).as("length %d split at %d", bytes.length, split).isEqualTo(crc(bytes, 0, bytes.length));
+            int combined = Crc32Combine.combine(
+                    crc(bytes, 0, split), crc(bytes, split, bytes.length - split), bytes.length - split);
+            assertThat(combined)
+                    .as("length %d split at %d", bytes.length, split)
+                    .isEqualTo(crc(bytes, 0, bytes.length));
         }
     }
 

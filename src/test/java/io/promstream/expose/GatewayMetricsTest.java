@@ -12,11 +12,16 @@ class GatewayMetricsTest {
     @Test
     void registeringReturnsEveryNameTheGatewaysOwnMetricsExpose() {
         GatewayMetrics metrics = new GatewayMetrics(new MetricStore(StoreSettings.defaults(), new ManualClock()));
-        assertThat(metrics.register(new CollectorRegistry(), true)).contains(
-                "prom_stream_gateway_processed_metrics", "prom_stream_gateway_processed_metrics_total",
-                "prom_stream_gateway_worker_state", "prom_stream_gateway_series", "jvm_threads_current",
-                "process_cpu_seconds_total");
+        assertThat(metrics.register(new CollectorRegistry(), true))
+                .contains(
+                        "prom_stream_gateway_processed_metrics",
+                        "prom_stream_gateway_processed_metrics_total",
+                        "prom_stream_gateway_worker_state",
+                        "prom_stream_gateway_series",
+                        "jvm_threads_current",
+                        "process_cpu_seconds_total");
         assertThat(new GatewayMetrics(new MetricStore(StoreSettings.defaults(), new ManualClock()))
-                .register(new CollectorRegistry(), false)).noneMatch(name -> name.startsWith("jvm_"));
+                        .register(new CollectorRegistry(), false))
+                .noneMatch(name -> name.startsWith("jvm_"));
     }
 }

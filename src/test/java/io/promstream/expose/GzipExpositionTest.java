@@ -93,9 +93,11 @@ class GzipExpositionTest {
     private void assertScrapesMatch(String step) throws Exception {
         for (boolean om : new boolean[] {false, true}) {
             String expected = normalized(afresh(om));
-            assertThat(normalized(inflate(gzipped(om)))).as(step + (om ? ", OpenMetrics" : ", text"))
+            assertThat(normalized(inflate(gzipped(om))))
+                    .as(step + (om ? ", OpenMetrics" : ", text"))
                     .isEqualTo(expected);
-            assertThat(normalized(inflate(gzipped(om)))).as(step + " again" + (om ? ", OpenMetrics" : ", text"))
+            assertThat(normalized(inflate(gzipped(om))))
+                    .as(step + " again" + (om ? ", OpenMetrics" : ", text"))
                     .isEqualTo(expected);
         }
     }
@@ -142,7 +144,9 @@ class GzipExpositionTest {
         apply(first, new Sample().type(MetricType.GAUGE).name("temp").value(4).help("Temperature."));
         assertScrapesMatch("help arrived");
 
-        apply(first, new Sample().type(MetricType.HISTOGRAM).name("lat").value(-1).buckets(-2, 0, 1));
+        apply(
+                first,
+                new Sample().type(MetricType.HISTOGRAM).name("lat").value(-1).buckets(-2, 0, 1));
         assertScrapesMatch("a histogram OpenMetrics shows without its sum");
 
         scrapes.inc();
@@ -202,7 +206,8 @@ class GzipExpositionTest {
 
         store.dropPartition(second);
         assertScrapesMatch("a partition dropped");
-        assertThat(store.remove(f -> f.name().equals("big"), l -> true, Long.MAX_VALUE)).isPositive();
+        assertThat(store.remove(f -> f.name().equals("big"), l -> true, Long.MAX_VALUE))
+                .isPositive();
         assertScrapesMatch("the family emptied");
         assertThat(afresh(false)).doesNotContain("big");
     }

@@ -8,11 +8,11 @@ import io.prometheus.client.exporter.common.TextFormat;
 import io.promstream.fuzz.HostileCorpus;
 import io.promstream.parse.GaugeOp;
 import io.promstream.parse.MetricType;
+import io.promstream.parse.PushBody;
 import io.promstream.parse.Sample;
 import io.promstream.parse.SampleBatch;
 import io.promstream.parse.SampleParser;
 import io.promstream.parse.TextFormatException;
-import io.promstream.parse.PushBody;
 import io.promstream.store.MetricStore;
 import io.promstream.store.StoreSettings;
 import io.promstream.testing.ExpositionParsers;
@@ -60,7 +60,9 @@ class HostileExpositionTest {
         }
         for (HostileCorpus.Entry entry : HostileCorpus.textEntries()) {
             try {
-                store.applyAll(PushBody.parse(entry.bytes(), Map.of("job", "hostile", "instance", "a")), i -> 0,
+                store.applyAll(
+                        PushBody.parse(entry.bytes(), Map.of("job", "hostile", "instance", "a")),
+                        i -> 0,
                         CLOCK.millis());
             } catch (TextFormatException refused) {
                 // refused pushes change nothing
@@ -77,27 +79,82 @@ class HostileExpositionTest {
 
     /** Values and texts at the edges of what the store accepts. */
     private static void extremes(MetricStore store) {
-        String[] texts = {"quote \" here", "back\\slash", "new\nline", "tab\there", "emoji \uD83D\uDE00", "中文",
-            "trailing \\", "{\"json\":1}", "-", "0", "+Inf", "NaN", " ", "\u007f\u0001"};
+        String[] texts = {
+            "quote \" here",
+            "back\\slash",
+            "new\nline",
+            "tab\there",
+            "emoji \uD83D\uDE00",
+            "中文",
+            "trailing \\",
+            "{\"json\":1}",
+            "-",
+            "0",
+            "+Inf",
+            "NaN",
+            " ",
+            "\u007f\u0001"
+        };
         double[] values = {0, -0.0, Double.MIN_VALUE, Double.MAX_VALUE / 4, 1e-300, 123456789.123456789, 1e21};
         int i = 0;
         for (String label : texts) {
-            apply(store, new Sample().type(MetricType.GAUGE).name("extreme:gauge").value(-values[i % values.length])
-                    .label("v", label).help("help with \\ and \n and \"quotes\""));
-            apply(store, new Sample().type(MetricType.COUNTER).name("extreme_counter_total").value(values[i % values.length])
-                    .label("v", label));
+            apply(
+                    store,
+                    new Sample()
+                            .type(MetricType.GAUGE)
+                            .name("extreme:gauge")
+                            .value(-values[i % values.length])
+                            .label("v", label)
+                            .help("help with \\ and \n and \"quotes\""));
+            apply(
+                    store,
+                    new Sample()
+                            .type(MetricType.COUNTER)
+                            .name("extreme_counter_total")
+                            .value(values[i % values.length])
+                            .label("v", label));
             i++;
         }
-        apply(store, new Sample().type(MetricType.GAUGE).name("extreme_gauge_op").value(Double.MAX_VALUE / 2).op(GaugeOp.INC));
-        apply(store, new Sample().type(MetricType.HISTOGRAM).name("extreme_hist").value(-1e300)
-                .buckets(-1e300, -5e-324, 0, 5e-324, 1e300));
-        apply(store, new Sample().type(MetricType.HISTOGRAM).name("extreme_hist").value(1e300)
-                .buckets(-1e300, -5e-324, 0, 5e-324, 1e300));
-        apply(store, new Sample().type(MetricType.SUMMARY).name("extreme_summary").value(-1e300));
-        apply(store, new Sample().type(MetricType.SUMMARY).name("extreme_summary").value(1e-300).label("q", "small")
-                .quantiles(new double[] {1e-9, 0.5, 1 - 1e-9}, new double[] {1e-10, 0.001, 1e-10}));
+        apply(
+                store,
+                new Sample()
+                        .type(MetricType.GAUGE)
+                        .name("extreme_gauge_op")
+                        .value(Double.MAX_VALUE / 2)
+                        .op(GaugeOp.INC));
+        apply(
+                store,
+                new Sample()
+                        .type(MetricType.HISTOGRAM)
+                        .name("extreme_hist")
+                        .value(-1e300)
+                        .buckets(-1e300, -5e-324, 0, 5e-324, 1e300));
+        apply(
+                store,
+                new Sample()
+                        .type(MetricType.HISTOGRAM)
+                        .name("extreme_hist")
+                        .value(1e300)
+                        .buckets(-1e300, -5e-324, 0, 5e-324, 1e300));
+        apply(
+                store,
+                new Sample().type(MetricType.SUMMARY).name("extreme_summary").value(-1e300));
+        apply(
+                store,
+                new Sample()
+                        .type(MetricType.SUMMARY)
+                        .name("extreme_summary")
+                        .value(1e-300)
+                        .label("q", "small")
+                        .quantiles(new double[] {1e-9, 0.5, 1 - 1e-9}, new double[] {1e-10, 0.001, 1e-10}));
         // a summary whose window is empty shows NaN quantiles
-        apply(store, new Sample().type(MetricType.SUMMARY).name("extreme_summary").value(3).label("q", "old"));
+        apply(
+                store,
+                new Sample()
+                        .type(MetricType.SUMMARY)
+                        .name("extreme_summary")
+                        .value(3)
+                        .label("q", "old"));
         CLOCK.advance(Duration.ofHours(1));
     }
 
@@ -117,7 +174,9 @@ class HostileExpositionTest {
     @Test
     void theStoreHoldsWhatTheCorpusGotIn() {
         assertThat(series).isGreaterThan(80);
-        assertThat(new String(text, StandardCharsets.UTF_8)).contains("extreme_hist_sum").contains("emoji \uD83D\uDE00");
+        assertThat(new String(text, StandardCharsets.UTF_8))
+                .contains("extreme_hist_sum")
+                .contains("emoji \uD83D\uDE00");
     }
 
     @Test
@@ -145,7 +204,9 @@ class HostileExpositionTest {
                     assertThat(state.up()).as("%s: %s", job, state).isTrue();
                     assertThat(state.lastError()).as(job).isEmpty();
                 }
-                assertThat(prometheus.awaitSample("extreme_hist_count{job=\"hostile_text\"}", before, wait).value())
+                assertThat(prometheus
+                                .awaitSample("extreme_hist_count{job=\"hostile_text\"}", before, wait)
+                                .value())
                         .isEqualTo(2);
             }
         }

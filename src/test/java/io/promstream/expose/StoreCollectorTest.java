@@ -40,10 +40,17 @@ class StoreCollectorTest {
         apply(MetricType.COUNTER, "jobs_total", 3, "queue", "mail");
         apply(MetricType.COUNTER, "jobs", 2, "queue", "mail");
         apply(MetricType.GAUGE, "temperature", 21.5, "room", "a\"b\\c\nd");
-        Sample h = new Sample().type(MetricType.HISTOGRAM).name("latency_seconds").value(0.3).buckets(0.1, 1);
+        Sample h = new Sample()
+                .type(MetricType.HISTOGRAM)
+                .name("latency_seconds")
+                .value(0.3)
+                .buckets(0.1, 1);
         store.apply(h, 0, 0);
         apply(MetricType.HISTOGRAM, "latency_seconds", 2);
-        Sample s = new Sample().type(MetricType.SUMMARY).name("size_bytes").value(10)
+        Sample s = new Sample()
+                .type(MetricType.SUMMARY)
+                .name("size_bytes")
+                .value(10)
                 .quantiles(new double[] {0.5}, new double[] {0.01});
         store.apply(s, 0, 0);
 

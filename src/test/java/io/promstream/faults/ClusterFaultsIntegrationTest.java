@@ -42,8 +42,8 @@ import redis.clients.jedis.Protocol;
 class ClusterFaultsIntegrationTest {
     @RegisterExtension
     @Order(1)
-    static final RedisClusterExtension CLUSTER = new RedisClusterExtension(
-            new RedisCluster(3, 1, Duration.ofSeconds(5), "--enable-debug-command", "yes"));
+    static final RedisClusterExtension CLUSTER =
+            new RedisClusterExtension(new RedisCluster(3, 1, Duration.ofSeconds(5), "--enable-debug-command", "yes"));
 
     private static final String QUEUE = "prom-stream-gateway:metric-queue";
     private static final int SHARDS = 8;
@@ -60,8 +60,14 @@ class ClusterFaultsIntegrationTest {
 
     private GatewayProcess gateway(String name, Map<String, String> extra) throws IOException {
         Map<String, String> config = new HashMap<>(Map.of(
-                "redis.clusterNodes", String.join(",", CLUSTER.seeds()), "redis.shards", Integer.toString(SHARDS),
-                "redis.popCount", "20", "redis.workers", "2"));
+                "redis.clusterNodes",
+                String.join(",", CLUSTER.seeds()),
+                "redis.shards",
+                Integer.toString(SHARDS),
+                "redis.popCount",
+                "20",
+                "redis.workers",
+                "2"));
         config.putAll(extra);
         GatewayProcess gateway = GatewayProcess.start(dir, name, config);
         started.add(gateway);
@@ -81,7 +87,9 @@ class ClusterFaultsIntegrationTest {
     private static void awaitCounted(GatewayProcess gateway, int pushed) {
         Workload.Totals expected = Workload.expected(pushed);
         List<GatewayClient> clients = List.of(gateway.client());
-        Await.until(Duration.ofSeconds(120), () -> queued() == 0 && expected.equals(Workload.counted(clients)),
+        Await.until(
+                Duration.ofSeconds(120),
+                () -> queued() == 0 && expected.equals(Workload.counted(clients)),
                 () -> "counted " + Workload.counted(clients) + " of " + expected + "; " + queued() + " queued");
     }
 
@@ -128,7 +136,8 @@ class ClusterFaultsIntegrationTest {
             }
         });
         awaitCounted(gateway, pushed);
-        assertThat(gateway.client().sum("prom_stream_gateway_redis_errors_total")).as("the stalls were felt")
+        assertThat(gateway.client().sum("prom_stream_gateway_redis_errors_total"))
+                .as("the stalls were felt")
                 .isPositive();
     }
 
@@ -141,8 +150,8 @@ class ClusterFaultsIntegrationTest {
                 try (Jedis master = new Jedis("127.0.0.1", port)) {
                     for (String line : master.clientList().split("\n")) {
                         if (line.contains(" name=prom-stream-gateway ")) {
-                            master.sendCommand(Protocol.Command.CLIENT, "KILL", "ID",
-                                    line.substring(3, line.indexOf(' ')));
+                            master.sendCommand(
+                                    Protocol.Command.CLIENT, "KILL", "ID", line.substring(3, line.indexOf(' ')));
                             killed.incrementAndGet();
                         }
                     }
@@ -150,7 +159,8 @@ class ClusterFaultsIntegrationTest {
             }
         });
         awaitCounted(gateway, pushed);
-        assertThat(killed.get()).as("connections killed (the cluster client retries most away unseen)")
+        assertThat(killed.get())
+                .as("connections killed (the cluster client retries most away unseen)")
                 .isGreaterThanOrEqualTo(6 * 3);
     }
 
@@ -163,9 +173,12 @@ class ClusterFaultsIntegrationTest {
         List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
         for (int i = 0; i < pushes; i++) {
             String body = "[" + Workload.element(4 * i) + "," + Workload.element(4 * i + 2) + "]"; // split by shard
-            replies.add(http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/metrics"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                    .build(), HttpResponse.BodyHandlers.ofString()));
+            replies.add(http.sendAsync(
+                    HttpRequest.newBuilder(URI.create(base + "/api/metrics"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
         }
         for (CompletableFuture<HttpResponse<String>> reply : replies) {
             HttpResponse<String> response = reply.get();
@@ -174,8 +187,9 @@ class ClusterFaultsIntegrationTest {
         first.kill9();
         GatewayProcess second = gateway("http-second", Map.of());
         GatewayClient client = second.client();
-        Await.until(Duration.ofSeconds(60), () -> queued() == 0 && client.sum(Workload.COUNTER) == pushes
-                        && client.sum(Workload.GAUGE) == pushes,
+        Await.until(
+                Duration.ofSeconds(60),
+                () -> queued() == 0 && client.sum(Workload.COUNTER) == pushes && client.sum(Workload.GAUGE) == pushes,
                 () -> "counted " + client.sum(Workload.COUNTER) + " counters and " + client.sum(Workload.GAUGE)
                         + " gauge increments of " + pushes + " each");
     }

@@ -63,10 +63,18 @@ class ClusterIntegrationTest {
     }
 
     private GatewayProcess gateway(String name, int shards, int popCount) throws IOException {
-        GatewayProcess gateway = GatewayProcess.start(dir, name, Map.of(
-                "redis.clusterNodes", String.join(",", CLUSTER.seeds()),
-                "redis.shards", Integer.toString(shards),
-                "redis.workers", "2", "redis.popCount", Integer.toString(popCount)));
+        GatewayProcess gateway = GatewayProcess.start(
+                dir,
+                name,
+                Map.of(
+                        "redis.clusterNodes",
+                        String.join(",", CLUSTER.seeds()),
+                        "redis.shards",
+                        Integer.toString(shards),
+                        "redis.workers",
+                        "2",
+                        "redis.popCount",
+                        Integer.toString(popCount)));
         started.add(gateway);
         return gateway;
     }
@@ -77,7 +85,9 @@ class ClusterIntegrationTest {
         for (GatewayProcess g : gateways) {
             List<Integer> open = new ArrayList<>();
             try {
-                JsonNode held = JSON.readTree(g.client().get("/api/status").body()).path("shards").path("held");
+                JsonNode held = JSON.readTree(g.client().get("/api/status").body())
+                        .path("shards")
+                        .path("held");
                 held.forEach(s -> {
                     if ("OPEN".equals(s.path("state").asText())) {
                         open.add(s.path("shard").asInt());
@@ -94,16 +104,22 @@ class ClusterIntegrationTest {
     /** Every shard held by exactly one of these gateways, and their counts within one of each other. */
     private static boolean balanced(List<GatewayProcess> gateways, int shards) {
         Map<String, List<Integer>> owners = owners(gateways);
-        List<Integer> all = owners.values().stream().flatMap(List::stream).sorted().collect(Collectors.toList());
+        List<Integer> all =
+                owners.values().stream().flatMap(List::stream).sorted().collect(Collectors.toList());
         TreeSet<Integer> distinct = new TreeSet<>(all);
         int min = owners.values().stream().mapToInt(List::size).min().orElse(0);
         int max = owners.values().stream().mapToInt(List::size).max().orElse(0);
-        return all.size() == shards && distinct.size() == shards && distinct.first() == 0
-                && distinct.last() == shards - 1 && max - min <= 1;
+        return all.size() == shards
+                && distinct.size() == shards
+                && distinct.first() == 0
+                && distinct.last() == shards - 1
+                && max - min <= 1;
     }
 
     private static void awaitBalanced(List<GatewayProcess> gateways, int shards, Duration within) {
-        Await.until(within, () -> balanced(gateways, shards),
+        Await.until(
+                within,
+                () -> balanced(gateways, shards),
                 () -> "not every shard held by exactly one gateway, evenly: " + owners(gateways));
     }
 
@@ -119,8 +135,10 @@ class ClusterIntegrationTest {
 
     private static void awaitCounted(List<GatewayProcess> gateways, int shards, int pushed) {
         Workload.Totals expected = Workload.expected(pushed);
-        List<GatewayClient> clients = gateways.stream().map(GatewayProcess::client).collect(Collectors.toList());
-        Await.until(Duration.ofSeconds(120),
+        List<GatewayClient> clients =
+                gateways.stream().map(GatewayProcess::client).collect(Collectors.toList());
+        Await.until(
+                Duration.ofSeconds(120),
                 () -> queued(shards) == 0 && expected.equals(Workload.counted(clients)),
                 () -> "counted " + Workload.counted(clients) + " of " + expected + "; " + queued(shards)
                         + " queued; shards held: " + owners(gateways));
@@ -138,9 +156,15 @@ class ClusterIntegrationTest {
         int count = 20;
         GatewayProcess gateway = gateway("solo", shards);
         awaitBalanced(List.of(gateway), shards, Duration.ofSeconds(20));
-        Map<String, String> env = new HashMap<>(Map.of("REDIS_URI", "redis://127.0.0.1:1/0",
-                "REDIS_CLUSTER_NODES", String.join(",", CLUSTER.seeds()),
-                "REDIS_QUEUE_SHARDS", Integer.toString(shards), "PYTHONDONTWRITEBYTECODE", "1"));
+        Map<String, String> env = new HashMap<>(Map.of(
+                "REDIS_URI",
+                "redis://127.0.0.1:1/0",
+                "REDIS_CLUSTER_NODES",
+                String.join(",", CLUSTER.seeds()),
+                "REDIS_QUEUE_SHARDS",
+                Integer.toString(shards),
+                "PYTHONDONTWRITEBYTECODE",
+                "1"));
         for (ExampleSender sender : ExampleSender.values()) {
             sender.run(count, env);
         }
@@ -148,7 +172,9 @@ class ClusterIntegrationTest {
         Await.until(Duration.ofSeconds(60), () -> queued(shards) == 0, "the shards drained");
         for (ExampleSender sender : ExampleSender.values()) {
             String s = "sender=\"" + sender.label + "\"";
-            Await.until(Duration.ofSeconds(30), () -> sumOf(client, "example_requests_total", s) == count
+            Await.until(
+                    Duration.ofSeconds(30),
+                    () -> sumOf(client, "example_requests_total", s) == count
                             && sumOf(client, "example_request_duration_seconds_count", s) == count
                             && sumOf(client, "example_job_duration_seconds_count", s) == count
                             && sumOf(client, "example_queue_depth", s) == count - 1
@@ -159,13 +185,16 @@ class ClusterIntegrationTest {
                             + sumOf(client, "example_queue_depth", s) + ", workers busy "
                             + sumOf(client, "example_workers_busy", s));
         }
-        assertThat(client.sum("prom_stream_gateway_misrouted_samples_total")).as("the senders route right").isZero();
+        assertThat(client.sum("prom_stream_gateway_misrouted_samples_total"))
+                .as("the senders route right")
+                .isZero();
     }
 
     private static double sumOf(GatewayClient client, String name, String label) {
         return GatewayClient.samples(client.scrape()).entrySet().stream()
                 .filter(e -> e.getKey().startsWith(name + "{") && e.getKey().contains(label))
-                .mapToDouble(Map.Entry::getValue).sum();
+                .mapToDouble(Map.Entry::getValue)
+                .sum();
     }
 
     @Test
@@ -191,19 +220,24 @@ class ClusterIntegrationTest {
         GatewayProcess a = gateway("a", shards);
         GatewayProcess b = gateway("b", shards);
         awaitBalanced(List.of(a, b), shards, Duration.ofSeconds(30));
-        int shard = Routing.shardOf("pushed_total", new String[] {"k"}, new String[] {"v"}, 1,
-                shards);
+        int shard = Routing.shardOf("pushed_total", new String[] {"k"}, new String[] {"v"}, 1, shards);
         GatewayProcess holder = owners(List.of(a)).get("a").contains(shard) ? a : b;
         GatewayProcess other = holder == a ? b : a;
-        HttpResponse<String> reply = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.client().appPort()
-                                + "/api/metrics")).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"type\":\"counter\",\"name\":\"pushed_total\",\"value\":5,\"labels\":{\"k\":\"v\"}}"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> reply = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        "http://127.0.0.1:" + other.client().appPort() + "/api/metrics"))
+                                .header("Content-Type", "application/json")
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "{\"type\":\"counter\",\"name\":\"pushed_total\",\"value\":5,\"labels\":{\"k\":\"v\"}}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(reply.statusCode()).as(reply.body()).isEqualTo(202);
         holder.client().awaitValue("pushed_total{k=\"v\",}", 5);
-        assertThat(other.client().value("pushed_total{k=\"v\",}")).as("exposed by one gateway only").isNaN();
+        assertThat(other.client().value("pushed_total{k=\"v\",}"))
+                .as("exposed by one gateway only")
+                .isNaN();
     }
 
     @Test
@@ -223,8 +257,9 @@ class ClusterIntegrationTest {
         assertThat(b.stop(Duration.ofSeconds(30))).as("b exits").isTrue();
         assertThat(b.log()).contains("Released shard");
         awaitBalanced(List.of(a), shards, Duration.ofSeconds(10));
-        System.out.printf("HANDBACK all %d shards held by the other gateway %d ms after SIGTERM%n", shards,
-                (System.nanoTime() - stopped) / 1_000_000);
+        System.out.printf(
+                "HANDBACK all %d shards held by the other gateway %d ms after SIGTERM%n",
+                shards, (System.nanoTime() - stopped) / 1_000_000);
         awaitCounted(List.of(a), shards, 30_000); // b's series came over through its last checkpoints
     }
 
@@ -235,7 +270,8 @@ class ClusterIntegrationTest {
         awaitBalanced(gateways, shards, Duration.ofSeconds(30));
         push(shards, 0, 60_000);
         awaitCounted(gateways, shards, 60_000);
-        assertThat(owners(gateways).values()).allSatisfy(held -> assertThat(held).hasSize(4));
+        assertThat(owners(gateways).values())
+                .allSatisfy(held -> assertThat(held).hasSize(4));
     }
 
     @Test
@@ -252,8 +288,9 @@ class ClusterIntegrationTest {
         long killed = System.nanoTime();
         // leaseTtl is 1.5 s in the test configuration: the rest must hold all twelve within it plus a few seconds
         awaitBalanced(List.of(a, b), shards, Duration.ofSeconds(10));
-        System.out.printf("TAKEOVER all %d shards held again %d ms after kill -9 (leaseTtl 1500 ms)%n", shards,
-                (System.nanoTime() - killed) / 1_000_000);
+        System.out.printf(
+                "TAKEOVER all %d shards held again %d ms after kill -9 (leaseTtl 1500 ms)%n",
+                shards, (System.nanoTime() - killed) / 1_000_000);
         push(shards, 60_000, 60_000);
         awaitCounted(List.of(a, b), shards, 120_000); // what c counted was in its checkpoints: nothing restarts at 0
     }
@@ -268,7 +305,8 @@ class ClusterIntegrationTest {
         long before = queued(shards);
         Await.until(Duration.ofSeconds(30), () -> queued(shards) < before - 5_000, "the gateways drain");
         assertThat(queued(shards)).as("still draining").isGreaterThan(20_000);
-        int master = CLUSTER.cluster().killMasterOf(ShardKeys.of(QUEUE, 0, shards).list());
+        int master =
+                CLUSTER.cluster().killMasterOf(ShardKeys.of(QUEUE, 0, shards).list());
         CLUSTER.cluster().awaitFailover(master);
         push(shards, 100_000, 40_000);
         awaitCounted(List.of(a, b), shards, 140_000);
@@ -286,15 +324,21 @@ class ClusterIntegrationTest {
         List<Integer> heldByA = owners(List.of(a)).get("a");
 
         a.pause(); // a long GC pause, say: its leases run out on the server
-        Await.until(Duration.ofSeconds(15), () -> owners(List.of(b)).get("b").size() == shards,
+        Await.until(
+                Duration.ofSeconds(15),
+                () -> owners(List.of(b)).get("b").size() == shards,
                 () -> "b did not take over a's shards: " + owners(List.of(b)));
         push(shards, 20_000, 20_000);
         Await.until(Duration.ofSeconds(60), () -> queued(shards) == 0, "b drains every shard alone");
         a.resume();
 
-        Await.until(Duration.ofSeconds(15), () -> a.log().contains("Lost shard"),
+        Await.until(
+                Duration.ofSeconds(15),
+                () -> a.log().contains("Lost shard"),
                 () -> "a did not notice it lost its shards; its log:\n" + a.log());
-        assertThat(a.log()).as("fenced: a's leases were taken over").contains("lease was taken over")
+        assertThat(a.log())
+                .as("fenced: a's leases were taken over")
+                .contains("lease was taken over")
                 .doesNotContain("Checkpoint of shard");
         assertThat(heldByA).isNotEmpty();
         push(shards, 40_000, 20_000);

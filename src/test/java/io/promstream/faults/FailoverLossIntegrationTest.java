@@ -72,16 +72,27 @@ class FailoverLossIntegrationTest {
     void elementsTheNewMasterAcknowledgesAreCountedWholeAfterAFailoverLostElementsAlreadyRead(String interval)
             throws IOException, InterruptedException {
         RedisCluster cluster = CLUSTER.cluster();
-        gateway = GatewayProcess.start(dir, "failover-" + interval, Map.of(
-                "redis.clusterNodes", String.join(",", CLUSTER.seeds()), "redis.shards", Integer.toString(SHARDS),
-                "checkpoint.interval", interval, "redis.leaseTtl", "10s")); // the shipped lease: it survives the failover
+        gateway = GatewayProcess.start(
+                dir,
+                "failover-" + interval,
+                Map.of(
+                        "redis.clusterNodes",
+                        String.join(",", CLUSTER.seeds()),
+                        "redis.shards",
+                        Integer.toString(SHARDS),
+                        "checkpoint.interval",
+                        interval,
+                        "redis.leaseTtl",
+                        "10s")); // the shipped lease: it survives the failover
         GatewayClient client = gateway.client();
         String list = ShardKeys.of(QUEUE, 0, SHARDS).list();
 
         push(list, "a", 1);
-        Await.until(Duration.ofSeconds(30), () -> client.sum("fo_total") == 1 && length(list) == 0,
-                () -> "the first element applied and trimmed: counted " + client.sum("fo_total") + ", "
-                        + length(list) + " queued");
+        Await.until(
+                Duration.ofSeconds(30),
+                () -> client.sum("fo_total") == 1 && length(list) == 0,
+                () -> "the first element applied and trimmed: counted " + client.sum("fo_total") + ", " + length(list)
+                        + " queued");
 
         int master = cluster.masterOf(list);
         List<Integer> replicas = cluster.replicasOf(master);
@@ -91,7 +102,9 @@ class FailoverLossIntegrationTest {
             direct.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "replica");
         }
         push(list, "b", 50);
-        Await.until(Duration.ofSeconds(30), () -> client.value("fo_total{s=\"b\",}") == 50,
+        Await.until(
+                Duration.ofSeconds(30),
+                () -> client.value("fo_total{s=\"b\",}") == 50,
                 () -> "b applied: " + client.value("fo_total{s=\"b\",}"));
 
         cluster.killMaster(master);
@@ -100,12 +113,18 @@ class FailoverLossIntegrationTest {
         assertThat(promoted).isEqualTo(replicas.get(0));
 
         push(list, "c", 60);
-        Await.until(Duration.ofSeconds(60), () -> length(list) == 0 && client.value("fo_total{s=\"c\",}") == 60,
+        Await.until(
+                Duration.ofSeconds(60),
+                () -> length(list) == 0 && client.value("fo_total{s=\"c\",}") == 60,
                 () -> "c counted " + client.value("fo_total{s=\"c\",}") + " of the 60 the new master acknowledged; "
                         + length(list) + " queued; log:\n" + tail(gateway.log()));
-        Await.until(Duration.ofSeconds(30), () -> !(client.value("fo_total{s=\"b\",}") > 0),
+        Await.until(
+                Duration.ofSeconds(30),
+                () -> !(client.value("fo_total{s=\"b\",}") > 0),
                 () -> "b, which Redis lost, still exposed: " + client.value("fo_total{s=\"b\",}"));
-        assertThat(client.value("fo_total{s=\"a\",}")).as("a, checkpointed before the fault").isEqualTo(1);
+        assertThat(client.value("fo_total{s=\"a\",}"))
+                .as("a, checkpointed before the fault")
+                .isEqualTo(1);
         assertThat(client.value("fo_total{s=\"c\",}")).as("c stays exact").isEqualTo(60);
         cluster.restart(master);
     }

@@ -49,8 +49,12 @@ class NoLossIntegrationTest {
 
     private static UnifiedJedis redis() {
         RedisServer server = REDIS.server();
-        return RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", server.port()))
-                .clientConfig(DefaultJedisClientConfig.builder().socketTimeoutMillis(10_000).build()).build();
+        return RedisClient.builder()
+                .hostAndPort(new HostAndPort("127.0.0.1", server.port()))
+                .clientConfig(DefaultJedisClientConfig.builder()
+                        .socketTimeoutMillis(10_000)
+                        .build())
+                .build();
     }
 
     private static long queued() {
@@ -61,7 +65,9 @@ class NoLossIntegrationTest {
 
     private static void awaitCounted(List<GatewayClient> gateways, int pushed) {
         Workload.Totals expected = Workload.expected(pushed);
-        Await.until(Duration.ofSeconds(120), () -> queued() == 0 && expected.equals(Workload.counted(gateways)),
+        Await.until(
+                Duration.ofSeconds(120),
+                () -> queued() == 0 && expected.equals(Workload.counted(gateways)),
                 () -> "counted " + Workload.counted(gateways) + " of " + expected + "; " + queued() + " queued");
     }
 
@@ -79,8 +85,16 @@ class NoLossIntegrationTest {
         try (UnifiedJedis redis = redis()) {
             Workload.push(redis, QUEUE, 1, 0, pushed);
         }
-        GatewayProcess first = GatewayProcess.start(dir, "first", Map.of("redis.uri", REDIS.uri(),
-                "redis.popCount", "2", "redis.workers", "1")); // slow: the kill must find it mid-drain
+        GatewayProcess first = GatewayProcess.start(
+                dir,
+                "first",
+                Map.of(
+                        "redis.uri",
+                        REDIS.uri(),
+                        "redis.popCount",
+                        "2",
+                        "redis.workers",
+                        "1")); // slow: the kill must find it mid-drain
         try {
             Await.until(Duration.ofSeconds(60), () -> queued() < pushed - 10_000, "the first gateway drains some");
             first.kill9();
@@ -105,7 +119,9 @@ class NoLossIntegrationTest {
                 Workload.push(redis, QUEUE, 1, pushed, chunk);
                 pushed += chunk;
                 long ceiling = queued() - chunk / 20;
-                Await.until(Duration.ofSeconds(60), () -> queued() < ceiling,
+                Await.until(
+                        Duration.ofSeconds(60),
+                        () -> queued() < ceiling,
                         () -> "draining before fault; the gateway's log:\n" + tail(gateway.log()));
                 fault.run();
             }
@@ -119,11 +135,16 @@ class NoLossIntegrationTest {
         config.put("redis.leaseTtl", "10s"); // the stalls hit takes and checkpoints, not the lease
         try (GatewayProcess gateway = GatewayProcess.start(dir, "stalled", config);
                 UnifiedJedis redis = redis()) {
-            int pushed = pushWithFaults(gateway, 3, 100_000, () -> redis.sendCommand(
-                    () -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "SLEEP", "2.5"));
+            int pushed = pushWithFaults(
+                    gateway,
+                    3,
+                    100_000,
+                    () -> redis.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "SLEEP", "2.5"));
             GatewayClient client = gateway.client();
             awaitCounted(List.of(client), pushed); // socketTimeout is 1s: every stall outlasts it
-            assertThat(client.sum("prom_stream_gateway_redis_errors_total")).as("the stalls were felt").isPositive();
+            assertThat(client.sum("prom_stream_gateway_redis_errors_total"))
+                    .as("the stalls were felt")
+                    .isPositive();
         }
     }
 
@@ -134,7 +155,9 @@ class NoLossIntegrationTest {
             int pushed = pushWithFaults(gateway, 10, 20_000, () -> killGatewayConnections(redis));
             GatewayClient client = gateway.client();
             awaitCounted(List.of(client), pushed);
-            assertThat(client.sum("prom_stream_gateway_redis_errors_total")).as("the kills were felt").isPositive();
+            assertThat(client.sum("prom_stream_gateway_redis_errors_total"))
+                    .as("the kills were felt")
+                    .isPositive();
         }
     }
 
@@ -165,11 +188,13 @@ class NoLossIntegrationTest {
                 HttpRequest request = i % 2 == 0
                         ? HttpRequest.newBuilder(URI.create(base + "/api/metrics"))
                                 .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString("[" + Workload.element(4 * i) + ","
-                                        + Workload.element(4 * i + 2) + "]")).build()
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "[" + Workload.element(4 * i) + "," + Workload.element(4 * i + 2) + "]"))
+                                .build()
                         : HttpRequest.newBuilder(URI.create(base + "/metrics/job/nl/k/" + (i % 100)))
                                 .POST(HttpRequest.BodyPublishers.ofString(
-                                        "# TYPE nl_http_total counter\nnl_http_total 1\n")).build();
+                                        "# TYPE nl_http_total counter\nnl_http_total 1\n"))
+                                .build();
                 replies.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
             }
             for (CompletableFuture<HttpResponse<String>> reply : replies) {
@@ -182,8 +207,11 @@ class NoLossIntegrationTest {
         }
         try (GatewayProcess second = GatewayProcess.start(dir, "http-second", Map.of("redis.uri", REDIS.uri()))) {
             GatewayClient client = second.client();
-            Await.until(Duration.ofSeconds(60), () -> queued() == 0
-                            && client.sum(Workload.COUNTER) == pushes / 2.0 && client.sum(Workload.GAUGE) == pushes / 2.0
+            Await.until(
+                    Duration.ofSeconds(60),
+                    () -> queued() == 0
+                            && client.sum(Workload.COUNTER) == pushes / 2.0
+                            && client.sum(Workload.GAUGE) == pushes / 2.0
                             && client.sum("nl_http_total") == pushes / 2.0,
                     () -> "counted " + client.sum(Workload.COUNTER) + " JSON counters, " + client.sum(Workload.GAUGE)
                             + " gauge increments, " + client.sum("nl_http_total") + " text pushes, of "

@@ -56,8 +56,8 @@ import redis.clients.jedis.exceptions.JedisException;
 class RandomizedFaultsIntegrationTest {
     @RegisterExtension
     @Order(1)
-    static final RedisClusterExtension CLUSTER = new RedisClusterExtension(
-            new RedisCluster(3, 1, Duration.ofSeconds(5), "--enable-debug-command", "yes"));
+    static final RedisClusterExtension CLUSTER =
+            new RedisClusterExtension(new RedisCluster(3, 1, Duration.ofSeconds(5), "--enable-debug-command", "yes"));
 
     private static final String QUEUE = "prom-stream-gateway:metric-queue";
     private static final int SHARDS = 12;
@@ -73,17 +73,17 @@ class RandomizedFaultsIntegrationTest {
 
     /** Per shard: LPUSHes acknowledged, failed without knowing, and acknowledged while Redis could lose them. */
     private final AtomicLongArray acked = new AtomicLongArray(SHARDS);
+
     private final AtomicLongArray uncertain = new AtomicLongArray(SHARDS);
     private final List<long[]> lpushes = new CopyOnWriteArrayList<>(); // {shard, started, answered} of each ack
     /** Windows [cut, kill] in which a master's writes may be lost, with the shards it served. */
     private final List<RiskWindow> risks = new CopyOnWriteArrayList<>();
+
     private final Map<Integer, HttpPush> httpPushes = new ConcurrentHashMap<>();
 
-    private record RiskWindow(long from, long until, List<Integer> shards) {
-    }
+    private record RiskWindow(long from, long until, List<Integer> shards) {}
 
-    private record HttpPush(int id, int[] shards, String[] keys, long started, long answered, int status) {
-    }
+    private record HttpPush(int id, int[] shards, String[] keys, long started, long answered, int status) {}
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -98,18 +98,33 @@ class RandomizedFaultsIntegrationTest {
     private String checkpointInterval = "1s";
 
     private GatewayProcess start(String name) throws IOException {
-        return GatewayProcess.start(dir, name, Map.of("redis.clusterNodes", String.join(",", CLUSTER.seeds()),
-                "redis.shards", Integer.toString(SHARDS), "redis.leaseTtl", LEASE, "redis.workers", "2",
-                "redis.popCount", "50", "checkpoint.interval", checkpointInterval,
-                "redis.stagedPushTimeout", "5s"));
+        return GatewayProcess.start(
+                dir,
+                name,
+                Map.of(
+                        "redis.clusterNodes",
+                        String.join(",", CLUSTER.seeds()),
+                        "redis.shards",
+                        Integer.toString(SHARDS),
+                        "redis.leaseTtl",
+                        LEASE,
+                        "redis.workers",
+                        "2",
+                        "redis.popCount",
+                        "50",
+                        "checkpoint.interval",
+                        checkpointInterval,
+                        "redis.stagedPushTimeout",
+                        "5s"));
     }
 
     @Test
     void aRandomScheduleOfFaultsLosesNothingRedisKeptAndCountsNothingTwice() throws Exception {
         long seed = Long.getLong("faults.seed", new Random().nextLong());
         int faults = Integer.getInteger("faults.count", 6);
-        System.out.printf("RandomizedFaultsIntegrationTest: seed %d, %d faults (replay with -Dfaults.seed=%d)%n", seed,
-                faults, seed);
+        System.out.printf(
+                "RandomizedFaultsIntegrationTest: seed %d, %d faults (replay with -Dfaults.seed=%d)%n",
+                seed, faults, seed);
         Random random = new Random(seed);
         checkpointInterval = random.nextBoolean() ? "1s" : "10s";
         System.out.println("RandomizedFaultsIntegrationTest: checkpoint.interval " + checkpointInterval);
@@ -157,13 +172,17 @@ class RandomizedFaultsIntegrationTest {
     private void lpushes(int sender) {
         Random random = new Random(sender);
         // one attempt: a client retry of an LPUSH whose reply was lost would push it twice
-        try (JedisCluster redis = CLUSTER.cluster().clientBuilder().maxAttempts(1)
-                .maxTotalRetriesDuration(Duration.ofSeconds(3)).build()) {
+        try (JedisCluster redis = CLUSTER.cluster()
+                .clientBuilder()
+                .maxAttempts(1)
+                .maxTotalRetriesDuration(Duration.ofSeconds(3))
+                .build()) {
             while (running.get()) {
                 int shard = random.nextInt(SHARDS);
                 long started = System.currentTimeMillis();
                 try {
-                    redis.lpush(ShardKeys.of(QUEUE, shard, SHARDS).list(),
+                    redis.lpush(
+                            ShardKeys.of(QUEUE, shard, SHARDS).list(),
                             "{\"type\":\"counter\",\"name\":\"rf_lpush\",\"value\":1,\"labels\":{\"shard\":\"" + shard
                                     + "\"}}");
                     acked.incrementAndGet(shard);
@@ -190,30 +209,44 @@ class RandomizedFaultsIntegrationTest {
 
     private void httpPushes() {
         Random random = new Random(7);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         for (int id = 0; running.get(); id++) {
             int a = random.nextInt(SHARDS);
             int b = (a + 1 + random.nextInt(SHARDS - 1)) % SHARDS;
             String ka = routed(id, "a", a);
             String kb = routed(id, "b", b);
             String body = "[" + httpSample(id, "a", ka) + "," + httpSample(id, "b", kb) + "]";
-            List<GatewayProcess> live = gateways.stream().filter(GatewayProcess::isAlive).toList();
+            List<GatewayProcess> live =
+                    gateways.stream().filter(GatewayProcess::isAlive).toList();
             GatewayProcess to = live.get(random.nextInt(live.size()));
             long started = System.currentTimeMillis();
             int status;
             try {
-                status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + to.client().appPort()
-                                + "/api/metrics")).timeout(Duration.ofSeconds(20)).header("Content-Type",
-                                "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                status = http.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                                + to.client().appPort() + "/api/metrics"))
+                                        .timeout(Duration.ofSeconds(20))
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
             } catch (IOException e) {
                 status = -1; // no answer (the gateway killed or stopped): stored or not
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            httpPushes.put(id, new HttpPush(id, new int[] {a, b}, new String[] {"a", "b"}, started,
-                    System.currentTimeMillis(), status));
+            httpPushes.put(
+                    id,
+                    new HttpPush(
+                            id,
+                            new int[] {a, b},
+                            new String[] {"a", "b"},
+                            started,
+                            System.currentTimeMillis(),
+                            status));
             sleep(100);
         }
     }
@@ -249,8 +282,8 @@ class RandomizedFaultsIntegrationTest {
                 double stall = 0.5 + random.nextInt(20) / 10.0;
                 try (Jedis direct = cluster.nodeClient(master)) {
                     direct.getClient().setSoTimeout(10_000);
-                    direct.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "SLEEP",
-                            Double.toString(stall));
+                    direct.sendCommand(
+                            () -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "SLEEP", Double.toString(stall));
                 }
                 return "DEBUG SLEEP " + stall + " on " + master;
             }
@@ -259,8 +292,8 @@ class RandomizedFaultsIntegrationTest {
                 try (Jedis direct = cluster.nodeClient(master)) {
                     for (String line : direct.clientList().split("\n")) {
                         if (line.contains(" name=prom-stream-gateway ")) {
-                            direct.sendCommand(Protocol.Command.CLIENT, "KILL", "ID",
-                                    line.substring(3, line.indexOf(' ')));
+                            direct.sendCommand(
+                                    Protocol.Command.CLIENT, "KILL", "ID", line.substring(3, line.indexOf(' ')));
                             killed++;
                         }
                     }
@@ -295,7 +328,8 @@ class RandomizedFaultsIntegrationTest {
         }
         long from = System.currentTimeMillis();
         try (Jedis direct = cluster.nodeClient(master)) { // the replica has everything written before this
-            direct.set((ShardKeys.of(QUEUE, shards.get(0), SHARDS).list() + ":probe").getBytes(StandardCharsets.UTF_8),
+            direct.set(
+                    (ShardKeys.of(QUEUE, shards.get(0), SHARDS).list() + ":probe").getBytes(StandardCharsets.UTF_8),
                     new byte[] {1});
             if (direct.waitReplicas(1, 5000) < 1) {
                 from -= 60_000; // it did not confirm: count everything of the last minute at risk
@@ -368,21 +402,28 @@ class RandomizedFaultsIntegrationTest {
 
     private void check(long seed, List<String> schedule) {
         String context = " (seed " + seed + ", schedule " + schedule + ")";
-        Await.until(Duration.ofSeconds(120), () -> queuedAndStaged() == 0,
+        Await.until(
+                Duration.ofSeconds(120),
+                () -> queuedAndStaged() == 0,
                 () -> queuedAndStaged() + " elements still queued or staged" + context);
         Await.until(Duration.ofSeconds(60), this::everyShardHeld, () -> "not every shard held" + context);
         // a shard taken over after a failover is exposed only a lease later (docs/semantics.md): wait for it
         List<String> wrong = new ArrayList<>();
         int[] outcomes = new int[2];
-        Await.until(Duration.ofSeconds(60), () -> {
-            wrong.clear();
-            wrong.addAll(wrongCounts(outcomes));
-            return wrong.isEmpty();
-        }, () -> "counts off" + context + ": " + wrong);
+        Await.until(
+                Duration.ofSeconds(60),
+                () -> {
+                    wrong.clear();
+                    wrong.addAll(wrongCounts(outcomes));
+                    return wrong.isEmpty();
+                },
+                () -> "counts off" + context + ": " + wrong);
         int ok = outcomes[0];
         int refused = outcomes[1];
-        System.out.printf("RandomizedFaultsIntegrationTest: %d LPUSHes acknowledged, %d HTTP pushes (%d 2xx, %d 503), "
-                + "%d risk windows%n", lpushes.size(), httpPushes.size(), ok, refused, risks.size());
+        System.out.printf(
+                "RandomizedFaultsIntegrationTest: %d LPUSHes acknowledged, %d HTTP pushes (%d 2xx, %d 503), "
+                        + "%d risk windows%n",
+                lpushes.size(), httpPushes.size(), ok, refused, risks.size());
         assertThat(wrong).as("counts off" + context).isEmpty();
         assertThat(lpushes.size()).as("load flowed").isGreaterThan(1000);
         assertThat(ok).as("HTTP pushes succeeded").isGreaterThan(10);

@@ -34,8 +34,8 @@ import redis.clients.jedis.JedisCluster;
 class SplitPushIntegrationTest {
     @RegisterExtension
     @Order(1)
-    static final RedisClusterExtension CLUSTER = new RedisClusterExtension(
-            new RedisCluster(3, 1, Duration.ofSeconds(10)));
+    static final RedisClusterExtension CLUSTER =
+            new RedisClusterExtension(new RedisCluster(3, 1, Duration.ofSeconds(10)));
 
     private static final String QUEUE = "prom-stream-gateway:metric-queue";
     private static final int SHARDS = 6;
@@ -95,15 +95,26 @@ class SplitPushIntegrationTest {
 
     private static HttpResponse<String> post(GatewayClient client, String path, String type, String body) {
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + client.appPort() + path))
-                .timeout(Duration.ofSeconds(60)).header("Content-Type", type)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     @Test
     void aPushSplitOverTwoMastersIsStoredWholeOrNotAtAllWhicheverMasterIsStopped() throws IOException {
-        GatewayProcess gateway = GatewayProcess.start(dir, "split", Map.of(
-                "redis.clusterNodes", String.join(",", CLUSTER.seeds()), "redis.shards", Integer.toString(SHARDS),
-                "redis.leaseTtl", "30s", "redis.stagedPushTimeout", "2s"));
+        GatewayProcess gateway = GatewayProcess.start(
+                dir,
+                "split",
+                Map.of(
+                        "redis.clusterNodes",
+                        String.join(",", CLUSTER.seeds()),
+                        "redis.shards",
+                        Integer.toString(SHARDS),
+                        "redis.leaseTtl",
+                        "30s",
+                        "redis.stagedPushTimeout",
+                        "2s"));
         started.add(gateway);
         GatewayClient client = gateway.client();
         int[] shards = shardsOnTwoMasters();
@@ -113,7 +124,8 @@ class SplitPushIntegrationTest {
             String low = labelFor("split_" + tag, shards[0]);
             String high = labelFor("split_" + tag, shards[1]);
             String json = "[{\"type\":\"counter\",\"name\":\"split_" + tag + "\",\"value\":1,\"labels\":{\"k\":\"" + low
-                    + "\"}},{\"type\":\"counter\",\"name\":\"split_" + tag + "\",\"value\":1,\"labels\":{\"k\":\"" + high
+                    + "\"}},{\"type\":\"counter\",\"name\":\"split_" + tag + "\",\"value\":1,\"labels\":{\"k\":\""
+                    + high
                     + "\"}}]";
             String textLow = labelFor("text_" + tag, shards[0], "job", "j");
             String textHigh = labelFor("text_" + tag, shards[1], "job", "j");
@@ -125,20 +137,28 @@ class SplitPushIntegrationTest {
             HttpResponse<String> jsonReply = post(client, "/api/metrics", "application/json", json);
             HttpResponse<String> textReply = post(client, "/metrics/job/j", "text/plain", text);
             pause.resume();
-            assertThat(jsonReply.statusCode()).as("JSON push with shard %s stopped: %s", stopped, jsonReply.body())
+            assertThat(jsonReply.statusCode())
+                    .as("JSON push with shard %s stopped: %s", stopped, jsonReply.body())
                     .isEqualTo(503);
-            assertThat(textReply.statusCode()).as("text push with shard %s stopped: %s", stopped, textReply.body())
+            assertThat(textReply.statusCode())
+                    .as("text push with shard %s stopped: %s", stopped, textReply.body())
                     .isEqualTo(503);
 
             Await.until(Duration.ofSeconds(60), () -> staged() == 0, () -> staged() + " copies still staged");
             assertThat(client.adminPost("/tasks/flush-queue").statusCode()).isEqualTo(200);
             String exposition = client.scrape();
-            assertThat(exposition).as("nothing of a push answered 503 is applied").doesNotContain("split_" + tag)
+            assertThat(exposition)
+                    .as("nothing of a push answered 503 is applied")
+                    .doesNotContain("split_" + tag)
                     .doesNotContain("text_" + tag);
 
-            assertThat(post(client, "/api/metrics", "application/json", json).statusCode()).isEqualTo(200);
-            assertThat(post(client, "/metrics/job/j", "text/plain", text).statusCode()).isEqualTo(200);
-            Await.until(Duration.ofSeconds(30), () -> client.sum("split_" + tag + "_total") == 2
+            assertThat(post(client, "/api/metrics", "application/json", json).statusCode())
+                    .isEqualTo(200);
+            assertThat(post(client, "/metrics/job/j", "text/plain", text).statusCode())
+                    .isEqualTo(200);
+            Await.until(
+                    Duration.ofSeconds(30),
+                    () -> client.sum("split_" + tag + "_total") == 2
                             && client.sum("text_" + tag + "_total") + client.sum("text_" + tag) == 2,
                     () -> "the retries counted " + client.sum("split_" + tag + "_total") + " and "
                             + (client.sum("text_" + tag + "_total") + client.sum("text_" + tag)) + ", not 2 each");

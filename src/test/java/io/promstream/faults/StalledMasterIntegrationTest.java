@@ -32,8 +32,8 @@ import redis.clients.jedis.JedisCluster;
 class StalledMasterIntegrationTest {
     @RegisterExtension
     @Order(1)
-    static final RedisClusterExtension CLUSTER = new RedisClusterExtension(
-            new RedisCluster(3, 1, Duration.ofSeconds(10)));
+    static final RedisClusterExtension CLUSTER =
+            new RedisClusterExtension(new RedisCluster(3, 1, Duration.ofSeconds(10)));
 
     private static final String QUEUE = "prom-stream-gateway:metric-queue";
     private static final int SHARDS = 12;
@@ -51,9 +51,20 @@ class StalledMasterIntegrationTest {
 
     @Test
     void renewalsOfShardsOnHealthyMastersDoNotWaitOnAStoppedOne() throws IOException {
-        GatewayProcess gateway = GatewayProcess.start(dir, "stalled", Map.of(
-                "redis.clusterNodes", String.join(",", CLUSTER.seeds()), "redis.shards", Integer.toString(SHARDS),
-                "redis.leaseTtl", "2s", "redis.socketTimeout", "1s", "checkpoint.interval", "1s"));
+        GatewayProcess gateway = GatewayProcess.start(
+                dir,
+                "stalled",
+                Map.of(
+                        "redis.clusterNodes",
+                        String.join(",", CLUSTER.seeds()),
+                        "redis.shards",
+                        Integer.toString(SHARDS),
+                        "redis.leaseTtl",
+                        "2s",
+                        "redis.socketTimeout",
+                        "1s",
+                        "checkpoint.interval",
+                        "1s"));
         started.add(gateway);
         GatewayClient client = gateway.client();
         RedisCluster cluster = CLUSTER.cluster();
@@ -73,12 +84,15 @@ class StalledMasterIntegrationTest {
         try (JedisCluster redis = CLUSTER.client()) {
             while (System.nanoTime() < until) { // pushes onto the healthy shards all along
                 for (int s : healthy) {
-                    redis.lpush(ShardKeys.of(QUEUE, s, SHARDS).list(),
+                    redis.lpush(
+                            ShardKeys.of(QUEUE, s, SHARDS).list(),
                             "{\"type\":\"counter\",\"name\":\"healthy_total\",\"value\":1}");
                     pushed++;
                 }
                 int expected = pushed;
-                Await.until(Duration.ofSeconds(5), () -> client.sum("healthy_total") == expected,
+                Await.until(
+                        Duration.ofSeconds(5),
+                        () -> client.sum("healthy_total") == expected,
                         () -> "pushes onto healthy shards applied: " + client.sum("healthy_total") + " of " + expected
                                 + " while a master is stopped");
             }
@@ -94,7 +108,8 @@ class StalledMasterIntegrationTest {
                 lostHealthy.add(shard);
             }
         }
-        assertThat(lostHealthy).as("shards on healthy masters lost while another master was stopped:\n" + during)
+        assertThat(lostHealthy)
+                .as("shards on healthy masters lost while another master was stopped:\n" + during)
                 .isEmpty();
     }
 }

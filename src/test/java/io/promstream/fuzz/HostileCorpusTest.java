@@ -34,8 +34,11 @@ class HostileCorpusTest {
     @MethodSource("entries")
     void getsTheDocumentedVerdict(HostileCorpus.Entry entry) {
         IngestHarness.Outcome outcome = new IngestHarness().check(entry.bytes());
-        assertThat(outcome.elementRejection()).as("%s: element verdict", entry.name()).isEqualTo(entry.elementRejection());
-        assertThat(outcome.verdicts()).as("%s: per-sample verdicts (null = applied)", entry.name())
+        assertThat(outcome.elementRejection())
+                .as("%s: element verdict", entry.name())
+                .isEqualTo(entry.elementRejection());
+        assertThat(outcome.verdicts())
+                .as("%s: per-sample verdicts (null = applied)", entry.name())
                 .isEqualTo(entry.verdicts());
     }
 
@@ -47,8 +50,11 @@ class HostileCorpusTest {
     @MethodSource("textEntries")
     void textPushGetsTheDocumentedVerdict(HostileCorpus.Entry entry) {
         IngestHarness.Outcome outcome = new IngestHarness().checkText(entry.bytes());
-        assertThat(outcome.elementRejection()).as("%s: push verdict", entry.name()).isEqualTo(entry.elementRejection());
-        assertThat(outcome.verdicts()).as("%s: per-sample verdicts (null = applied)", entry.name())
+        assertThat(outcome.elementRejection())
+                .as("%s: push verdict", entry.name())
+                .isEqualTo(entry.elementRejection());
+        assertThat(outcome.verdicts())
+                .as("%s: per-sample verdicts (null = applied)", entry.name())
                 .isEqualTo(entry.verdicts());
     }
 
@@ -60,8 +66,11 @@ class HostileCorpusTest {
     @MethodSource("protobufEntries")
     void protobufPushGetsTheDocumentedVerdict(HostileCorpus.Entry entry) {
         IngestHarness.Outcome outcome = new IngestHarness().checkProtobuf(entry.bytes());
-        assertThat(outcome.elementRejection()).as("%s: push verdict", entry.name()).isEqualTo(entry.elementRejection());
-        assertThat(outcome.verdicts()).as("%s: per-sample verdicts (null = applied)", entry.name())
+        assertThat(outcome.elementRejection())
+                .as("%s: push verdict", entry.name())
+                .isEqualTo(entry.elementRejection());
+        assertThat(outcome.verdicts())
+                .as("%s: per-sample verdicts (null = applied)", entry.name())
                 .isEqualTo(entry.verdicts());
     }
 
@@ -69,7 +78,8 @@ class HostileCorpusTest {
     @MethodSource("structured")
     void structuredSeedsKeepTheProperties(HostileCorpus.Entry entry) {
         IngestHarness.Outcome outcome = new IngestHarness().check(StructuredElement.build(entry.bytes()));
-        assertThat(outcome.elementRejection() != null || !outcome.verdicts().isEmpty()).isTrue();
+        assertThat(outcome.elementRejection() != null || !outcome.verdicts().isEmpty())
+                .isTrue();
     }
 
     static Stream<HostileCorpus.Entry> structured() {
@@ -88,16 +98,21 @@ class HostileCorpusTest {
     private static void matches(String dir, List<HostileCorpus.Entry> entries) throws IOException {
         Set<String> names = new HashSet<>();
         for (HostileCorpus.Entry entry : entries) {
-            assertThat(names.add(entry.name())).as("duplicate name %s", entry.name()).isTrue();
+            assertThat(names.add(entry.name()))
+                    .as("duplicate name %s", entry.name())
+                    .isTrue();
             if (Boolean.getBoolean("writeCorpus")) {
                 Files.createDirectories(SOURCES.resolve(dir));
                 Files.write(SOURCES.resolve(dir).resolve(entry.name()), entry.bytes());
                 continue;
             }
             try (InputStream in = HostileCorpusTest.class.getResourceAsStream(dir + entry.name())) {
-                assertThat(in).as("corpus file %s%s (write it with -DwriteCorpus=true)", dir, entry.name())
+                assertThat(in)
+                        .as("corpus file %s%s (write it with -DwriteCorpus=true)", dir, entry.name())
                         .isNotNull();
-                assertThat(in.readAllBytes()).as("corpus file %s%s", dir, entry.name()).isEqualTo(entry.bytes());
+                assertThat(in.readAllBytes())
+                        .as("corpus file %s%s", dir, entry.name())
+                        .isEqualTo(entry.bytes());
             }
         }
     }

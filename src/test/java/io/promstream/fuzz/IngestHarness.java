@@ -35,11 +35,7 @@ import io.promstream.testing.ExpositionParsers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.StringWriter;
 import java.io.Writer;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -84,6 +80,7 @@ public final class IngestHarness {
     public static final int MAX_MESSAGE_BYTES = 65_536;
     /** Small, so that a batch can reach {@code series_limit}. */
     static final int MAX_SERIES = 16;
+
     private static final long NOW = 1_700_000_000_000L;
     private static final InstantSource CLOCK = InstantSource.fixed(Instant.ofEpochMilli(NOW));
     private static final Set<String> RESERVED = reservedNames();
@@ -102,8 +99,8 @@ public final class IngestHarness {
             + "{\"type\":\"counter\",\"name\":\"c\",\"value\":2},"
             + "{\"type\":\"histogram\",\"name\":\"h\",\"value\":3,\"buckets\":[1,2],"
             + "\"labels\":{\"job\":\"fuzz\",\"instance\":\"a\"}}]";
-    static final int SEED_SERIES = 6;
 
+    static final int SEED_SERIES = 6;
 
     private final WireFormat format;
     private final SampleBatch reused = new SampleBatch();
@@ -122,8 +119,8 @@ public final class IngestHarness {
     public IngestHarness(WireFormat format) {
         this.format = format;
         // logs nothing (0 lines per interval): a fuzzer would flood the log
-        this.rejections = new Rejections(metrics.dropped(), new LogLimiter(CLOCK, 0, 10_000),
-                (reason, error, payload, from, to, source) -> {
+        this.rejections = new Rejections(
+                metrics.dropped(), new LogLimiter(CLOCK, 0, 10_000), (reason, error, payload, from, to, source) -> {
                     if (from < 0 || to < from || to > payload.length) {
                         throw new AssertionError("rejection range [" + from + ", " + to + ") outside the "
                                 + payload.length + "-byte element (" + reason + ": " + error + ")");
@@ -133,8 +130,7 @@ public final class IngestHarness {
                 });
     }
 
-    record Rejected(RejectReason reason, String error, int from, int to) {
-    }
+    record Rejected(RejectReason reason, String error, int from, int to) {}
 
     /**
      * How one element ended: rejected whole ({@code elementRejection}), or one verdict per sample in order
@@ -189,13 +185,17 @@ public final class IngestHarness {
             rejected.clear();
             int b = parsing.processor.process(element, 2 + i, NOW, "fuzz");
             require(a == b, "time " + (i + 1) + ": a worker applied " + a + " samples, parsing afresh " + b, element);
-            require(byWorker.equals(rejected), "time " + (i + 1) + ": a worker rejected " + byWorker
-                    + ", parsing afresh " + rejected, element);
+            require(
+                    byWorker.equals(rejected),
+                    "time " + (i + 1) + ": a worker rejected " + byWorker + ", parsing afresh " + rejected,
+                    element);
         }
         Map<String, SeriesSnapshot> byWorker = series(learning.store);
         Map<String, SeriesSnapshot> afresh = series(parsing.store);
-        require(byWorker.keySet().equals(afresh.keySet()) && sameSeries(afresh, byWorker, Set.of()),
-                "a worker that recognised the element left another store than parsing it afresh", element);
+        require(
+                byWorker.keySet().equals(afresh.keySet()) && sameSeries(afresh, byWorker, Set.of()),
+                "a worker that recognised the element left another store than parsing it afresh",
+                element);
     }
 
     private void checkParsed(byte[] element, SampleBatch batch) {
@@ -208,10 +208,14 @@ public final class IngestHarness {
             Sample s = batch.get(i);
             int start = batch.start(i);
             int end = batch.end(i);
-            require(0 <= start && start <= end && end <= element.length,
-                    "sample " + i + " has the byte range [" + start + ", " + end + ")", element);
+            require(
+                    0 <= start && start <= end && end <= element.length,
+                    "sample " + i + " has the byte range [" + start + ", " + end + ")",
+                    element);
             if (s.isRejected()) {
-                require(s.error() != null, "sample " + i + " rejected (" + s.rejection() + ") without an error text",
+                require(
+                        s.error() != null,
+                        "sample " + i + " rejected (" + s.rejection() + ") without an error text",
                         element);
                 continue;
             }
@@ -271,8 +275,9 @@ public final class IngestHarness {
             }
             for (int i = 0; i < quantiles; i++) {
                 double q = s.quantiles().get(i);
-                if (!(q > 0 && q < 1) || (s.epsilons().isPresent()
-                        && !(s.epsilons().get(i) > 0 && s.epsilons().get(i) < 1))) {
+                if (!(q > 0 && q < 1)
+                        || (s.epsilons().isPresent()
+                                && !(s.epsilons().get(i) > 0 && s.epsilons().get(i) < 1))) {
                     return "has a quantile or epsilon outside (0,1)";
                 }
             }
@@ -292,31 +297,35 @@ public final class IngestHarness {
             store.reserveNames(RESERVED);
             SampleParser parser = new SampleParser(MAX_MESSAGE_BYTES);
             PushTracker tracker = new PushTracker();
-            QueuedPushApplier queued = new QueuedPushApplier(parser, store, rejections, tracker, CLOCK,
-                    metrics.processed("fuzz", "fuzz"));
+            QueuedPushApplier queued =
+                    new QueuedPushApplier(parser, store, rejections, tracker, CLOCK, metrics.processed("fuzz", "fuzz"));
             processor = new ElementProcessor(parser, store, rejections, metrics.misrouted(), queued);
             ElementProcessor worker = new ElementProcessor(parser, store, rejections, metrics.misrouted(), queued);
             PushQueue local = new PushQueue() { // a queue whose one shard a worker here applies at once
-                @Override
-                public int shards() {
-                    return 1;
-                }
+                        @Override
+                        public int shards() {
+                            return 1;
+                        }
 
-                @Override
-                public void push(String id, SortedMap<Integer, byte[]> copies) {
-                    copies.values().forEach(element -> worker.process(element, 3, NOW, "fuzz-http",
-                            store.partition(0), 1));
-                }
+                        @Override
+                        public void push(String id, SortedMap<Integer, byte[]> copies) {
+                            copies.values()
+                                    .forEach(element ->
+                                            worker.process(element, 3, NOW, "fuzz-http", store.partition(0), 1));
+                        }
 
-                @Override
-                public boolean heldHere(int shard) {
-                    return true;
-                }
-            };
+                        @Override
+                        public boolean heldHere(int shard) {
+                            return true;
+                        }
+                    };
             ingestor = new HttpIngestor(parser, rejections, local, tracker, 60_000, "fuzz");
             rejected.clear();
             int seeded = processor.process(SEED_ELEMENT.getBytes(StandardCharsets.UTF_8), 1, NOW, "fuzz-seed");
-            require(seeded == SEED_SERIES && rejected.isEmpty(), "the seed element was not applied whole: " + rejected, input);
+            require(
+                    seeded == SEED_SERIES && rejected.isEmpty(),
+                    "the seed element was not applied whole: " + rejected,
+                    input);
             rejected.clear();
             before = series(store);
             store.families().forEach(fam -> familiesBefore.add(fam.name()));
@@ -354,19 +363,26 @@ public final class IngestHarness {
         // the ingestor's batch is its own: parse again (deterministic) to know each sample's series
         SampleBatch batch = new SampleBatch();
         new SampleParser(MAX_MESSAGE_BYTES).parseBody(body, batch);
-        require((batch.elementRejection() == null) == (outcome.bodyRejection() == null),
-                "the body verdict differs between two parses", body);
+        require(
+                (batch.elementRejection() == null) == (outcome.bodyRejection() == null),
+                "the body verdict differs between two parses",
+                body);
         Map<Integer, RejectReason> refused = new HashMap<>();
-        outcome.refused().forEach(r -> refused.put(r.index(), RejectReason.valueOf(r.reason().toUpperCase(Locale.ROOT))));
+        outcome.refused()
+                .forEach(r ->
+                        refused.put(r.index(), RejectReason.valueOf(r.reason().toUpperCase(Locale.ROOT))));
         List<Sample> samples = new ArrayList<>();
         List<RejectReason> verdicts = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             samples.add(batch.get(i));
             verdicts.add(refused.get(i));
-            require(!batch.get(i).isRejected() || refused.containsKey(i), "sample " + i
-                    + " fails the parser but was not refused", body);
+            require(
+                    !batch.get(i).isRejected() || refused.containsKey(i),
+                    "sample " + i + " fails the parser but was not refused",
+                    body);
         }
-        require(outcome.accepted() + refused.size() == batch.size() || outcome.bodyRejection() != null,
+        require(
+                outcome.accepted() + refused.size() == batch.size() || outcome.bodyRejection() != null,
                 batch.size() + " samples but " + outcome.accepted() + " accepted and " + refused.size() + " refused",
                 body);
         verify("json body", body, f, outcome.bodyRejection(), samples, verdicts, outcome.accepted());
@@ -399,8 +415,8 @@ public final class IngestHarness {
         Fixture f = new Fixture(body);
         HttpIngestor.Outcome outcome;
         try {
-            outcome = f.ingestor.ingestExposition(body, contentType, TEXT_GROUPING.labels(), PushMode.AGGREGATE, false,
-                    "fuzz-" + path);
+            outcome = f.ingestor.ingestExposition(
+                    body, contentType, TEXT_GROUPING.labels(), PushMode.AGGREGATE, false, "fuzz-" + path);
         } catch (Throwable t) {
             throw new AssertionError("HttpIngestor.ingestExposition threw on " + quote(body), t);
         }
@@ -421,10 +437,11 @@ public final class IngestHarness {
             String problem = wellFormed(s);
             require(problem == null, "a converted " + path + " sample " + problem, body);
         }
-        require(outcome.accepted() == samples.size(), samples.size() + " samples but " + outcome.accepted()
-                + " accepted", body);
-        return verify(path, body, f, null, samples, Collections.nCopies(samples.size(), null),
-                outcome.accepted());
+        require(
+                outcome.accepted() == samples.size(),
+                samples.size() + " samples but " + outcome.accepted() + " accepted",
+                body);
+        return verify(path, body, f, null, samples, Collections.nCopies(samples.size(), null), outcome.accepted());
     }
 
     /**
@@ -435,19 +452,24 @@ public final class IngestHarness {
         Fixture f = new Fixture(body);
         HttpIngestor.Outcome outcome;
         try {
-            outcome = f.ingestor.ingestExposition(body, contentType, TEXT_GROUPING.labels(), PushMode.REPLACE, true,
-                    "fuzz-replace");
+            outcome = f.ingestor.ingestExposition(
+                    body, contentType, TEXT_GROUPING.labels(), PushMode.REPLACE, true, "fuzz-replace");
         } catch (Throwable t) {
             throw new AssertionError("a replacing push threw on " + quote(body), t);
         }
         require(outcome.refused().isEmpty(), "replace: a push was applied in part: " + outcome.refused(), body);
         Map<String, SeriesSnapshot> after = series(f.store);
         for (Map.Entry<String, SeriesSnapshot> e : f.before.entrySet()) {
-            require(equal(e.getValue(), after.get(e.getKey())), "replace: an unrelated series changed: " + e.getKey(),
+            require(
+                    equal(e.getValue(), after.get(e.getKey())),
+                    "replace: an unrelated series changed: " + e.getKey(),
                     body);
         }
-        require(f.store.seriesCount() == after.size() && after.size() <= MAX_SERIES, "replace: series count "
-                + f.store.seriesCount() + " (" + after.size() + " found, cap " + MAX_SERIES + ")", body);
+        require(
+                f.store.seriesCount() == after.size() && after.size() <= MAX_SERIES,
+                "replace: series count " + f.store.seriesCount() + " (" + after.size() + " found, cap " + MAX_SERIES
+                        + ")",
+                body);
         scrape(f.store, body);
     }
 
@@ -455,8 +477,14 @@ public final class IngestHarness {
      * The checks every path shares, once it ingested {@code input} into the fixture's store: rejections reported
      * once each with a reason, nothing but applied samples changed the store, the store's contents are valid.
      */
-    private Outcome verify(String path, byte[] input, Fixture f, RejectReason wholeRejection, List<Sample> samples,
-            List<RejectReason> verdictsIn, int applied) {
+    private Outcome verify(
+            String path,
+            byte[] input,
+            Fixture f,
+            RejectReason wholeRejection,
+            List<Sample> samples,
+            List<RejectReason> verdictsIn,
+            int applied) {
         MetricStore store = f.store;
         Map<String, SeriesSnapshot> before = f.before;
         Map<String, SeriesSnapshot> after = series(store);
@@ -468,11 +496,15 @@ public final class IngestHarness {
         }
         if (wholeRejection != null) {
             elementsRejected++;
-            require(applied == 0 && rejected.size() == 1 && rejected.get(0).reason() == wholeRejection,
+            require(
+                    applied == 0 && rejected.size() == 1 && rejected.get(0).reason() == wholeRejection,
                     path + ": a rejected input must be one rejection and nothing applied (applied " + applied + ", "
-                            + rejected + ")", input);
-            require(before.keySet().equals(after.keySet()) && sameSeries(before, after, Set.of()),
-                    path + ": a rejected input changed the store", input);
+                            + rejected + ")",
+                    input);
+            require(
+                    before.keySet().equals(after.keySet()) && sameSeries(before, after, Set.of()),
+                    path + ": a rejected input changed the store",
+                    input);
             return new Outcome(wholeRejection, List.of());
         }
         int appliedSamples = 0;
@@ -490,19 +522,31 @@ public final class IngestHarness {
             touched.computeIfAbsent(key, k -> new Expected(before.get(k))).add(s);
         }
         samplesApplied += applied;
-        require(applied == appliedSamples, path + ": " + applied + " reported applied but " + appliedSamples
-                + " samples were not refused", input);
-        require(rejected.size() == samples.size() - appliedSamples, path + ": " + (samples.size() - appliedSamples)
-                + " refused samples but " + rejected.size() + " rejections reported", input);
+        require(
+                applied == appliedSamples,
+                path + ": " + applied + " reported applied but " + appliedSamples + " samples were not refused",
+                input);
+        require(
+                rejected.size() == samples.size() - appliedSamples,
+                path + ": " + (samples.size() - appliedSamples) + " refused samples but " + rejected.size()
+                        + " rejections reported",
+                input);
 
         Set<String> created = new HashSet<>(after.keySet());
         created.removeAll(before.keySet());
-        require(touched.keySet().containsAll(created), path + ": series " + created
-                + " created, but applied samples only touch " + touched.keySet(), input);
+        require(
+                touched.keySet().containsAll(created),
+                path + ": series " + created + " created, but applied samples only touch " + touched.keySet(),
+                input);
         require(after.keySet().containsAll(before.keySet()), path + ": series vanished", input);
-        require(store.seriesCount() == after.size() && after.size() <= MAX_SERIES, path + ": series count "
-                + store.seriesCount() + " (" + after.size() + " found, cap " + MAX_SERIES + ")", input);
-        require(sameSeries(before, after, touched.keySet()), path + ": a series no applied sample touched changed",
+        require(
+                store.seriesCount() == after.size() && after.size() <= MAX_SERIES,
+                path + ": series count " + store.seriesCount() + " (" + after.size() + " found, cap " + MAX_SERIES
+                        + ")",
+                input);
+        require(
+                sameSeries(before, after, touched.keySet()),
+                path + ": a series no applied sample touched changed",
                 input);
         for (Map.Entry<String, Expected> e : touched.entrySet()) {
             String problem = e.getValue().mismatch(after.get(e.getKey()));
@@ -513,8 +557,11 @@ public final class IngestHarness {
             for (SeriesSnapshot snapshot : store.snapshot(family)) {
                 LabelSet labels = snapshot.labels();
                 for (int i = 0; i < labels.size(); i++) {
-                    require(Names.isValidLabelName(labels.name(i)) && !labels.value(i).isEmpty(),
-                            path + ": series " + family.name() + labels + " has a bad label", input);
+                    require(
+                            Names.isValidLabelName(labels.name(i))
+                                    && !labels.value(i).isEmpty(),
+                            path + ": series " + family.name() + labels + " has a bad label",
+                            input);
                 }
             }
         }
@@ -555,10 +602,11 @@ public final class IngestHarness {
                 return "an applied sample left no series";
             }
             return switch (type) {
-                case COUNTER -> same(after.value(), sum) ? null
-                        : "counter " + after.value() + ", expected " + sum;
-                case HISTOGRAM, SUMMARY -> after.count() == count && same(after.sum(), sum) ? null
-                        : "count/sum " + after.count() + "/" + after.sum() + ", expected " + count + "/" + sum;
+                case COUNTER -> same(after.value(), sum) ? null : "counter " + after.value() + ", expected " + sum;
+                case HISTOGRAM, SUMMARY ->
+                    after.count() == count && same(after.sum(), sum)
+                            ? null
+                            : "count/sum " + after.count() + "/" + after.sum() + ", expected " + count + "/" + sum;
                 case GAUGE -> null; // set/inc/dec with timestamps and versions: covered by the store's own tests
             };
         }
@@ -568,8 +616,8 @@ public final class IngestHarness {
         }
     }
 
-    private static boolean sameSeries(Map<String, SeriesSnapshot> before, Map<String, SeriesSnapshot> after,
-            Set<String> exempt) {
+    private static boolean sameSeries(
+            Map<String, SeriesSnapshot> before, Map<String, SeriesSnapshot> after, Set<String> exempt) {
         for (Map.Entry<String, SeriesSnapshot> e : before.entrySet()) {
             if (!exempt.contains(e.getKey()) && !equal(e.getValue(), after.get(e.getKey()))) {
                 return false;
@@ -579,9 +627,13 @@ public final class IngestHarness {
     }
 
     private static boolean equal(SeriesSnapshot a, SeriesSnapshot b) {
-        return b != null && Double.compare(a.value(), b.value()) == 0 && Arrays.equals(a.bounds(), b.bounds())
-                && Arrays.equals(a.counts(), b.counts()) && Arrays.equals(a.quantiles(), b.quantiles())
-                && Arrays.equals(a.quantileValues(), b.quantileValues()) && Double.compare(a.sum(), b.sum()) == 0
+        return b != null
+                && Double.compare(a.value(), b.value()) == 0
+                && Arrays.equals(a.bounds(), b.bounds())
+                && Arrays.equals(a.counts(), b.counts())
+                && Arrays.equals(a.quantiles(), b.quantiles())
+                && Arrays.equals(a.quantileValues(), b.quantileValues())
+                && Double.compare(a.sum(), b.sum()) == 0
                 && a.count() == b.count();
     }
 
@@ -616,7 +668,11 @@ public final class IngestHarness {
     private static String labels(Sample s) {
         StringBuilder sb = new StringBuilder("{");
         for (int i = 0; i < s.labelCount(); i++) {
-            sb.append(i == 0 ? "" : ",").append(s.labelName(i)).append("=\"").append(s.labelValue(i)).append('"');
+            sb.append(i == 0 ? "" : ",")
+                    .append(s.labelName(i))
+                    .append("=\"")
+                    .append(s.labelValue(i))
+                    .append('"');
         }
         return sb.append('}').toString();
     }
@@ -638,11 +694,17 @@ public final class IngestHarness {
             throw new AssertionError("rendering the store threw after " + quote(element), e);
         }
         String textProblem = ExpositionParsers.pythonText(text);
-        require(textProblem == null, "the text exposition does not parse (" + textProblem + "):\n"
-                + new String(text, StandardCharsets.UTF_8), element);
+        require(
+                textProblem == null,
+                "the text exposition does not parse (" + textProblem + "):\n"
+                        + new String(text, StandardCharsets.UTF_8),
+                element);
         String openMetricsProblem = ExpositionParsers.pythonOpenMetrics(openMetrics);
-        require(openMetricsProblem == null, "the OpenMetrics exposition does not parse (" + openMetricsProblem
-                + "):\n" + new String(openMetrics, StandardCharsets.UTF_8), element);
+        require(
+                openMetricsProblem == null,
+                "the OpenMetrics exposition does not parse (" + openMetricsProblem + "):\n"
+                        + new String(openMetrics, StandardCharsets.UTF_8),
+                element);
     }
 
     private static byte[] render(String contentType, List<Collector.MetricFamilySamples> families) throws IOException {
@@ -656,17 +718,41 @@ public final class IngestHarness {
     /** Every verdict and every field of every sample, for comparing two parses. */
     static String describe(SampleBatch batch) {
         StringBuilder sb = new StringBuilder();
-        sb.append(batch.elementRejection()).append(':').append(batch.elementError()).append('[');
+        sb.append(batch.elementRejection())
+                .append(':')
+                .append(batch.elementError())
+                .append('[');
         for (int i = 0; i < batch.size(); i++) {
             Sample s = batch.get(i);
-            sb.append('{').append(s.rejection()).append(':').append(s.error()).append(' ').append(batch.start(i))
-                    .append('-').append(batch.end(i));
+            sb.append('{')
+                    .append(s.rejection())
+                    .append(':')
+                    .append(s.error())
+                    .append(' ')
+                    .append(batch.start(i))
+                    .append('-')
+                    .append(batch.end(i));
             if (!s.isRejected()) {
-                sb.append(' ').append(s.type()).append(' ').append(s.name()).append(' ')
-                        .append(Double.doubleToRawLongBits(s.value())).append(' ').append(s.hasValue()).append(' ')
-                        .append(s.help()).append(' ').append(labels(s)).append(' ').append(s.op()).append(' ')
-                        .append(s.timestamp()).append(' ')
-                        .append(s.buckets()).append(s.quantiles()).append(s.epsilons());
+                sb.append(' ')
+                        .append(s.type())
+                        .append(' ')
+                        .append(s.name())
+                        .append(' ')
+                        .append(Double.doubleToRawLongBits(s.value()))
+                        .append(' ')
+                        .append(s.hasValue())
+                        .append(' ')
+                        .append(s.help())
+                        .append(' ')
+                        .append(labels(s))
+                        .append(' ')
+                        .append(s.op())
+                        .append(' ')
+                        .append(s.timestamp())
+                        .append(' ')
+                        .append(s.buckets())
+                        .append(s.quantiles())
+                        .append(s.epsilons());
             }
             sb.append('}');
         }
@@ -692,8 +778,8 @@ public final class IngestHarness {
      * Leaves as much state as possible in a reused batch's samples (labels, buckets, quantiles, epsilons, help,
      * op, timestamp, a rejection) before the input is parsed into it: a parser must not let any of it through.
      */
-    private static final String[] DIRTY_LABELS = IntStream.range(0, 70).mapToObj(i -> "l" + i)
-            .toArray(String[]::new);
+    private static final String[] DIRTY_LABELS =
+            IntStream.range(0, 70).mapToObj(i -> "l" + i).toArray(String[]::new);
 
     private static void soil(SampleBatch batch) {
         batch.reset();
@@ -702,9 +788,17 @@ public final class IngestHarness {
             many[i] = i + 1;
         }
         for (int i = 0; i < 8; i++) {
-            Sample s = batch.add().type(MetricType.ofCheckpointCode(i % 4)).name("dirty_" + i).value(-1.5).help("dirty")
-                    .op(GaugeOp.DEC).timestamp(12_345).buckets(many)
-                    .quantiles(new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6}, new double[] {0.01, 0.01, 0.01, 0.01, 0.01, 0.01});
+            Sample s = batch.add()
+                    .type(MetricType.ofCheckpointCode(i % 4))
+                    .name("dirty_" + i)
+                    .value(-1.5)
+                    .help("dirty")
+                    .op(GaugeOp.DEC)
+                    .timestamp(12_345)
+                    .buckets(many)
+                    .quantiles(
+                            new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6},
+                            new double[] {0.01, 0.01, 0.01, 0.01, 0.01, 0.01});
             for (int l = 0; l < DIRTY_LABELS.length; l++) {
                 s.label(DIRTY_LABELS[l], DIRTY_LABELS[l]);
             }

@@ -32,20 +32,78 @@ class SampleFuzzTest {
     private static final IngestHarness HARNESS = new IngestHarness();
 
     @FuzzTest(maxDuration = "25s")
-    @DictionaryEntries({"\"type\"", "\"name\"", "\"value\"", "\"labels\"", "\"help\"", "\"buckets\"",
-            "\"quantiles\"", "\"epsilons\"", "\"op\"", "\"timestamp\"", "\"counter\"", "\"gauge\"", "\"histogram\"",
-            "\"summary\"", "\"set\"", "\"inc\"", "\"dec\"", "\"le\"", "\"quantile\"", "\"fuzz_seed\"",
-            "\"fuzz_seed_total\"", "\"g\"", "\"h\"", "\"h_bucket\"", "\"h_count\"", "\"s_sum\"", "\"c_total\"",
-            "\"prom_stream_gateway_series\"", "\"__name__\"", "1e400", "-0.0", "NaN", "Infinity", "\\u0000",
-            "\\ud800", "true", "null", "[]", "{}", "\uFEFF"})
+    @DictionaryEntries({
+        "\"type\"",
+        "\"name\"",
+        "\"value\"",
+        "\"labels\"",
+        "\"help\"",
+        "\"buckets\"",
+        "\"quantiles\"",
+        "\"epsilons\"",
+        "\"op\"",
+        "\"timestamp\"",
+        "\"counter\"",
+        "\"gauge\"",
+        "\"histogram\"",
+        "\"summary\"",
+        "\"set\"",
+        "\"inc\"",
+        "\"dec\"",
+        "\"le\"",
+        "\"quantile\"",
+        "\"fuzz_seed\"",
+        "\"fuzz_seed_total\"",
+        "\"g\"",
+        "\"h\"",
+        "\"h_bucket\"",
+        "\"h_count\"",
+        "\"s_sum\"",
+        "\"c_total\"",
+        "\"prom_stream_gateway_series\"",
+        "\"__name__\"",
+        "1e400",
+        "-0.0",
+        "NaN",
+        "Infinity",
+        "\\u0000",
+        "\\ud800",
+        "true",
+        "null",
+        "[]",
+        "{}",
+        "\uFEFF"
+    })
     void jsonElement(byte[] input) {
         HARNESS.check(StructuredElement.isStructured(input) ? StructuredElement.build(input) : input);
     }
 
     @FuzzTest(maxDuration = "25s")
-    @DictionaryEntries({"# TYPE ", "# HELP ", " counter", " gauge", " histogram", " summary", " untyped",
-            "_bucket{le=\"", "\"} ", "_count ", "_sum ", "_total ", "_created ", "{quantile=\"", "+Inf", "-Inf", "NaN",
-            "job=\"", "instance", "c_total", "h_bucket", "fuzz_seed", "1e400"})
+    @DictionaryEntries({
+        "# TYPE ",
+        "# HELP ",
+        " counter",
+        " gauge",
+        " histogram",
+        " summary",
+        " untyped",
+        "_bucket{le=\"",
+        "\"} ",
+        "_count ",
+        "_sum ",
+        "_total ",
+        "_created ",
+        "{quantile=\"",
+        "+Inf",
+        "-Inf",
+        "NaN",
+        "job=\"",
+        "instance",
+        "c_total",
+        "h_bucket",
+        "fuzz_seed",
+        "1e400"
+    })
     void textPush(byte[] body) {
         HARNESS.checkText(body);
     }

@@ -16,26 +16,107 @@ final class StructuredElement {
     static final byte MARKER = 0x01;
 
     // well-formed entries come several times, so that most samples get far enough to reach the store
-    private static final String[] TYPES = {"counter", "gauge", "histogram", "summary", "counter", "gauge", "histogram",
-        "summary", "Counter", "GAUGE", "bogus"};
-    private static final String[] NAMES = {"c", "c_total", "g", "h", "h_bucket", "h_sum", "s", "s_count", "x", "x_total",
-        "x_total_total", "y", "z_total", "fuzz_seed", "fuzz_seed_total", "fuzz_seed_created", "prom_stream_gateway_series",
-        "1x", "", "a:b", "\\u00e9"};
-    private static final String[] LABEL_NAMES = {"a", "b", "a", "b", "c", "le", "quantile", "__x", "_", "a1", "1a",
-        "\\u00e9", ""};
-    private static final String[] LABEL_VALUES = {"\"x\"", "\"y\"", "\"x\"", "\"z\"", "\"\"", "1", "true", "null", "{}",
-        "[]", "\"\\u0000\"", "\"\\ud800\"", "1.50", "-0"};
-    private static final String[] VALUES = {"0", "1", "1", "2.5", "0.5", "3", "-1", "-0.0", "1e308", "1.7e308", "1e400",
-        "-1e400", "1e-400", "4.9e-324", "123456789012345678901234567890", "\"1\"", "null", "true", "[1]"};
-    private static final String[] BUCKETS = {"[1]", "[0.1,0.5,1]", "[1,2]", "[5]", "[0.5,1,2.5,10]", "[-1,0,1]", "[]",
-        "[2,1]", "[1,1]", "[1e400]", "[\"1\"]", "null", "1"};
-    private static final String[] QUANTILES = {"[0.5]", "[0.5,0.9]", "[0.9,0.5]", "[0.5,0.9,0.99]", "[0.99]", "[]",
-        "[0,1]", "[0.5,0.5]", "[1e-9]", "null"};
-    private static final String[] EPSILONS = {"[0.05]", "[0.01,0.01]", "[0.05,0.01,0.001]", "[0.001]", "[]", "[1]",
-        "[0.5,0.5]", "null"};
+    private static final String[] TYPES = {
+        "counter",
+        "gauge",
+        "histogram",
+        "summary",
+        "counter",
+        "gauge",
+        "histogram",
+        "summary",
+        "Counter",
+        "GAUGE",
+        "bogus"
+    };
+    private static final String[] NAMES = {
+        "c",
+        "c_total",
+        "g",
+        "h",
+        "h_bucket",
+        "h_sum",
+        "s",
+        "s_count",
+        "x",
+        "x_total",
+        "x_total_total",
+        "y",
+        "z_total",
+        "fuzz_seed",
+        "fuzz_seed_total",
+        "fuzz_seed_created",
+        "prom_stream_gateway_series",
+        "1x",
+        "",
+        "a:b",
+        "\\u00e9"
+    };
+    private static final String[] LABEL_NAMES = {
+        "a", "b", "a", "b", "c", "le", "quantile", "__x", "_", "a1", "1a", "\\u00e9", ""
+    };
+    private static final String[] LABEL_VALUES = {
+        "\"x\"",
+        "\"y\"",
+        "\"x\"",
+        "\"z\"",
+        "\"\"",
+        "1",
+        "true",
+        "null",
+        "{}",
+        "[]",
+        "\"\\u0000\"",
+        "\"\\ud800\"",
+        "1.50",
+        "-0"
+    };
+    private static final String[] VALUES = {
+        "0",
+        "1",
+        "1",
+        "2.5",
+        "0.5",
+        "3",
+        "-1",
+        "-0.0",
+        "1e308",
+        "1.7e308",
+        "1e400",
+        "-1e400",
+        "1e-400",
+        "4.9e-324",
+        "123456789012345678901234567890",
+        "\"1\"",
+        "null",
+        "true",
+        "[1]"
+    };
+    private static final String[] BUCKETS = {
+        "[1]",
+        "[0.1,0.5,1]",
+        "[1,2]",
+        "[5]",
+        "[0.5,1,2.5,10]",
+        "[-1,0,1]",
+        "[]",
+        "[2,1]",
+        "[1,1]",
+        "[1e400]",
+        "[\"1\"]",
+        "null",
+        "1"
+    };
+    private static final String[] QUANTILES = {
+        "[0.5]", "[0.5,0.9]", "[0.9,0.5]", "[0.5,0.9,0.99]", "[0.99]", "[]", "[0,1]", "[0.5,0.5]", "[1e-9]", "null"
+    };
+    private static final String[] EPSILONS = {
+        "[0.05]", "[0.01,0.01]", "[0.05,0.01,0.001]", "[0.001]", "[]", "[1]", "[0.5,0.5]", "null"
+    };
     private static final String[] OPS = {"\"set\"", "\"inc\"", "\"dec\"", "\"INC\"", "\"mul\"", "1", "null"};
-    private static final String[] TIMESTAMPS = {"0", "1", "500", "1000", "2000", "1700000000000", "-1", "1e15", "1e20",
-        "\"x\"", "null"};
+    private static final String[] TIMESTAMPS = {
+        "0", "1", "500", "1000", "2000", "1700000000000", "-1", "1e15", "1e20", "\"x\"", "null"
+    };
 
     private final byte[] in;
     private int pos = 1;
@@ -112,7 +193,10 @@ final class StructuredElement {
             StringBuilder labels = new StringBuilder("{");
             int n = next() % 4;
             for (int i = 0; i < n; i++) {
-                labels.append(i == 0 ? "" : ",").append('"').append(pick(LABEL_NAMES)).append("\":")
+                labels.append(i == 0 ? "" : ",")
+                        .append('"')
+                        .append(pick(LABEL_NAMES))
+                        .append("\":")
                         .append(pick(LABEL_VALUES));
             }
             first = field(out, first, "labels", labels.append('}').toString());

@@ -9,8 +9,12 @@ import org.junit.jupiter.api.Test;
 class GroupingKeyTest {
     @Test
     void decodesPlainPercentAndBase64Values() {
-        assertThat(GroupingKey.parse("job/batch/empty@base64/=/instance@base64/aG9zdC8x/zone/eu%2Fwest").labels())
-                .containsExactly(Map.entry("job", "batch"), Map.entry("empty", ""), Map.entry("instance", "host/1"),
+        assertThat(GroupingKey.parse("job/batch/empty@base64/=/instance@base64/aG9zdC8x/zone/eu%2Fwest")
+                        .labels())
+                .containsExactly(
+                        Map.entry("job", "batch"),
+                        Map.entry("empty", ""),
+                        Map.entry("instance", "host/1"),
                         Map.entry("zone", "eu/west"));
         assertThat(GroupingKey.parse("job@base64/bXkvam9i").labels()).containsEntry("job", "my/job");
         assertThat(GroupingKey.parse("job/a+b").labels()).containsEntry("job", "a+b");
@@ -30,13 +34,18 @@ class GroupingKeyTest {
 
     @Test
     void followsThePushgatewaysRulesForRepeatsTrailingSlashesAndJob() {
-        assertThat(GroupingKey.parse("job/a/x/1/x/2").labels()).as("the last one wins").containsEntry("x", "2");
-        assertThat(GroupingKey.parse("job/a/job/b").labels()).as("a path job is ignored")
+        assertThat(GroupingKey.parse("job/a/x/1/x/2").labels())
+                .as("the last one wins")
+                .containsEntry("x", "2");
+        assertThat(GroupingKey.parse("job/a/job/b").labels())
+                .as("a path job is ignored")
                 .containsExactly(Map.entry("job", "a"));
         assertThat(GroupingKey.parse("job/a/").labels()).containsExactly(Map.entry("job", "a"));
-        assertThat(GroupingKey.parse("job/a/x/").labels()).as("a trailing name/ is the empty value")
+        assertThat(GroupingKey.parse("job/a/x/").labels())
+                .as("a trailing name/ is the empty value")
                 .containsEntry("x", "");
-        assertThat(GroupingKey.parse("job@base64/Zm9vL2Jhcg").labels()).as("padding optional")
+        assertThat(GroupingKey.parse("job@base64/Zm9vL2Jhcg").labels())
+                .as("padding optional")
                 .containsEntry("job", "foo/bar");
     }
 
@@ -44,7 +53,8 @@ class GroupingKeyTest {
     void readsTheAggregationGatewaysLabelPaths() {
         assertThat(GroupingKey.parseLabels("").labels()).isEmpty();
         assertThat(GroupingKey.parseLabels("/").labels()).isEmpty();
-        assertThat(GroupingKey.parseLabels("domain/sometest.com/instance/nginx-1/").labels())
+        assertThat(GroupingKey.parseLabels("domain/sometest.com/instance/nginx-1/")
+                        .labels())
                 .containsExactly(Map.entry("domain", "sometest.com"), Map.entry("instance", "nginx-1"));
         assertThatThrownBy(() -> GroupingKey.parseLabels("job")).hasMessageContaining("in pairs");
     }

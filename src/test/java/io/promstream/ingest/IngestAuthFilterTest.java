@@ -10,9 +10,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class IngestAuthFilterTest {
-    private final Counter unauthorized = Counter.build("t_unauthorized_total", "t").labelNames("endpoint").create();
-    private final IngestAuthFilter filter = new IngestAuthFilter(List.of("t0ken", "second"),
-            Map.of("lambda", "pa:ss"), unauthorized, false);
+    private final Counter unauthorized =
+            Counter.build("t_unauthorized_total", "t").labelNames("endpoint").create();
+    private final IngestAuthFilter filter =
+            new IngestAuthFilter(List.of("t0ken", "second"), Map.of("lambda", "pa:ss"), unauthorized, false);
 
     private static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -21,8 +22,12 @@ class IngestAuthFilterTest {
     @Test
     void acceptsAnyConfiguredBearerToken() {
         assertThat(filter.allowed("Bearer t0ken")).isTrue();
-        assertThat(filter.allowed("bearer second")).as("the scheme is case-insensitive").isTrue();
-        assertThat(filter.allowed("Bearer  t0ken ")).as("blanks around the token").isTrue();
+        assertThat(filter.allowed("bearer second"))
+                .as("the scheme is case-insensitive")
+                .isTrue();
+        assertThat(filter.allowed("Bearer  t0ken "))
+                .as("blanks around the token")
+                .isTrue();
     }
 
     @Test
@@ -34,12 +39,16 @@ class IngestAuthFilterTest {
         assertThat(filter.allowed("Bearer ")).isFalse();
         assertThat(filter.allowed("Token t0ken")).isFalse();
         assertThat(filter.allowed("Basic !!!not-base64")).isFalse();
-        assertThat(filter.allowed("Basic " + Base64.getEncoder().encodeToString("nocolon".getBytes(StandardCharsets.UTF_8)))).isFalse();
+        assertThat(filter.allowed(
+                        "Basic " + Base64.getEncoder().encodeToString("nocolon".getBytes(StandardCharsets.UTF_8))))
+                .isFalse();
     }
 
     @Test
     void basicAuthMatchesUserAndWholePassword() {
-        assertThat(filter.allowed(basic("lambda", "pa:ss"))).as("a colon in the password").isTrue();
+        assertThat(filter.allowed(basic("lambda", "pa:ss")))
+                .as("a colon in the password")
+                .isTrue();
         assertThat(filter.allowed(basic("lambda", "pa"))).isFalse();
         assertThat(filter.allowed(basic("other", "pa:ss"))).isFalse();
         assertThat(filter.allowed(basic("", "pa:ss"))).isFalse();

@@ -31,9 +31,32 @@ import org.junit.jupiter.api.Test;
  */
 class KnownElementsTest {
     private static final ManualClock CLOCK = new ManualClock();
-    private static final String[] NUMBERS = {"1", "0", "-0", "7", "12345678901234", "1234567890123456789", "2.5",
-        "-3.25", "1e3", "1E-2", "2.5e+2", "0.1", "01", "1.", ".5", "-", "+1", "1e", "1e400", "-1e400", "9" .repeat(40),
-        "1.5e-320", "3", "-7"};
+    private static final String[] NUMBERS = {
+        "1",
+        "0",
+        "-0",
+        "7",
+        "12345678901234",
+        "1234567890123456789",
+        "2.5",
+        "-3.25",
+        "1e3",
+        "1E-2",
+        "2.5e+2",
+        "0.1",
+        "01",
+        "1.",
+        ".5",
+        "-",
+        "+1",
+        "1e",
+        "1e400",
+        "-1e400",
+        "9".repeat(40),
+        "1.5e-320",
+        "3",
+        "-7"
+    };
     private static final String[] SHAPES = {
         "{\"type\":\"counter\",\"name\":\"k_jobs_total\",\"value\":%s,\"labels\":{\"queue\":\"mail\"}}",
         "{\"type\":\"counter\",\"name\":\"k_jobs_total\",\"value\": %s,\"labels\":{\"queue\":\"sms\"}}",
@@ -63,8 +86,11 @@ class KnownElementsTest {
         final Partition partition = store.openPartition(0).alwaysVisible();
         final GatewayMetrics metrics = new GatewayMetrics(store);
         final List<String> rejected = new ArrayList<>();
-        final Rejections rejections = new Rejections(metrics.dropped(), new LogLimiter(CLOCK, 0, 1000),
-                (reason, error, payload, from, to, source) -> rejected.add(reason + " " + error + " [" + from + "," + to + ")"));
+        final Rejections rejections = new Rejections(
+                metrics.dropped(),
+                new LogLimiter(CLOCK, 0, 1000),
+                (reason, error, payload, from, to, source) ->
+                        rejected.add(reason + " " + error + " [" + from + "," + to + ")"));
         final SampleParser parser = new SampleParser(1 << 16).forOneThread();
         final Counter.Child misrouted = metrics.misrouted();
         ElementProcessor processor = processor();
@@ -96,7 +122,9 @@ class KnownElementsTest {
             parsing.processor = parsing.processor(); // knows nothing: every element takes the full path
             int b = parsing.processor.process(element, i, CLOCK.millis(), "test", parsing.partition, 1);
             assertThat(a).as("applied of %s", elements.get(i)).isEqualTo(b);
-            assertThat(learning.rejected).as("rejections after %s", elements.get(i)).isEqualTo(parsing.rejected);
+            assertThat(learning.rejected)
+                    .as("rejections after %s", elements.get(i))
+                    .isEqualTo(parsing.rejected);
         }
         assertThat(learning.exposition()).isEqualTo(parsing.exposition()).contains("k_jobs_total{queue=\"mail\",}");
         assertThat(learning.processor.knownApplied()).as("elements recognised").isGreaterThan(5_000);
@@ -145,15 +173,15 @@ class KnownElementsTest {
         for (String shape : unrecognised) {
             long before = worker.processor.knownApplied();
             for (int i = 1; i <= 5; i++) {
-                worker.processor.process(String.format(shape, i).getBytes(StandardCharsets.UTF_8), i, 0, "t",
-                        worker.partition, 1);
+                worker.processor.process(
+                        String.format(shape, i).getBytes(StandardCharsets.UTF_8), i, 0, "t", worker.partition, 1);
             }
             assertThat(worker.processor.knownApplied()).as(shape).isEqualTo(before);
         }
         String plain = "{\"type\":\"counter\",\"name\":\"u_plain\",\"value\":%s,\"extra\":{\"value\":5}}";
         for (int i = 1; i <= 5; i++) {
-            worker.processor.process(String.format(plain, i).getBytes(StandardCharsets.UTF_8), i, 0, "t",
-                    worker.partition, 1);
+            worker.processor.process(
+                    String.format(plain, i).getBytes(StandardCharsets.UTF_8), i, 0, "t", worker.partition, 1);
         }
         assertThat(worker.processor.knownApplied()).isEqualTo(3); // seen twice, learnt, then recognised
         assertThat(worker.rejected).isEmpty();
@@ -211,7 +239,6 @@ class KnownElementsTest {
 
     @Test
     void slotsArePowersOfTwo() {
-        Assertions.assertThatThrownBy(() -> new KnownElements(100))
-                .isInstanceOf(IllegalArgumentException.class);
+        Assertions.assertThatThrownBy(() -> new KnownElements(100)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -13,7 +13,16 @@ import org.junit.jupiter.api.Test;
 
 class QueuedPushTest {
     private static QueuedPush push(String source, String contentType, Map<String, String> grouping) {
-        return new QueuedPush("exposition", "id-1", source, contentType, "aggregate", true, grouping, 3, 12,
+        return new QueuedPush(
+                "exposition",
+                "id-1",
+                source,
+                contentType,
+                "aggregate",
+                true,
+                grouping,
+                3,
+                12,
                 "a_total 1\n".getBytes(StandardCharsets.UTF_8));
     }
 
@@ -22,13 +31,27 @@ class QueuedPushTest {
         Map<String, String> grouping = new LinkedHashMap<>();
         grouping.put("job", "jöb \"x\"\n\\");
         grouping.put("instance", "");
-        for (QueuedPush p : new QueuedPush[] {push("http aggregate job x", "text/plain; version=0.0.4", grouping),
-            push(null, null, Map.of()), push("s\u2028\ud83d\ude00", "", null)}) {
+        for (QueuedPush p : new QueuedPush[] {
+            push("http aggregate job x", "text/plain; version=0.0.4", grouping),
+            push(null, null, Map.of()),
+            push("s\u2028\ud83d\ude00", "", null)
+        }) {
             byte[] element = p.encode();
-            int length = ((element[5] & 0xff) << 24) | ((element[6] & 0xff) << 16) | ((element[7] & 0xff) << 8)
+            int length = ((element[5] & 0xff) << 24)
+                    | ((element[6] & 0xff) << 16)
+                    | ((element[7] & 0xff) << 8)
                     | (element[8] & 0xff);
-            byte[] expected = new ObjectMapper().writeValueAsBytes(new QueuedPush.Header(p.op(), p.id(), p.source(),
-                    p.contentType(), p.mode(), p.put(), p.grouping(), p.shard(), p.shards()));
+            byte[] expected = new ObjectMapper()
+                    .writeValueAsBytes(new QueuedPush.Header(
+                            p.op(),
+                            p.id(),
+                            p.source(),
+                            p.contentType(),
+                            p.mode(),
+                            p.put(),
+                            p.grouping(),
+                            p.shard(),
+                            p.shards()));
             assertThat(new String(Arrays.copyOfRange(element, 9, 9 + length), StandardCharsets.UTF_8))
                     .isEqualTo(new String(expected, StandardCharsets.UTF_8));
             QueuedPush back = QueuedPush.decode(element);
@@ -46,7 +69,8 @@ class QueuedPushTest {
         byte[] element = push("s", "t", Map.of("job", "j")).encode();
         assertThatThrownBy(() -> QueuedPush.decode(Arrays.copyOf(element, 12))).isInstanceOf(IOException.class);
         element[4] = 9;
-        assertThatThrownBy(() -> QueuedPush.decode(element)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> QueuedPush.decode(element))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("format 9");
     }
 }

@@ -39,11 +39,11 @@ class AggregationGatewayConformanceTest {
 
     @RegisterExtension
     @Order(2)
-    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(REDIS,
-            ConfigOverride.config("http.basicUsers.user", "password"));
+    static final DropwizardAppExtension<GatewayConfiguration> APP =
+            TestGateways.extension(REDIS, ConfigOverride.config("http.basicUsers.user", "password"));
 
-    private static final String AUTH = "Basic " + Base64.getEncoder().encodeToString(
-            "user:password".getBytes(StandardCharsets.UTF_8));
+    private static final String AUTH =
+            "Basic " + Base64.getEncoder().encodeToString("user:password".getBytes(StandardCharsets.UTF_8));
 
     private GatewayClient client;
 
@@ -55,20 +55,23 @@ class AggregationGatewayConformanceTest {
 
     private HttpResponse<String> push(String method, String path, String body) {
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
-                .header("Authorization", AUTH).method(method, HttpRequest.BodyPublishers.ofString(body)).build());
+                .header("Authorization", AUTH)
+                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     /** The series of these families (sample names starting with one of them). */
     private Map<String, Double> series(String... families) {
         Map<String, Double> out = new TreeMap<>();
         Exposition.parse(client.scrape(), name -> {
-            for (String f : families) {
-                if (name.equals(f) || name.startsWith(f + "_")) {
-                    return true;
-                }
-            }
-            return false;
-        }).forEach(out::put);
+                    for (String f : families) {
+                        if (name.equals(f) || name.startsWith(f + "_")) {
+                            return true;
+                        }
+                    }
+                    return false;
+                })
+                .forEach(out::put);
         return out;
     }
 
@@ -92,10 +95,11 @@ class AggregationGatewayConformanceTest {
     void simpleGaugeDiffersGaugesReplaceRatherThanSum() {
         pushBoth(GAUGE_INPUT, GAUGE_INPUT);
         // theirs: 2 each (gauges summed); ours: 1 each, the last value pushed
-        assertThat(series("ui_external_lib_loaded")).isEqualTo(Map.of(
-                "ui_external_lib_loaded{job=\"test\",loaded=\"true\",name=\"Intercom\"}", 1.0,
-                "ui_external_lib_loaded{job=\"test\",loaded=\"true\",name=\"ga\"}", 1.0,
-                "ui_external_lib_loaded{job=\"test\",loaded=\"true\",name=\"mixpanel\"}", 1.0));
+        assertThat(series("ui_external_lib_loaded"))
+                .isEqualTo(Map.of(
+                        "ui_external_lib_loaded{job=\"test\",loaded=\"true\",name=\"Intercom\"}", 1.0,
+                        "ui_external_lib_loaded{job=\"test\",loaded=\"true\",name=\"ga\"}", 1.0,
+                        "ui_external_lib_loaded{job=\"test\",loaded=\"true\",name=\"mixpanel\"}", 1.0));
     }
 
     private static String histogramInput(int gauge, int counter, int[] cumulative, double sum, int count) {
@@ -103,10 +107,19 @@ class AggregationGatewayConformanceTest {
                 + "\n# HELP counter A counter\n# TYPE counter counter\ncounter " + counter
                 + "\n# HELP histogram A histogram\n# TYPE histogram histogram\n");
         for (int i = 0; i < cumulative.length; i++) {
-            text.append("histogram_bucket{le=\"").append(i + 1).append("\"} ").append(cumulative[i]).append('\n');
+            text.append("histogram_bucket{le=\"")
+                    .append(i + 1)
+                    .append("\"} ")
+                    .append(cumulative[i])
+                    .append('\n');
         }
-        return text.append("histogram_bucket{le=\"+Inf\"} ").append(cumulative[cumulative.length - 1])
-                .append("\nhistogram_sum{} ").append(sum).append("\nhistogram_count ").append(count).append('\n')
+        return text.append("histogram_bucket{le=\"+Inf\"} ")
+                .append(cumulative[cumulative.length - 1])
+                .append("\nhistogram_sum{} ")
+                .append(sum)
+                .append("\nhistogram_count ")
+                .append(count)
+                .append('\n')
                 .toString();
     }
 
@@ -139,15 +152,17 @@ class AggregationGatewayConformanceTest {
     @Test
     void multilabelAndIgnoredLabelsKeepTheLabelAsTheirServerDoes() {
         // their test sets ignoredLabels; their server never does (no flag), so over HTTP the label stays on both
-        pushBoth("# HELP counter A counter\n# TYPE counter counter\ncounter{a=\"a\",b=\"b\", ignore_label=\"ignore_value\"} 1\n",
+        pushBoth(
+                "# HELP counter A counter\n# TYPE counter counter\ncounter{a=\"a\",b=\"b\", ignore_label=\"ignore_value\"} 1\n",
                 "# HELP counter A counter\n# TYPE counter counter\ncounter{a=\"a\",b=\"b\", ignore_label=\"ignore_value\"} 2\n");
-        assertThat(series("counter")).isEqualTo(Map.of(
-                "counter_total{a=\"a\",b=\"b\",ignore_label=\"ignore_value\",job=\"test\"}", 3.0));
+        assertThat(series("counter"))
+                .isEqualTo(Map.of("counter_total{a=\"a\",b=\"b\",ignore_label=\"ignore_value\",job=\"test\"}", 3.0));
         client.adminPost("/tasks/reset-series");
-        pushBoth("# HELP counter A counter\n# TYPE counter counter\ncounter{a=\"a\",b=\"b\",ignore_me=\"ignored\"} 1\n",
+        pushBoth(
+                "# HELP counter A counter\n# TYPE counter counter\ncounter{a=\"a\",b=\"b\",ignore_me=\"ignored\"} 1\n",
                 "# HELP counter A counter\n# TYPE counter counter\ncounter{b=\"b\",a=\"a\",ignore_me=\"ignored\"} 2\n");
-        assertThat(series("counter")).isEqualTo(Map.of(
-                "counter_total{a=\"a\",b=\"b\",ignore_me=\"ignored\",job=\"test\"}", 3.0));
+        assertThat(series("counter"))
+                .isEqualTo(Map.of("counter_total{a=\"a\",b=\"b\",ignore_me=\"ignored\",job=\"test\"}", 3.0));
     }
 
     @Test
@@ -162,10 +177,12 @@ class AggregationGatewayConformanceTest {
                 # TYPE ui_page_render_errors counter
                 ui_page_render_errors{path="/prom/:orgId"} 1
                 """);
-        assertThat(series("ui_page_render_errors")).isEqualTo(Map.of(
-                "ui_page_render_errors_total{job=\"test\",path=\"/org/:orgId\"}", 1.0,
-                "ui_page_render_errors_total{job=\"test\",path=\"/prom/:orgId\"}", 2.0));
-        pushBoth("# HELP counter A counter\n# TYPE counter counter\ncounter{a=\"a\",b=\"b\"} 1\n",
+        assertThat(series("ui_page_render_errors"))
+                .isEqualTo(Map.of(
+                        "ui_page_render_errors_total{job=\"test\",path=\"/org/:orgId\"}", 1.0,
+                        "ui_page_render_errors_total{job=\"test\",path=\"/prom/:orgId\"}", 2.0));
+        pushBoth(
+                "# HELP counter A counter\n# TYPE counter counter\ncounter{a=\"a\",b=\"b\"} 1\n",
                 "# HELP counter A counter\n# TYPE counter counter\ncounter{b=\"b\",a=\"a\"} 2\n");
         assertThat(series("counter")).isEqualTo(Map.of("counter_total{a=\"a\",b=\"b\",job=\"test\"}", 3.0));
     }
@@ -175,8 +192,12 @@ class AggregationGatewayConformanceTest {
         String summary = "# HELP time_ms A summary\n# TYPE time_ms summary\ntime_ms_sum{a=\"a\",b=\"b\"} 12.25\n"
                 + "time_ms_count{a=\"a\",b=\"b\"} 1.0\n";
         pushBoth(summary, summary);
-        assertThat(series("time_ms")).isEqualTo(Map.of("time_ms_sum{a=\"a\",b=\"b\",job=\"test\"}", 24.5,
-                "time_ms_count{a=\"a\",b=\"b\",job=\"test\"}", 2.0));
+        assertThat(series("time_ms"))
+                .isEqualTo(Map.of(
+                        "time_ms_sum{a=\"a\",b=\"b\",job=\"test\"}",
+                        24.5,
+                        "time_ms_count{a=\"a\",b=\"b\",job=\"test\"}",
+                        2.0));
     }
 
     @Test
@@ -198,21 +219,30 @@ class AggregationGatewayConformanceTest {
     @Test
     void theirRoutesAcceptPushesWithAndWithoutLabels() {
         String counter = "# TYPE some_counter counter\nsome_counter 1\n";
-        assertThat(push("PUT", "/metrics/label1/value1/label2/value2", counter).statusCode()).isEqualTo(200);
+        assertThat(push("PUT", "/metrics/label1/value1/label2/value2", counter).statusCode())
+                .isEqualTo(200);
         assertThat(push("PUT", "/metrics/job/someJob", counter).statusCode()).isEqualTo(200);
         assertThat(push("PUT", "/metrics", counter).statusCode()).isEqualTo(200);
         assertThat(push("PUT", "/metrics/", counter).statusCode()).isEqualTo(200);
         // their output repeats the label (testing="one",testing="two",...), which no parser accepts; we keep the last
-        assertThat(push("PUT", "/metrics/testing/one/testing/two/testing/three", "# TYPE some_counter counter\n some_counter 1\n")
-                .statusCode()).isEqualTo(200);
-        assertThat(series("some_counter")).isEqualTo(Map.of(
-                "some_counter_total{label1=\"value1\",label2=\"value2\"}", 1.0,
-                "some_counter_total{job=\"someJob\"}", 1.0,
-                "some_counter_total{}", 2.0,
-                "some_counter_total{testing=\"three\"}", 1.0));
-        assertThat(push("PUT", "/metrics/job", counter).statusCode()).as("labels in pairs").isEqualTo(400);
+        assertThat(push(
+                                "PUT",
+                                "/metrics/testing/one/testing/two/testing/three",
+                                "# TYPE some_counter counter\n some_counter 1\n")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(series("some_counter"))
+                .isEqualTo(Map.of(
+                        "some_counter_total{label1=\"value1\",label2=\"value2\"}", 1.0,
+                        "some_counter_total{job=\"someJob\"}", 1.0,
+                        "some_counter_total{}", 2.0,
+                        "some_counter_total{testing=\"three\"}", 1.0));
+        assertThat(push("PUT", "/metrics/job", counter).statusCode())
+                .as("labels in pairs")
+                .isEqualTo(400);
         assertThat(push("PUT", "/metrics/job/x", "some_counter{job=\"y\"} 1\n").statusCode())
-                .as("a path label also in the body").isEqualTo(400);
+                .as("a path label also in the body")
+                .isEqualTo(400);
     }
 
     @Test
@@ -220,13 +250,18 @@ class AggregationGatewayConformanceTest {
         String counter = "# TYPE auth_counter counter\nauth_counter 1\n";
         HttpResponse<String> passing = push("PUT", "/metrics", counter);
         assertThat(passing.statusCode()).isEqualTo(200);
-        String wrong = "Basic " + Base64.getEncoder().encodeToString("user1:password1".getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> failing = client.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/metrics")).header("Authorization", wrong)
-                .PUT(HttpRequest.BodyPublishers.ofString(counter)).build());
+        String wrong =
+                "Basic " + Base64.getEncoder().encodeToString("user1:password1".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> failing =
+                client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/metrics"))
+                        .header("Authorization", wrong)
+                        .PUT(HttpRequest.BodyPublishers.ofString(counter))
+                        .build());
         assertThat(failing.statusCode()).isEqualTo(401);
         assertThat(series("auth_counter")).isEqualTo(Map.of("auth_counter_total{}", 1.0));
-        assertThat(client.get("/metrics").statusCode()).as("the scrape stays open").isEqualTo(200);
+        assertThat(client.get("/metrics").statusCode())
+                .as("the scrape stays open")
+                .isEqualTo(200);
     }
 
     // ---- their README ----
@@ -236,15 +271,22 @@ class AggregationGatewayConformanceTest {
         // echo 'http_requests_total{method="post",code="200"} 1027' | curl --data-binary @- http://localhost/metrics/
         HttpResponse<String> curl = client.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/metrics/"))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", AUTH)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", AUTH)
                 .POST(HttpRequest.BodyPublishers.ofString("http_requests_total{method=\"post\",code=\"200\"} 1027\n"))
                 .build());
         assertThat(curl.statusCode()).as(curl.body()).isEqualTo(200);
-        assertThat(push("POST", "/metrics/domain/sometest.com/instance/nginx-1",
-                "http_requests_total{method=\"post\",code=\"200\"} 1027\n").statusCode()).isEqualTo(200);
-        assertThat(series("http_requests_total")).isEqualTo(Map.of(
-                "http_requests_total{code=\"200\",method=\"post\"}", 1027.0,
-                "http_requests_total{code=\"200\",domain=\"sometest.com\",instance=\"nginx-1\",method=\"post\"}", 1027.0));
+        assertThat(push(
+                                "POST",
+                                "/metrics/domain/sometest.com/instance/nginx-1",
+                                "http_requests_total{method=\"post\",code=\"200\"} 1027\n")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(series("http_requests_total"))
+                .isEqualTo(Map.of(
+                        "http_requests_total{code=\"200\",method=\"post\"}", 1027.0,
+                        "http_requests_total{code=\"200\",domain=\"sometest.com\",instance=\"nginx-1\",method=\"post\"}",
+                                1027.0));
     }
 
     @Test

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.ServletMapping;
 import org.glassfish.jersey.server.model.Resource;
-import org.glassfish.jersey.server.model.ResourceMethod;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,7 +37,8 @@ class AuthEveryRouteIntegrationTest {
     /** Every path template the running app answers on its application port: Jersey's and the servlets'. */
     static Set<String> routes(DropwizardAppExtension<GatewayConfiguration> app) {
         Set<String> routes = new LinkedHashSet<>();
-        List<Object> components = new ArrayList<>(app.getEnvironment().jersey().getResourceConfig().getInstances());
+        List<Object> components = new ArrayList<>(
+                app.getEnvironment().jersey().getResourceConfig().getInstances());
         components.addAll(app.getEnvironment().jersey().getResourceConfig().getClasses());
         for (Object component : components) {
             Class<?> type = component instanceof Class<?> c ? c : component.getClass();
@@ -46,8 +46,8 @@ class AuthEveryRouteIntegrationTest {
                 collect(Resource.from(type), "", routes);
             }
         }
-        ServletMapping[] mappings = app.getEnvironment().getApplicationContext().getServletHandler()
-                .getServletMappings();
+        ServletMapping[] mappings =
+                app.getEnvironment().getApplicationContext().getServletHandler().getServletMappings();
         for (ServletMapping mapping : mappings) {
             for (String spec : mapping.getPathSpecs()) {
                 if (!spec.startsWith("/*") || spec.equals("/*")) { // Jersey's own mapping is "/*"
@@ -116,7 +116,11 @@ class AuthEveryRouteIntegrationTest {
     /** Whether the server refuses the path as a URI (400) even to a read with credentials. */
     static boolean refusedWhateverTheCredentials(GatewayClient client, String path) {
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + client.appPort() + path))
-                .header("Authorization", "Bearer " + TOKEN).GET().build()).statusCode() == 400;
+                                .header("Authorization", "Bearer " + TOKEN)
+                                .GET()
+                                .build())
+                        .statusCode()
+                == 400;
     }
 
     static GatewayClient client(DropwizardAppExtension<GatewayConfiguration> app) {
@@ -125,13 +129,17 @@ class AuthEveryRouteIntegrationTest {
 
     private static String scrapeWithToken(GatewayClient client) {
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + client.appPort() + "/metrics"))
-                .header("Authorization", "Bearer " + TOKEN).GET().build()).body();
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .GET()
+                        .build())
+                .body();
     }
 
     private static double unauthorized(String exposition) {
         return GatewayClient.samples(exposition).entrySet().stream()
                 .filter(e -> e.getKey().startsWith("prom_stream_gateway_http_unauthorized_total"))
-                .mapToDouble(Map.Entry::getValue).sum();
+                .mapToDouble(Map.Entry::getValue)
+                .sum();
     }
 
     @RegisterExtension
@@ -140,15 +148,22 @@ class AuthEveryRouteIntegrationTest {
 
     @RegisterExtension
     @Order(2)
-    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(REDIS,
-            ConfigOverride.config("http.bearerTokens", TOKEN));
+    static final DropwizardAppExtension<GatewayConfiguration> APP =
+            TestGateways.extension(REDIS, ConfigOverride.config("http.bearerTokens", TOKEN));
 
     @Test
     void everyWriteOnEveryRouteInEverySpellingNeedsCredentials() {
         GatewayClient client = client(APP);
         Set<String> routes = routes(APP);
-        assertThat(routes).as("the routes read from the server").contains("/api/metrics", "/api/v1/admin/wipe",
-                "/metrics", "/metrics/*", "/replace/metrics/*", "/api/status");
+        assertThat(routes)
+                .as("the routes read from the server")
+                .contains(
+                        "/api/metrics",
+                        "/api/v1/admin/wipe",
+                        "/metrics",
+                        "/metrics/*",
+                        "/replace/metrics/*",
+                        "/api/status");
         double before = unauthorized(scrapeWithToken(client));
         List<String> passed = new ArrayList<>();
         int refused = 0;
@@ -179,7 +194,9 @@ class AuthEveryRouteIntegrationTest {
                 }
             }
         }
-        assertThat(passed).as("requests without credentials that were not refused").isEmpty();
+        assertThat(passed)
+                .as("requests without credentials that were not refused")
+                .isEmpty();
         String after = scrapeWithToken(client);
         assertThat(after).as("nothing stored without credentials").doesNotContain("auth_bypass");
         assertThat(unauthorized(after) - before).as("every refusal counted").isEqualTo(refused);

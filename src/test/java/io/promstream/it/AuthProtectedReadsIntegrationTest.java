@@ -33,8 +33,10 @@ class AuthProtectedReadsIntegrationTest {
 
     @RegisterExtension
     @Order(2)
-    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(REDIS,
-            ConfigOverride.config("http.bearerTokens", TOKEN), ConfigOverride.config("http.protectScrape", "true"));
+    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(
+            REDIS,
+            ConfigOverride.config("http.bearerTokens", TOKEN),
+            ConfigOverride.config("http.protectScrape", "true"));
 
     @Test
     void everyReadButTheProbesNeedsCredentials() {

@@ -22,7 +22,8 @@ class CardinalityIntegrationTest {
 
     @RegisterExtension
     @Order(2)
-    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(REDIS, ConfigOverride.config("aggregation.maxSeries", "3"));
+    static final DropwizardAppExtension<GatewayConfiguration> APP =
+            TestGateways.extension(REDIS, ConfigOverride.config("aggregation.maxSeries", "3"));
 
     @Test
     void theCapRejectsNewSeriesAndTurnsTheCheckUnhealthy() {
@@ -32,15 +33,19 @@ class CardinalityIntegrationTest {
         for (int user : new int[] {0, 1, 2, 3, 4, 0}) {
             batch.append(batch.length() > 1 ? "," : "")
                     .append("{\"type\":\"counter\",\"name\":\"card\",\"value\":1,\"labels\":{\"user\":\"")
-                    .append(user).append("\"}}");
+                    .append(user)
+                    .append("\"}}");
         }
         try (Jedis jedis = REDIS.client()) {
             jedis.lpush("prom-stream-gateway:metric-queue", batch.append(']').toString());
         }
         assertThat(client.adminPost("/tasks/flush-queue").statusCode()).isEqualTo(200);
         assertThat(client.value("prom_stream_gateway_series")).isEqualTo(3);
-        assertThat(client.value("prom_stream_gateway_dropped_metrics_total{reason=\"series_limit\",}")).isEqualTo(2);
-        assertThat(client.value("card_total{user=\"0\",}")).as("existing series keep updating").isEqualTo(2);
+        assertThat(client.value("prom_stream_gateway_dropped_metrics_total{reason=\"series_limit\",}"))
+                .isEqualTo(2);
+        assertThat(client.value("card_total{user=\"0\",}"))
+                .as("existing series keep updating")
+                .isEqualTo(2);
 
         HttpResponse<String> admin = client.admin("/healthcheck");
         assertThat(admin.statusCode()).isEqualTo(500);

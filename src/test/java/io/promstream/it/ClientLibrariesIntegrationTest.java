@@ -78,18 +78,23 @@ class ClientLibrariesIntegrationTest {
     @Test
     void goPusherRoundsReplaceTheirGroupUnderReplace() {
         for (int round = 1; round <= 3; round++) {
-            GoPusher.push(pushgateway.url(), "go", "protobuf", "push", round, "instance=a").assertOk();
-            GoPusher.push(base() + "/replace", "go", "protobuf", "push", round, "instance=a").assertOk();
+            GoPusher.push(pushgateway.url(), "go", "protobuf", "push", round, "instance=a")
+                    .assertOk();
+            GoPusher.push(base() + "/replace", "go", "protobuf", "push", round, "instance=a")
+                    .assertOk();
         }
         assertSameAsThePushgateway("pusher_");
         assertThat(ours.value("pusher_requests_total{code=\"200\",instance=\"a\",job=\"go\",}"))
-                .as("the value of the last push, not a sum").isEqualTo(30);
+                .as("the value of the last push, not a sum")
+                .isEqualTo(30);
         // the text format, added with POST, in another group
         GoPusher.push(pushgateway.url(), "go", "text", "add", 2, "instance=b").assertOk();
         GoPusher.push(base() + "/replace", "go", "text", "add", 2, "instance=b").assertOk();
         assertSameAsThePushgateway("pusher_");
-        GoPusher.push(pushgateway.url(), "go", "protobuf", "delete", 0, "instance=a").assertOk();
-        GoPusher.push(base() + "/replace", "go", "protobuf", "delete", 0, "instance=a").assertOk();
+        GoPusher.push(pushgateway.url(), "go", "protobuf", "delete", 0, "instance=a")
+                .assertOk();
+        GoPusher.push(base() + "/replace", "go", "protobuf", "delete", 0, "instance=a")
+                .assertOk();
         Await.until(Duration.ofSeconds(10), () -> !pushgateway.scrape().contains("instance=\"a\""), "deleted");
         assertSameAsThePushgateway("pusher_");
         assertThat(ours.scrape()).doesNotContain("instance=\"a\"");
@@ -103,7 +108,8 @@ class ClientLibrariesIntegrationTest {
             PythonClient.push(url, "py", "pushadd", 3, "instance=q").assertOk();
         }
         assertSameAsThePushgateway("pyclient_");
-        assertThat(ours.value("pyclient_jobs_total{instance=\"p\",job=\"py\",queue=\"mail\",}")).isEqualTo(10);
+        assertThat(ours.value("pyclient_jobs_total{instance=\"p\",job=\"py\",queue=\"mail\",}"))
+                .isEqualTo(10);
         for (String url : new String[] {pushgateway.url(), base() + "/replace"}) {
             PythonClient.push(url, "py", "delete", 0, "instance=p").assertOk();
         }
@@ -114,17 +120,23 @@ class ClientLibrariesIntegrationTest {
     @Test
     void theBareUrlAggregatesWhatIsPushed() {
         for (int round = 1; round <= 3; round++) {
-            GoPusher.push(base(), "agg", "protobuf", "push", round, "instance=a").assertOk();
+            GoPusher.push(base(), "agg", "protobuf", "push", round, "instance=a")
+                    .assertOk();
         }
         // cumulative values 10, 20, 30 are summed: aggregate mode is for senders that push increments
-        assertThat(ours.value("pusher_requests_total{code=\"200\",instance=\"a\",job=\"agg\",}")).isEqualTo(60);
-        assertThat(ours.value("pusher_temperature_celsius{instance=\"a\",job=\"agg\",}")).as("gauges replace")
+        assertThat(ours.value("pusher_requests_total{code=\"200\",instance=\"a\",job=\"agg\",}"))
+                .isEqualTo(60);
+        assertThat(ours.value("pusher_temperature_celsius{instance=\"a\",job=\"agg\",}"))
+                .as("gauges replace")
                 .isEqualTo(23);
-        assertThat(ours.value("pusher_request_duration_seconds_count{instance=\"a\",job=\"agg\",}")).isEqualTo(24);
-        assertThat(ours.scrape()).as("pushed quantiles cannot be aggregated")
+        assertThat(ours.value("pusher_request_duration_seconds_count{instance=\"a\",job=\"agg\",}"))
+                .isEqualTo(24);
+        assertThat(ours.scrape())
+                .as("pushed quantiles cannot be aggregated")
                 .doesNotContain("pusher_response_size_bytes{instance=\"a\",job=\"agg\",quantile");
         PythonClient.push(base(), "agg", "push", 1, "instance=p").assertOk();
         PythonClient.push(base() + "/aggregate", "agg", "push", 1, "instance=p").assertOk();
-        assertThat(ours.value("pyclient_jobs_total{instance=\"p\",job=\"agg\",queue=\"mail\",}")).isEqualTo(10);
+        assertThat(ours.value("pyclient_jobs_total{instance=\"p\",job=\"agg\",queue=\"mail\",}"))
+                .isEqualTo(10);
     }
 }

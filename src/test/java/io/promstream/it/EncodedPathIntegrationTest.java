@@ -30,8 +30,11 @@ class EncodedPathIntegrationTest {
     private HttpResponse<String> send(String method, String path, String body) {
         GatewayClient client = new GatewayClient(APP.getLocalPort(), APP.getAdminPort());
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
-                .header("Content-Type", "text/plain").method(method, body == null
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build());
+                .header("Content-Type", "text/plain")
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     @Test
@@ -43,10 +46,13 @@ class EncodedPathIntegrationTest {
         assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(200);
 
         String exposition = client.scrape();
-        assertThat(exposition).contains("enc_agg{job=\"a/b\",zone=\"eu/west\",} 1.0")
+        assertThat(exposition)
+                .contains("enc_agg{job=\"a/b\",zone=\"eu/west\",} 1.0")
                 .contains("enc_rep{instance=\"host/1\",job=\"c/d\",} 2.0");
 
-        assertThat(send("DELETE", "/replace/metrics/job/c%2Fd/instance/host%2F1", null).statusCode()).isEqualTo(202);
+        assertThat(send("DELETE", "/replace/metrics/job/c%2Fd/instance/host%2F1", null)
+                        .statusCode())
+                .isEqualTo(202);
         assertThat(client.scrape()).doesNotContain("enc_rep{");
     }
 }

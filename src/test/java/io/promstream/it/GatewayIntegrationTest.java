@@ -48,7 +48,8 @@ class GatewayIntegrationTest {
 
     @Test
     void countersSumAcrossSenders() {
-        push("{\"type\":\"counter\",\"name\":\"it_jobs_total\",\"value\":1,\"labels\":{\"queue\":\"mail\"}}",
+        push(
+                "{\"type\":\"counter\",\"name\":\"it_jobs_total\",\"value\":1,\"labels\":{\"queue\":\"mail\"}}",
                 "{\"type\":\"counter\",\"name\":\"it_jobs\",\"value\":2,\"labels\":{\"queue\":\"mail\"}}",
                 "{\"type\":\"counter\",\"name\":\"it_jobs\",\"value\":5,\"labels\":{\"queue\":\"sms\"}}");
         client.awaitValue("it_jobs_total{queue=\"mail\",}", 3);
@@ -57,7 +58,8 @@ class GatewayIntegrationTest {
 
     @Test
     void gaugesKeepTheLastPushedSetAndApplyIncDec() {
-        push("{\"type\":\"gauge\",\"name\":\"it_temp\",\"value\":10}",
+        push(
+                "{\"type\":\"gauge\",\"name\":\"it_temp\",\"value\":10}",
                 "{\"type\":\"gauge\",\"name\":\"it_temp\",\"value\":20}",
                 "{\"type\":\"gauge\",\"name\":\"it_temp\",\"value\":3,\"op\":\"inc\"}",
                 "{\"type\":\"gauge\",\"name\":\"it_temp\",\"value\":1,\"op\":\"dec\"}");
@@ -66,7 +68,8 @@ class GatewayIntegrationTest {
 
     @Test
     void histogramsAndSummariesAggregate() {
-        push("{\"type\":\"histogram\",\"name\":\"it_lat_seconds\",\"value\":0.3,\"buckets\":[0.1,0.5]}",
+        push(
+                "{\"type\":\"histogram\",\"name\":\"it_lat_seconds\",\"value\":0.3,\"buckets\":[0.1,0.5]}",
                 "{\"type\":\"histogram\",\"name\":\"it_lat_seconds\",\"value\":0.05,\"buckets\":[0.1,0.5]}",
                 "{\"type\":\"histogram\",\"name\":\"it_lat_seconds\",\"value\":9,\"buckets\":[0.1,0.5]}",
                 "{\"type\":\"summary\",\"name\":\"it_size\",\"value\":4}",
@@ -96,14 +99,20 @@ class GatewayIntegrationTest {
         double json = client.value("prom_stream_gateway_dropped_metrics_total{reason=\"invalid_json\",}");
         double conflict = client.value("prom_stream_gateway_dropped_metrics_total{reason=\"type_conflict\",}");
         double large = client.value("prom_stream_gateway_dropped_metrics_total{reason=\"too_large\",}");
-        push("{nope", "\u0000\u0001", "{\"type\":\"counter\",\"name\":\"it_conflict\",\"value\":1}",
+        push(
+                "{nope",
+                "\u0000\u0001",
+                "{\"type\":\"counter\",\"name\":\"it_conflict\",\"value\":1}",
                 "{\"type\":\"gauge\",\"name\":\"it_conflict\",\"value\":1}",
                 "{\"type\":\"gauge\",\"name\":\"x\",\"value\":1,\"help\":\"" + "y".repeat(70_000) + "\"}",
                 "{\"type\":\"counter\",\"name\":\"it_after_garbage\",\"value\":1}");
         client.awaitValue("it_after_garbage_total", 1);
-        assertThat(client.value("prom_stream_gateway_dropped_metrics_total{reason=\"invalid_json\",}")).isEqualTo(json + 2);
-        assertThat(client.value("prom_stream_gateway_dropped_metrics_total{reason=\"type_conflict\",}")).isEqualTo(conflict + 1);
-        assertThat(client.value("prom_stream_gateway_dropped_metrics_total{reason=\"too_large\",}")).isEqualTo(large + 1);
+        assertThat(client.value("prom_stream_gateway_dropped_metrics_total{reason=\"invalid_json\",}"))
+                .isEqualTo(json + 2);
+        assertThat(client.value("prom_stream_gateway_dropped_metrics_total{reason=\"type_conflict\",}"))
+                .isEqualTo(conflict + 1);
+        assertThat(client.value("prom_stream_gateway_dropped_metrics_total{reason=\"too_large\",}"))
+                .isEqualTo(large + 1);
     }
 
     @Test
@@ -111,7 +120,8 @@ class GatewayIntegrationTest {
         push("{\"type\":\"counter\",\"name\":\"it_meta\",\"value\":1}");
         client.awaitValue("it_meta_total", 1);
         String text = client.scrape();
-        assertThat(text).contains("prom_stream_gateway_processed_metrics_total{worker=\"0\",queue_key=\"" + QUEUE + "\",}")
+        assertThat(text)
+                .contains("prom_stream_gateway_processed_metrics_total{worker=\"0\",queue_key=\"" + QUEUE + "\",}")
                 .contains("prom_stream_gateway_redis_queue_empty_pops_total{worker=\"1\",")
                 .contains("prom_stream_gateway_redis_queue_pending_size{queue_key=\"" + QUEUE + "\",}")
                 .contains("# TYPE prom_stream_gateway_series gauge")
@@ -126,17 +136,20 @@ class GatewayIntegrationTest {
 
     @Test
     void theExpositionPassesPromtoolInBothFormats() {
-        push("{\"type\":\"counter\",\"name\":\"it_prom_requests_total\",\"value\":1,\"help\":\"Requests.\",\"labels\":{\"path\":\"/a \\\"b\\\"\"}}",
+        push(
+                "{\"type\":\"counter\",\"name\":\"it_prom_requests_total\",\"value\":1,\"help\":\"Requests.\",\"labels\":{\"path\":\"/a \\\"b\\\"\"}}",
                 "{\"type\":\"gauge\",\"name\":\"it_prom_temperature_celsius\",\"value\":-3.5}",
                 "{\"type\":\"histogram\",\"name\":\"it_prom_latency_seconds\",\"value\":0.2}",
                 "{\"type\":\"summary\",\"name\":\"it_prom_size_bytes\",\"value\":10}");
         client.awaitValue("it_prom_size_bytes_count", 1);
         HttpResponse<String> text = client.get("/metrics", "text/plain");
-        assertThat(text.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
+        assertThat(text.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
         assertThat(Promtool.checkMetrics(text.body())).isEmpty();
 
         HttpResponse<String> om = client.get("/metrics", "application/openmetrics-text; version=1.0.0");
-        assertThat(om.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/openmetrics-text"));
+        assertThat(om.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/openmetrics-text"));
         assertThat(om.body()).endsWith("# EOF\n").contains("it_prom_requests_total{path=\"/a \\\"b\\\"\"} 1.0");
     }
 
@@ -144,15 +157,21 @@ class GatewayIntegrationTest {
     void gzipScrapesAreCompressedOnceAndShowWhatChanged() throws Exception {
         push("{\"type\":\"counter\",\"name\":\"it_gzip_jobs_total\",\"value\":1}");
         client.awaitValue("it_gzip_jobs_total", 1);
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/metrics"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/metrics"))
                 .header("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5")
-                .header("Accept-Encoding", "gzip").GET().build();
+                .header("Accept-Encoding", "gzip")
+                .GET()
+                .build();
         for (int expected = 1; expected <= 2; expected++) {
             String line = "it_gzip_jobs_total " + expected + ".0\n";
             String[] body = new String[1];
-            Await.until(Duration.ofSeconds(10),
-                    () -> { body[0] = gunzipped(request); return body[0].contains(line); }, () -> "no " + line + " in " + body[0]);
+            Await.until(
+                    Duration.ofSeconds(10),
+                    () -> {
+                        body[0] = gunzipped(request);
+                        return body[0].contains(line);
+                    },
+                    () -> "no " + line + " in " + body[0]);
             assertThat(body[0]).endsWith("# EOF\n").contains("# TYPE prom_stream_gateway_processed_metrics counter");
             push("{\"type\":\"counter\",\"name\":\"it_gzip_jobs_total\",\"value\":1}");
         }
@@ -168,8 +187,7 @@ class GatewayIntegrationTest {
         }
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().allValues("Content-Encoding")).containsExactly("gzip");
-        try (GZIPInputStream in = new GZIPInputStream(
-                new ByteArrayInputStream(response.body()))) {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(response.body()))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new AssertionError("not valid gzip", e);

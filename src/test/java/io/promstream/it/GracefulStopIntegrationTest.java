@@ -39,10 +39,13 @@ class GracefulStopIntegrationTest {
                 jedis.lpush(QUEUE, chunk);
             }
         }
-        DropwizardTestSupport<GatewayConfiguration> first = TestGateways.support(REDIS.server(),
-                ConfigOverride.config("redis.popCount", "10"), ConfigOverride.config("redis.workers", "1"));
+        DropwizardTestSupport<GatewayConfiguration> first = TestGateways.support(
+                REDIS.server(),
+                ConfigOverride.config("redis.popCount", "10"),
+                ConfigOverride.config("redis.workers", "1"));
         first.before();
-        MetricStore store = ((GatewayApplication) first.getApplication()).gateway().store();
+        MetricStore store =
+                ((GatewayApplication) first.getApplication()).gateway().store();
         Await.until(Duration.ofSeconds(30), () -> total(store) > 0, "some samples applied");
         first.after(); // workers finish the batch in hand; the shard's last checkpoint covers it; the lease goes
 
@@ -50,20 +53,26 @@ class GracefulStopIntegrationTest {
         try (Jedis jedis = REDIS.client()) {
             remaining = jedis.llen(QUEUE);
             assertThat(jedis.exists("prom-stream-gateway:metric-queue:{prom-stream-gateway:metric-queue}:lease"))
-                    .as("the lease was handed back").isFalse();
+                    .as("the lease was handed back")
+                    .isFalse();
         }
-        assertThat(remaining).as("stopped mid-drain, and what it applied trimmed off").isPositive()
+        assertThat(remaining)
+                .as("stopped mid-drain, and what it applied trimmed off")
+                .isPositive()
                 .isLessThan(pushed);
 
         DropwizardTestSupport<GatewayConfiguration> second = TestGateways.support(REDIS.server());
         second.before();
         try {
-            MetricStore again = ((GatewayApplication) second.getApplication()).gateway().store();
+            MetricStore again =
+                    ((GatewayApplication) second.getApplication()).gateway().store();
             Await.until(Duration.ofSeconds(60), () -> total(again) >= pushed, "the second run applies the rest");
             try (Jedis jedis = REDIS.client()) {
                 Await.until(Duration.ofSeconds(10), () -> jedis.llen(QUEUE) == 0, "the queue trimmed to nothing");
             }
-            assertThat(total(again)).as("every sample counted once over the two runs").isEqualTo(pushed);
+            assertThat(total(again))
+                    .as("every sample counted once over the two runs")
+                    .isEqualTo(pushed);
         } finally {
             second.after();
         }
@@ -71,6 +80,10 @@ class GracefulStopIntegrationTest {
 
     private static double total(MetricStore store) {
         Family family = store.family("stop");
-        return family == null ? 0 : store.snapshot(family).stream().mapToDouble(SeriesSnapshot::value).sum();
+        return family == null
+                ? 0
+                : store.snapshot(family).stream()
+                        .mapToDouble(SeriesSnapshot::value)
+                        .sum();
     }
 }

@@ -53,7 +53,11 @@ class HardeningIntegrationTest {
 
     private HttpResponse<String> send(String method, String path, String contentType, byte[] body, String... headers) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             builder.header("Content-Type", contentType);
         }
@@ -72,9 +76,14 @@ class HardeningIntegrationTest {
     }
 
     private byte[] scrapeBytes(String accept) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/metrics")).header("Accept", accept).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                .header("Accept", accept)
+                .GET()
+                .build();
         try {
-            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray()).body();
+            return HttpClient.newHttpClient()
+                    .send(request, HttpResponse.BodyHandlers.ofByteArray())
+                    .body();
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -92,19 +101,28 @@ class HardeningIntegrationTest {
     private void assertExpositionParses() {
         byte[] text = scrapeBytes("text/plain");
         byte[] openMetrics = scrapeBytes(OPEN_METRICS);
-        assertThat(ExpositionParsers.promtoolText(text)).as("promtool on the text format").isNull();
-        assertThat(ExpositionParsers.pythonText(text)).as("prometheus_client's text parser").isNull();
-        assertThat(ExpositionParsers.pythonOpenMetrics(openMetrics)).as("prometheus_client's OpenMetrics parser").isNull();
+        assertThat(ExpositionParsers.promtoolText(text))
+                .as("promtool on the text format")
+                .isNull();
+        assertThat(ExpositionParsers.pythonText(text))
+                .as("prometheus_client's text parser")
+                .isNull();
+        assertThat(ExpositionParsers.pythonOpenMetrics(openMetrics))
+                .as("prometheus_client's OpenMetrics parser")
+                .isNull();
     }
 
     @Test
     void loneSurrogatesAreInvalidJsonOnTheQueueAndOverHttp() {
         double before = dropped("invalid_json");
-        REDIS.push(QUEUE, "{\"type\":\"gauge\",\"name\":\"build\",\"value\":1,\"labels\":{\"rev\":\"\\ud800\"}}",
+        REDIS.push(
+                QUEUE,
+                "{\"type\":\"gauge\",\"name\":\"build\",\"value\":1,\"labels\":{\"rev\":\"\\ud800\"}}",
                 "{\"type\":\"gauge\",\"name\":\"build\",\"value\":1,\"help\":\"x\\udc00\"}",
                 "{\"type\":\"gauge\",\"name\":\"build_ok\",\"value\":1,\"labels\":{\"rev\":\"\\ud83d\\ude00\"}}");
         flush();
-        HttpResponse<String> http = json("{\"type\":\"gauge\",\"name\":\"build\",\"value\":1,\"labels\":{\"rev\":\"\\ud800\"}}");
+        HttpResponse<String> http =
+                json("{\"type\":\"gauge\",\"name\":\"build\",\"value\":1,\"labels\":{\"rev\":\"\\ud800\"}}");
         assertThat(http.statusCode()).isEqualTo(200);
         assertThat(http.body()).contains("invalid_json");
         assertThat(dropped("invalid_json") - before).isEqualTo(3);
@@ -116,7 +134,9 @@ class HardeningIntegrationTest {
     @Test
     void aCounterNamedTotalIsAnInvalidName() {
         double before = dropped("invalid_name");
-        REDIS.push(QUEUE, "{\"type\":\"counter\",\"name\":\"_total\",\"value\":1}",
+        REDIS.push(
+                QUEUE,
+                "{\"type\":\"counter\",\"name\":\"_total\",\"value\":1}",
                 "{\"type\":\"counter\",\"name\":\"x_total_total\",\"value\":1}");
         flush();
         assertThat(dropped("invalid_name") - before).isEqualTo(2);
@@ -129,18 +149,29 @@ class HardeningIntegrationTest {
 
     @Test
     void histogramsWithNegativeBucketsOrSumsStayValidOpenMetrics() {
-        REDIS.push(QUEUE, "{\"type\":\"histogram\",\"name\":\"neg_buckets\",\"value\":-7,\"buckets\":[-1,0,0.5,1e10]}",
+        REDIS.push(
+                QUEUE,
+                "{\"type\":\"histogram\",\"name\":\"neg_buckets\",\"value\":-7,\"buckets\":[-1,0,0.5,1e10]}",
                 "{\"type\":\"histogram\",\"name\":\"neg_sum\",\"value\":-3,\"buckets\":[0.5,1]}",
                 "{\"type\":\"summary\",\"name\":\"neg_summary\",\"value\":-2}",
                 "{\"type\":\"histogram\",\"name\":\"fine\",\"value\":0.7,\"buckets\":[0.5,1]}");
         flush();
         String text = new String(scrapeBytes("text/plain"), StandardCharsets.UTF_8);
-        assertThat(text).contains("neg_buckets_sum -7.0").contains("neg_buckets_count 1.0")
-                .contains("neg_sum_sum -3.0").contains("neg_summary_sum -2.0");
+        assertThat(text)
+                .contains("neg_buckets_sum -7.0")
+                .contains("neg_buckets_count 1.0")
+                .contains("neg_sum_sum -3.0")
+                .contains("neg_summary_sum -2.0");
         String openMetrics = new String(scrapeBytes(OPEN_METRICS), StandardCharsets.UTF_8);
-        assertThat(openMetrics).contains("neg_buckets_bucket{le=\"-1.0\"} 1.0").doesNotContain("neg_buckets_sum")
-                .doesNotContain("neg_buckets_count").doesNotContain("neg_sum_sum").doesNotContain("neg_summary_sum")
-                .contains("fine_sum 0.7").contains("fine_count 1.0").contains("neg_summary_count 1.0");
+        assertThat(openMetrics)
+                .contains("neg_buckets_bucket{le=\"-1.0\"} 1.0")
+                .doesNotContain("neg_buckets_sum")
+                .doesNotContain("neg_buckets_count")
+                .doesNotContain("neg_sum_sum")
+                .doesNotContain("neg_summary_sum")
+                .contains("fine_sum 0.7")
+                .contains("fine_count 1.0")
+                .contains("neg_summary_count 1.0");
         assertExpositionParses();
     }
 
@@ -156,7 +187,9 @@ class HardeningIntegrationTest {
         for (int t = 0; t < 2; t++) {
             threads.add(new Thread(() -> {
                 while (!stop.get()) {
-                    HttpResponse<String> r = text("POST", "/metrics/job/race",
+                    HttpResponse<String> r = text(
+                            "POST",
+                            "/metrics/job/race",
                             "# TYPE racex counter\nracex 1\n# TYPE racey counter\nracey 1\n");
                     if (r.statusCode() == 200) {
                         ok.incrementAndGet();
@@ -202,7 +235,9 @@ class HardeningIntegrationTest {
         AtomicInteger ok = new AtomicInteger();
         Thread pusher = new Thread(() -> {
             while (!stop.get()) {
-                HttpResponse<String> r = text("POST", "/metrics/job/race2",
+                HttpResponse<String> r = text(
+                        "POST",
+                        "/metrics/job/race2",
                         "# TYPE racex2 counter\nracex2 1\n# TYPE racez counter\nracez 1\n");
                 if (r.statusCode() == 200) {
                     ok.incrementAndGet();
@@ -237,7 +272,9 @@ class HardeningIntegrationTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("flushed 0 elements");
         // the workers block on the empty queue for redis.blockTimeout; a flush must not wait behind them
-        assertThat(millis).as("an idle flush with timeout=100ms took %d ms", millis).isLessThan(2_000);
+        assertThat(millis)
+                .as("an idle flush with timeout=100ms took %d ms", millis)
+                .isLessThan(2_000);
     }
 
     @Test
@@ -253,15 +290,21 @@ class HardeningIntegrationTest {
         badCrc[badCrc.length - 8] ^= 0x01;
         byte[] badSize = whole.clone();
         badSize[badSize.length - 1] ^= 0x01;
-        for (byte[] body : List.of(cut, badCrc, badSize, "{\"type\":\"counter\",\"name\":\"gz_cut\",\"value\":1}"
-                .getBytes(StandardCharsets.UTF_8))) {
-            HttpResponse<String> jsonPush = send("POST", "/api/metrics", "application/json", body, "Content-Encoding", "gzip");
+        for (byte[] body : List.of(
+                cut,
+                badCrc,
+                badSize,
+                "{\"type\":\"counter\",\"name\":\"gz_cut\",\"value\":1}".getBytes(StandardCharsets.UTF_8))) {
+            HttpResponse<String> jsonPush =
+                    send("POST", "/api/metrics", "application/json", body, "Content-Encoding", "gzip");
             assertThat(jsonPush.statusCode()).as(jsonPush.body()).isEqualTo(400);
-            HttpResponse<String> textPush = send("POST", "/metrics/job/gz", "text/plain", body, "Content-Encoding", "gzip");
+            HttpResponse<String> textPush =
+                    send("POST", "/metrics/job/gz", "text/plain", body, "Content-Encoding", "gzip");
             assertThat(textPush.statusCode()).as(textPush.body()).isEqualTo(400);
         }
         assertThat(client.scrape()).doesNotContain("gz_cut");
-        assertThat(send("POST", "/api/metrics", "application/json", whole, "Content-Encoding", "gzip").statusCode())
+        assertThat(send("POST", "/api/metrics", "application/json", whole, "Content-Encoding", "gzip")
+                        .statusCode())
                 .isEqualTo(200);
         assertThat(client.value("gz_cut_total")).isEqualTo(2000);
     }
@@ -283,13 +326,19 @@ class HardeningIntegrationTest {
 
     @Test
     void nameFiltersSelectFamilies() {
-        REDIS.push(QUEUE, "{\"type\":\"histogram\",\"name\":\"nf_hist\",\"value\":1}",
+        REDIS.push(
+                QUEUE,
+                "{\"type\":\"histogram\",\"name\":\"nf_hist\",\"value\":1}",
                 "{\"type\":\"counter\",\"name\":\"nf_count\",\"value\":1}",
                 "{\"type\":\"gauge\",\"name\":\"nf_other\",\"value\":1}");
         flush();
         String byFamily = client.get("/metrics?name[]=nf_hist&name[]=nf_count").body();
-        assertThat(byFamily).contains("nf_hist_bucket").contains("nf_hist_sum").contains("nf_count_total 1.0")
-                .doesNotContain("nf_other").doesNotContain("prom_stream_gateway");
+        assertThat(byFamily)
+                .contains("nf_hist_bucket")
+                .contains("nf_hist_sum")
+                .contains("nf_count_total 1.0")
+                .doesNotContain("nf_other")
+                .doesNotContain("prom_stream_gateway");
         assertThat(client.get("/metrics?name[]=nf_count_total").body()).contains("nf_count_total 1.0");
     }
 
@@ -310,10 +359,12 @@ class HardeningIntegrationTest {
     @Test
     void everyPushAnswerIsCounted() {
         double json415 = client.value("prom_stream_gateway_http_pushes_total{endpoint=\"json\",code=\"415\",}");
-        assertThat(send("POST", "/api/metrics", "text/plain", "x".getBytes(StandardCharsets.UTF_8)).statusCode())
+        assertThat(send("POST", "/api/metrics", "text/plain", "x".getBytes(StandardCharsets.UTF_8))
+                        .statusCode())
                 .isEqualTo(415);
         double json405 = client.value("prom_stream_gateway_http_pushes_total{endpoint=\"json\",code=\"405\",}");
-        assertThat(send("PUT", "/api/metrics", "application/json", "{}".getBytes(StandardCharsets.UTF_8)).statusCode())
+        assertThat(send("PUT", "/api/metrics", "application/json", "{}".getBytes(StandardCharsets.UTF_8))
+                        .statusCode())
                 .isEqualTo(405);
         assertThat(client.value("prom_stream_gateway_http_pushes_total{endpoint=\"json\",code=\"415\",}"))
                 .isEqualTo(Double.isNaN(json415) ? 1 : json415 + 1);

@@ -25,12 +25,16 @@ class HttpAuthIntegrationTest {
 
     @RegisterExtension
     @Order(2)
-    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(REDIS, ConfigOverride.config("http.bearerTokens", "s3cret-token,other-token"),
+    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(
+            REDIS,
+            ConfigOverride.config("http.bearerTokens", "s3cret-token,other-token"),
             ConfigOverride.config("http.basicUsers.lambda", "pa:ss"));
 
     private HttpResponse<String> push(String path, String contentType, String body, String authorization) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             builder.header("Authorization", authorization);
         }
@@ -41,20 +45,31 @@ class HttpAuthIntegrationTest {
     void ingestionNeedsCredentialsAndScrapingDoesNot() {
         GatewayClient client = new GatewayClient(APP.getLocalPort(), APP.getAdminPort());
         String json = "{\"type\":\"counter\",\"name\":\"auth_jobs\",\"value\":1}";
-        assertThat(push("/api/metrics", "application/json", json, null).statusCode()).isEqualTo(401);
-        assertThat(push("/api/metrics", "application/json", json, "Bearer wrong").statusCode()).isEqualTo(401);
-        assertThat(push("/metrics/job/x", "text/plain", "auth_text 1\n", null).statusCode()).isEqualTo(401);
+        assertThat(push("/api/metrics", "application/json", json, null).statusCode())
+                .isEqualTo(401);
+        assertThat(push("/api/metrics", "application/json", json, "Bearer wrong")
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(push("/metrics/job/x", "text/plain", "auth_text 1\n", null).statusCode())
+                .isEqualTo(401);
         String badBasic = "Basic " + Base64.getEncoder().encodeToString("lambda:nope".getBytes(StandardCharsets.UTF_8));
-        assertThat(push("/metrics/job/x", "text/plain", "auth_text 1\n", badBasic).statusCode()).isEqualTo(401);
+        assertThat(push("/metrics/job/x", "text/plain", "auth_text 1\n", badBasic)
+                        .statusCode())
+                .isEqualTo(401);
         assertThat(client.scrape()).doesNotContain("auth_jobs").doesNotContain("auth_text");
 
-        assertThat(push("/api/metrics", "application/json", json, "Bearer s3cret-token").statusCode()).isEqualTo(200);
+        assertThat(push("/api/metrics", "application/json", json, "Bearer s3cret-token")
+                        .statusCode())
+                .isEqualTo(200);
         String basic = "Basic " + Base64.getEncoder().encodeToString("lambda:pa:ss".getBytes(StandardCharsets.UTF_8));
-        assertThat(push("/metrics/job/x", "text/plain", "auth_text 1\n", basic).statusCode()).isEqualTo(200);
+        assertThat(push("/metrics/job/x", "text/plain", "auth_text 1\n", basic).statusCode())
+                .isEqualTo(200);
 
         assertThat(client.value("auth_jobs_total")).isEqualTo(1);
         assertThat(client.value("auth_text{job=\"x\",}")).isEqualTo(1);
-        assertThat(client.value("prom_stream_gateway_http_unauthorized_total{endpoint=\"json\",}")).isEqualTo(2);
-        assertThat(client.value("prom_stream_gateway_http_unauthorized_total{endpoint=\"push\",}")).isEqualTo(2);
+        assertThat(client.value("prom_stream_gateway_http_unauthorized_total{endpoint=\"json\",}"))
+                .isEqualTo(2);
+        assertThat(client.value("prom_stream_gateway_http_unauthorized_total{endpoint=\"push\",}"))
+                .isEqualTo(2);
     }
 }

@@ -30,7 +30,10 @@ class OperationsIntegrationTest {
 
     @RegisterExtension
     @Order(2)
-    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(ClockedGatewayApplication.class, REDIS, ConfigOverride.config("redis.deadLetterMaxLength", "5"),
+    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(
+            ClockedGatewayApplication.class,
+            REDIS,
+            ConfigOverride.config("redis.deadLetterMaxLength", "5"),
             ConfigOverride.config("aggregation.seriesTtl", "1h"),
             ConfigOverride.config("aggregation.expiryInterval", "50ms"));
 
@@ -64,7 +67,11 @@ class OperationsIntegrationTest {
 
     @Test
     void resetByNameRemovesOnlyThatFamilyAndItStartsAgainFromZero() {
-        push(counter("rs_a", "\"k\":\"1\""), counter("rs_a", "\"k\":\"2\""), counter("rs_b", ""), counter("rs_a", "\"k\":\"1\""));
+        push(
+                counter("rs_a", "\"k\":\"1\""),
+                counter("rs_a", "\"k\":\"2\""),
+                counter("rs_b", ""),
+                counter("rs_a", "\"k\":\"1\""));
         flush();
         assertThat(client.value("rs_a_total{k=\"1\",}")).isEqualTo(2);
         assertThat(reset("name=rs_a_total").body().trim()).isEqualTo("removed 2 series");
@@ -77,8 +84,11 @@ class OperationsIntegrationTest {
 
     @Test
     void resetByLabelsAndByNameAndLabelTogether() {
-        push(counter("rl_x", "\"env\":\"prod\",\"zone\":\"a\""), counter("rl_x", "\"env\":\"dev\""),
-                counter("rl_y", "\"env\":\"prod\",\"zone\":\"b\""), counter("rl_y", "\"env\":\"dev\""));
+        push(
+                counter("rl_x", "\"env\":\"prod\",\"zone\":\"a\""),
+                counter("rl_x", "\"env\":\"dev\""),
+                counter("rl_y", "\"env\":\"prod\",\"zone\":\"b\""),
+                counter("rl_y", "\"env\":\"dev\""));
         flush();
         assertThat(reset("name=rl_x&label=env%3Ddev").body().trim()).isEqualTo("removed 1 series");
         assertThat(reset("label=env%3Dprod&label=zone%3Db").body().trim()).isEqualTo("removed 1 series");
@@ -104,7 +114,10 @@ class OperationsIntegrationTest {
         for (String query : List.of("olderThan=yesterday", "label=novalue", "label=%3Dx", "colour=red")) {
             HttpResponse<String> response = reset(query);
             assertThat(response.statusCode()).as(query).isEqualTo(500);
-            assertThat(response.body()).as(query).doesNotContain("\tat ").containsAnyOf("olderThan", "label", "unknown");
+            assertThat(response.body())
+                    .as(query)
+                    .doesNotContain("\tat ")
+                    .containsAnyOf("olderThan", "label", "unknown");
         }
         assertThat(client.value("rb_keep_total")).isEqualTo(1);
     }
@@ -135,7 +148,9 @@ class OperationsIntegrationTest {
         }
         String reply = flush();
         assertThat(reply).startsWith("flushed ");
-        assertThat(client.sum("fq_total")).as("visible the moment flush-queue replied").isEqualTo(pushed);
+        assertThat(client.sum("fq_total"))
+                .as("visible the moment flush-queue replied")
+                .isEqualTo(pushed);
     }
 
     @Test
@@ -153,7 +168,9 @@ class OperationsIntegrationTest {
 
     @Test
     void rejectedSamplesLandOnTheCappedDeadLetterList() throws Exception {
-        push("{broken", "[{\"type\":\"counter\",\"name\":\"dl_ok\",\"value\":1},{\"type\":\"counter\",\"name\":\"dl_bad\",\"value\":-1}]");
+        push(
+                "{broken",
+                "[{\"type\":\"counter\",\"name\":\"dl_ok\",\"value\":1},{\"type\":\"counter\",\"name\":\"dl_bad\",\"value\":-1}]");
         flush();
         Await.until(Duration.ofSeconds(10), () -> deadLetters().size() >= 2, "two dead letters");
         List<String> letters = deadLetters();
@@ -212,7 +229,8 @@ class OperationsIntegrationTest {
         HttpResponse<String> health = client.get("/api/health");
         assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
         assertThat(JSON.readTree(health.body()).get("checks").fieldNames())
-                .toIterable().contains("redis", "workers", "backlog", "cardinality");
+                .toIterable()
+                .contains("redis", "workers", "backlog", "cardinality");
     }
 
     private static List<String> deadLetters() {

@@ -31,14 +31,15 @@ class OrderingIntegrationTest {
 
     @RegisterExtension
     @Order(2)
-    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(REDIS, ConfigOverride.config("redis.workers", "4"),
-            ConfigOverride.config("redis.popCount", "3"));
+    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(
+            REDIS, ConfigOverride.config("redis.workers", "4"), ConfigOverride.config("redis.popCount", "3"));
 
     private static final String QUEUE = "prom-stream-gateway:metric-queue";
 
     @Test
     void theLastPushedSetWinsWhateverTheWorkersDo() {
-        MetricStore store = ((GatewayApplication) APP.getApplication()).gateway().store();
+        MetricStore store =
+                ((GatewayApplication) APP.getApplication()).gateway().store();
         int rounds = 40;
         int setsPerSeries = 300;
         int seriesPerRound = 4;
@@ -58,13 +59,16 @@ class OrderingIntegrationTest {
         long expectedSeries = (long) rounds * seriesPerRound;
         Await.until(Duration.ofSeconds(60), () -> drained(store, expectedSeries), "queue drained");
         Family family = store.family("order_gauge");
-        assertThat(store.snapshot(family)).hasSize((int) expectedSeries)
-                .allSatisfy(s -> assertThat(s.value()).as("series %s", s.labels()).isEqualTo(setsPerSeries));
+        assertThat(store.snapshot(family))
+                .hasSize((int) expectedSeries)
+                .allSatisfy(
+                        s -> assertThat(s.value()).as("series %s", s.labels()).isEqualTo(setsPerSeries));
     }
 
     @Test
     void incAndDecAroundSetsTakeEffectInPushOrder() {
-        MetricStore store = ((GatewayApplication) APP.getApplication()).gateway().store();
+        MetricStore store =
+                ((GatewayApplication) APP.getApplication()).gateway().store();
         int series = 60;
         List<String> pushes = new ArrayList<>();
         for (int s = 0; s < series; s++) {
@@ -87,8 +91,10 @@ class OrderingIntegrationTest {
         }
         double expectedProcessed = before + 10.0 * pushes.size();
         Await.until(Duration.ofSeconds(60), () -> processed() >= expectedProcessed, "all applied");
-        assertThat(store.snapshot(store.family("mixed_gauge"))).hasSize(series)
-                .allSatisfy(s -> assertThat(s.value()).as("series %s", s.labels()).isEqualTo(58));
+        assertThat(store.snapshot(store.family("mixed_gauge")))
+                .hasSize(series)
+                .allSatisfy(
+                        s -> assertThat(s.value()).as("series %s", s.labels()).isEqualTo(58));
     }
 
     private static double processed() {
@@ -103,9 +109,15 @@ class OrderingIntegrationTest {
         }
         Family family = store.family("order_gauge");
         // drained and every batch applied: the gauges reached their last value or a later check will fail
-        return family != null && family.size() == expectedSeries
-                && ((GatewayApplication) APP.getApplication()).gateway().workers().workers().stream()
-                        .allMatch(w -> w.batch().pendingOffset() < 0)
-                && store.snapshot(family).stream().mapToDouble(SeriesSnapshot::value).min().orElse(0) > 0;
+        return family != null
+                && family.size() == expectedSeries
+                && ((GatewayApplication) APP.getApplication())
+                        .gateway().workers().workers().stream()
+                                .allMatch(w -> w.batch().pendingOffset() < 0)
+                && store.snapshot(family).stream()
+                                .mapToDouble(SeriesSnapshot::value)
+                                .min()
+                                .orElse(0)
+                        > 0;
     }
 }

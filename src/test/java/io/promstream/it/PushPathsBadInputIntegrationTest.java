@@ -46,10 +46,13 @@ class PushPathsBadInputIntegrationTest {
     }
 
     private HttpResponse<String> send(String method, String path, String contentType, Object body) {
-        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                : body instanceof byte[] bytes ? HttpRequest.BodyPublishers.ofByteArray(bytes)
-                : HttpRequest.BodyPublishers.ofString((String) body);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
+        HttpRequest.BodyPublisher publisher = body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : body instanceof byte[] bytes
+                        ? HttpRequest.BodyPublishers.ofByteArray(bytes)
+                        : HttpRequest.BodyPublishers.ofString((String) body);
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
                 .method(method, publisher);
         if (contentType != null) {
             request.header("Content-Type", contentType);
@@ -58,8 +61,12 @@ class PushPathsBadInputIntegrationTest {
     }
 
     private Map<String, Double> state() {
-        return Exposition.parse(client.scrape(), name -> !name.startsWith("prom_stream_gateway_")
-                && !name.startsWith("jvm_") && !name.startsWith("process_") && !name.startsWith("push_"));
+        return Exposition.parse(
+                client.scrape(),
+                name -> !name.startsWith("prom_stream_gateway_")
+                        && !name.startsWith("jvm_")
+                        && !name.startsWith("process_")
+                        && !name.startsWith("push_"));
     }
 
     static Stream<Arguments> badRequests() {
@@ -67,31 +74,63 @@ class PushPathsBadInputIntegrationTest {
         return Stream.of(
                 Arguments.of("PUT", "/replace/metrics/job/seed", "text/plain", "seed_g{x=\"1\" 3\n", 400, "line 1"),
                 Arguments.of("PUT", "/replace/metrics/job/seed", PROTOBUF, truncated, 400, "protobuf"),
-                Arguments.of("PUT", "/replace/metrics/job/seed", "text/plain", "# TYPE seed_g counter\nseed_g 3\n", 400,
+                Arguments.of(
+                        "PUT",
+                        "/replace/metrics/job/seed",
+                        "text/plain",
+                        "# TYPE seed_g counter\nseed_g 3\n",
+                        400,
                         "inconsistent"),
-                Arguments.of("PUT", "/replace/metrics/job/seed", "text/plain", "seed_g 3 1700000000000\n", 400,
+                Arguments.of(
+                        "PUT",
+                        "/replace/metrics/job/seed",
+                        "text/plain",
+                        "seed_g 3 1700000000000\n",
+                        400,
                         "timestamps"),
-                Arguments.of("PUT", "/replace/metrics/job/seed/1bad/x", "text/plain", "seed_g 3\n", 400, "improper label name"),
+                Arguments.of(
+                        "PUT",
+                        "/replace/metrics/job/seed/1bad/x",
+                        "text/plain",
+                        "seed_g 3\n",
+                        400,
+                        "improper label name"),
                 Arguments.of("PUT", "/replace/metrics/job/seed/odd", "text/plain", "seed_g 3\n", 400, "odd number"),
                 Arguments.of("PUT", "/replace/metrics/job@base64/!!", "text/plain", "seed_g 3\n", 400, "base64"),
                 Arguments.of("PUT", "/replace/metrics/no/job", "text/plain", "seed_g 3\n", 404, "needs a job"),
                 Arguments.of("DELETE", "/metrics/no/job", null, null, 405, "needs a job path"),
                 Arguments.of("POST", "/metrics", "text/plain", "agg_c_total{ 1\n", 400, "line 1"),
                 Arguments.of("POST", "/metrics/a/b/c", "text/plain", "agg_c_total 1\n", 400, "in pairs"),
-                Arguments.of("POST", "/aggregate/metrics/job/seed", "text/plain", "# TYPE agg_c gauge\nagg_c 1\n", 400,
+                Arguments.of(
+                        "POST",
+                        "/aggregate/metrics/job/seed",
+                        "text/plain",
+                        "# TYPE agg_c gauge\nagg_c 1\n",
+                        400,
                         "not a gauge"),
                 Arguments.of("POST", "/aggregate/metrics/job/seed", PROTOBUF, new byte[] {5, 1, 2}, 400, "protobuf"),
-                Arguments.of("POST", "/api/metrics", "application/json",
-                        "{\"metric_type\":\"counter\",\"name\":\"agg_c\",\"value\":{\"value\":\"x\"}}", 200, "invalid_message"),
+                Arguments.of(
+                        "POST",
+                        "/api/metrics",
+                        "application/json",
+                        "{\"metric_type\":\"counter\",\"name\":\"agg_c\",\"value\":{\"value\":\"x\"}}",
+                        200,
+                        "invalid_message"),
                 Arguments.of("GET", "/api/v1/admin/wipe", null, null, 405, ""),
                 // a group's series is replaced by pushes to the group, never aggregated into
-                Arguments.of("PUT", "/metrics/job/seed/instance/i1", "text/plain", "seed_h 3\n", 400, "Pushgateway-style group"));
+                Arguments.of(
+                        "PUT",
+                        "/metrics/job/seed/instance/i1",
+                        "text/plain",
+                        "seed_h 3\n",
+                        400,
+                        "Pushgateway-style group"));
     }
 
     @ParameterizedTest(name = "{0} {1} -> {4}")
     @MethodSource("badRequests")
-    void isRefusedClearlyAndChangesNothing(String method, String path, String contentType, Object body, int status,
-            String says) {
+    void isRefusedClearlyAndChangesNothing(
+            String method, String path, String contentType, Object body, int status, String says) {
         Map<String, Double> before = state();
         HttpResponse<String> response = send(method, path, contentType, body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);

@@ -51,8 +51,10 @@ class PushgatewayConformanceTest {
 
     @RegisterExtension
     @Order(2)
-    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(REDIS,
-            ConfigOverride.config("http.pushMode", "replace"), ConfigOverride.config("metaMetrics.enabled", "false"));
+    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(
+            REDIS,
+            ConfigOverride.config("http.pushMode", "replace"),
+            ConfigOverride.config("metaMetrics.enabled", "false"));
 
     private static PushgatewayServer pushgateway;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -74,7 +76,8 @@ class PushgatewayConformanceTest {
     void clean() {
         ours = new GatewayClient(APP.getLocalPort(), APP.getAdminPort());
         pushgateway.wipe();
-        assertThat(send(ours(), "PUT", "/api/v1/admin/wipe", null, null).statusCode()).isEqualTo(202);
+        assertThat(send(ours(), "PUT", "/api/v1/admin/wipe", null, null).statusCode())
+                .isEqualTo(202);
         ours.adminPost("/tasks/reset-series");
     }
 
@@ -84,7 +87,11 @@ class PushgatewayConformanceTest {
 
     private HttpResponse<String> send(String base, String method, String path, String contentType, byte[] body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -99,8 +106,11 @@ class PushgatewayConformanceTest {
     private int both(String method, String path, String contentType, byte[] body) {
         HttpResponse<String> theirs = send(pushgateway.url(), method, path, contentType, body);
         HttpResponse<String> mine = send(ours(), method, path, contentType, body);
-        assertThat(mine.statusCode()).as("%s %s: the Pushgateway answered %s %s, we answered %s %s", method, path,
-                theirs.statusCode(), theirs.body(), mine.statusCode(), mine.body()).isEqualTo(theirs.statusCode());
+        assertThat(mine.statusCode())
+                .as(
+                        "%s %s: the Pushgateway answered %s %s, we answered %s %s",
+                        method, path, theirs.statusCode(), theirs.body(), mine.statusCode(), mine.body())
+                .isEqualTo(theirs.statusCode());
         return mine.statusCode();
     }
 
@@ -118,7 +128,8 @@ class PushgatewayConformanceTest {
         Map<String, Double> mine = new TreeMap<>();
         pushed(ours.scrape(), families).forEach((key, value) -> {
             String name = key.substring(0, key.indexOf('{'));
-            String bare = name.endsWith("_total") ? name.substring(0, name.length() - 6) + key.substring(name.length()) : key;
+            String bare =
+                    name.endsWith("_total") ? name.substring(0, name.length() - 6) + key.substring(name.length()) : key;
             mine.put(!theirs.containsKey(key) && theirs.containsKey(bare) ? bare : key, value);
         });
         assertThat(mine).as("our series (left) against the Pushgateway's").isEqualTo(theirs);
@@ -126,9 +137,13 @@ class PushgatewayConformanceTest {
 
     private static Map<String, Double> pushed(String exposition, Set<String> families) {
         Map<String, Double> out = new TreeMap<>();
-        Exposition.parse(exposition, name -> families.stream().anyMatch(f -> name.equals(f) || name.startsWith(f + "_"))
-                || PUSH_TIMES.contains(name)).forEach((key, value) ->
-                out.put(key, PUSH_TIMES.contains(key.substring(0, key.indexOf('{'))) ? (value > 0 ? 1.0 : 0.0) : value));
+        Exposition.parse(
+                        exposition,
+                        name -> families.stream().anyMatch(f -> name.equals(f) || name.startsWith(f + "_"))
+                                || PUSH_TIMES.contains(name))
+                .forEach((key, value) -> out.put(
+                        key,
+                        PUSH_TIMES.contains(key.substring(0, key.indexOf('{'))) ? (value > 0 ? 1.0 : 0.0) : value));
         return out;
     }
 
@@ -157,60 +172,78 @@ class PushgatewayConformanceTest {
         assertSameSeries(families);
 
         // POST replaces only the families it pushes, and adds new ones
-        assertThat(bothText("POST", "/metrics/job/conf/instance/i1", "app_temp 2.5\napp_new 7\n")).isEqualTo(200);
+        assertThat(bothText("POST", "/metrics/job/conf/instance/i1", "app_temp 2.5\napp_new 7\n"))
+                .isEqualTo(200);
         assertSameSeries(families);
 
         // another group may hold the same names with other labels
-        assertThat(bothText("PUT", "/metrics/job/conf/instance/i2",
-                "# TYPE app_requests_total counter\napp_requests_total{path=\"/a\"} 5\n")).isEqualTo(200);
+        assertThat(bothText(
+                        "PUT",
+                        "/metrics/job/conf/instance/i2",
+                        "# TYPE app_requests_total counter\napp_requests_total{path=\"/a\"} 5\n"))
+                .isEqualTo(200);
         assertSameSeries(families);
 
         // PUT replaces the whole group
-        assertThat(bothText("PUT", "/metrics/job/conf/instance/i1", "app_new 8\n")).isEqualTo(200);
+        assertThat(bothText("PUT", "/metrics/job/conf/instance/i1", "app_new 8\n"))
+                .isEqualTo(200);
         assertSameSeries(families);
 
         // a push with a timestamp is refused, and the group's failure time is set
-        assertThat(bothText("POST", "/metrics/job/conf/instance/i1", "app_new 9 1700000000000\n")).isEqualTo(400);
+        assertThat(bothText("POST", "/metrics/job/conf/instance/i1", "app_new 9 1700000000000\n"))
+                .isEqualTo(400);
         assertSameSeries(families);
 
         assertThat(both("DELETE", "/metrics/job/conf/instance/i1", null, null)).isEqualTo(202);
-        Await.until(Duration.ofSeconds(10),
-                () -> !pushgateway.scrape().contains("instance=\"i1\""), "the Pushgateway deletes asynchronously");
+        Await.until(
+                Duration.ofSeconds(10),
+                () -> !pushgateway.scrape().contains("instance=\"i1\""),
+                "the Pushgateway deletes asynchronously");
         assertSameSeries(families);
     }
 
     @Test
     void groupingLabelsOverwritePushedOnesAndInstanceIsAddedEmpty() {
         Set<String> families = Set.of("ov_m", "ov_n");
-        assertThat(bothText("PUT", "/metrics/job/g/instance/i1/zone/z1",
-                "ov_m{zone=\"z1\",x=\"1\"} 1\nov_m{zone=\"other\",x=\"2\"} 2\n"
-                        + "ov_m{job=\"pushedjob\",instance=\"pushedinst\",x=\"3\"} 3\n")).isEqualTo(200);
+        assertThat(bothText(
+                        "PUT",
+                        "/metrics/job/g/instance/i1/zone/z1",
+                        "ov_m{zone=\"z1\",x=\"1\"} 1\nov_m{zone=\"other\",x=\"2\"} 2\n"
+                                + "ov_m{job=\"pushedjob\",instance=\"pushedinst\",x=\"3\"} 3\n"))
+                .isEqualTo(200);
         assertThat(bothText("PUT", "/metrics/job/g2", "ov_n{instance=\"pi\",x=\"1\"} 1\nov_n{x=\"2\"} 2\n"))
                 .isEqualTo(200);
         assertSameSeries(families);
         assertThat(ours.scrape()).contains("ov_n{instance=\"\",job=\"g2\",x=\"2\",} 2.0");
         // base64 and padding map to the same group
-        assertThat(bothText("PUT", "/metrics/job@base64/Zm9vL2Jhcg", "ov_m 4\n")).isEqualTo(200);
-        assertThat(bothText("PUT", "/metrics/job@base64/Zm9vL2Jhcg==", "ov_m 5\n")).isEqualTo(200);
+        assertThat(bothText("PUT", "/metrics/job@base64/Zm9vL2Jhcg", "ov_m 4\n"))
+                .isEqualTo(200);
+        assertThat(bothText("PUT", "/metrics/job@base64/Zm9vL2Jhcg==", "ov_m 5\n"))
+                .isEqualTo(200);
         assertSameSeries(families);
     }
 
     @Test
     void theConsistencyChecksRefuseWhatThePushgatewayRefuses() {
         Set<String> families = Set.of("cc_c", "cc_m", "cc_d");
-        assertThat(bothText("PUT", "/metrics/job/cc1", "# TYPE cc_c counter\ncc_c 1\n")).isEqualTo(200);
+        assertThat(bothText("PUT", "/metrics/job/cc1", "# TYPE cc_c counter\ncc_c 1\n"))
+                .isEqualTo(200);
         // the same name with another type in another group
-        assertThat(bothText("PUT", "/metrics/job/cc2", "# TYPE cc_c gauge\ncc_c 1\n")).isEqualTo(400);
+        assertThat(bothText("PUT", "/metrics/job/cc2", "# TYPE cc_c gauge\ncc_c 1\n"))
+                .isEqualTo(400);
         // the same series twice in one push
-        assertThat(bothText("PUT", "/metrics/job/cc3", "cc_d{x=\"1\"} 1\ncc_d{x=\"1\"} 2\n")).isEqualTo(400);
+        assertThat(bothText("PUT", "/metrics/job/cc3", "cc_d{x=\"1\"} 1\ncc_d{x=\"1\"} 2\n"))
+                .isEqualTo(400);
         // a series equal to another group's
-        assertThat(bothText("PUT", "/metrics/job/cg", "cc_m{instance=\"i1\"} 1\n")).isEqualTo(200);
+        assertThat(bothText("PUT", "/metrics/job/cg", "cc_m{instance=\"i1\"} 1\n"))
+                .isEqualTo(200);
         assertThat(bothText("PUT", "/metrics/job/cg/instance/i1", "cc_m 2\n")).isEqualTo(400);
         // a label name the Pushgateway's rules refuse
         assertThat(bothText("PUT", "/metrics/job/cc4/1bad/x", "cc_d 1\n")).isEqualTo(400);
         assertThat(bothText("PUT", "/metrics/job/cc4/odd", "cc_d 1\n")).isEqualTo(400);
         assertSameSeries(families);
-        assertThat(ours.scrape()).as("the failed pushes left a failure time on their groups")
+        assertThat(ours.scrape())
+                .as("the failed pushes left a failure time on their groups")
                 .contains("push_failure_time_seconds{instance=\"\",job=\"cc2\",}");
     }
 
@@ -218,30 +251,62 @@ class PushgatewayConformanceTest {
     void theProtobufFormat() throws Exception {
         Set<String> families = Set.of("pb_c", "pb_g", "pb_h", "pb_s");
         byte[] body = protobuf(
-                Metrics.MetricFamily.newBuilder().setName("pb_c").setHelp("A counter.").setType(Metrics.MetricType.COUNTER)
-                        .addMetric(Metrics.Metric.newBuilder().addLabel(label("a", "x"))
-                                .setCounter(Metrics.Counter.newBuilder().setValue(3))).build(),
-                Metrics.MetricFamily.newBuilder().setName("pb_g").setType(Metrics.MetricType.GAUGE)
-                        .addMetric(Metrics.Metric.newBuilder().setGauge(Metrics.Gauge.newBuilder().setValue(1.5))).build(),
-                Metrics.MetricFamily.newBuilder().setName("pb_h").setHelp("A histogram.").setType(Metrics.MetricType.HISTOGRAM)
-                        .addMetric(Metrics.Metric.newBuilder().setHistogram(Metrics.Histogram.newBuilder()
-                                .setSampleCount(4).setSampleSum(8)
-                                .addBucket(Metrics.Bucket.newBuilder().setUpperBound(1).setCumulativeCount(1))
-                                .addBucket(Metrics.Bucket.newBuilder().setUpperBound(2).setCumulativeCount(3)))).build(),
-                Metrics.MetricFamily.newBuilder().setName("pb_s").setType(Metrics.MetricType.SUMMARY)
-                        .addMetric(Metrics.Metric.newBuilder().setSummary(Metrics.Summary.newBuilder()
-                                .setSampleCount(10).setSampleSum(20.5)
-                                .addQuantile(Metrics.Quantile.newBuilder().setQuantile(0.5).setValue(1))
-                                .addQuantile(Metrics.Quantile.newBuilder().setQuantile(0.99).setValue(2)))).build());
+                Metrics.MetricFamily.newBuilder()
+                        .setName("pb_c")
+                        .setHelp("A counter.")
+                        .setType(Metrics.MetricType.COUNTER)
+                        .addMetric(Metrics.Metric.newBuilder()
+                                .addLabel(label("a", "x"))
+                                .setCounter(Metrics.Counter.newBuilder().setValue(3)))
+                        .build(),
+                Metrics.MetricFamily.newBuilder()
+                        .setName("pb_g")
+                        .setType(Metrics.MetricType.GAUGE)
+                        .addMetric(Metrics.Metric.newBuilder()
+                                .setGauge(Metrics.Gauge.newBuilder().setValue(1.5)))
+                        .build(),
+                Metrics.MetricFamily.newBuilder()
+                        .setName("pb_h")
+                        .setHelp("A histogram.")
+                        .setType(Metrics.MetricType.HISTOGRAM)
+                        .addMetric(Metrics.Metric.newBuilder()
+                                .setHistogram(Metrics.Histogram.newBuilder()
+                                        .setSampleCount(4)
+                                        .setSampleSum(8)
+                                        .addBucket(Metrics.Bucket.newBuilder()
+                                                .setUpperBound(1)
+                                                .setCumulativeCount(1))
+                                        .addBucket(Metrics.Bucket.newBuilder()
+                                                .setUpperBound(2)
+                                                .setCumulativeCount(3))))
+                        .build(),
+                Metrics.MetricFamily.newBuilder()
+                        .setName("pb_s")
+                        .setType(Metrics.MetricType.SUMMARY)
+                        .addMetric(Metrics.Metric.newBuilder()
+                                .setSummary(Metrics.Summary.newBuilder()
+                                        .setSampleCount(10)
+                                        .setSampleSum(20.5)
+                                        .addQuantile(Metrics.Quantile.newBuilder()
+                                                .setQuantile(0.5)
+                                                .setValue(1))
+                                        .addQuantile(Metrics.Quantile.newBuilder()
+                                                .setQuantile(0.99)
+                                                .setValue(2))))
+                        .build());
         assertThat(both("PUT", "/metrics/job/pb1", PROTOBUF, body)).isEqualTo(200);
         assertSameSeries(families);
         // a truncated stream is refused by both
         assertThat(both("PUT", "/metrics/job/pb2", PROTOBUF, Arrays.copyOf(body, body.length - 3)))
                 .isEqualTo(400);
         // a sample with a timestamp too
-        byte[] stamped = protobuf(Metrics.MetricFamily.newBuilder().setName("pb_g").setType(Metrics.MetricType.GAUGE)
-                .addMetric(Metrics.Metric.newBuilder().setTimestampMs(1_700_000_000_000L)
-                        .setGauge(Metrics.Gauge.newBuilder().setValue(2))).build());
+        byte[] stamped = protobuf(Metrics.MetricFamily.newBuilder()
+                .setName("pb_g")
+                .setType(Metrics.MetricType.GAUGE)
+                .addMetric(Metrics.Metric.newBuilder()
+                        .setTimestampMs(1_700_000_000_000L)
+                        .setGauge(Metrics.Gauge.newBuilder().setValue(2)))
+                .build());
         assertThat(both("POST", "/metrics/job/pb1", PROTOBUF, stamped)).isEqualTo(400);
         assertSameSeries(families);
     }
@@ -255,11 +320,15 @@ class PushgatewayConformanceTest {
 
     @Test
     void theApiListsTheSameGroupsAndTheProbesAnswer() throws Exception {
-        assertThat(bothText("PUT", "/metrics/job/api/instance/i1",
-                "# HELP api_c A counter.\n# TYPE api_c_total counter\napi_c_total{path=\"/a\"} 3\napi_g 1.5\n"))
+        assertThat(bothText(
+                        "PUT",
+                        "/metrics/job/api/instance/i1",
+                        "# HELP api_c A counter.\n# TYPE api_c_total counter\napi_c_total{path=\"/a\"} 3\napi_g 1.5\n"))
                 .isEqualTo(200);
-        JsonNode theirs = JSON.readTree(send(pushgateway.url(), "GET", "/api/v1/metrics", null, null).body());
-        JsonNode mine = JSON.readTree(send(ours(), "GET", "/api/v1/metrics", null, null).body());
+        JsonNode theirs = JSON.readTree(
+                send(pushgateway.url(), "GET", "/api/v1/metrics", null, null).body());
+        JsonNode mine =
+                JSON.readTree(send(ours(), "GET", "/api/v1/metrics", null, null).body());
         assertThat(mine.get("status").asText()).isEqualTo("success");
         assertThat(mine.get("data")).hasSize(theirs.get("data").size());
         JsonNode theirGroup = theirs.get("data").get(0);
@@ -268,7 +337,9 @@ class PushgatewayConformanceTest {
         assertThat(myGroup.get("last_push_successful")).isEqualTo(theirGroup.get("last_push_successful"));
         for (String family : new String[] {"api_c_total", "api_g"}) {
             String name = family.equals("api_c_total") ? "api_c" : family; // our counter family drops _total
-            assertThat(myGroup.get(name).get("metrics")).as(family).isEqualTo(theirGroup.get(family).get("metrics"));
+            assertThat(myGroup.get(name).get("metrics"))
+                    .as(family)
+                    .isEqualTo(theirGroup.get(family).get("metrics"));
         }
         Iterator<String> fields = myGroup.fieldNames();
         assertThat(fields).toIterable().contains("push_time_seconds", "push_failure_time_seconds");
@@ -276,8 +347,12 @@ class PushgatewayConformanceTest {
             assertThat(send(ours(), "GET", probe, null, null).statusCode()).isEqualTo(200);
         }
         assertThat(send(ours(), "GET", "/api/v1/status", null, null).body()).contains("\"status\":\"success\"");
-        assertThat(send(ours(), "PUT", "/api/v1/admin/wipe", null, null).statusCode()).isEqualTo(202);
-        assertThat(JSON.readTree(send(ours(), "GET", "/api/v1/metrics", null, null).body()).get("data")).isEmpty();
+        assertThat(send(ours(), "PUT", "/api/v1/admin/wipe", null, null).statusCode())
+                .isEqualTo(202);
+        assertThat(JSON.readTree(send(ours(), "GET", "/api/v1/metrics", null, null)
+                                .body())
+                        .get("data"))
+                .isEmpty();
     }
 
     private static Metrics.LabelPair label(String name, String value) {

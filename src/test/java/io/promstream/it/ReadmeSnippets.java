@@ -11,13 +11,13 @@ final class ReadmeSnippets {
     /** The Lua script of the README's dead-letter replay command. */
     static final String REPLAY_LUA = replayLua();
 
-    private ReadmeSnippets() {
-    }
+    private ReadmeSnippets() {}
 
     private static String replayLua() {
         try {
             String readme = Files.readString(Path.of("docs", "operations.md"));
-            Matcher m = Pattern.compile("redis-cli EVAL \"([^\"]+)\" 2 prom-stream-gateway:dead-letter").matcher(readme);
+            Matcher m = Pattern.compile("redis-cli EVAL \"([^\"]+)\" 2 prom-stream-gateway:dead-letter")
+                    .matcher(readme);
             if (!m.find()) {
                 throw new IllegalStateException("docs/operations.md has no dead-letter replay command");
             }

@@ -26,7 +26,9 @@ class RedisAclIntegrationTest {
     private static final String QUEUE = "prom-stream-gateway:metric-queue";
     private static final String USER = "gateway";
     private static final String PASSWORD = "s3cret-pw";
-    private static final String[] ACL = {"--user", "default", "off", "--user", USER, "on", ">" + PASSWORD, "~*", "&*", "+@all"};
+    private static final String[] ACL = {
+        "--user", "default", "off", "--user", USER, "on", ">" + PASSWORD, "~*", "&*", "+@all"
+    };
 
     private static RedisServer redis;
     private static TestCertificates certs;
@@ -75,7 +77,8 @@ class RedisAclIntegrationTest {
         withGateway(List.of(ConfigOverride.config("redis.uri", redis.uri(USER, "wrong-password"))), client -> {
             String body = awaitRedisUnhealthy(client);
             assertThat(body).contains("\"redis\":{\"healthy\":false,\"message\":\"Redis unreachable: WRONGPASS");
-            Await.until(Duration.ofSeconds(15),
+            Await.until(
+                    Duration.ofSeconds(15),
                     () -> client.value("prom_stream_gateway_redis_errors_total{operation=\"lease\",}") > 0,
                     "failed lease rounds counted");
             assertThat(client.get("/").statusCode()).as("still serving").isEqualTo(200);
@@ -96,38 +99,48 @@ class RedisAclIntegrationTest {
 
     @Test
     void aLeastPrivilegeUserIsEnough() {
-        List<String> args = new ArrayList<>(List.of("--user", "default", "on", "nopass", "~*", "&*", "+@all",
-                "--user", "gw_min", "on", ">min-pw"));
+        List<String> args = new ArrayList<>(
+                List.of("--user", "default", "on", "nopass", "~*", "&*", "+@all", "--user", "gw_min", "on", ">min-pw"));
         args.addAll(List.of(LEAST_PRIVILEGE.split(" ")));
         try (RedisServer limited = new RedisServer(args.toArray(new String[0])).start()) {
             withGateway(List.of(ConfigOverride.config("redis.uri", limited.uri("gw_min", "min-pw"))), client -> {
                 try (Jedis jedis = limited.client()) {
-                    jedis.lpush(QUEUE, "{\"type\":\"counter\",\"name\":\"acl_min\",\"value\":2}",
+                    jedis.lpush(
+                            QUEUE,
+                            "{\"type\":\"counter\",\"name\":\"acl_min\",\"value\":2}",
                             "{\"type\":\"counter\",\"name\":\"acl_min\",\"value\":-1}");
                 }
                 client.awaitValue("acl_min_total", 2);
-                Await.until(Duration.ofSeconds(15), () -> {
-                    try (Jedis jedis = limited.client()) {
-                        return jedis.llen("prom-stream-gateway:dead-letter") == 1;
-                    }
-                }, "the bad sample dead-lettered");
+                Await.until(
+                        Duration.ofSeconds(15),
+                        () -> {
+                            try (Jedis jedis = limited.client()) {
+                                return jedis.llen("prom-stream-gateway:dead-letter") == 1;
+                            }
+                        },
+                        "the bad sample dead-lettered");
                 assertThat(client.adminPost("/tasks/flush-queue").statusCode()).isEqualTo(200);
                 awaitHealthy(client);
-                assertThat(client.value("prom_stream_gateway_redis_errors_total{operation=\"take\",}")).isIn(0.0, Double.NaN);
+                assertThat(client.value("prom_stream_gateway_redis_errors_total{operation=\"take\",}"))
+                        .isIn(0.0, Double.NaN);
             });
         }
     }
 
     @Test
     void tlsAndAclTogether() {
-        withGateway(List.of(ConfigOverride.config("redis.uri", tlsRedis.uri(USER, PASSWORD)),
-                ConfigOverride.config("redis.trustStorePath", certs.pkcs12TrustStore().toString()),
-                ConfigOverride.config("redis.trustStorePassword", TestCertificates.TRUST_STORE_PASSWORD)), client -> {
-            try (Jedis jedis = tlsRedis.client()) {
-                jedis.lpush(QUEUE, "{\"type\":\"gauge\",\"name\":\"acl_tls_gauge\",\"value\":5}");
-            }
-            client.awaitValue("acl_tls_gauge", 5);
-            awaitHealthy(client);
-        });
+        withGateway(
+                List.of(
+                        ConfigOverride.config("redis.uri", tlsRedis.uri(USER, PASSWORD)),
+                        ConfigOverride.config(
+                                "redis.trustStorePath", certs.pkcs12TrustStore().toString()),
+                        ConfigOverride.config("redis.trustStorePassword", TestCertificates.TRUST_STORE_PASSWORD)),
+                client -> {
+                    try (Jedis jedis = tlsRedis.client()) {
+                        jedis.lpush(QUEUE, "{\"type\":\"gauge\",\"name\":\"acl_tls_gauge\",\"value\":5}");
+                    }
+                    client.awaitValue("acl_tls_gauge", 5);
+                    awaitHealthy(client);
+                });
     }
 }

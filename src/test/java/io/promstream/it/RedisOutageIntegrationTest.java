@@ -52,28 +52,35 @@ class RedisOutageIntegrationTest {
 
         AtomicBoolean pushing = new AtomicBoolean(true);
         AtomicLong sent = new AtomicLong();
-        Thread pusher = new Thread(() -> {
-            while (pushing.get()) {
-                try (Jedis jedis = REDIS.client()) {
+        Thread pusher = new Thread(
+                () -> {
                     while (pushing.get()) {
-                        jedis.lpush(QUEUE, "{\"type\":\"counter\",\"name\":\"outage_load\",\"value\":1}");
-                        sent.incrementAndGet();
+                        try (Jedis jedis = REDIS.client()) {
+                            while (pushing.get()) {
+                                jedis.lpush(QUEUE, "{\"type\":\"counter\",\"name\":\"outage_load\",\"value\":1}");
+                                sent.incrementAndGet();
+                            }
+                        } catch (RuntimeException redisDown) {
+                            LockSupport.parkNanos(10_000_000); // retry pace of a sender
+                        }
                     }
-                } catch (RuntimeException redisDown) {
-                    LockSupport.parkNanos(10_000_000); // retry pace of a sender
-                }
-            }
-        }, "test-pusher");
+                },
+                "test-pusher");
         pusher.start();
         try {
             Await.until(Duration.ofSeconds(15), () -> client.value("outage_load_total") > 1000, "load flowing");
 
             REDIS.server().stop();
-            Await.until(Duration.ofSeconds(15), () -> {
-                var health = client.admin("/healthcheck");
-                return health.statusCode() == 500 && health.body().contains("\"redis\":{\"healthy\":false")
-                        && health.body().contains("\"backlog\":{\"healthy\":false");
-            }, () -> "redis and backlog checks unhealthy while Redis is down: " + client.admin("/healthcheck").body());
+            Await.until(
+                    Duration.ofSeconds(15),
+                    () -> {
+                        var health = client.admin("/healthcheck");
+                        return health.statusCode() == 500
+                                && health.body().contains("\"redis\":{\"healthy\":false")
+                                && health.body().contains("\"backlog\":{\"healthy\":false");
+                    },
+                    () -> "redis and backlog checks unhealthy while Redis is down: "
+                            + client.admin("/healthcheck").body());
             assertThat(client.get("/").statusCode()).isEqualTo(200);
             double counted = client.value("outage_load_total");
             assertThat(counted).as("state survives the outage").isPositive();
@@ -85,29 +92,49 @@ class RedisOutageIntegrationTest {
             double errorsBefore = client.sum(errors);
             long cpuBefore = workerCpuNanos(threads);
             long wallBefore = System.nanoTime();
-            Await.until(Duration.ofSeconds(30), () -> client.sum(errors) >= errorsBefore + 10,
+            Await.until(
+                    Duration.ofSeconds(30),
+                    () -> client.sum(errors) >= errorsBefore + 10,
                     "ten more failed Redis calls");
             double cpuShare = (double) (workerCpuNanos(threads) - cpuBefore) / (System.nanoTime() - wallBefore);
-            System.out.printf("worker CPU while Redis is down: %.4f of one core over %.2f s%n", cpuShare,
-                    (System.nanoTime() - wallBefore) / 1e9);
-            assertThat(cpuShare).as("worker CPU share of wall time while Redis is down").isLessThan(0.2);
+            System.out.printf(
+                    "worker CPU while Redis is down: %.4f of one core over %.2f s%n",
+                    cpuShare, (System.nanoTime() - wallBefore) / 1e9);
+            assertThat(cpuShare)
+                    .as("worker CPU share of wall time while Redis is down")
+                    .isLessThan(0.2);
 
             REDIS.server().start();
-            Await.until(Duration.ofSeconds(30), () -> client.admin("/healthcheck").statusCode() == 200,
-                    () -> "healthy again after Redis is back: " + client.admin("/healthcheck").body());
-            Await.until(Duration.ofSeconds(15), () -> client.value("outage_load_total") > counted + 1000,
+            Await.until(
+                    Duration.ofSeconds(30),
+                    () -> client.admin("/healthcheck").statusCode() == 200,
+                    () -> "healthy again after Redis is back: "
+                            + client.admin("/healthcheck").body());
+            Await.until(
+                    Duration.ofSeconds(15),
+                    () -> client.value("outage_load_total") > counted + 1000,
                     "the workers resumed by themselves");
         } finally {
             pushing.set(false);
             pusher.join();
         }
-        assertThat(((GatewayApplication) APP.getApplication()).gateway().workers().workers())
-                .extracting(QueueWorker::state).doesNotContain(QueueWorker.State.STOPPED);
-        assertThat(outageLog.list).extracting(ILoggingEvent::getFormattedMessage)
-                .filteredOn(m -> m.startsWith("Redis unavailable")).hasSize(1);
-        assertThat(outageLog.list).extracting(ILoggingEvent::getFormattedMessage)
-                .filteredOn(m -> m.startsWith("Redis available again")).hasSize(1);
-        assertThat(client.value("outage_load_total")).as("never more than was sent").isLessThanOrEqualTo(sent.get());
+        assertThat(((GatewayApplication) APP.getApplication())
+                        .gateway()
+                        .workers()
+                        .workers())
+                .extracting(QueueWorker::state)
+                .doesNotContain(QueueWorker.State.STOPPED);
+        assertThat(outageLog.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .filteredOn(m -> m.startsWith("Redis unavailable"))
+                .hasSize(1);
+        assertThat(outageLog.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .filteredOn(m -> m.startsWith("Redis available again"))
+                .hasSize(1);
+        assertThat(client.value("outage_load_total"))
+                .as("never more than was sent")
+                .isLessThanOrEqualTo(sent.get());
     }
 
     private static long workerCpuNanos(ThreadMXBean threads) {

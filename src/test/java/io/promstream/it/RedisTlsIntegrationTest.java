@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
-import io.promstream.testing.TestGateways;
 import io.promstream.GatewayApplication;
 import io.promstream.GatewayConfiguration;
 import io.promstream.testing.Await;
 import io.promstream.testing.GatewayClient;
 import io.promstream.testing.RedisServer;
 import io.promstream.testing.TestCertificates;
+import io.promstream.testing.TestGateways;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -59,10 +59,12 @@ class RedisTlsIntegrationTest {
     void theTestServerSpeaksOnlyTls() {
         assertThat(redis.uri()).startsWith("rediss://127.0.0.1:");
         assertThatThrownBy(() -> {
-            try (Jedis plain = new Jedis("127.0.0.1", redis.port(), 500)) {
-                plain.ping();
-            }
-        }).as("a plain-text PING on the TLS port").isInstanceOf(RuntimeException.class);
+                    try (Jedis plain = new Jedis("127.0.0.1", redis.port(), 500)) {
+                        plain.ping();
+                    }
+                })
+                .as("a plain-text PING on the TLS port")
+                .isInstanceOf(RuntimeException.class);
         try (Jedis tls = redis.client()) {
             assertThat(tls.ping()).isEqualTo("PONG");
         }
@@ -70,63 +72,92 @@ class RedisTlsIntegrationTest {
 
     @Test
     void samplesFlowOverTlsWithAPkcs12TrustStore() {
-        withGateway(List.of(ConfigOverride.config("redis.uri", redis.uri()),
-                ConfigOverride.config("redis.trustStorePath", certs.pkcs12TrustStore().toString()),
-                ConfigOverride.config("redis.trustStorePassword", TestCertificates.TRUST_STORE_PASSWORD)), client -> {
-            try (Jedis jedis = redis.client()) {
-                jedis.lpush(QUEUE, "{\"type\":\"counter\",\"name\":\"tls_jobs_total\",\"value\":2,\"labels\":{\"via\":\"tls\"}}");
-            }
-            client.awaitValue("tls_jobs_total{via=\"tls\",}", 2);
-            awaitHealthy(client);
-        });
+        withGateway(
+                List.of(
+                        ConfigOverride.config("redis.uri", redis.uri()),
+                        ConfigOverride.config(
+                                "redis.trustStorePath", certs.pkcs12TrustStore().toString()),
+                        ConfigOverride.config("redis.trustStorePassword", TestCertificates.TRUST_STORE_PASSWORD)),
+                client -> {
+                    try (Jedis jedis = redis.client()) {
+                        jedis.lpush(
+                                QUEUE,
+                                "{\"type\":\"counter\",\"name\":\"tls_jobs_total\",\"value\":2,\"labels\":{\"via\":\"tls\"}}");
+                    }
+                    client.awaitValue("tls_jobs_total{via=\"tls\",}", 2);
+                    awaitHealthy(client);
+                });
     }
 
     @Test
     void aJksTrustStoreWorksWhenItsTypeIsGiven() {
-        withGateway(List.of(ConfigOverride.config("redis.uri", redis.uri()),
-                ConfigOverride.config("redis.trustStorePath", certs.jksTrustStore().toString()),
-                ConfigOverride.config("redis.trustStorePassword", TestCertificates.TRUST_STORE_PASSWORD),
-                ConfigOverride.config("redis.trustStoreType", "JKS")), client -> {
-            try (Jedis jedis = redis.client()) {
-                jedis.lpush(QUEUE, "{\"type\":\"gauge\",\"name\":\"tls_jks_gauge\",\"value\":7}");
-            }
-            client.awaitValue("tls_jks_gauge", 7);
-            awaitHealthy(client);
-        });
+        withGateway(
+                List.of(
+                        ConfigOverride.config("redis.uri", redis.uri()),
+                        ConfigOverride.config(
+                                "redis.trustStorePath", certs.jksTrustStore().toString()),
+                        ConfigOverride.config("redis.trustStorePassword", TestCertificates.TRUST_STORE_PASSWORD),
+                        ConfigOverride.config("redis.trustStoreType", "JKS")),
+                client -> {
+                    try (Jedis jedis = redis.client()) {
+                        jedis.lpush(QUEUE, "{\"type\":\"gauge\",\"name\":\"tls_jks_gauge\",\"value\":7}");
+                    }
+                    client.awaitValue("tls_jks_gauge", 7);
+                    awaitHealthy(client);
+                });
     }
 
     @Test
     void anUntrustedServerCertificateIsUnhealthyAndTheProcessStaysUp() {
-        withGateway(List.of(ConfigOverride.config("redis.uri", redis.uri()),
-                ConfigOverride.config("redis.trustStorePath", otherCa.pkcs12TrustStore().toString()),
-                ConfigOverride.config("redis.trustStorePassword", TestCertificates.TRUST_STORE_PASSWORD)), client -> {
-            String body = awaitRedisUnhealthy(client);
-            assertThat(body).contains("\"redis\":{\"healthy\":false,\"message\":\"Redis unreachable: "
-                    + "javax.net.ssl.SSLHandshakeException: PKIX path building failed");
-            assertThat(client.get("/").statusCode()).isEqualTo(200);
-            Await.until(Duration.ofSeconds(15),
-                    () -> client.value("prom_stream_gateway_redis_errors_total{operation=\"lease\",}") > 0,
-                    "failed lease rounds counted");
-        });
+        withGateway(
+                List.of(
+                        ConfigOverride.config("redis.uri", redis.uri()),
+                        ConfigOverride.config(
+                                "redis.trustStorePath",
+                                otherCa.pkcs12TrustStore().toString()),
+                        ConfigOverride.config("redis.trustStorePassword", TestCertificates.TRUST_STORE_PASSWORD)),
+                client -> {
+                    String body = awaitRedisUnhealthy(client);
+                    assertThat(body)
+                            .contains("\"redis\":{\"healthy\":false,\"message\":\"Redis unreachable: "
+                                    + "javax.net.ssl.SSLHandshakeException: PKIX path building failed");
+                    assertThat(client.get("/").statusCode()).isEqualTo(200);
+                    Await.until(
+                            Duration.ofSeconds(15),
+                            () -> client.value("prom_stream_gateway_redis_errors_total{operation=\"lease\",}") > 0,
+                            "failed lease rounds counted");
+                });
     }
 
     @Test
     void aCertificateForAnotherHostIsRefusedUnlessHostnameVerificationIsOff() {
-        withGateway(List.of(ConfigOverride.config("redis.uri", wrongNameRedis.uri()),
-                ConfigOverride.config("redis.trustStorePath", wrongName.pkcs12TrustStore().toString()),
-                ConfigOverride.config("redis.trustStorePassword", TestCertificates.TRUST_STORE_PASSWORD)), client -> {
-            String body = awaitRedisUnhealthy(client);
-            assertThat(body).contains("SSLHandshakeException: No subject alternative names matching IP address 127.0.0.1");
-        });
-        withGateway(List.of(ConfigOverride.config("redis.uri", wrongNameRedis.uri()),
-                ConfigOverride.config("redis.trustStorePath", wrongName.pkcs12TrustStore().toString()),
-                ConfigOverride.config("redis.trustStorePassword", TestCertificates.TRUST_STORE_PASSWORD),
-                ConfigOverride.config("redis.verifyHostname", "false")), client -> {
-            try (Jedis jedis = wrongNameRedis.client()) {
-                jedis.lpush(QUEUE, "{\"type\":\"counter\",\"name\":\"tls_noverify\",\"value\":1}");
-            }
-            client.awaitValue("tls_noverify_total", 1);
-        });
+        withGateway(
+                List.of(
+                        ConfigOverride.config("redis.uri", wrongNameRedis.uri()),
+                        ConfigOverride.config(
+                                "redis.trustStorePath",
+                                wrongName.pkcs12TrustStore().toString()),
+                        ConfigOverride.config("redis.trustStorePassword", TestCertificates.TRUST_STORE_PASSWORD)),
+                client -> {
+                    String body = awaitRedisUnhealthy(client);
+                    assertThat(body)
+                            .contains(
+                                    "SSLHandshakeException: No subject alternative names matching IP address 127.0.0.1");
+                });
+        withGateway(
+                List.of(
+                        ConfigOverride.config("redis.uri", wrongNameRedis.uri()),
+                        ConfigOverride.config(
+                                "redis.trustStorePath",
+                                wrongName.pkcs12TrustStore().toString()),
+                        ConfigOverride.config("redis.trustStorePassword", TestCertificates.TRUST_STORE_PASSWORD),
+                        ConfigOverride.config("redis.verifyHostname", "false")),
+                client -> {
+                    try (Jedis jedis = wrongNameRedis.client()) {
+                        jedis.lpush(QUEUE, "{\"type\":\"counter\",\"name\":\"tls_noverify\",\"value\":1}");
+                    }
+                    client.awaitValue("tls_noverify_total", 1);
+                });
     }
 
     @Test
@@ -145,7 +176,8 @@ class RedisTlsIntegrationTest {
     void aTrustStoreWithAPlainRedisUriStopsTheStart() {
         DropwizardTestSupport<GatewayConfiguration> app = support(List.of(
                 ConfigOverride.config("redis.uri", "redis://127.0.0.1:" + redis.port() + "/0"),
-                ConfigOverride.config("redis.trustStorePath", certs.pkcs12TrustStore().toString())));
+                ConfigOverride.config(
+                        "redis.trustStorePath", certs.pkcs12TrustStore().toString())));
         try {
             assertThatThrownBy(app::before).hasStackTraceContaining("redis.uri is not rediss://");
         } finally {
@@ -157,7 +189,8 @@ class RedisTlsIntegrationTest {
     void aWrongTrustStorePasswordStopsTheStart() {
         DropwizardTestSupport<GatewayConfiguration> app = support(List.of(
                 ConfigOverride.config("redis.uri", redis.uri()),
-                ConfigOverride.config("redis.trustStorePath", certs.pkcs12TrustStore().toString()),
+                ConfigOverride.config(
+                        "redis.trustStorePath", certs.pkcs12TrustStore().toString()),
                 ConfigOverride.config("redis.trustStorePassword", "not-the-password")));
         try {
             assertThatThrownBy(app::before).hasStackTraceContaining("cannot load redis.trustStorePath");
@@ -167,8 +200,8 @@ class RedisTlsIntegrationTest {
     }
 
     private static DropwizardTestSupport<GatewayConfiguration> support(List<ConfigOverride> overrides) {
-        return new DropwizardTestSupport<>(GatewayApplication.class,
-                TestGateways.CONFIG, overrides.toArray(new ConfigOverride[0]));
+        return new DropwizardTestSupport<>(
+                GatewayApplication.class, TestGateways.CONFIG, overrides.toArray(new ConfigOverride[0]));
     }
 
     /** Runs {@code test} against a gateway started with {@code overrides}, stopping it afterwards. */
@@ -188,16 +221,21 @@ class RedisTlsIntegrationTest {
     }
 
     static void awaitHealthy(GatewayClient client) {
-        Await.until(Duration.ofSeconds(15), () -> client.admin("/healthcheck").statusCode() == 200,
+        Await.until(
+                Duration.ofSeconds(15),
+                () -> client.admin("/healthcheck").statusCode() == 200,
                 () -> "healthy: " + client.admin("/healthcheck").body());
     }
 
     /** Waits for the {@code redis} check to fail and returns the health check body. */
     static String awaitRedisUnhealthy(GatewayClient client) {
-        Await.until(Duration.ofSeconds(15), () -> {
-            HttpResponse<String> health = client.admin("/healthcheck");
-            return health.statusCode() == 500 && health.body().contains("\"redis\":{\"healthy\":false");
-        }, () -> "redis check unhealthy: " + client.admin("/healthcheck").body());
+        Await.until(
+                Duration.ofSeconds(15),
+                () -> {
+                    HttpResponse<String> health = client.admin("/healthcheck");
+                    return health.statusCode() == 500 && health.body().contains("\"redis\":{\"healthy\":false");
+                },
+                () -> "redis check unhealthy: " + client.admin("/healthcheck").body());
         return client.admin("/healthcheck").body();
     }
 }

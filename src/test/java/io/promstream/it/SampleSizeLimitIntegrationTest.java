@@ -32,12 +32,14 @@ class SampleSizeLimitIntegrationTest {
 
     @RegisterExtension
     @Order(2)
-    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(REDIS,
-            ConfigOverride.config("aggregation.maxMessageBytes", Integer.toString(LIMIT)));
+    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(
+            REDIS, ConfigOverride.config("aggregation.maxMessageBytes", Integer.toString(LIMIT)));
 
     private static HttpResponse<String> post(String path, String type, String body) {
         return client().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
-                .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     private static GatewayClient client() {
@@ -64,18 +66,24 @@ class SampleSizeLimitIntegrationTest {
         HttpResponse<String> jsonBig = post("/api/metrics", "application/json", json("size_json_big", big));
         HttpResponse<String> jsonFits = post("/api/metrics", "application/json", json("size_json_fits", fits));
         HttpResponse<String> textBig = post("/metrics/job/size", "text/plain", "size_text_big{v=\"" + big + "\"} 1\n");
-        HttpResponse<String> textFits = post("/metrics/job/size", "text/plain", "size_text_fits{v=\"" + fits + "\"} 1\n");
+        HttpResponse<String> textFits =
+                post("/metrics/job/size", "text/plain", "size_text_fits{v=\"" + fits + "\"} 1\n");
 
         assertThat(jsonBig.statusCode()).as(jsonBig.body()).isEqualTo(200); // per sample, as in a batch
         assertThat(jsonBig.body()).contains("too_large");
         assertThat(jsonFits.statusCode()).as(jsonFits.body()).isEqualTo(200);
         assertThat(textBig.statusCode()).as(textBig.body()).isEqualTo(413);
         assertThat(textFits.statusCode()).as(textFits.body()).isEqualTo(200);
-        Await.until(Duration.ofSeconds(20), () -> client().value("size_queue_fits_total{v=\"" + fits + "\",}") == 1
-                        && tooLarge() == before + 3,
+        Await.until(
+                Duration.ofSeconds(20),
+                () -> client().value("size_queue_fits_total{v=\"" + fits + "\",}") == 1 && tooLarge() == before + 3,
                 () -> "the queued sample that fits applied and three too_large counted: " + tooLarge());
         String exposition = client().scrape();
-        assertThat(exposition).contains("size_json_fits_total").contains("size_text_fits")
-                .doesNotContain("size_queue_big").doesNotContain("size_json_big").doesNotContain("size_text_big");
+        assertThat(exposition)
+                .contains("size_json_fits_total")
+                .contains("size_text_fits")
+                .doesNotContain("size_queue_big")
+                .doesNotContain("size_json_big")
+                .doesNotContain("size_text_big");
     }
 }

@@ -2,7 +2,6 @@ package io.promstream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.dropwizard.testing.ResourceHelpers;
 import io.promstream.GatewayApplication;
@@ -50,30 +49,46 @@ class SigtermRestartIntegrationTest {
                     int n = i + j;
                     chunk[j] = n % 3 == 0
                             ? "{\"type\":\"histogram\",\"name\":\"restart_seconds\",\"value\":" + (n % 10) / 10.0 + "}"
-                            : "{\"type\":\"counter\",\"name\":\"restart_total\",\"value\":1,\"labels\":{\"k\":\"" + (n % 100) + "\"}}";
+                            : "{\"type\":\"counter\",\"name\":\"restart_total\",\"value\":1,\"labels\":{\"k\":\""
+                                    + (n % 100) + "\"}}";
                 }
                 pipeline.lpush(QUEUE, chunk);
             }
             pipeline.sync();
         }
         Path log = dir.resolve("first-run.log");
-        Process first = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                "-Ddw.redis.uri=" + REDIS.uri(),
-                "-Ddw.redis.workers=2", "-Ddw.redis.popCount=5", "-Ddw.logging.level=INFO",
-                "-Ddw.logging.appenders[0].threshold=INFO",
-                GatewayApplication.class.getName(), "server", ResourceHelpers.resourceFilePath("test-config.yml"))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process first = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Ddw.redis.uri=" + REDIS.uri(),
+                        "-Ddw.redis.workers=2",
+                        "-Ddw.redis.popCount=5",
+                        "-Ddw.logging.level=INFO",
+                        "-Ddw.logging.appenders[0].threshold=INFO",
+                        GatewayApplication.class.getName(),
+                        "server",
+                        ResourceHelpers.resourceFilePath("test-config.yml"))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
             Await.until(Duration.ofSeconds(60), () -> queued() < PUSHED - 20_000, "the first run drains some");
         } finally {
             first.destroy(); // SIGTERM
         }
-        assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("exits within the grace period").isTrue();
+        assertThat(first.waitFor(60, TimeUnit.SECONDS))
+                .as("exits within the grace period")
+                .isTrue();
         String output = Files.readString(log);
-        assertThat(output).as(output).contains("Queue workers stopped").contains("Released shard 0")
-                .doesNotContain("ERROR").doesNotContain("Unable to destroy");
-        assertThat(output.indexOf("Queue workers stopped")).as("checkpointed after the workers finished")
+        assertThat(output)
+                .as(output)
+                .contains("Queue workers stopped")
+                .contains("Released shard 0")
+                .doesNotContain("ERROR")
+                .doesNotContain("Unable to destroy");
+        assertThat(output.indexOf("Queue workers stopped"))
+                .as("checkpointed after the workers finished")
                 .isLessThan(output.indexOf("Released shard 0"));
         long left = queued();
         assertThat(left).as("stopped mid-drain").isPositive();
@@ -81,9 +96,12 @@ class SigtermRestartIntegrationTest {
         DropwizardTestSupport<GatewayConfiguration> second = TestGateways.support(REDIS.server());
         second.before();
         try {
-            MetricStore store = ((GatewayApplication) second.getApplication()).gateway().store();
+            MetricStore store =
+                    ((GatewayApplication) second.getApplication()).gateway().store();
             Await.until(Duration.ofSeconds(60), () -> queued() == 0, "the second run drains the rest");
-            Await.until(Duration.ofSeconds(30), () -> counted(store) == PUSHED,
+            Await.until(
+                    Duration.ofSeconds(30),
+                    () -> counted(store) == PUSHED,
                     () -> "counted " + counted(store) + " of " + PUSHED + " (first run left " + left + ")");
         } finally {
             second.after();
@@ -100,7 +118,9 @@ class SigtermRestartIntegrationTest {
         long total = 0;
         Family counters = store.family("restart");
         if (counters != null) {
-            total += (long) store.snapshot(counters).stream().mapToDouble(SeriesSnapshot::value).sum();
+            total += (long) store.snapshot(counters).stream()
+                    .mapToDouble(SeriesSnapshot::value)
+                    .sum();
         }
         Family histograms = store.family("restart_seconds");
         if (histograms != null) {

@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -40,9 +41,9 @@ class SlowClientsIntegrationTest {
 
     private static InetAddress address(int... bytes) {
         try {
-            return InetAddress.getByAddress(new byte[] {(byte) bytes[0], (byte) bytes[1], (byte) bytes[2],
-                (byte) bytes[3]});
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getByAddress(
+                    new byte[] {(byte) bytes[0], (byte) bytes[1], (byte) bytes[2], (byte) bytes[3]});
+        } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -62,7 +63,8 @@ class SlowClientsIntegrationTest {
         ScheduledExecutorService drip = Executors.newSingleThreadScheduledExecutor();
         try {
             byte[] head = ("POST /api/metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 100000\r\n\r\n[").getBytes(StandardCharsets.US_ASCII);
+                            + "Content-Length: 100000\r\n\r\n[")
+                    .getBytes(StandardCharsets.US_ASCII);
             for (int i = 0; i < DRIPPERS; i++) {
                 Socket socket = new Socket();
                 socket.bind(new InetSocketAddress(OTHER_CLIENT, 0)); // another client than the sender below
@@ -71,28 +73,35 @@ class SlowClientsIntegrationTest {
                 socket.getOutputStream().flush();
                 drippers.add(socket);
             }
-            var unused = drip.scheduleAtFixedRate(() -> {
-                for (Socket socket : drippers) {
-                    try {
-                        OutputStream out = socket.getOutputStream();
-                        out.write(' ');
-                        out.flush();
-                    } catch (IOException closedByTheServer) {
-                        // dropped: what the bound is for
-                    }
-                }
-            }, 500, 500, TimeUnit.MILLISECONDS);
+            var unused = drip.scheduleAtFixedRate(
+                    () -> {
+                        for (Socket socket : drippers) {
+                            try {
+                                OutputStream out = socket.getOutputStream();
+                                out.write(' ');
+                                out.flush();
+                            } catch (IOException closedByTheServer) {
+                                // dropped: what the bound is for
+                            }
+                        }
+                    },
+                    500,
+                    500,
+                    TimeUnit.MILLISECONDS);
 
             for (int i = 0; i < 20; i++) {
                 long started = System.nanoTime();
-                HttpResponse<String> reply = client.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/api/metrics"))
-                        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"type\":\"counter\",\"name\":\"well_behaved\",\"value\":1}")).build());
+                HttpResponse<String> reply = client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/api/metrics"))
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"type\":\"counter\",\"name\":\"well_behaved\",\"value\":1}"))
+                                .build());
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
                 assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
-                assertThat(millis).as("push %d answered while %d clients drip their bodies", i, DRIPPERS)
+                assertThat(millis)
+                        .as("push %d answered while %d clients drip their bodies", i, DRIPPERS)
                         .isLessThan(10_000);
             }
             assertThat(client.value("well_behaved_total")).isEqualTo(20);

@@ -83,7 +83,8 @@ class PushBodyTest {
     @Test
     void everySampleIsValidatedAsAnyOtherAndTheFirstProblemRefusesThePush() {
         assertThatThrownBy(() -> push("# TYPE c counter\nc 1\nc{x=\"1\"} -1\n"))
-                .isInstanceOf(TextFormatException.class).hasMessageContaining("line 3")
+                .isInstanceOf(TextFormatException.class)
+                .hasMessageContaining("line 3")
                 .satisfies(e -> assertThat(((TextFormatException) e).reason()).isEqualTo(RejectReason.INVALID_VALUE));
         assertThatThrownBy(() -> push("u{job=\"x\"} 1\n"))
                 .satisfies(e -> assertThat(((TextFormatException) e).reason()).isEqualTo(RejectReason.INVALID_LABEL));
@@ -98,10 +99,15 @@ class PushBodyTest {
     @Test
     void aTimestampRefusesThePushWithItsLineButTheTextWasRead() {
         // the parser reads the timestamp; the push refuses it, as the Pushgateway does after reading the body
-        assertThatThrownBy(() -> push("ok 1\nx 1 2\n")).isInstanceOf(TextFormatException.class)
-                .hasMessageStartingWith("line 2: ").hasMessageContaining("must not have timestamps")
-                .satisfies(e -> assertThat(((TextFormatException) e).isReadable()).isTrue());
+        assertThatThrownBy(() -> push("ok 1\nx 1 2\n"))
+                .isInstanceOf(TextFormatException.class)
+                .hasMessageStartingWith("line 2: ")
+                .hasMessageContaining("must not have timestamps")
+                .satisfies(
+                        e -> assertThat(((TextFormatException) e).isReadable()).isTrue());
         assertThatThrownBy(() -> push("ok 1\nx{ 1\n"))
-                .satisfies(e -> assertThat(((TextFormatException) e).isReadable()).as("a syntax error").isFalse());
+                .satisfies(e -> assertThat(((TextFormatException) e).isReadable())
+                        .as("a syntax error")
+                        .isFalse());
     }
 }

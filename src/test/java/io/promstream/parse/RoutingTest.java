@@ -13,8 +13,10 @@ class RoutingTest {
     @Test
     void matchesZlibCrc32OfNameAndSortedLabels() {
         // python3 -c "import zlib; print(zlib.crc32(b'http_requests_total\nmethod=GET\nstatus=200') % 12)"
-        assertThat(Routing.shardOf("http_requests_total", new String[] {"method", "status"},
-                new String[] {"GET", "200"}, 2, 12)).isEqualTo((int) (1419394156L % 12)).isEqualTo(4);
+        assertThat(Routing.shardOf(
+                        "http_requests_total", new String[] {"method", "status"}, new String[] {"GET", "200"}, 2, 12))
+                .isEqualTo((int) (1419394156L % 12))
+                .isEqualTo(4);
     }
 
     @Test
@@ -33,7 +35,8 @@ class RoutingTest {
 
     @Test
     void oneShardIsAlwaysShardZero() {
-        assertThat(Routing.shardOf("anything", new String[0], new String[0], 0, 1)).isZero();
+        assertThat(Routing.shardOf("anything", new String[0], new String[0], 0, 1))
+                .isZero();
     }
 
     @Test

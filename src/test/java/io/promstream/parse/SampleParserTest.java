@@ -32,8 +32,10 @@ class SampleParserTest {
         assertThat(s.value()).isEqualTo(0.25);
         assertThat(s.help()).isEqualTo("Latency");
         assertThat(s.labelCount()).as("empty value dropped, rest sorted").isEqualTo(3);
-        assertThat(new String[] {s.labelName(0), s.labelName(1), s.labelName(2)}).containsExactly("code", "ok", "route");
-        assertThat(new String[] {s.labelValue(0), s.labelValue(1), s.labelValue(2)}).containsExactly("200", "true", "/a");
+        assertThat(new String[] {s.labelName(0), s.labelName(1), s.labelName(2)})
+                .containsExactly("code", "ok", "route");
+        assertThat(new String[] {s.labelValue(0), s.labelValue(1), s.labelValue(2)})
+                .containsExactly("200", "true", "/a");
         assertThat(s.buckets().size()).isEqualTo(3);
     }
 
@@ -59,7 +61,8 @@ class SampleParserTest {
         assertThat(batch.get(1).rejection()).isEqualTo(RejectReason.INVALID_VALUE);
         assertThat(batch.get(2).rejection()).isEqualTo(RejectReason.INVALID_MESSAGE);
         assertThat(batch.get(3).isRejected()).isFalse();
-        assertThat(json.substring(batch.start(1), batch.end(1))).isEqualTo("{\"type\":\"counter\",\"name\":\"b\",\"value\":-1}");
+        assertThat(json.substring(batch.start(1), batch.end(1)))
+                .isEqualTo("{\"type\":\"counter\",\"name\":\"b\",\"value\":-1}");
     }
 
     @Test
@@ -88,7 +91,8 @@ class SampleParserTest {
                 Arguments.of("{\"type\":\"counter\",\"name\":\"a\",\"value\":Infinity}", RejectReason.INVALID_JSON),
                 Arguments.of("{\"type\":\"counter\",\"name\":\"a\",\"value\":1} trailing", RejectReason.INVALID_JSON),
                 Arguments.of(deep, RejectReason.INVALID_JSON),
-                Arguments.of("{\"type\":\"counter\",\"name\":\"a\",\"value\":1" + "1".repeat(500) + "}",
+                Arguments.of(
+                        "{\"type\":\"counter\",\"name\":\"a\",\"value\":1" + "1".repeat(500) + "}",
                         RejectReason.INVALID_JSON),
                 Arguments.of("\"just a string\"", RejectReason.INVALID_MESSAGE),
                 Arguments.of("{\"name\":\"a\",\"value\":1}", RejectReason.INVALID_MESSAGE),
@@ -97,37 +101,84 @@ class SampleParserTest {
                 Arguments.of("{\"type\":\"counter\",\"name\":\"a\",\"value\":\"1\"}", RejectReason.INVALID_MESSAGE),
                 Arguments.of("{\"type\":7,\"name\":\"a\",\"value\":1}", RejectReason.INVALID_MESSAGE),
                 Arguments.of("{\"type\":\"counter\",\"name\":[\"a\"],\"value\":1}", RejectReason.INVALID_MESSAGE),
-                Arguments.of("{\"type\":\"counter\",\"name\":\"a\",\"value\":1,\"labels\":[1]}", RejectReason.INVALID_MESSAGE),
-                Arguments.of("{\"type\":\"gauge\",\"name\":\"a\",\"value\":1,\"op\":\"mul\"}", RejectReason.INVALID_MESSAGE),
-                Arguments.of("{\"type\":\"gauge\",\"name\":\"a\",\"value\":1,\"timestamp\":-5}", RejectReason.INVALID_MESSAGE),
-                Arguments.of("{\"type\":\"gauge\",\"name\":\"a\",\"value\":1,\"help\":3}", RejectReason.INVALID_MESSAGE),
+                Arguments.of(
+                        "{\"type\":\"counter\",\"name\":\"a\",\"value\":1,\"labels\":[1]}",
+                        RejectReason.INVALID_MESSAGE),
+                Arguments.of(
+                        "{\"type\":\"gauge\",\"name\":\"a\",\"value\":1,\"op\":\"mul\"}", RejectReason.INVALID_MESSAGE),
+                Arguments.of(
+                        "{\"type\":\"gauge\",\"name\":\"a\",\"value\":1,\"timestamp\":-5}",
+                        RejectReason.INVALID_MESSAGE),
+                Arguments.of(
+                        "{\"type\":\"gauge\",\"name\":\"a\",\"value\":1,\"help\":3}", RejectReason.INVALID_MESSAGE),
                 Arguments.of("{\"type\":\"untyped\",\"name\":\"a\",\"value\":1}", RejectReason.UNKNOWN_TYPE),
                 Arguments.of("{\"type\":\"counter\",\"name\":\"1abc\",\"value\":1}", RejectReason.INVALID_NAME),
                 Arguments.of("{\"type\":\"counter\",\"name\":\"a-b\",\"value\":1}", RejectReason.INVALID_NAME),
                 Arguments.of("{\"type\":\"counter\",\"name\":\"\",\"value\":1}", RejectReason.INVALID_NAME),
-                Arguments.of("{\"type\":\"counter\",\"name\":\"a\",\"value\":1,\"labels\":{\"__x\":\"1\"}}", RejectReason.INVALID_LABEL),
-                Arguments.of("{\"type\":\"counter\",\"name\":\"a\",\"value\":1,\"labels\":{\"a-b\":\"1\"}}", RejectReason.INVALID_LABEL),
-                Arguments.of("{\"type\":\"counter\",\"name\":\"a\",\"value\":1,\"labels\":{\"x\":null}}", RejectReason.INVALID_LABEL),
-                Arguments.of("{\"type\":\"counter\",\"name\":\"a\",\"value\":1,\"labels\":{\"x\":{\"y\":1}}}", RejectReason.INVALID_LABEL),
-                Arguments.of("{\"type\":\"counter\",\"name\":\"a\",\"value\":1,\"labels\":{\"x\":\"1\",\"x\":\"2\"}}", RejectReason.INVALID_LABEL),
-                Arguments.of("{\"type\":\"histogram\",\"name\":\"a\",\"value\":1,\"labels\":{\"le\":\"1\"}}", RejectReason.INVALID_LABEL),
-                Arguments.of("{\"type\":\"summary\",\"name\":\"a\",\"value\":1,\"labels\":{\"quantile\":\"1\"}}", RejectReason.INVALID_LABEL),
+                Arguments.of(
+                        "{\"type\":\"counter\",\"name\":\"a\",\"value\":1,\"labels\":{\"__x\":\"1\"}}",
+                        RejectReason.INVALID_LABEL),
+                Arguments.of(
+                        "{\"type\":\"counter\",\"name\":\"a\",\"value\":1,\"labels\":{\"a-b\":\"1\"}}",
+                        RejectReason.INVALID_LABEL),
+                Arguments.of(
+                        "{\"type\":\"counter\",\"name\":\"a\",\"value\":1,\"labels\":{\"x\":null}}",
+                        RejectReason.INVALID_LABEL),
+                Arguments.of(
+                        "{\"type\":\"counter\",\"name\":\"a\",\"value\":1,\"labels\":{\"x\":{\"y\":1}}}",
+                        RejectReason.INVALID_LABEL),
+                Arguments.of(
+                        "{\"type\":\"counter\",\"name\":\"a\",\"value\":1,\"labels\":{\"x\":\"1\",\"x\":\"2\"}}",
+                        RejectReason.INVALID_LABEL),
+                Arguments.of(
+                        "{\"type\":\"histogram\",\"name\":\"a\",\"value\":1,\"labels\":{\"le\":\"1\"}}",
+                        RejectReason.INVALID_LABEL),
+                Arguments.of(
+                        "{\"type\":\"summary\",\"name\":\"a\",\"value\":1,\"labels\":{\"quantile\":\"1\"}}",
+                        RejectReason.INVALID_LABEL),
                 Arguments.of("{\"type\":\"counter\",\"name\":\"a\",\"value\":-1}", RejectReason.INVALID_VALUE),
                 Arguments.of("{\"type\":\"gauge\",\"name\":\"a\",\"value\":1e400}", RejectReason.INVALID_VALUE),
-                Arguments.of("{\"type\":\"histogram\",\"name\":\"a\",\"value\":1,\"buckets\":[]}", RejectReason.INVALID_BUCKETS),
-                Arguments.of("{\"type\":\"histogram\",\"name\":\"a\",\"value\":1,\"buckets\":[1,1]}", RejectReason.INVALID_BUCKETS),
-                Arguments.of("{\"type\":\"histogram\",\"name\":\"a\",\"value\":1,\"buckets\":[2,1]}", RejectReason.INVALID_BUCKETS),
-                Arguments.of("{\"type\":\"histogram\",\"name\":\"a\",\"value\":1,\"buckets\":[1,1e999]}", RejectReason.INVALID_BUCKETS),
-                Arguments.of("{\"type\":\"histogram\",\"name\":\"a\",\"value\":1,\"buckets\":[\"1\"]}", RejectReason.INVALID_BUCKETS),
-                Arguments.of("{\"type\":\"histogram\",\"name\":\"a\",\"value\":1,\"buckets\":5}", RejectReason.INVALID_BUCKETS),
-                Arguments.of("{\"type\":\"summary\",\"name\":\"a\",\"value\":1,\"quantiles\":[1.0]}", RejectReason.INVALID_QUANTILES),
-                Arguments.of("{\"type\":\"summary\",\"name\":\"a\",\"value\":1,\"quantiles\":[0]}", RejectReason.INVALID_QUANTILES),
-                Arguments.of("{\"type\":\"summary\",\"name\":\"a\",\"value\":1,\"quantiles\":[0.5,0.9],\"epsilons\":[0.01]}", RejectReason.INVALID_QUANTILES),
-                Arguments.of("{\"type\":\"summary\",\"name\":\"a\",\"value\":1,\"quantiles\":[0.5],\"epsilons\":[0]}", RejectReason.INVALID_QUANTILES),
-                Arguments.of("{\"type\":\"summary\",\"name\":\"a\",\"value\":1,\"quantiles\":[0.5,0.5]}", RejectReason.INVALID_QUANTILES),
-                Arguments.of("{\"type\":\"summary\",\"name\":\"a\",\"value\":1,\"epsilons\":[0.01]}", RejectReason.INVALID_QUANTILES),
-                Arguments.of("{\"type\":\"summary\",\"name\":\"a\",\"value\":1,\"quantiles\":[]}", RejectReason.INVALID_QUANTILES),
-                Arguments.of("{\"type\":\"counter\",\"name\":\"a\",\"value\":1,\"help\":\"" + "x".repeat(1100) + "\"}",
+                Arguments.of(
+                        "{\"type\":\"histogram\",\"name\":\"a\",\"value\":1,\"buckets\":[]}",
+                        RejectReason.INVALID_BUCKETS),
+                Arguments.of(
+                        "{\"type\":\"histogram\",\"name\":\"a\",\"value\":1,\"buckets\":[1,1]}",
+                        RejectReason.INVALID_BUCKETS),
+                Arguments.of(
+                        "{\"type\":\"histogram\",\"name\":\"a\",\"value\":1,\"buckets\":[2,1]}",
+                        RejectReason.INVALID_BUCKETS),
+                Arguments.of(
+                        "{\"type\":\"histogram\",\"name\":\"a\",\"value\":1,\"buckets\":[1,1e999]}",
+                        RejectReason.INVALID_BUCKETS),
+                Arguments.of(
+                        "{\"type\":\"histogram\",\"name\":\"a\",\"value\":1,\"buckets\":[\"1\"]}",
+                        RejectReason.INVALID_BUCKETS),
+                Arguments.of(
+                        "{\"type\":\"histogram\",\"name\":\"a\",\"value\":1,\"buckets\":5}",
+                        RejectReason.INVALID_BUCKETS),
+                Arguments.of(
+                        "{\"type\":\"summary\",\"name\":\"a\",\"value\":1,\"quantiles\":[1.0]}",
+                        RejectReason.INVALID_QUANTILES),
+                Arguments.of(
+                        "{\"type\":\"summary\",\"name\":\"a\",\"value\":1,\"quantiles\":[0]}",
+                        RejectReason.INVALID_QUANTILES),
+                Arguments.of(
+                        "{\"type\":\"summary\",\"name\":\"a\",\"value\":1,\"quantiles\":[0.5,0.9],\"epsilons\":[0.01]}",
+                        RejectReason.INVALID_QUANTILES),
+                Arguments.of(
+                        "{\"type\":\"summary\",\"name\":\"a\",\"value\":1,\"quantiles\":[0.5],\"epsilons\":[0]}",
+                        RejectReason.INVALID_QUANTILES),
+                Arguments.of(
+                        "{\"type\":\"summary\",\"name\":\"a\",\"value\":1,\"quantiles\":[0.5,0.5]}",
+                        RejectReason.INVALID_QUANTILES),
+                Arguments.of(
+                        "{\"type\":\"summary\",\"name\":\"a\",\"value\":1,\"epsilons\":[0.01]}",
+                        RejectReason.INVALID_QUANTILES),
+                Arguments.of(
+                        "{\"type\":\"summary\",\"name\":\"a\",\"value\":1,\"quantiles\":[]}",
+                        RejectReason.INVALID_QUANTILES),
+                Arguments.of(
+                        "{\"type\":\"counter\",\"name\":\"a\",\"value\":1,\"help\":\"" + "x".repeat(1100) + "\"}",
                         RejectReason.TOO_LARGE));
     }
 
@@ -135,8 +186,11 @@ class SampleParserTest {
     @MethodSource("rejections")
     void rejectsWithTheRightReason(String json, RejectReason expected) {
         parse(json);
-        RejectReason actual = batch.elementRejection() != null ? batch.elementRejection() : batch.get(0).rejection();
-        assertThat(actual).as("rejection of %s", json.length() > 200 ? json.substring(0, 200) : json)
+        RejectReason actual = batch.elementRejection() != null
+                ? batch.elementRejection()
+                : batch.get(0).rejection();
+        assertThat(actual)
+                .as("rejection of %s", json.length() > 200 ? json.substring(0, 200) : json)
                 .isEqualTo(expected);
         if (batch.elementRejection() == null) {
             assertThat(batch.get(0).error()).isNotBlank();

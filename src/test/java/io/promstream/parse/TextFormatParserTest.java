@@ -45,20 +45,22 @@ class TextFormatParserTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "x{a=\"1\"} | missing value",
-        "x 1 2a | invalid timestamp",
-        "x 1 2 3 | unexpected text",
-        "x{a=1} 1 | quoted value",
-        "x{a=\"1} 1 | unterminated",
-        "x{1a=\"1\"} 1 | invalid label name",
-        "x{a=\"1\",a=\"2\"} 1 | duplicate label",
-        "x{a=\"\\q\"} 1 | invalid escape",
-        "x 1.0d | invalid value",
-        "x abc | invalid value",
-        "9x 1 | expected a metric name",
-        "# TYPE x bogus | unknown type",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "x{a=\"1\"} | missing value",
+                "x 1 2a | invalid timestamp",
+                "x 1 2 3 | unexpected text",
+                "x{a=1} 1 | quoted value",
+                "x{a=\"1} 1 | unterminated",
+                "x{1a=\"1\"} 1 | invalid label name",
+                "x{a=\"1\",a=\"2\"} 1 | duplicate label",
+                "x{a=\"\\q\"} 1 | invalid escape",
+                "x 1.0d | invalid value",
+                "x abc | invalid value",
+                "9x 1 | expected a metric name",
+                "# TYPE x bogus | unknown type",
+            })
     void refusesBadLinesWithTheirLineNumber(String line, String message) {
         assertThatThrownBy(() -> TextFormatParser.parse("ok 1\n" + line.replace("\\\\", "\\") + "\n"))
                 .isInstanceOf(TextFormatException.class)
@@ -113,7 +115,8 @@ class TextFormatParserTest {
         List<String> expected = new ArrayList<>();
         families.forEach(f -> f.samples.forEach(s -> expected.add(s.name + s.labelNames + s.labelValues + s.value)));
         List<String> actual = new ArrayList<>();
-        parsed.forEach(f -> f.points().forEach(p -> actual.add(p.name() + p.labelNames() + p.labelValues() + p.value())));
+        parsed.forEach(
+                f -> f.points().forEach(p -> actual.add(p.name() + p.labelNames() + p.labelValues() + p.value())));
         assertThat(actual).as(out.toString()).isEqualTo(expected);
     }
 
@@ -122,7 +125,8 @@ class TextFormatParserTest {
         StringBuilder sb = new StringBuilder();
         int length = random.nextInt(8);
         for (int i = 0; i < length; i++) {
-            sb.appendCodePoint(alphabet.codePoints().toArray()[random.nextInt((int) alphabet.codePoints().count())]);
+            sb.appendCodePoint(alphabet.codePoints()
+                    .toArray()[random.nextInt((int) alphabet.codePoints().count())]);
         }
         return sb.toString();
     }

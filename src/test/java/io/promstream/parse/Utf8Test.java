@@ -17,9 +17,28 @@ class Utf8Test {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
-        "41, -1", "c3a9, -1", "e282ac, -1", "f09f9880, -1", "f48fbfbf, -1", "ed9fbf, -1",
-        "c0af, 0", "c1bf, 0", "e080af, 0", "f0808080, 0", "eda080, 0", "f4908080, 0", "f5808080, 0", "ff, 0",
-        "80, 0", "4100, 1", "00, 0", "41c3, 1", "41e282, 1", "41f09f98, 1", "c328, 0", "e28228, 0",
+        "41, -1",
+        "c3a9, -1",
+        "e282ac, -1",
+        "f09f9880, -1",
+        "f48fbfbf, -1",
+        "ed9fbf, -1",
+        "c0af, 0",
+        "c1bf, 0",
+        "e080af, 0",
+        "f0808080, 0",
+        "eda080, 0",
+        "f4908080, 0",
+        "f5808080, 0",
+        "ff, 0",
+        "80, 0",
+        "4100, 1",
+        "00, 0",
+        "41c3, 1",
+        "41e282, 1",
+        "41f09f98, 1",
+        "c328, 0",
+        "e28228, 0",
     })
     void acceptsOnlyWellFormedUtf8(String hex, int firstInvalid) {
         assertThat(Utf8.firstInvalid(hex(hex))).isEqualTo(firstInvalid);

@@ -59,8 +59,14 @@ class CheckpointsTest {
         boolean[] loseReply = {true};
         ShardRedis lossy = new ForwardingShardRedis(real) {
             @Override
-            public Committed commit(byte[] token, byte[] history, long trimmed, long cut, boolean full,
-                    List<String> written, List<String> replaced) {
+            public Committed commit(
+                    byte[] token,
+                    byte[] history,
+                    long trimmed,
+                    long cut,
+                    boolean full,
+                    List<String> written,
+                    List<String> replaced) {
                 Committed done = super.commit(token, history, trimmed, cut, full, written, replaced);
                 if (loseReply[0]) {
                     throw new JedisConnectionException("reply lost");

@@ -37,7 +37,13 @@ public class ForwardingShardRedis implements ShardRedis {
     }
 
     @Override
-    public Committed commit(byte[] token, byte[] history, long trimmed, long cut, boolean full, List<String> written,
+    public Committed commit(
+            byte[] token,
+            byte[] history,
+            long trimmed,
+            long cut,
+            boolean full,
+            List<String> written,
             List<String> replaced) {
         return to.commit(token, history, trimmed, cut, full, written, replaced);
     }

@@ -29,7 +29,9 @@ class LeaseTest {
         assertThat(a.expired()).isFalse();
         assertThat(b.acquire()).isFalse();
         millis.addAndGet(1);
-        assertThat(a.expired()).as("the local deadline is never later than the server's").isTrue();
+        assertThat(a.expired())
+                .as("the local deadline is never later than the server's")
+                .isTrue();
         assertThat(b.acquire()).isTrue();
         assertThat(a.renew()).isEqualTo(ShardRedis.Renewal.LOST);
         assertThat(a.expired()).isTrue();
@@ -44,7 +46,9 @@ class LeaseTest {
         assertThat(a.renew()).isEqualTo(ShardRedis.Renewal.MOVED);
         assertThat(a.expired()).as("not held on the new history").isTrue();
         Lease again = lease("a:2");
-        assertThat(again.acquire()).as("the old tenure's lease stands until it runs out").isFalse();
+        assertThat(again.acquire())
+                .as("the old tenure's lease stands until it runs out")
+                .isFalse();
         a.release();
         assertThat(again.acquire()).isTrue();
     }

@@ -20,7 +20,8 @@ class LogLimiterTest {
         clock.advance(Duration.ofMillis(9_999));
         assertThat(limiter.tryAcquire()).as("still the same interval").isEqualTo(-1);
         clock.advance(Duration.ofMillis(1));
-        assertThat(limiter.tryAcquire()).as("the first line of the next interval says how many were dropped")
+        assertThat(limiter.tryAcquire())
+                .as("the first line of the next interval says how many were dropped")
                 .isEqualTo(3);
         assertThat(limiter.tryAcquire()).isZero();
     }

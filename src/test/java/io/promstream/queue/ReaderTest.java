@@ -21,7 +21,9 @@ class ReaderTest {
     }
 
     private static List<String> names(Reader.Settled settled) {
-        return settled.items().stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+        return settled.items().stream()
+                .map(b -> new String(b, StandardCharsets.UTF_8))
+                .toList();
     }
 
     @Test
@@ -35,7 +37,9 @@ class ReaderTest {
         assertThat(second.first()).isFalse();
 
         reader.returned(second, true);
-        assertThat(reader.waiting(second)).as("the read before it is not settled").isTrue();
+        assertThat(reader.waiting(second))
+                .as("the read before it is not settled")
+                .isTrue();
         reader.returned(first, true);
         assertThat(reader.waiting(first)).isFalse();
         assertThat(names(reader.settle(first, answer(first, 20, 3)))).containsExactly("10", "11", "12");
@@ -82,7 +86,8 @@ class ReaderTest {
         reader.returned(ahead, true);
         assertThat(reader.settle(first, answer(first, 2, 2)).kind()).isEqualTo(Reader.Kind.BATCH);
         // it reached Redis before elements 2-3 were pushed: short, not wrong
-        assertThat(reader.settle(ahead, new ShardRedis.Fenced(2, List.of())).kind()).isEqualTo(Reader.Kind.AGAIN);
+        assertThat(reader.settle(ahead, new ShardRedis.Fenced(2, List.of())).kind())
+                .isEqualTo(Reader.Kind.AGAIN);
         Reader.Read next = reader.reserve();
         reader.returned(next, true);
         assertThat(reader.settle(next, answer(next, 2, 2)).kind()).isEqualTo(Reader.Kind.EMPTY);
@@ -96,15 +101,18 @@ class ReaderTest {
         reader.settle(read, answer(read, 4, 2));
         Reader.Read next = reader.reserve();
         reader.returned(next, true);
-        assertThat(reader.settle(next, new ShardRedis.Fenced(1, List.of())).kind()).as("elements read vanished")
+        assertThat(reader.settle(next, new ShardRedis.Fenced(1, List.of())).kind())
+                .as("elements read vanished")
                 .isEqualTo(Reader.Kind.MOVED);
         Reader.Read fenced = reader.reserve();
         reader.returned(fenced, true);
-        assertThat(reader.settle(fenced, new ShardRedis.Fenced(ShardRedis.LEASE_LOST, List.of())).kind())
+        assertThat(reader.settle(fenced, new ShardRedis.Fenced(ShardRedis.LEASE_LOST, List.of()))
+                        .kind())
                 .isEqualTo(Reader.Kind.LEASE_LOST);
         Reader.Read moved = reader.reserve();
         reader.returned(moved, true);
-        assertThat(reader.settle(moved, new ShardRedis.Fenced(ShardRedis.MOVED, List.of())).kind())
+        assertThat(reader.settle(moved, new ShardRedis.Fenced(ShardRedis.MOVED, List.of()))
+                        .kind())
                 .isEqualTo(Reader.Kind.MOVED);
     }
 
@@ -125,7 +133,9 @@ class ReaderTest {
         reader.endExclusive();
         assertThat(reader.trimmed()).isEqualTo(2);
         assertThat(reader.cursor()).isZero();
-        assertThat(reader.waiting(inFlight)).as("its absolute start is still the settled end").isFalse();
+        assertThat(reader.waiting(inFlight))
+                .as("its absolute start is still the settled end")
+                .isFalse();
         assertThat(names(reader.settle(inFlight, answer(inFlight, 10, 2)))).containsExactly("2", "3");
         assertThatThrownBy(() -> reader.committed(5)).isInstanceOf(IllegalStateException.class);
     }

@@ -47,14 +47,24 @@ class ShardConcurrentTakesTest {
 
     private void run(boolean failures) throws Exception {
         try (RedisServer redis = new RedisServer("--enable-debug-command", "yes").start();
-                RedisClient jedis = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", redis.port()))
-                        .clientConfig(DefaultJedisClientConfig.builder().socketTimeoutMillis(failures ? 40 : 5_000)
-                                .build()).build()) {
+                RedisClient jedis = RedisClient.builder()
+                        .hostAndPort(new HostAndPort("127.0.0.1", redis.port()))
+                        .clientConfig(DefaultJedisClientConfig.builder()
+                                .socketTimeoutMillis(failures ? 40 : 5_000)
+                                .build())
+                        .build()) {
             ShardKeys keys = ShardKeys.of("test:queue", 0, 1);
-            MetricStore store = new MetricStore(StoreSettings.defaults(), InstantSource.system(), () -> Long.MAX_VALUE, 1);
+            MetricStore store =
+                    new MetricStore(StoreSettings.defaults(), InstantSource.system(), () -> Long.MAX_VALUE, 1);
             ShardRedis shardRedis = new JedisShardRedis(jedis, keys);
-            Shard shard = new Shard(keys, new Lease(shardRedis, "gateway-a:1", 60_000, System::nanoTime), shardRedis,
-                    store, new VersionSequence(), 7, () -> { });
+            Shard shard = new Shard(
+                    keys,
+                    new Lease(shardRedis, "gateway-a:1", 60_000, System::nanoTime),
+                    shardRedis,
+                    store,
+                    new VersionSequence(),
+                    7,
+                    () -> {});
             assertThat(shard.acquire()).isTrue();
             shard.open();
 
@@ -92,17 +102,18 @@ class ShardConcurrentTakesTest {
                 }));
             }
             AtomicLong committed = new AtomicLong();
-            threads.add(started(() -> { // checkpoints trimming what was read, all along
-                while (!done.get()) {
-                    try {
-                        if (shard.checkpoint(false) == Shard.Checkpointed.COMMITTED) {
-                            committed.incrementAndGet();
+            threads.add(started(
+                    () -> { // checkpoints trimming what was read, all along
+                        while (!done.get()) {
+                            try {
+                                if (shard.checkpoint(false) == Shard.Checkpointed.COMMITTED) {
+                                    committed.incrementAndGet();
+                                }
+                            } catch (JedisException e) {
+                                failed.incrementAndGet(); // its reply lost: the next take or checkpoint settles it
+                            }
                         }
-                    } catch (JedisException e) {
-                        failed.incrementAndGet(); // its reply lost: the next take or checkpoint settles it
-                    }
-                }
-            }));
+                    }));
             try (Jedis producer = redis.client()) {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 for (int next = 0; next < ELEMENTS; ) {
@@ -116,23 +127,30 @@ class ShardConcurrentTakesTest {
                         producer.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.US_ASCII), "SLEEP", "0.06");
                     }
                 }
-                Await.until(Duration.ofSeconds(30), () -> versions.size() == ELEMENTS,
+                Await.until(
+                        Duration.ofSeconds(30),
+                        () -> versions.size() == ELEMENTS,
                         () -> versions.size() + " of " + ELEMENTS + " handed out");
             } finally {
                 done.set(true);
                 for (Thread thread : threads) {
                     thread.join(10_000);
-                    assertThat(thread.isAlive()).as("a taker or the checkpointer is stuck").isFalse();
+                    assertThat(thread.isAlive())
+                            .as("a taker or the checkpointer is stuck")
+                            .isFalse();
                 }
             }
             assertThat(duplicates.get()).as("elements handed out twice").isZero();
-            assertThat(committed.get()).as("checkpoints trimmed under the reads").isPositive();
+            assertThat(committed.get())
+                    .as("checkpoints trimmed under the reads")
+                    .isPositive();
             if (failures) {
                 assertThat(failed.get()).as("reads cut off in flight").isPositive();
             }
             long before = -1;
             for (Map.Entry<Integer, Long> e : new TreeMap<>(versions).entrySet()) {
-                assertThat(e.getValue()).as("element %d's version follows the one before it", e.getKey())
+                assertThat(e.getValue())
+                        .as("element %d's version follows the one before it", e.getKey())
                         .isGreaterThan(before);
                 before = e.getValue();
             }

@@ -26,7 +26,8 @@ class VersionSequenceTest {
         sequence.end(a);
         assertThat(sequence.appliedWatermark()).isEqualTo(Versions.first(c));
         sequence.end(c);
-        assertThat(sequence.appliedWatermark()).as("nothing in flight: everything taken is applied")
+        assertThat(sequence.appliedWatermark())
+                .as("nothing in flight: everything taken is applied")
                 .isEqualTo(Versions.first(c + 1));
     }
 

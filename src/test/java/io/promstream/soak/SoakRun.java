@@ -47,6 +47,7 @@ public final class SoakRun {
     private static final long TICK_MILLIS = 50;
     /** One element in this many is bad: alternately a negative counter and broken JSON. */
     private static final int BAD_EVERY = 97;
+
     private static final String RESET_PATH = "/tasks/reset-series?name=soak_churn_requests_total&name=soak_churn_temp";
 
     private final int seconds = intEnv("SOAK_SECONDS", 300);
@@ -81,13 +82,13 @@ public final class SoakRun {
     private final ConcurrentLinkedQueue<HeapSample> heap = new ConcurrentLinkedQueue<>();
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
 
-    record HeapSample(double atSeconds, double usedAfterGcBytes, double heapUsedBytes) {
-    }
+    record HeapSample(double atSeconds, double usedAfterGcBytes, double heapUsedBytes) {}
 
     public static void main(String[] args) throws Exception {
         // on SIGTERM (e.g. the script's time bound) stop what this run started: the gateway and redis-server
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
-                .forEach(ProcessHandle::destroy)));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
         int code = new SoakRun().run();
         System.exit(code);
     }
@@ -98,7 +99,8 @@ public final class SoakRun {
             System.err.println("no " + jar + ": run `make build` first");
             return 2;
         }
-        System.out.printf("SOAK: %d s at %,d samples/s, heap sampled every %d s (gateway -Xmx%s), logs in %s%n",
+        System.out.printf(
+                "SOAK: %d s at %,d samples/s, heap sampled every %d s (gateway -Xmx%s), logs in %s%n",
                 seconds, rate, heapInterval, gatewayHeap, dir);
         try (RedisServer redis = new RedisServer().start()) {
             int appPort = RedisServer.freePort();
@@ -106,7 +108,9 @@ public final class SoakRun {
             Process gateway = startGateway(redis, appPort, adminPort);
             try {
                 GatewayClient client = new GatewayClient(appPort, adminPort);
-                Await.until(Duration.ofSeconds(60), () -> answers(client, gateway),
+                Await.until(
+                        Duration.ofSeconds(60),
+                        () -> answers(client, gateway),
                         () -> "the gateway did not come up; see " + dir.resolve("gateway.log"));
                 soak(redis, client, gateway);
             } finally {
@@ -119,7 +123,8 @@ public final class SoakRun {
         }
         long errors;
         try (var lines = Files.lines(dir.resolve("gateway.log"), StandardCharsets.UTF_8)) {
-            errors = lines.filter(l -> l.startsWith("ERROR") || l.contains(" ERROR ")).count();
+            errors = lines.filter(l -> l.startsWith("ERROR") || l.contains(" ERROR "))
+                    .count();
         }
         if (errors > 0) {
             failures.add(errors + " ERROR lines in " + dir.resolve("gateway.log"));
@@ -131,8 +136,8 @@ public final class SoakRun {
     }
 
     private Process startGateway(RedisServer redis, int appPort, int adminPort) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("java", "-Xmx" + gatewayHeap, "-XX:+UseG1GC",
-                "-jar", jar.toString(), "server", "config.yml")
+        ProcessBuilder builder = new ProcessBuilder(
+                        "java", "-Xmx" + gatewayHeap, "-XX:+UseG1GC", "-jar", jar.toString(), "server", "config.yml")
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("gateway.log").toFile());
         Map<String, String> env = builder.environment();
@@ -168,11 +173,17 @@ public final class SoakRun {
                 }
             });
             var unused1 = scheduler.scheduleAtFixedRate(generator, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
-            var unused2 = scheduler.scheduleAtFixedRate(guarded(failed, () -> scrape(client)), 100, 250, TimeUnit.MILLISECONDS);
-            var unused3 = scheduler.scheduleAtFixedRate(guarded(failed, () -> health(client)), 1000, 5000, TimeUnit.MILLISECONDS);
-            var unused4 = scheduler.scheduleAtFixedRate(guarded(failed, () -> reset(client)), 2000, 2000, TimeUnit.MILLISECONDS);
-            var unused5 = scheduler.scheduleAtFixedRate(guarded(failed, () -> sampleHeap(client, gateway, started)),
-                    heapInterval, heapInterval, TimeUnit.SECONDS);
+            var unused2 = scheduler.scheduleAtFixedRate(
+                    guarded(failed, () -> scrape(client)), 100, 250, TimeUnit.MILLISECONDS);
+            var unused3 = scheduler.scheduleAtFixedRate(
+                    guarded(failed, () -> health(client)), 1000, 5000, TimeUnit.MILLISECONDS);
+            var unused4 = scheduler.scheduleAtFixedRate(
+                    guarded(failed, () -> reset(client)), 2000, 2000, TimeUnit.MILLISECONDS);
+            var unused5 = scheduler.scheduleAtFixedRate(
+                    guarded(failed, () -> sampleHeap(client, gateway, started)),
+                    heapInterval,
+                    heapInterval,
+                    TimeUnit.SECONDS);
             // the run itself: ends at the deadline, or earlier when a periodic task failed
             failed.await(seconds, TimeUnit.SECONDS);
             scheduler.shutdown();
@@ -234,8 +245,12 @@ public final class SoakRun {
                 for (int i = 0; i < 10; i++) {
                     int shard = (int) ((seq + i) % SHARDS);
                     long value = 1 + (seq + i) % 4;
-                    batch.append(i == 0 ? "" : ",").append("{\"type\":\"counter\",\"name\":\"soak_checked_total\",\"value\":")
-                            .append(value).append(",\"labels\":{\"shard\":\"").append(shard).append("\"}}");
+                    batch.append(i == 0 ? "" : ",")
+                            .append("{\"type\":\"counter\",\"name\":\"soak_checked_total\",\"value\":")
+                            .append(value)
+                            .append(",\"labels\":{\"shard\":\"")
+                            .append(shard)
+                            .append("\"}}");
                     counter[shard] += value;
                 }
                 element = batch.append(']').toString();
@@ -252,16 +267,19 @@ public final class SoakRun {
                     }
                     case 1 -> {
                         sCount++;
-                        yield "{\"type\":\"summary\",\"name\":\"soak_checked_size_bytes\",\"value\":" + (seq % 1000) + "}";
+                        yield "{\"type\":\"summary\",\"name\":\"soak_checked_size_bytes\",\"value\":" + (seq % 1000)
+                                + "}";
                     }
                     case 2 -> {
                         gauge = seq;
                         yield "{\"type\":\"gauge\",\"name\":\"soak_checked_last\",\"value\":" + seq + "}";
                     }
-                    case 3 -> "{\"type\":\"counter\",\"name\":\"soak_churn_requests_total\",\"value\":1,"
-                            + "\"labels\":{\"id\":\"" + (seq % 50_000) + "\",\"path\":\"/p/" + (seq % 37) + "\"}}";
-                    default -> "{\"type\":\"gauge\",\"name\":\"soak_churn_temp\",\"value\":" + (seq % 100)
-                            + ",\"op\":\"inc\",\"labels\":{\"id\":\"" + (seq % 20_000) + "\"}}";
+                    case 3 ->
+                        "{\"type\":\"counter\",\"name\":\"soak_churn_requests_total\",\"value\":1,"
+                                + "\"labels\":{\"id\":\"" + (seq % 50_000) + "\",\"path\":\"/p/" + (seq % 37) + "\"}}";
+                    default ->
+                        "{\"type\":\"gauge\",\"name\":\"soak_churn_temp\",\"value\":" + (seq % 100)
+                                + ",\"op\":\"inc\",\"labels\":{\"id\":\"" + (seq % 20_000) + "\"}}";
                 };
                 valid++;
                 n++;
@@ -324,7 +342,9 @@ public final class SoakRun {
     private void sampleHeap(GatewayClient client, Process gateway, long started) {
         try {
             Process jcmd = new ProcessBuilder("jcmd", Long.toString(gateway.pid()), "GC.run")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
                 jcmd.destroyForcibly();
                 throw new IllegalStateException("jcmd " + gateway.pid() + " GC.run failed");
@@ -346,7 +366,8 @@ public final class SoakRun {
         double used = samples.getOrDefault("jvm_memory_bytes_used{area=\"heap\",}", Double.NaN);
         double at = (System.nanoTime() - started) / 1e9;
         heap.add(new HeapSample(at, afterGc, used));
-        System.out.printf("  t=%5.1fs heap used after GC %6.1f MiB (heap used at scrape %6.1f MiB), %,d samples sent%n",
+        System.out.printf(
+                "  t=%5.1fs heap used after GC %6.1f MiB (heap used at scrape %6.1f MiB), %,d samples sent%n",
                 at, afterGc / 1048576, used / 1048576, validSamples + badValue + badJson);
     }
 
@@ -373,8 +394,9 @@ public final class SoakRun {
         Map<String, Double> metrics = GatewayClient.samples(client.scrape());
         List<String> lines = new ArrayList<>();
         long sent = validSamples + badValue + badJson;
-        lines.add(String.format("samples sent %,d in %,d elements over %.1f s: %,.0f samples/s (target %,d); %,d bad "
-                + "(%,d negative counters, %,d broken JSON); queue left after flush-queue: %d",
+        lines.add(String.format(
+                "samples sent %,d in %,d elements over %.1f s: %,.0f samples/s (target %,d); %,d bad "
+                        + "(%,d negative counters, %,d broken JSON); queue left after flush-queue: %d",
                 sent, elements, elapsed, sent / elapsed, rate, badValue + badJson, badValue, badJson, left));
         if (left != 0) {
             failures.add(left + " elements still queued after flush-queue");
@@ -386,14 +408,24 @@ public final class SoakRun {
         expect(lines, "soak_checked_latency_seconds_sum", histogramSum, metrics);
         expect(lines, "soak_checked_size_bytes_count", summaryCount, metrics);
         expect(lines, "soak_checked_last", lastGaugeValue, metrics);
-        expect(lines, "sum of prom_stream_gateway_processed_metrics_total", validSamples,
+        expect(
+                lines,
+                "sum of prom_stream_gateway_processed_metrics_total",
+                validSamples,
                 sum(metrics, "prom_stream_gateway_processed_metrics_total"));
         expect(lines, "prom_stream_gateway_dropped_metrics_total{reason=\"invalid_value\",}", badValue, metrics);
         expect(lines, "prom_stream_gateway_dropped_metrics_total{reason=\"invalid_json\",}", badJson, metrics);
-        lines.add(String.format("scrapes of /metrics: %,d (%d failed, slowest %d ms); health checks: %d (%d unhealthy);"
+        lines.add(String.format(
+                "scrapes of /metrics: %,d (%d failed, slowest %d ms); health checks: %d (%d unhealthy);"
                         + " reset-series calls: %d (%d failed), %,d churn series removed; series at the end: %.0f",
-                scrapes.get(), scrapeFailures.get(), maxScrapeMillis.get(), healthChecks.get(), unhealthy.get(),
-                resets.get(), resetFailures.get(), seriesRemoved.get(),
+                scrapes.get(),
+                scrapeFailures.get(),
+                maxScrapeMillis.get(),
+                healthChecks.get(),
+                unhealthy.get(),
+                resets.get(),
+                resetFailures.get(),
+                seriesRemoved.get(),
                 metrics.getOrDefault("prom_stream_gateway_series", Double.NaN)));
         if (scrapeFailures.get() > 0 || unhealthy.get() > 0 || resetFailures.get() > 0) {
             failures.add("failed scrapes, health checks or resets (see above)");
@@ -419,30 +451,49 @@ public final class SoakRun {
         }
         out.add(series.toString());
         double warmUp = Math.max(10, seconds * 0.2);
-        List<HeapSample> steady = all.stream().filter(s -> s.atSeconds() >= warmUp).toList();
+        List<HeapSample> steady =
+                all.stream().filter(s -> s.atSeconds() >= warmUp).toList();
         if (steady.size() < 3) {
             out.add("heap: only " + steady.size() + " samples after the " + warmUp + " s warm-up; too few to judge");
             failures.add("too few heap samples after warm-up (run longer or lower SOAK_HEAP_INTERVAL)");
             return out;
         }
         int k = Math.max(1, steady.size() / 3);
-        double baseline = steady.subList(0, k).stream().mapToDouble(HeapSample::usedAfterGcBytes).average().orElseThrow();
+        double baseline = steady.subList(0, k).stream()
+                .mapToDouble(HeapSample::usedAfterGcBytes)
+                .average()
+                .orElseThrow();
         double late = steady.subList(steady.size() - k, steady.size()).stream()
-                .mapToDouble(HeapSample::usedAfterGcBytes).average().orElseThrow();
+                .mapToDouble(HeapSample::usedAfterGcBytes)
+                .average()
+                .orElseThrow();
         double growth = late / baseline - 1;
-        out.add(String.format(Locale.ROOT, "heap after warm-up (%.0f s): first %d samples average %.1f MiB, last %d "
-                        + "average %.1f MiB: %+.1f%% (limit %+.0f%%)", warmUp, k, baseline / 1048576, k, late / 1048576,
-                growth * 100, heapTolerance * 100));
+        out.add(String.format(
+                Locale.ROOT,
+                "heap after warm-up (%.0f s): first %d samples average %.1f MiB, last %d "
+                        + "average %.1f MiB: %+.1f%% (limit %+.0f%%)",
+                warmUp,
+                k,
+                baseline / 1048576,
+                k,
+                late / 1048576,
+                growth * 100,
+                heapTolerance * 100));
         if (growth > heapTolerance) {
             // bounded tables that fill (each worker's known elements, up to 8,192) grow ever slower; a leak does not
             double early = slope(steady.subList(0, k));
             double lately = slope(steady.subList(steady.size() - k, steady.size()));
-            out.add(String.format(Locale.ROOT, "heap growth per minute: %.2f MiB in the first third after warm-up, "
-                    + "%.2f MiB in the last (levelling off when at most a quarter)", early * 60 / 1048576,
+            out.add(String.format(
+                    Locale.ROOT,
+                    "heap growth per minute: %.2f MiB in the first third after warm-up, "
+                            + "%.2f MiB in the last (levelling off when at most a quarter)",
+                    early * 60 / 1048576,
                     lately * 60 / 1048576));
             if (early <= 0 || lately > early / 4) {
-                failures.add(String.format(Locale.ROOT, "heap used after GC grew %.1f%% after warm-up, and not "
-                        + "levelling off", growth * 100));
+                failures.add(String.format(
+                        Locale.ROOT,
+                        "heap used after GC grew %.1f%% after warm-up, and not " + "levelling off",
+                        growth * 100));
             }
         }
         return out;
@@ -468,15 +519,18 @@ public final class SoakRun {
 
     private void expect(List<String> lines, String what, double expected, double actual) {
         boolean ok = expected == actual;
-        lines.add(String.format(Locale.ROOT, "%s %s: expected %.1f, got %.1f", ok ? "ok  " : "FAIL", what, expected, actual));
+        lines.add(String.format(
+                Locale.ROOT, "%s %s: expected %.1f, got %.1f", ok ? "ok  " : "FAIL", what, expected, actual));
         if (!ok) {
             failures.add(what + " is " + actual + ", expected " + expected);
         }
     }
 
     private static double sum(Map<String, Double> metrics, String name) {
-        return metrics.entrySet().stream().filter(e -> e.getKey().startsWith(name + "{"))
-                .mapToDouble(Map.Entry::getValue).sum();
+        return metrics.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(name + "{"))
+                .mapToDouble(Map.Entry::getValue)
+                .sum();
     }
 
     private static String env(String name, String fallback) {

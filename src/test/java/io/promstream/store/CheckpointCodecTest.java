@@ -46,12 +46,15 @@ class CheckpointCodecTest {
 
     /** Every series of the store, visible or not, as text (families sorted, series sorted). */
     static String dump(MetricStore store) {
-        return store.families().stream().sorted(Comparator.comparing(Family::name))
-                .map(f -> f.name() + ":" + f.type() + ":" + f.help() + store.snapshot(f).stream()
-                        .map(s -> s.labels() + "=" + s.value() + "," + Arrays.toString(s.bounds())
-                                + Arrays.toString(s.counts()) + Arrays.toString(s.quantileValues())
-                                + s.sum() + "," + s.count())
-                        .sorted().collect(Collectors.joining(";")))
+        return store.families().stream()
+                .sorted(Comparator.comparing(Family::name))
+                .map(f -> f.name() + ":" + f.type() + ":" + f.help()
+                        + store.snapshot(f).stream()
+                                .map(s -> s.labels() + "=" + s.value() + "," + Arrays.toString(s.bounds())
+                                        + Arrays.toString(s.counts()) + Arrays.toString(s.quantileValues())
+                                        + s.sum() + "," + s.count())
+                                .sorted()
+                                .collect(Collectors.joining(";")))
                 .collect(Collectors.joining("\n"));
     }
 
@@ -100,7 +103,8 @@ class CheckpointCodecTest {
         assertThat(CheckpointCodec.take(store, p, false).isEmpty()).isTrue(); // nothing changed since
 
         store.apply(counter("a", 4, "k", "1"), 0, 0, p);
-        assertThat(store.remove(f -> f.name().equals("g"), l -> true, Long.MAX_VALUE)).isEqualTo(1);
+        assertThat(store.remove(f -> f.name().equals("g"), l -> true, Long.MAX_VALUE))
+                .isEqualTo(1);
         CheckpointCodec.Segment second = CheckpointCodec.take(store, p, false);
         assertThat(second.series()).isEqualTo(1);
         assertThat(second.removals()).isEqualTo(1);
@@ -190,7 +194,9 @@ class CheckpointCodecTest {
         Partition again = store.openPartition(0);
         CheckpointCodec.load(store, again, zero.bytes());
         assertThat(store.seriesCount()).isEqualTo(3);
-        assertThat(store.snapshot(store.family("c")).stream().mapToDouble(SeriesSnapshot::value).sum())
+        assertThat(store.snapshot(store.family("c")).stream()
+                        .mapToDouble(SeriesSnapshot::value)
+                        .sum())
                 .isEqualTo(13);
     }
 
@@ -238,12 +244,11 @@ class CheckpointCodecTest {
         assertThatThrownBy(() -> CheckpointCodec.load(sharded(1), sharded(1).openPartition(0), flipped))
                 .isInstanceOf(CorruptCheckpointException.class);
         MetricStore a = sharded(1);
-        assertThatThrownBy(() -> CheckpointCodec.load(a, a.openPartition(0),
-                Arrays.copyOf(bytes, bytes.length - 100)))
+        assertThatThrownBy(() -> CheckpointCodec.load(a, a.openPartition(0), Arrays.copyOf(bytes, bytes.length - 100)))
                 .isInstanceOf(CorruptCheckpointException.class);
         MetricStore b = sharded(1);
-        assertThatThrownBy(() -> CheckpointCodec.load(b, b.openPartition(0),
-                "hello, this is not a checkpoint".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> CheckpointCodec.load(
+                        b, b.openPartition(0), "hello, this is not a checkpoint".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(CorruptCheckpointException.class);
     }
 
@@ -257,6 +262,8 @@ class CheckpointCodecTest {
                     }
                     return true;
                 })
-                .findFirst().orElseThrow().value();
+                .findFirst()
+                .orElseThrow()
+                .value();
     }
 }

@@ -105,7 +105,8 @@ class MetricStoreTest {
             apply(gaugeOp("inflight", GaugeOp.INC, 1), i);
             watermark[0] = i - 10L; // at most ten versions in flight
         }
-        GaugeSeries series = (GaugeSeries) store.family("inflight").series.values().iterator().next();
+        GaugeSeries series = (GaugeSeries)
+                store.family("inflight").series.values().iterator().next();
         assertThat(only("inflight").value()).isEqualTo(1000);
         assertThat(series.rememberedDeltas()).isLessThanOrEqualTo(32);
     }
@@ -288,8 +289,12 @@ class MetricStoreTest {
             f.get();
         }
         pool.shutdown();
-        double hits = store.snapshot(store.family("hits")).stream().mapToDouble(SeriesSnapshot::value).sum();
-        long observed = store.snapshot(store.family("lat")).stream().mapToLong(SeriesSnapshot::count).sum();
+        double hits = store.snapshot(store.family("hits")).stream()
+                .mapToDouble(SeriesSnapshot::value)
+                .sum();
+        long observed = store.snapshot(store.family("lat")).stream()
+                .mapToLong(SeriesSnapshot::count)
+                .sum();
         assertThat(hits).isEqualTo(threads * perThread);
         assertThat(observed).isEqualTo((long) threads * perThread);
         assertThat(only("level").value()).isEqualTo(threads * perThread);
@@ -317,7 +322,9 @@ class MetricStoreTest {
         }
         writer.join();
         Family f = store.family("c");
-        double live = f == null ? 0 : store.snapshot(f).stream().mapToDouble(SeriesSnapshot::value).sum();
+        double live = f == null
+                ? 0
+                : store.snapshot(f).stream().mapToDouble(SeriesSnapshot::value).sum();
         // snapshots taken before a removal can miss increments that landed between snapshot and removal, so
         // the exact check is on the store's own invariant: the live series count matches the map
         assertThat(store.seriesCount()).isEqualTo(f == null ? 0 : f.size());

@@ -29,8 +29,11 @@ class PushApplicationTest {
             return Double.NaN;
         }
         Sample probe = counter(family, 0, labels);
-        return store.snapshot(f).stream().filter(s -> s.labels().equals(LabelSet.of(probe)))
-                .mapToDouble(SeriesSnapshot::value).findFirst().orElse(Double.NaN);
+        return store.snapshot(f).stream()
+                .filter(s -> s.labels().equals(LabelSet.of(probe)))
+                .mapToDouble(SeriesSnapshot::value)
+                .findFirst()
+                .orElse(Double.NaN);
     }
 
     @Test
@@ -39,7 +42,9 @@ class PushApplicationTest {
         MetricStore.PushResult result = store.applyAll(List.of(counter("a", 1), counter("b", 1)), i -> 0, 0);
         assertThat(result.applied()).isZero();
         assertThat(result.refusal().reason()).isEqualTo(RejectReason.TYPE_CONFLICT);
-        assertThat(store.family("a")).as("the first sample's family was not created").isNull();
+        assertThat(store.family("a"))
+                .as("the first sample's family was not created")
+                .isNull();
     }
 
     @Test
@@ -52,8 +57,8 @@ class PushApplicationTest {
     @Test
     void anotherBucketLayoutRefusesTheWholePush() {
         store.apply(merged("h", new double[] {1, 2}, new long[] {1, 1}, 1, 0.5), 0, 0);
-        MetricStore.PushResult result = store.applyAll(List.of(counter("c", 5),
-                merged("h", new double[] {5}, new long[] {1}, 1, 1)), i -> 0, 0);
+        MetricStore.PushResult result = store.applyAll(
+                List.of(counter("c", 5), merged("h", new double[] {5}, new long[] {1}, 1, 1)), i -> 0, 0);
         assertThat(result.refusal().reason()).isEqualTo(RejectReason.INVALID_BUCKETS);
         assertThat(store.family("c")).isNull();
     }
@@ -73,7 +78,8 @@ class PushApplicationTest {
 
     @Test
     void theSameSeriesTwiceIsRefused() {
-        MetricStore.PushResult result = store.applyAll(List.of(counter("a", 1, "x", "1"), counter("a_total", 1, "x", "1")), i -> 0, 0);
+        MetricStore.PushResult result =
+                store.applyAll(List.of(counter("a", 1, "x", "1"), counter("a_total", 1, "x", "1")), i -> 0, 0);
         assertThat(result.refusal().reason()).isEqualTo(RejectReason.INVALID_MESSAGE);
         assertThat(store.familyCount()).isZero();
     }
@@ -89,12 +95,14 @@ class PushApplicationTest {
         for (int t = 0; t < 2; t++) {
             threads.add(new Thread(() -> {
                 while (!stop.get()) {
-                    MetricStore.PushResult r = store.applyAll(List.of(counter("racex", 1), counter("racey", 1)), i -> 0, 0);
+                    MetricStore.PushResult r =
+                            store.applyAll(List.of(counter("racex", 1), counter("racey", 1)), i -> 0, 0);
                     if (r.isWhole()) {
                         whole.incrementAndGet();
                     } else if (r.applied() != 0) {
                         synchronized (partial) {
-                            partial.add(r.applied() + " applied, then " + r.refusal().message());
+                            partial.add(r.applied() + " applied, then "
+                                    + r.refusal().message());
                         }
                     }
                 }
@@ -154,6 +162,7 @@ class PushApplicationTest {
         resetter.join();
         assertThat(refused).isEmpty();
         assertThat(value("racex")).isEqualTo((double) pushes.get());
-        assertThat(store.seriesCount()).isEqualTo(store.families().stream().mapToInt(Family::size).sum());
+        assertThat(store.seriesCount())
+                .isEqualTo(store.families().stream().mapToInt(Family::size).sum());
     }
 }

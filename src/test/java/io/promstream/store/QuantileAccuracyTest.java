@@ -34,8 +34,9 @@ class QuantileAccuracyTest {
             assertThat(rank).as("estimate is one of the observed values").isNotNegative();
             double allowed = EPSILONS[q] * n;
             assertThat(Math.abs(rank + 1 - QUANTILES[q] * n))
-                    .as("rank error of q=%s (estimate %s, exact %s)", QUANTILES[q], estimate,
-                            sorted[(int) Math.ceil(QUANTILES[q] * n) - 1])
+                    .as(
+                            "rank error of q=%s (estimate %s, exact %s)",
+                            QUANTILES[q], estimate, sorted[(int) Math.ceil(QUANTILES[q] * n) - 1])
                     .isLessThanOrEqualTo(allowed);
         }
     }

@@ -6,8 +6,7 @@ import io.promstream.parse.Sample;
 
 /** Builders for valid samples in store tests. */
 final class Samples {
-    private Samples() {
-    }
+    private Samples() {}
 
     static Sample of(MetricType type, String name, double value, String... labels) {
         Sample s = new Sample().type(type).name(name).value(value);

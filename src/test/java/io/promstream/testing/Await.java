@@ -7,8 +7,7 @@ import java.util.function.Supplier;
 
 /** Waits for a condition with a deadline, polling; never a fixed sleep. */
 public final class Await {
-    private Await() {
-    }
+    private Await() {}
 
     public static void until(Duration timeout, BooleanSupplier condition, Supplier<String> failure) {
         long deadline = System.nanoTime() + timeout.toNanos();

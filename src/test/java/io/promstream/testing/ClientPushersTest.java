@@ -35,7 +35,8 @@ class ClientPushersTest {
 
         Map<String, Double> s = GatewayClient.samples(pushgateway.scrape());
         String g = "instance=\"go-proto\",job=\"clients\",zone=\"eu\"";
-        assertThat(s).containsEntry("pusher_requests_total{code=\"200\"," + g + "}", 30.0)
+        assertThat(s)
+                .containsEntry("pusher_requests_total{code=\"200\"," + g + "}", 30.0)
                 .containsEntry("pusher_requests_total{code=\"500\"," + g + "}", 3.0)
                 .containsEntry("pusher_temperature_celsius{" + g + "}", 23.0)
                 .containsEntry("pusher_request_duration_seconds_bucket{" + g + ",le=\"0.1\"}", 3.0)
@@ -58,7 +59,8 @@ class ClientPushersTest {
 
         Map<String, Double> s = GatewayClient.samples(pushgateway.scrape());
         String g = "instance=\"go-text\",job=\"clients\"";
-        assertThat(s).containsEntry("pusher_requests_total{code=\"200\"," + g + "}", 20.0)
+        assertThat(s)
+                .containsEntry("pusher_requests_total{code=\"200\"," + g + "}", 20.0)
                 .containsEntry("pusher_requests_total{code=\"500\"," + g + "}", 2.0)
                 .containsEntry("pusher_temperature_celsius{" + g + "}", 22.0)
                 .containsEntry("pusher_request_duration_seconds_bucket{" + g + ",le=\"+Inf\"}", 8.0)
@@ -73,7 +75,8 @@ class ClientPushersTest {
 
         Map<String, Double> s = GatewayClient.samples(pushgateway.scrape());
         String g = "instance=\"py\",job=\"clients\"";
-        assertThat(s).containsEntry("pyclient_jobs_total{" + g + ",queue=\"mail\"}", 10.0)
+        assertThat(s)
+                .containsEntry("pyclient_jobs_total{" + g + ",queue=\"mail\"}", 10.0)
                 .containsEntry("pyclient_jobs_total{" + g + ",queue=\"sms\"}", 2.0)
                 .containsEntry("pyclient_last_run_seconds{" + g + "}", 1002.0)
                 .containsEntry("pyclient_duration_seconds_bucket{" + g + ",le=\"0.1\"}", 2.0)
@@ -83,7 +86,8 @@ class ClientPushersTest {
                 .containsEntry("pyclient_payload_bytes_sum{" + g + "}", 80.0)
                 .containsEntry("pyclient_payload_bytes_count{" + g + "}", 4.0);
         // the script turns the wall-clock _created series off; a Python summary has no quantiles
-        assertThat(s.keySet()).noneMatch(k -> k.contains("_created") && k.contains(g))
+        assertThat(s.keySet())
+                .noneMatch(k -> k.contains("_created") && k.contains(g))
                 .noneMatch(k -> k.startsWith("pyclient_payload_bytes{"));
     }
 }

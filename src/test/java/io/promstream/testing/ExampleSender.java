@@ -14,8 +14,9 @@ import java.util.stream.Collectors;
  */
 public enum ExampleSender {
     PHP("php", List.of("php", "examples/php/push_metrics.php", "--count=%d", "--sender=php")),
-    PYTHON("python", List.of("/usr/bin/python3", "examples/python/push_metrics.py", "--count", "%d",
-            "--sender", "python")),
+    PYTHON(
+            "python",
+            List.of("/usr/bin/python3", "examples/python/push_metrics.py", "--count", "%d", "--sender", "python")),
     NODE("node", List.of("node", "examples/node/push-metrics.js", "--count=%d", "--sender=node")),
     SHELL("shell", List.of("bash", "examples/shell/push-metrics.sh", "--count", "%d", "--sender", "shell"));
 
@@ -25,6 +26,7 @@ public enum ExampleSender {
 
     /** The value of the {@code sender} label its samples carry. */
     public final String label;
+
     @SuppressWarnings("ImmutableEnumChecker") // List.of: immutable
     private final List<String> command;
 
@@ -35,7 +37,9 @@ public enum ExampleSender {
 
     /** The command pushing {@code count} simulated requests (5 samples each). */
     public List<String> command(int count) {
-        return command.stream().map(a -> a.replace("%d", Integer.toString(count))).collect(Collectors.toList());
+        return command.stream()
+                .map(a -> a.replace("%d", Integer.toString(count)))
+                .collect(Collectors.toList());
     }
 
     /** Runs it to completion with this environment added; fails the test if it fails. */
@@ -51,24 +55,40 @@ public enum ExampleSender {
     public void requireReady() {
         READY.computeIfAbsent(this, s -> {
             switch (s) {
-                case PHP -> check(List.of("php", "-r", "exit(class_exists('RedisCluster') ? 0 : 1);"),
-                        "php with the phpredis extension (apt-get install php-cli php-redis)");
-                case PYTHON -> check(List.of("/usr/bin/python3", "-c", "import redis.cluster"),
-                        "/usr/bin/python3 with redis-py 4.1 or later (apt-get install python3-redis)");
+                case PHP ->
+                    check(
+                            List.of("php", "-r", "exit(class_exists('RedisCluster') ? 0 : 1);"),
+                            "php with the phpredis extension (apt-get install php-cli php-redis)");
+                case PYTHON ->
+                    check(
+                            List.of("/usr/bin/python3", "-c", "import redis.cluster"),
+                            "/usr/bin/python3 with redis-py 4.1 or later (apt-get install python3-redis)");
                 case NODE -> {
-                    check(List.of("node", "-e", "process.exit(+process.versions.node.split('.')[0] >= 18 ? 0 : 1)"),
+                    check(
+                            List.of("node", "-e", "process.exit(+process.versions.node.split('.')[0] >= 18 ? 0 : 1)"),
                             "Node.js 18 or later, as examples/node/package.json and node-redis 4 want "
                                     + "(apt-get install nodejs)");
                     if (!Files.isDirectory(Path.of("examples/node/node_modules/redis"))) {
-                        check(List.of("npm", "ci", "--prefix", "examples/node", "--no-audit", "--no-fund",
-                                "--loglevel=error"), "npm to install node-redis (apt-get install npm)", NPM_TIMEOUT);
+                        check(
+                                List.of(
+                                        "npm",
+                                        "ci",
+                                        "--prefix",
+                                        "examples/node",
+                                        "--no-audit",
+                                        "--no-fund",
+                                        "--loglevel=error"),
+                                "npm to install node-redis (apt-get install npm)",
+                                NPM_TIMEOUT);
                     }
-                    check(List.of("node", "-e", "require('./examples/node/node_modules/redis')"),
+                    check(
+                            List.of("node", "-e", "require('./examples/node/node_modules/redis')"),
                             "node-redis in examples/node (cd examples/node && npm ci)");
                 }
                 case SHELL -> {
                     check(List.of("redis-cli", "--version"), "redis-cli (apt-get install redis-tools)");
-                    check(List.of("bash", "-c", "printf x | gzip -c | tail -c 8 | od -An -tu1 -N4"),
+                    check(
+                            List.of("bash", "-c", "printf x | gzip -c | tail -c 8 | od -An -tu1 -N4"),
                             "bash, gzip and coreutils");
                 }
                 default -> throw new IllegalArgumentException(s.toString());

@@ -12,8 +12,7 @@ import java.util.function.Predicate;
  * and trailing comma) compare series by series.
  */
 public final class Exposition {
-    private Exposition() {
-    }
+    private Exposition() {}
 
     /** Every sample line, keyed {@code name{a="x",b="y"}} (labels sorted, numbers canonical). */
     public static Map<String, Double> parse(String text) {

@@ -45,17 +45,16 @@ public final class ExpositionParsers {
     private static final String PROMTOOL_PARSE_ERROR = "error while linting: ";
     /** promtool 2.42 (cmd/promtool/main.go): 0 success, 1 failure (here: a parse error), 3 lint problems. */
     private static final int PROMTOOL_OK = 0;
+
     private static final int PROMTOOL_FAILURE = 1;
     private static final int PROMTOOL_LINT_PROBLEMS = 3;
 
     private static PythonProcess python;
 
-    private ExpositionParsers() {
-    }
+    private ExpositionParsers() {}
 
     /** What {@code promtool check metrics} said: a parse error (null if none) and its lint findings. */
-    public record PromtoolResult(String parseError, List<String> lintProblems) {
-    }
+    public record PromtoolResult(String parseError, List<String> lintProblems) {}
 
     /** Parse error of {@code promtool check metrics} (text format 0.0.4), or null; lint findings are ignored. */
     public static String promtoolText(byte[] exposition) {
@@ -85,13 +84,15 @@ public final class ExpositionParsers {
             Process started = process;
             // a thread of its own: promtool stops reading at the first parse error, and a full pipe must not
             // block this thread past the deadline
-            Thread writer = new Thread(() -> {
-                try (OutputStream in = started.getOutputStream()) {
-                    in.write(exposition);
-                } catch (IOException ignored) {
-                    // broken pipe: promtool has stopped reading; its exit code and output tell why
-                }
-            }, "promtool-stdin");
+            Thread writer = new Thread(
+                    () -> {
+                        try (OutputStream in = started.getOutputStream()) {
+                            in.write(exposition);
+                        } catch (IOException ignored) {
+                            // broken pipe: promtool has stopped reading; its exit code and output tell why
+                        }
+                    },
+                    "promtool-stdin");
             writer.setDaemon(true);
             writer.start();
             if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -109,7 +110,8 @@ public final class ExpositionParsers {
                 return new PromtoolResult(null, problems);
             }
             if (exit == PROMTOOL_FAILURE && err.startsWith(PROMTOOL_PARSE_ERROR)) {
-                return new PromtoolResult(err.substring(PROMTOOL_PARSE_ERROR.length()).strip(), List.of());
+                return new PromtoolResult(
+                        err.substring(PROMTOOL_PARSE_ERROR.length()).strip(), List.of());
             }
             throw new AssertionError("promtool check metrics failed unexpectedly (exit " + exit + "): " + err
                     + (out.isEmpty() ? "" : "; stdout: " + out));
@@ -153,7 +155,8 @@ public final class ExpositionParsers {
     }
 
     private enum Format {
-        OPENMETRICS("om"), TEXT("text");
+        OPENMETRICS("om"),
+        TEXT("text");
 
         final String wire;
 
@@ -285,20 +288,22 @@ public final class ExpositionParsers {
         }
 
         String check(Format format, byte[] exposition) {
-            return call(() -> {
-                in.write((format.wire + " " + exposition.length + "\n").getBytes(StandardCharsets.US_ASCII));
-                in.write(exposition);
-                in.flush();
-                String status = readLine(out);
-                if (status.equals("OK")) {
-                    return null;
-                }
-                if (status.startsWith("ERR ")) {
-                    int length = Integer.parseInt(status.substring(4));
-                    return new String(out.readNBytes(length), StandardCharsets.UTF_8);
-                }
-                throw new IOException("unexpected answer: " + status);
-            }, format.wire + " check");
+            return call(
+                    () -> {
+                        in.write((format.wire + " " + exposition.length + "\n").getBytes(StandardCharsets.US_ASCII));
+                        in.write(exposition);
+                        in.flush();
+                        String status = readLine(out);
+                        if (status.equals("OK")) {
+                            return null;
+                        }
+                        if (status.startsWith("ERR ")) {
+                            int length = Integer.parseInt(status.substring(4));
+                            return new String(out.readNBytes(length), StandardCharsets.UTF_8);
+                        }
+                        throw new IOException("unexpected answer: " + status);
+                    },
+                    format.wire + " check");
         }
 
         private <T> T call(Callable<T> exchange, String what) {
@@ -307,8 +312,8 @@ public final class ExpositionParsers {
                 return answer.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 kill();
-                throw new AssertionError("python parser did not answer (" + what + ") within " + TIMEOUT
-                        + stderrText());
+                throw new AssertionError(
+                        "python parser did not answer (" + what + ") within " + TIMEOUT + stderrText());
             } catch (ExecutionException e) {
                 kill();
                 throw new AssertionError("python parser process failed (" + what + ")" + stderrText(), e.getCause());
@@ -337,8 +342,8 @@ public final class ExpositionParsers {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             for (int b = stream.read(); b != '\n'; b = stream.read()) {
                 if (b < 0) {
-                    throw new EOFException("python parser process ended; read so far: "
-                            + line.toString(StandardCharsets.UTF_8));
+                    throw new EOFException(
+                            "python parser process ended; read so far: " + line.toString(StandardCharsets.UTF_8));
                 }
                 line.write(b);
             }

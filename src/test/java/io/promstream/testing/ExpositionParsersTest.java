@@ -34,6 +34,7 @@ class ExpositionParsersTest {
     private static final String OPENMETRICS = TextFormat.CONTENT_TYPE_OPENMETRICS_100;
     /** The CESU-8 (or "modified UTF-8") form of the lone surrogate U+D800: not UTF-8. */
     private static final byte[] CESU8_LONE_SURROGATE = {(byte) 0xED, (byte) 0xA0, (byte) 0x80};
+
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static final byte[] GOOD_TEXT = simpleclientExposition(TEXT);
@@ -45,6 +46,7 @@ class ExpositionParsersTest {
             # TYPE temperature gauge
             temperature{room="a"} 21.5
             """);
+
     private static final byte[] CESU8_TEXT = bytes("""
             # HELP requests_total Requests.
             # TYPE requests_total counter
@@ -125,12 +127,21 @@ class ExpositionParsersTest {
 
     @Test
     void goodExpositionsAreAcceptedByEveryParserOfTheirFormat() {
-        assertThat(new String(GOOD_TEXT, StandardCharsets.UTF_8)).contains("le=\"+Inf\"", "quantile=\"0.99\"",
-                "Z\u00fcrich \u2713 \ud83d\ude00", "\\\"", "\\n", "\\\\", "NaN", "-Inf");
+        assertThat(new String(GOOD_TEXT, StandardCharsets.UTF_8))
+                .contains(
+                        "le=\"+Inf\"",
+                        "quantile=\"0.99\"",
+                        "Z\u00fcrich \u2713 \ud83d\ude00",
+                        "\\\"",
+                        "\\n",
+                        "\\\\",
+                        "NaN",
+                        "-Inf");
         assertThat(ExpositionParsers.promtoolText(GOOD_TEXT)).isNull();
         assertThat(ExpositionParsers.pythonText(GOOD_TEXT)).isNull();
         assertThat(ExpositionParsers.pythonOpenMetrics(GOOD_OPENMETRICS)).isNull();
-        assertThat(ExpositionParsers.pythonParserVersion()).startsWith("0.16.")
+        assertThat(ExpositionParsers.pythonParserVersion())
+                .startsWith("0.16.")
                 .contains("/usr/lib/python3/dist-packages/prometheus_client/");
     }
 
@@ -139,8 +150,8 @@ class ExpositionParsersTest {
         byte[] lintOnly = bytes("# TYPE requests counter\nrequests 1\n"); // no HELP, counter without _total
         ExpositionParsers.PromtoolResult lint = ExpositionParsers.promtool(lintOnly);
         assertThat(lint.parseError()).isNull();
-        assertThat(lint.lintProblems()).contains("requests no help text",
-                "requests counter metrics should have \"_total\" suffix");
+        assertThat(lint.lintProblems())
+                .contains("requests no help text", "requests counter metrics should have \"_total\" suffix");
         assertThat(ExpositionParsers.promtoolText(lintOnly)).isNull();
 
         ExpositionParsers.PromtoolResult broken = ExpositionParsers.promtool(bytes("requests{a=\"1\" 1\n"));
@@ -158,11 +169,12 @@ class ExpositionParsersTest {
                 .isEqualTo("ValueError: Missing # EOF at end");
         assertThat(ExpositionParsers.pythonOpenMetrics(bytes(good + "\n")))
                 .isEqualTo("ValueError: Received line after # EOF: ");
-        assertThat(ExpositionParsers.pythonOpenMetrics(bytes(withoutEof + "# EOF"))).isNull();
-        assertThat(ExpositionParsers.pythonOpenMetrics(TEXT_WITHOUT_EOF))
-                .isEqualTo("ValueError: Missing # EOF at end");
-        assertThat(ExpositionParsers.pythonOpenMetrics(bytes(new String(TEXT_WITHOUT_EOF, StandardCharsets.UTF_8)
-                + "# EOF\n"))).isNull();
+        assertThat(ExpositionParsers.pythonOpenMetrics(bytes(withoutEof + "# EOF")))
+                .isNull();
+        assertThat(ExpositionParsers.pythonOpenMetrics(TEXT_WITHOUT_EOF)).isEqualTo("ValueError: Missing # EOF at end");
+        assertThat(ExpositionParsers.pythonOpenMetrics(
+                        bytes(new String(TEXT_WITHOUT_EOF, StandardCharsets.UTF_8) + "# EOF\n")))
+                .isNull();
         // an error in the very last family surfaces: the generator is consumed to its end
         String lastFamilyBad = withoutEof + "# TYPE last counter\nlast_total -1\n# EOF\n";
         assertThat(ExpositionParsers.pythonOpenMetrics(bytes(lastFamilyBad)))
@@ -189,8 +201,11 @@ class ExpositionParsersTest {
         }
         assertThat(took).as("one process, not one per exposition").isLessThan(Duration.ofSeconds(10));
         assertThat(ExpositionParsers.pythonText(List.of(GOOD_TEXT, CESU8_TEXT, DUPLICATE_SERIES_TEXT)))
-                .containsExactly(null, "not valid UTF-8: 'utf-8' codec can't decode byte 0xed in position 83:"
-                        + " invalid continuation byte", null);
+                .containsExactly(
+                        null,
+                        "not valid UTF-8: 'utf-8' codec can't decode byte 0xed in position 83:"
+                                + " invalid continuation byte",
+                        null);
     }
 
     @Test
@@ -236,18 +251,19 @@ class ExpositionParsersTest {
 
     @Test
     void duplicateSeriesInOpenMetricsAreCaughtOnlyWhenNotAdjacent() {
-        assertThat(ExpositionParsers.pythonOpenMetrics(ADJACENT_DUPLICATE_OPENMETRICS)).isNull();
+        assertThat(ExpositionParsers.pythonOpenMetrics(ADJACENT_DUPLICATE_OPENMETRICS))
+                .isNull();
         assertThat(ExpositionParsers.pythonOpenMetrics(INTERLEAVED_DUPLICATE_OPENMETRICS))
                 .isEqualTo("ValueError: Invalid metric grouping: dup_gauge{a=\"1\"} 2.0");
     }
 
     @Test
     void counterFamilyEndingInTotalIsNotRejected() {
-        assertThat(ExpositionParsers.pythonOpenMetrics(COUNTER_FAMILY_ENDING_IN_TOTAL)).isNull();
+        assertThat(ExpositionParsers.pythonOpenMetrics(COUNTER_FAMILY_ENDING_IN_TOTAL))
+                .isNull();
     }
 
-    private record Case(String job, String contentType, byte[] body, boolean up, String errorFragment) {
-    }
+    private record Case(String job, String contentType, byte[] body, boolean up, String errorFragment) {}
 
     @Test
     void prometheusParsesByContentType() {
@@ -258,12 +274,24 @@ class ExpositionParsersTest {
                 new Case("om_cesu8", OPENMETRICS, CESU8_OPENMETRICS, false, "invalid UTF-8 label value"),
                 // the same bytes: fine as text/plain, rejected for the missing "# EOF" when labelled OpenMetrics
                 new Case("text_without_eof", TEXT, TEXT_WITHOUT_EOF, true, ""),
-                new Case("text_without_eof_served_as_om", OPENMETRICS, TEXT_WITHOUT_EOF, false,
+                new Case(
+                        "text_without_eof_served_as_om",
+                        OPENMETRICS,
+                        TEXT_WITHOUT_EOF,
+                        false,
                         "data does not end with # EOF"),
                 // simpleclient's 0.0.4 output ends label sets with a comma, which OpenMetrics forbids
-                new Case("simpleclient_text_served_as_om", OPENMETRICS, GOOD_TEXT, false,
+                new Case(
+                        "simpleclient_text_served_as_om",
+                        OPENMETRICS,
+                        GOOD_TEXT,
+                        false,
                         "expected label name, got \"BCLOSE\""),
-                new Case("om_empty_family_name", OPENMETRICS, EMPTY_FAMILY_NAME, false,
+                new Case(
+                        "om_empty_family_name",
+                        OPENMETRICS,
+                        EMPTY_FAMILY_NAME,
+                        false,
                         "expected metric name after TYPE"),
                 // Prometheus 2.42's OpenMetrics parser checks syntax only, none of these semantic rules
                 new Case("om_negative_bucket_negative_sum", OPENMETRICS, NEGATIVE_BUCKET_NEGATIVE_SUM, true, ""),
@@ -283,17 +311,25 @@ class ExpositionParsersTest {
                 SoftAssertions soft = new SoftAssertions();
                 for (Case c : cases) {
                     PrometheusServer.TargetState state = prometheus.awaitScrape(c.job(), before, WAIT);
-                    soft.assertThat(state.up()).as("%s health: %s", c.job(), state).isEqualTo(c.up());
+                    soft.assertThat(state.up())
+                            .as("%s health: %s", c.job(), state)
+                            .isEqualTo(c.up());
                     if (c.up()) {
-                        soft.assertThat(state.lastError()).as("%s lastError", c.job()).isEmpty();
+                        soft.assertThat(state.lastError())
+                                .as("%s lastError", c.job())
+                                .isEmpty();
                     } else {
-                        soft.assertThat(state.lastError()).as("%s lastError", c.job()).contains(c.errorFragment());
+                        soft.assertThat(state.lastError())
+                                .as("%s lastError", c.job())
+                                .contains(c.errorFragment());
                     }
                     PrometheusServer.Sample up = prometheus.awaitSample("up{job=\"" + c.job() + "\"}", before, WAIT);
                     soft.assertThat(up.value()).as("%s up", c.job()).isEqualTo(c.up() ? 1.0 : 0.0);
                 }
                 // a repeated series is not an error: the first value is kept, the later one silently dropped
-                soft.assertThat(prometheus.awaitSample("dup_gauge{job=\"text_duplicate\"}", before, WAIT).value())
+                soft.assertThat(prometheus
+                                .awaitSample("dup_gauge{job=\"text_duplicate\"}", before, WAIT)
+                                .value())
                         .isEqualTo(1.0);
                 // what Prometheus 2.42 asks for, and what simpleclient's negotiation answers to it
                 String accept = targets.lastAccept("/text_good");
@@ -307,19 +343,25 @@ class ExpositionParsersTest {
     private static byte[] simpleclientExposition(String contentType) {
         CollectorRegistry registry = new CollectorRegistry();
         Counter counter = Counter.build("requests_total", "Requests \\ \"served\"\nper path.")
-                .labelNames("path", "city").register(registry);
+                .labelNames("path", "city")
+                .register(registry);
         counter.labels("/a\\b\"c\nd", "Z\u00fcrich \u2713 \ud83d\ude00").inc(3);
         counter.labels("", "").inc();
-        Gauge gauge = Gauge.build("temperature_celsius", "Temperature.").labelNames("room").register(registry);
+        Gauge gauge = Gauge.build("temperature_celsius", "Temperature.")
+                .labelNames("room")
+                .register(registry);
         gauge.labels("nan").set(Double.NaN);
         gauge.labels("hot").set(Double.POSITIVE_INFINITY);
         gauge.labels("cold").set(Double.NEGATIVE_INFINITY);
         gauge.labels("normal").set(-21.5);
-        Histogram histogram = Histogram.build("latency_seconds", "Latency.").buckets(0.1, 1, 1e10)
+        Histogram histogram = Histogram.build("latency_seconds", "Latency.")
+                .buckets(0.1, 1, 1e10)
                 .register(registry);
         histogram.observe(0.05);
         histogram.observe(3);
-        Summary summary = Summary.build("size_bytes", "Size.").quantile(0.5, 0.01).quantile(0.99, 0.001)
+        Summary summary = Summary.build("size_bytes", "Size.")
+                .quantile(0.5, 0.01)
+                .quantile(0.99, 0.001)
                 .register(registry);
         summary.observe(10);
         StringWriter out = new StringWriter();

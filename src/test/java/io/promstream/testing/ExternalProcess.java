@@ -14,8 +14,7 @@ import java.util.concurrent.TimeUnit;
  * writes), which is read once the program has exited.
  */
 public final class ExternalProcess {
-    private ExternalProcess() {
-    }
+    private ExternalProcess() {}
 
     /** How a program ended: its exit code and everything it printed (stdout and stderr, interleaved). */
     public record Result(List<String> command, int exitCode, String output) {
@@ -42,8 +41,7 @@ public final class ExternalProcess {
      * (AssertionError) when it cannot start (adding {@code missingHint}, e.g. what to install, when not null) or
      * has not exited within {@code timeout}; it is then killed.
      */
-    public static Result run(List<String> command, Map<String, String> extraEnv, Duration timeout,
-            String missingHint) {
+    public static Result run(List<String> command, Map<String, String> extraEnv, Duration timeout, String missingHint) {
         Path log;
         try {
             log = Files.createTempFile("external-process-", ".log");
@@ -51,17 +49,16 @@ public final class ExternalProcess {
             throw new IllegalStateException(e);
         }
         try {
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(extraEnv);
             Process process;
             try {
                 process = builder.start();
                 process.getOutputStream().close(); // no input: a program that reads stdin sees its end
             } catch (IOException e) {
-                throw new AssertionError("cannot run " + command.get(0)
-                        + (missingHint == null ? "" : " (" + missingHint + ")"), e);
+                throw new AssertionError(
+                        "cannot run " + command.get(0) + (missingHint == null ? "" : " (" + missingHint + ")"), e);
             }
             try {
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

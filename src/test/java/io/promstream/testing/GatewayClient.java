@@ -17,7 +17,8 @@ public final class GatewayClient {
         return appPort;
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String app;
     private final String admin;
 
@@ -32,7 +33,10 @@ public final class GatewayClient {
     }
 
     public HttpResponse<String> get(String path, String accept) {
-        return send(HttpRequest.newBuilder(URI.create(app + path)).header("Accept", accept).GET().build());
+        return send(HttpRequest.newBuilder(URI.create(app + path))
+                .header("Accept", accept)
+                .GET()
+                .build());
     }
 
     /** {@code http://127.0.0.1:<admin port>}. */
@@ -45,7 +49,9 @@ public final class GatewayClient {
     }
 
     public HttpResponse<String> adminPost(String path) {
-        return send(HttpRequest.newBuilder(URI.create(admin + path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+        return send(HttpRequest.newBuilder(URI.create(admin + path))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
     }
 
     public HttpResponse<String> send(HttpRequest request) {
@@ -99,7 +105,9 @@ public final class GatewayClient {
 
     /** Waits until a rendered series has the expected value. */
     public void awaitValue(String series, double expected) {
-        Await.until(Duration.ofSeconds(20), () -> value(series) == expected,
+        Await.until(
+                Duration.ofSeconds(20),
+                () -> value(series) == expected,
                 () -> series + " expected " + expected + " but was " + value(series));
     }
 }

@@ -60,19 +60,28 @@ public final class GatewayProcess implements AutoCloseable {
             throws IOException {
         int app = RedisServer.freePort();
         int admin = RedisServer.freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
-                "-Ddw.server.applicationConnectors[0].port=" + app, "-Ddw.server.adminConnectors[0].port=" + admin,
-                "-Ddw.logging.level=INFO", "-Ddw.logging.appenders[0].threshold=INFO"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Ddw.server.applicationConnectors[0].port=" + app,
+                "-Ddw.server.adminConnectors[0].port=" + admin,
+                "-Ddw.logging.level=INFO",
+                "-Ddw.logging.appenders[0].threshold=INFO"));
         overrides.forEach((key, value) -> command.add("-Ddw." + key + "=" + value));
-        command.addAll(List.of(GatewayApplication.class.getName(), "server",
-                ResourceHelpers.resourceFilePath("test-config.yml")));
+        command.addAll(List.of(
+                GatewayApplication.class.getName(), "server", ResourceHelpers.resourceFilePath("test-config.yml")));
         Path log = dir.resolve(name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         GatewayProcess gateway = new GatewayProcess(name, log, process, app, admin);
         try {
-            Await.until(Duration.ofSeconds(60), gateway::answers,
+            Await.until(
+                    Duration.ofSeconds(60),
+                    gateway::answers,
                     () -> name + " did not start; its log:\n" + gateway.log());
         } catch (AssertionError e) {
             process.destroyForcibly();

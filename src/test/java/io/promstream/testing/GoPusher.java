@@ -21,11 +21,10 @@ public final class GoPusher {
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(30);
     private static final Object BUILD_LOCK = new Object();
-    private static Path binary;      // guarded by BUILD_LOCK
+    private static Path binary; // guarded by BUILD_LOCK
     private static AssertionError buildFailure; // guarded by BUILD_LOCK: a failed build is not retried
 
-    private GoPusher() {
-    }
+    private GoPusher() {}
 
     /** The pusher binary, built on the first call in this JVM (a failed build is rethrown to every later caller). */
     @SuppressWarnings("StaticAssignmentOfThrowable")
@@ -45,8 +44,11 @@ public final class GoPusher {
             Path out = Path.of("target", "go-pusher", "pusher").toAbsolutePath();
             ExternalProcess.Result build;
             try {
-                build = ExternalProcess.run(List.of("bash", "scripts/build-go-pusher.sh", out.toString()), Map.of(),
-                        BUILD_TIMEOUT, "bash is required");
+                build = ExternalProcess.run(
+                        List.of("bash", "scripts/build-go-pusher.sh", out.toString()),
+                        Map.of(),
+                        BUILD_TIMEOUT,
+                        "bash is required");
             } catch (AssertionError e) {
                 buildFailure = e;
                 throw e;
@@ -76,10 +78,10 @@ public final class GoPusher {
      * Pushes round {@code round} to {@code url} for {@code job}; {@code format} is protobuf or text, {@code method}
      * push, add or delete, {@code grouping} name=value pairs. Fails unless the pusher exits 0.
      */
-    public static ExternalProcess.Result push(String url, String job, String format, String method, int round,
-            String... grouping) {
-        List<String> args = new ArrayList<>(List.of("-url", url, "-job", job, "-format", format, "-method", method,
-                "-round", Integer.toString(round)));
+    public static ExternalProcess.Result push(
+            String url, String job, String format, String method, int round, String... grouping) {
+        List<String> args = new ArrayList<>(List.of(
+                "-url", url, "-job", job, "-format", format, "-method", method, "-round", Integer.toString(round)));
         for (String pair : grouping) {
             args.add("-grouping");
             args.add(pair);

@@ -34,6 +34,7 @@ import java.util.stream.Stream;
 public final class PrometheusServer implements AutoCloseable {
     /** How long a single HTTP call to Prometheus may take. */
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern JOB_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_-]*");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,13 +47,13 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     /** A series of a query result: its labels, value and timestamp (evaluation time for instant vectors). */
-    public record Sample(Map<String, String> labels, double value, Instant timestamp) {
-    }
+    public record Sample(Map<String, String> labels, double value, Instant timestamp) {}
 
     private final Path dir;
     private final Process process;
     private final URI uri;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CALL_TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(CALL_TIMEOUT).build();
 
     private PrometheusServer(Path dir, Process process, URI uri) {
         this.dir = dir;
@@ -79,13 +80,15 @@ public final class PrometheusServer implements AutoCloseable {
             Process process = launch(dir, port);
             PrometheusServer server = new PrometheusServer(dir, process, URI.create("http://127.0.0.1:" + port));
             try {
-                Await.until(START_TIMEOUT, () -> !process.isAlive() || server.ready(),
+                Await.until(
+                        START_TIMEOUT,
+                        () -> !process.isAlive() || server.ready(),
                         () -> "Prometheus not ready on port " + port + "; log: " + server.log());
                 if (process.isAlive()) {
                     return server;
                 }
-                failure = new AssertionError("Prometheus exited with " + process.exitValue() + "; log: "
-                        + server.log());
+                failure =
+                        new AssertionError("Prometheus exited with " + process.exitValue() + "; log: " + server.log());
             } catch (AssertionError e) {
                 failure = e;
             }
@@ -112,16 +115,24 @@ public final class PrometheusServer implements AutoCloseable {
             if (!JOB_NAME.matcher(job).matches()) {
                 throw new IllegalArgumentException("job name must match " + JOB_NAME + ": " + job);
             }
-            if (!"http".equals(url.getScheme()) || url.getRawQuery() != null || url.getRawFragment() != null
+            if (!"http".equals(url.getScheme())
+                    || url.getRawQuery() != null
+                    || url.getRawFragment() != null
                     || url.getPort() < 0) {
                 throw new IllegalArgumentException("target must be http://host:port/path: " + url);
             }
             String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-            yaml.append("  - job_name: ").append(quoted(job)).append('\n')
+            yaml.append("  - job_name: ")
+                    .append(quoted(job))
+                    .append('\n')
                     .append("    scheme: http\n")
-                    .append("    metrics_path: ").append(quoted(path)).append('\n')
+                    .append("    metrics_path: ")
+                    .append(quoted(path))
+                    .append('\n')
                     .append("    static_configs:\n")
-                    .append("      - targets: [").append(quoted(url.getRawAuthority())).append("]\n");
+                    .append("      - targets: [")
+                    .append(quoted(url.getRawAuthority()))
+                    .append("]\n");
         }
         return yaml.toString();
     }
@@ -132,11 +143,12 @@ public final class PrometheusServer implements AutoCloseable {
 
     private static Process launch(Path dir, int port) {
         try {
-            return new ProcessBuilder("prometheus",
-                    "--config.file=" + dir.resolve("prometheus.yml"),
-                    "--storage.tsdb.path=" + dir.resolve("data"),
-                    "--web.listen-address=127.0.0.1:" + port,
-                    "--log.level=info")
+            return new ProcessBuilder(
+                            "prometheus",
+                            "--config.file=" + dir.resolve("prometheus.yml"),
+                            "--storage.tsdb.path=" + dir.resolve("data"),
+                            "--web.listen-address=127.0.0.1:" + port,
+                            "--log.level=info")
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("prometheus.log").toFile())
@@ -197,12 +209,15 @@ public final class PrometheusServer implements AutoCloseable {
      */
     public TargetState awaitScrape(String job, Instant after, Duration timeout) {
         AtomicReference<TargetState> seen = new AtomicReference<>();
-        Await.until(timeout, () -> {
-            requireAlive();
-            TargetState state = target(job);
-            seen.set(state);
-            return state != null && state.lastScrape().isAfter(after) && !"unknown".equals(state.health());
-        }, () -> "no scrape of job " + job + " after " + after + "; last seen: " + seen.get());
+        Await.until(
+                timeout,
+                () -> {
+                    requireAlive();
+                    TargetState state = target(job);
+                    seen.set(state);
+                    return state != null && state.lastScrape().isAfter(after) && !"unknown".equals(state.health());
+                },
+                () -> "no scrape of job " + job + " after " + after + "; last seen: " + seen.get());
         return seen.get();
     }
 
@@ -215,10 +230,11 @@ public final class PrometheusServer implements AutoCloseable {
         switch (type) {
             case "scalar" -> samples.add(sample(Map.of(), result));
             case "vector" -> result.forEach(s -> samples.add(sample(labels(s.path("metric")), s.path("value"))));
-            case "matrix" -> result.forEach(s -> {
-                JsonNode values = s.path("values");
-                samples.add(sample(labels(s.path("metric")), values.get(values.size() - 1)));
-            });
+            case "matrix" ->
+                result.forEach(s -> {
+                    JsonNode values = s.path("values");
+                    samples.add(sample(labels(s.path("metric")), values.get(values.size() - 1)));
+                });
             default -> throw new AssertionError("unexpected result type " + type + " for " + promql);
         }
         return samples;
@@ -233,12 +249,15 @@ public final class PrometheusServer implements AutoCloseable {
      */
     public Sample awaitSample(String selector, Instant after, Duration timeout) {
         AtomicReference<List<Sample>> seen = new AtomicReference<>();
-        Await.until(timeout, () -> {
-            requireAlive();
-            List<Sample> samples = query(selector + "[5m]");
-            seen.set(samples);
-            return samples.size() == 1 && samples.get(0).timestamp().toEpochMilli() >= after.toEpochMilli();
-        }, () -> "no single fresh series for " + selector + " since " + after + "; last seen: " + seen.get());
+        Await.until(
+                timeout,
+                () -> {
+                    requireAlive();
+                    List<Sample> samples = query(selector + "[5m]");
+                    seen.set(samples);
+                    return samples.size() == 1 && samples.get(0).timestamp().toEpochMilli() >= after.toEpochMilli();
+                },
+                () -> "no single fresh series for " + selector + " since " + after + "; last seen: " + seen.get());
         return seen.get().get(0);
     }
 
@@ -266,9 +285,10 @@ public final class PrometheusServer implements AutoCloseable {
         try {
             HttpResponse<String> response = http.send(request(pathAndQuery), HttpResponse.BodyHandlers.ofString());
             JsonNode body = JSON.readTree(response.body());
-            if (response.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
-                throw new AssertionError("Prometheus answered " + response.statusCode() + " to " + pathAndQuery
-                        + ": " + response.body());
+            if (response.statusCode() != 200
+                    || !"success".equals(body.path("status").asText())) {
+                throw new AssertionError("Prometheus answered " + response.statusCode() + " to " + pathAndQuery + ": "
+                        + response.body());
             }
             return body.path("data");
         } catch (IOException e) {
@@ -280,7 +300,10 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     private HttpRequest request(String pathAndQuery) {
-        return HttpRequest.newBuilder(uri.resolve(pathAndQuery)).timeout(CALL_TIMEOUT).GET().build();
+        return HttpRequest.newBuilder(uri.resolve(pathAndQuery))
+                .timeout(CALL_TIMEOUT)
+                .GET()
+                .build();
     }
 
     private void requireAlive() {

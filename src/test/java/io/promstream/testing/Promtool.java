@@ -7,13 +7,14 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs Prometheus' {@code promtool check metrics} (Debian package {@code prometheus}) on an exposition. */
 public final class Promtool {
-    private Promtool() {
-    }
+    private Promtool() {}
 
     /** What promtool reported (empty when it found nothing to complain about); fails when it cannot run. */
     public static String checkMetrics(String exposition) {
         try {
-            Process process = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+            Process process = new ProcessBuilder("promtool", "check", "metrics")
+                    .redirectErrorStream(true)
+                    .start();
             try (OutputStream in = process.getOutputStream()) {
                 in.write(exposition.getBytes(StandardCharsets.UTF_8));
             }

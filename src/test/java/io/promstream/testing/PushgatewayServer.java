@@ -70,7 +70,8 @@ public final class PushgatewayServer implements AutoCloseable {
                     + " (install it: apt-get install prometheus-pushgateway, or point " + BINARY_ENV
                     + " at a pushgateway binary)");
         }
-        List<String> command = new ArrayList<>(List.of(binary.toString(),
+        List<String> command = new ArrayList<>(List.of(
+                binary.toString(),
                 "--web.listen-address=127.0.0.1:" + port,
                 "--persistence.file=", // in memory only; Debian's default is /var/lib/prometheus/pushgateway.data
                 "--web.enable-admin-api"));
@@ -86,16 +87,18 @@ public final class PushgatewayServer implements AutoCloseable {
                     .start();
         } catch (IOException e) {
             close();
-            throw new IllegalStateException("cannot start " + binary
-                    + " (install it: apt-get install prometheus-pushgateway)", e);
+            throw new IllegalStateException(
+                    "cannot start " + binary + " (install it: apt-get install prometheus-pushgateway)", e);
         }
         Process started = process;
         try {
-            Await.until(START_TIMEOUT, () -> !started.isAlive() || isReady(),
+            Await.until(
+                    START_TIMEOUT,
+                    () -> !started.isAlive() || isReady(),
                     () -> "pushgateway did not become ready on port " + port + "; log: " + log());
             if (!started.isAlive()) {
-                throw new AssertionError("pushgateway exited with " + started.exitValue() + " on port " + port
-                        + "; log: " + log());
+                throw new AssertionError(
+                        "pushgateway exited with " + started.exitValue() + " on port " + port + "; log: " + log());
             }
         } catch (AssertionError e) {
             close(); // leave no process and no directory behind when the start failed (the log is in the message)
@@ -143,7 +146,10 @@ public final class PushgatewayServer implements AutoCloseable {
     public boolean isReady() {
         try {
             HttpResponse<Void> response = http.send(
-                    HttpRequest.newBuilder(URI.create(url() + "/-/ready")).timeout(Duration.ofMillis(500)).GET().build(),
+                    HttpRequest.newBuilder(URI.create(url() + "/-/ready"))
+                            .timeout(Duration.ofMillis(500))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
@@ -160,13 +166,17 @@ public final class PushgatewayServer implements AutoCloseable {
      */
     public void wipe() {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url() + "/api/v1/admin/wipe"))
-                .PUT(HttpRequest.BodyPublishers.noBody()).build());
+                .PUT(HttpRequest.BodyPublishers.noBody())
+                .build());
         if (response.statusCode() != 202) {
             throw new AssertionError("wipe answered " + response.statusCode() + ": " + response.body());
         }
-        Await.until(WIPE_TIMEOUT,
+        Await.until(
+                WIPE_TIMEOUT,
                 () -> EMPTY_STORE.equals(send(HttpRequest.newBuilder(URI.create(url() + "/api/v1/metrics"))
-                        .GET().build()).body()),
+                                .GET()
+                                .build())
+                        .body()),
                 "pushgateway still holds groups after the wipe");
     }
 
@@ -181,15 +191,18 @@ public final class PushgatewayServer implements AutoCloseable {
 
     /** GET of {@code path} below {@link #url()}. */
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10)).GET().build());
+        return send(HttpRequest.newBuilder(URI.create(url() + path))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build());
     }
 
     /** Its /metrics in the text format 0.0.4 (its own metrics, push_time_seconds and every pushed group). */
     public String scrape() {
         HttpResponse<String> response = get("/metrics");
         if (response.statusCode() != 200) {
-            throw new AssertionError("the Pushgateway's /metrics answered " + response.statusCode() + ": "
-                    + response.body());
+            throw new AssertionError(
+                    "the Pushgateway's /metrics answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
     }

@@ -28,13 +28,17 @@ class PushgatewayServerTest {
             assertThat(url).isEqualTo("http://127.0.0.1:" + pushgateway.port());
             assertThat(pushgateway.isRunning()).isTrue();
 
-            HttpResponse<String> status = send(HttpRequest.newBuilder(URI.create(url + "/api/v1/status")).GET().build());
+            HttpResponse<String> status = send(HttpRequest.newBuilder(URI.create(url + "/api/v1/status"))
+                    .GET()
+                    .build());
             assertThat(status.body()).contains("\"persistence.file\":\"\"", "\"web.enable-admin-api\":\"true\"");
 
-            HttpResponse<String> push = send(HttpRequest.newBuilder(URI.create(url + "/metrics/job/harness/instance/i1"))
-                    .PUT(HttpRequest.BodyPublishers.ofString(
-                            "# HELP harness_value A value.\n# TYPE harness_value gauge\nharness_value{kind=\"test\"} 42\n"))
-                    .build());
+            HttpResponse<String> push =
+                    send(HttpRequest.newBuilder(URI.create(url + "/metrics/job/harness/instance/i1"))
+                            .PUT(
+                                    HttpRequest.BodyPublishers.ofString(
+                                            "# HELP harness_value A value.\n# TYPE harness_value gauge\nharness_value{kind=\"test\"} 42\n"))
+                            .build());
             assertThat(push.statusCode()).isEqualTo(200);
             assertThat(push.body()).isEmpty();
 
@@ -48,8 +52,11 @@ class PushgatewayServerTest {
             pushgateway.wipe();
             assertThat(scrape(url)).doesNotContain("harness_value", "job=\"harness\"");
         }
-        assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create(url + "/-/ready")).GET().build(),
-                HttpResponse.BodyHandlers.discarding()))
+        assertThatThrownBy(() -> http.send(
+                        HttpRequest.newBuilder(URI.create(url + "/-/ready"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding()))
                 .isInstanceOf(ConnectException.class);
     }
 
@@ -64,8 +71,11 @@ class PushgatewayServerTest {
     }
 
     private String scrape(String url) throws IOException, InterruptedException {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url + "/metrics")).GET().build());
-        assertThat(response.statusCode()).as("GET /metrics: %s", response.body()).isEqualTo(200);
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(URI.create(url + "/metrics")).GET().build());
+        assertThat(response.statusCode())
+                .as("GET /metrics: %s", response.body())
+                .isEqualTo(200);
         return response.body();
     }
 

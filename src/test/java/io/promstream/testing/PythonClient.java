@@ -21,8 +21,7 @@ public final class PythonClient {
     private static final Object CHECK_LOCK = new Object();
     private static boolean checked; // guarded by CHECK_LOCK
 
-    private PythonClient() {
-    }
+    private PythonClient() {}
 
     /** Fails clearly when /usr/bin/python3 is missing or cannot import prometheus_client; checked once per JVM. */
     public static void requireClient() {
@@ -31,7 +30,9 @@ public final class PythonClient {
                 return;
             }
             ExternalProcess.Result check = ExternalProcess.run(
-                    List.of(PYTHON, "-c", "import prometheus_client"), ENV, RUN_TIMEOUT,
+                    List.of(PYTHON, "-c", "import prometheus_client"),
+                    ENV,
+                    RUN_TIMEOUT,
                     "apt-get install python3 python3-prometheus-client");
             if (!check.ok()) {
                 throw new AssertionError(PYTHON + " cannot import prometheus_client; install it: "
@@ -64,8 +65,8 @@ public final class PythonClient {
      * {@code grouping} name=value pairs. Fails unless the script exits 0.
      */
     public static ExternalProcess.Result push(String url, String job, String mode, int round, String... grouping) {
-        List<String> args = new ArrayList<>(List.of("--url", url, "--job", job, "--mode", mode,
-                "--round", Integer.toString(round)));
+        List<String> args = new ArrayList<>(
+                List.of("--url", url, "--job", job, "--mode", mode, "--round", Integer.toString(round)));
         for (String pair : grouping) {
             args.add("--grouping");
             args.add(pair);

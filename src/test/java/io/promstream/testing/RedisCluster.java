@@ -67,6 +67,7 @@ public final class RedisCluster implements AutoCloseable {
     private final List<Node> nodes = new ArrayList<>();
     /** Node ids of each master's replicas, noted when it was killed or paused: the candidates to replace it. */
     private final Map<Integer, Set<String>> replicasWhenLost = new ConcurrentHashMap<>();
+
     private ScheduledExecutorService resumer;
     private boolean started;
     private boolean closed;
@@ -146,7 +147,8 @@ public final class RedisCluster implements AutoCloseable {
 
     /** {@link #seeds()} as Jedis wants them. */
     public Set<HostAndPort> hostsAndPorts() {
-        return nodes.stream().map(n -> new HostAndPort(HOST, n.port))
+        return nodes.stream()
+                .map(n -> new HostAndPort(HOST, n.port))
                 .collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
@@ -161,14 +163,20 @@ public final class RedisCluster implements AutoCloseable {
      * may be counted).
      */
     public List<Integer> masters() {
-        return view().stream().filter(l -> l.isMaster() && !l.slots.isEmpty() && isRunning(l.port))
-                .map(l -> l.port).sorted().collect(Collectors.toList());
+        return view().stream()
+                .filter(l -> l.isMaster() && !l.slots.isEmpty() && isRunning(l.port))
+                .map(l -> l.port)
+                .sorted()
+                .collect(Collectors.toList());
     }
 
     /** Ports of the running nodes that are replicas, as CLUSTER NODES on a running, unpaused node says now. */
     public List<Integer> replicas() {
-        return view().stream().filter(l -> l.isReplica() && isRunning(l.port))
-                .map(l -> l.port).sorted().collect(Collectors.toList());
+        return view().stream()
+                .filter(l -> l.isReplica() && isRunning(l.port))
+                .map(l -> l.port)
+                .sorted()
+                .collect(Collectors.toList());
     }
 
     /** The hash slot of {@code key} (CLUSTER KEYSLOT: hash tags count). */
@@ -186,17 +194,22 @@ public final class RedisCluster implements AutoCloseable {
         Node asked = anyReachable();
         try (Jedis jedis = connect(asked.port)) {
             int slot = (int) jedis.clusterKeySlot(key);
-            return parseNodes(jedis.clusterNodes()).stream().filter(l -> l.isMaster() && l.serves(slot))
-                    .findFirst().map(l -> l.port)
-                    .orElseThrow(() -> new IllegalStateException("no master serves slot " + slot + " (key " + key
-                            + ") according to node " + asked.port));
+            return parseNodes(jedis.clusterNodes()).stream()
+                    .filter(l -> l.isMaster() && l.serves(slot))
+                    .findFirst()
+                    .map(l -> l.port)
+                    .orElseThrow(() -> new IllegalStateException(
+                            "no master serves slot " + slot + " (key " + key + ") according to node " + asked.port));
         }
     }
 
     /** The ports of the replicas of the master on {@code masterPort}, as a running node sees them now. */
     public List<Integer> replicasOf(int masterPort) {
         Node master = node(masterPort);
-        return view().stream().filter(l -> master.id.equals(l.masterId)).map(l -> l.port).sorted()
+        return view().stream()
+                .filter(l -> master.id.equals(l.masterId))
+                .map(l -> l.port)
+                .sorted()
                 .collect(Collectors.toList());
     }
 
@@ -254,7 +267,8 @@ public final class RedisCluster implements AutoCloseable {
     public int awaitFailover(int lostMasterPort, Duration timeout) {
         Set<String> candidates = replicasWhenLost.get(lostMasterPort);
         if (candidates == null) {
-            throw new IllegalStateException("node " + lostMasterPort + " was not lost as a master through killMaster or pause");
+            throw new IllegalStateException(
+                    "node " + lostMasterPort + " was not lost as a master through killMaster or pause");
         }
         if (candidates.isEmpty()) {
             throw new IllegalStateException("master " + lostMasterPort + " had no replica to take over");
@@ -272,7 +286,8 @@ public final class RedisCluster implements AutoCloseable {
                 }
                 NodeLine replacement = view.stream()
                         .filter(l -> candidates.contains(l.id) && l.isMaster() && !l.slots.isEmpty())
-                        .findFirst().orElse(null);
+                        .findFirst()
+                        .orElse(null);
                 if (replacement == null) {
                     return "node " + node.port + " sees none of " + lostMasterPort + "'s replicas as master";
                 }
@@ -462,7 +477,9 @@ public final class RedisCluster implements AutoCloseable {
                 over = true;
                 if (process.isAlive()) {
                     signal(process, "CONT");
-                    Await.until(PROCESS_TIMEOUT, () -> !process.isAlive() || !isStopped(process),
+                    Await.until(
+                            PROCESS_TIMEOUT,
+                            () -> !process.isAlive() || !isStopped(process),
                             () -> "node " + node.port + " did not continue on SIGCONT");
                 }
                 node.pause = null;
@@ -532,9 +549,13 @@ public final class RedisCluster implements AutoCloseable {
                     continue; // a slot being imported or migrated
                 }
                 int dash = range.indexOf('-');
-                slots.add(dash < 0
-                        ? new int[] {Integer.parseInt(range), Integer.parseInt(range)}
-                        : new int[] {Integer.parseInt(range.substring(0, dash)), Integer.parseInt(range.substring(dash + 1))});
+                slots.add(
+                        dash < 0
+                                ? new int[] {Integer.parseInt(range), Integer.parseInt(range)}
+                                : new int[] {
+                                    Integer.parseInt(range.substring(0, dash)),
+                                    Integer.parseInt(range.substring(dash + 1))
+                                });
             }
         }
 
@@ -551,7 +572,9 @@ public final class RedisCluster implements AutoCloseable {
         }
 
         boolean failing() {
-            return flags.contains("fail") || flags.contains("fail?") || flags.contains("handshake")
+            return flags.contains("fail")
+                    || flags.contains("fail?")
+                    || flags.contains("handshake")
                     || flags.contains("noaddr");
         }
 
@@ -576,7 +599,10 @@ public final class RedisCluster implements AutoCloseable {
         Path log = root.resolve("cluster-create.log");
         Process cli;
         try {
-            cli = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            cli = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot run redis-cli (install it: apt-get install redis-tools)", e);
         }
@@ -591,8 +617,8 @@ public final class RedisCluster implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         if (cli.exitValue() != 0) {
-            throw new AssertionError("redis-cli --cluster create failed (" + cli.exitValue() + "): "
-                    + Files.readString(log));
+            throw new AssertionError(
+                    "redis-cli --cluster create failed (" + cli.exitValue() + "): " + Files.readString(log));
         }
     }
 
@@ -601,7 +627,7 @@ public final class RedisCluster implements AutoCloseable {
      * fresh ports and tries again, a few times. Only for the first start, before the cluster knows the ports.
      */
     private void launchWithFreshPortsIfTaken(Node node) {
-        for (int attempt = 1;; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             node.process = launch(node);
             try {
                 awaitAnswers(node);
@@ -619,23 +645,45 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private Process launch(Node node) {
-        List<String> command = new ArrayList<>(List.of(serverBinary(),
-                "--port", Integer.toString(node.port),
-                "--cluster-port", Integer.toString(node.busPort),
-                "--cluster-enabled", "yes",
-                "--cluster-config-file", node.dir.resolve("nodes.conf").toString(),
-                "--cluster-node-timeout", Long.toString(nodeTimeout.toMillis()),
-                "--cluster-replica-validity-factor", "0",
-                "--cluster-require-full-coverage", "no",
-                "--bind", HOST, "--protected-mode", "no",
-                "--dir", node.dir.toString(), "--save", "", "--appendonly", "no",
+        List<String> command = new ArrayList<>(List.of(
+                serverBinary(),
+                "--port",
+                Integer.toString(node.port),
+                "--cluster-port",
+                Integer.toString(node.busPort),
+                "--cluster-enabled",
+                "yes",
+                "--cluster-config-file",
+                node.dir.resolve("nodes.conf").toString(),
+                "--cluster-node-timeout",
+                Long.toString(nodeTimeout.toMillis()),
+                "--cluster-replica-validity-factor",
+                "0",
+                "--cluster-require-full-coverage",
+                "no",
+                "--bind",
+                HOST,
+                "--protected-mode",
+                "no",
+                "--dir",
+                node.dir.toString(),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
                 // full syncs at once and through memory: no 5 s gathering delay, no RDB file on either side
-                "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0", "--repl-diskless-load", "swapdb"));
+                "--repl-diskless-sync",
+                "yes",
+                "--repl-diskless-sync-delay",
+                "0",
+                "--repl-diskless-load",
+                "swapdb"));
         command.addAll(extraArgs);
         try {
             return new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(node.dir.resolve("redis.log").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            node.dir.resolve("redis.log").toFile()))
                     .start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start redis-server (install it: apt-get install redis-server)", e);
@@ -644,7 +692,9 @@ public final class RedisCluster implements AutoCloseable {
 
     private void awaitAnswers(Node node) {
         Process process = node.process;
-        Await.until(PROCESS_TIMEOUT, () -> !process.isAlive() || answersPing(node.port),
+        Await.until(
+                PROCESS_TIMEOUT,
+                () -> !process.isAlive() || answersPing(node.port),
                 () -> "redis-server did not answer on port " + node.port + "; log: " + readLog(node));
         if (!process.isAlive()) {
             throw new AssertionError("redis-server on port " + node.port + " exited with " + process.exitValue()
@@ -662,16 +712,19 @@ public final class RedisCluster implements AutoCloseable {
 
     private void awaitCondition(Duration timeout, String what, Supplier<String> problem) {
         AtomicReference<String> last = new AtomicReference<>("not checked yet");
-        Await.until(timeout, () -> {
-            String found;
-            try {
-                found = problem.get();
-            } catch (RuntimeException e) {
-                found = e.toString();
-            }
-            last.set(found);
-            return found == null;
-        }, () -> "waiting for " + what + ": " + last.get() + "\n" + describe());
+        Await.until(
+                timeout,
+                () -> {
+                    String found;
+                    try {
+                        found = problem.get();
+                    } catch (RuntimeException e) {
+                        found = e.toString();
+                    }
+                    last.set(found);
+                    return found == null;
+                },
+                () -> "waiting for " + what + ": " + last.get() + "\n" + describe());
     }
 
     private String healthProblem() {
@@ -701,7 +754,8 @@ public final class RedisCluster implements AutoCloseable {
             }
         }
         long servingMasters = parseNodes(query(nodes.get(0), Jedis::clusterNodes)).stream()
-                .filter(l -> l.isMaster() && !l.slots.isEmpty()).count();
+                .filter(l -> l.isMaster() && !l.slots.isEmpty())
+                .count();
         if (servingMasters != masterCount) {
             return servingMasters + " masters serve slots, not " + masterCount;
         }
@@ -724,7 +778,9 @@ public final class RedisCluster implements AutoCloseable {
                         + info.get("cluster_slots_assigned") + ", ok " + info.get("cluster_slots_ok");
             }
             List<NodeLine> view = parseNodes(query(node, Jedis::clusterNodes));
-            NodeLine self = view.stream().filter(NodeLine::isMyself).findFirst()
+            NodeLine self = view.stream()
+                    .filter(NodeLine::isMyself)
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no myself line from " + node.port));
             views.put(node.port, view);
             ownRoles.put(node.port, self.role());
@@ -753,8 +809,11 @@ public final class RedisCluster implements AutoCloseable {
                     return "node " + port + " sees " + line.port + " as " + line.role() + ", which says it is " + own;
                 }
             }
-            String owners = entry.getValue().stream().filter(l -> l.isMaster() && !l.slots.isEmpty())
-                    .map(l -> l.port + ":" + l.slotsText()).sorted().collect(Collectors.joining(" "));
+            String owners = entry.getValue().stream()
+                    .filter(l -> l.isMaster() && !l.slots.isEmpty())
+                    .map(l -> l.port + ":" + l.slotsText())
+                    .sorted()
+                    .collect(Collectors.joining(" "));
             if (agreed == null) {
                 agreed = owners;
                 agreedBy = port;
@@ -770,14 +829,20 @@ public final class RedisCluster implements AutoCloseable {
             throw new IllegalStateException("node " + node.port + " is not running");
         }
         List<NodeLine> view = view();
-        NodeLine line = view.stream().filter(l -> l.id.equals(node.id)).findFirst()
+        NodeLine line = view.stream()
+                .filter(l -> l.id.equals(node.id))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("node " + node.port + " is not in the cluster"));
         if (!line.isMaster() || line.slots.isEmpty()) {
-            throw new IllegalArgumentException("node " + node.port + " is not a master serving slots: "
-                    + String.join(",", line.flags));
+            throw new IllegalArgumentException(
+                    "node " + node.port + " is not a master serving slots: " + String.join(",", line.flags));
         }
-        replicasWhenLost.put(node.port, view.stream().filter(l -> node.id.equals(l.masterId)).map(l -> l.id)
-                .collect(Collectors.toSet()));
+        replicasWhenLost.put(
+                node.port,
+                view.stream()
+                        .filter(l -> node.id.equals(l.masterId))
+                        .map(l -> l.id)
+                        .collect(Collectors.toSet()));
     }
 
     /** CLUSTER NODES from a running, unpaused node. */
@@ -794,7 +859,8 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private List<Node> reachableNodes() {
-        return nodes.stream().filter(n -> n.pause == null && n.process != null && n.process.isAlive())
+        return nodes.stream()
+                .filter(n -> n.pause == null && n.process != null && n.process.isAlive())
                 .collect(Collectors.toList());
     }
 
@@ -803,7 +869,9 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private Node node(int port) {
-        return nodes.stream().filter(n -> n.port == port).findFirst()
+        return nodes.stream()
+                .filter(n -> n.port == port)
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no node on port " + port + "; nodes: " + ports()));
     }
 
@@ -822,8 +890,11 @@ public final class RedisCluster implements AutoCloseable {
      * falls back to RESP2 anyway).
      */
     private static JedisClientConfig nodeConfig(int timeoutMillis) {
-        return DefaultJedisClientConfig.builder().connectionTimeoutMillis(timeoutMillis)
-                .socketTimeoutMillis(timeoutMillis).serverDefaultProtocol().build();
+        return DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeoutMillis)
+                .socketTimeoutMillis(timeoutMillis)
+                .serverDefaultProtocol()
+                .build();
     }
 
     private static List<NodeLine> parseNodes(String clusterNodes) {
@@ -843,22 +914,30 @@ public final class RedisCluster implements AutoCloseable {
 
     private static int onlineReplicas(Map<String, String> replication) {
         return (int) replication.entrySet().stream()
-                .filter(e -> e.getKey().matches("slave\\d+") && e.getValue().contains("state=online")).count();
+                .filter(e -> e.getKey().matches("slave\\d+") && e.getValue().contains("state=online"))
+                .count();
     }
 
     /** Each node's port, state and own CLUSTER NODES line, for failure messages. */
     private String describe() {
         StringBuilder text = new StringBuilder("nodes:");
         for (Node node : nodes) {
-            text.append("\n  ").append(node.port).append(" (bus ").append(node.busPort).append("): ");
+            text.append("\n  ")
+                    .append(node.port)
+                    .append(" (bus ")
+                    .append(node.busPort)
+                    .append("): ");
             if (node.process == null || !node.process.isAlive()) {
                 text.append("down");
             } else if (node.pause != null) {
                 text.append("paused");
             } else {
                 try {
-                    String self = query(node, Jedis::clusterNodes).lines().filter(l -> l.contains("myself"))
-                            .findFirst().orElse("?");
+                    String self = query(node, Jedis::clusterNodes)
+                            .lines()
+                            .filter(l -> l.contains("myself"))
+                            .findFirst()
+                            .orElse("?");
                     text.append(self);
                 } catch (RuntimeException e) {
                     text.append(e);
@@ -908,7 +987,8 @@ public final class RedisCluster implements AutoCloseable {
     private static void signal(Process process, String signal) {
         try {
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             if (!kill.waitFor(PROCESS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
                 kill.destroyForcibly();
                 throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed: "
@@ -996,7 +1076,8 @@ public final class RedisCluster implements AutoCloseable {
 
     private static int ephemeralRangeStart() {
         try {
-            String range = readProcFile(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            String range = readProcFile(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim();
             return Integer.parseInt(range.split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 32768; // Linux' default

@@ -21,7 +21,8 @@ class RedisClusterTest {
     @Test
     @SuppressWarnings("deprecation") // JedisCluster, deprecated for RedisClusterClient in Jedis 8
     void servesEveryShardAndSurvivesTheLossOfAMaster() {
-        try (RedisCluster cluster = new RedisCluster().start(); JedisCluster client = cluster.client()) {
+        try (RedisCluster cluster = new RedisCluster().start();
+                JedisCluster client = cluster.client()) {
             assertThat(cluster.seeds()).hasSize(6).allMatch(seed -> seed.startsWith("127.0.0.1:"));
             List<Integer> masters = cluster.masters();
             assertThat(masters).hasSize(3);
@@ -39,8 +40,12 @@ class RedisClusterTest {
                     keysPerMaster.add(jedis.dbSize());
                 }
             }
-            assertThat(keysPerMaster).as("keys on each master").allMatch(n -> n > 0)
-                    .satisfies(n -> assertThat(n.stream().mapToLong(Long::longValue).sum()).isEqualTo(KEYS));
+            assertThat(keysPerMaster)
+                    .as("keys on each master")
+                    .allMatch(n -> n > 0)
+                    .satisfies(n -> assertThat(
+                                    n.stream().mapToLong(Long::longValue).sum())
+                            .isEqualTo(KEYS));
 
             String key = key(7);
             int lost = cluster.masterOf(key);
@@ -50,7 +55,9 @@ class RedisClusterTest {
                 // WAIT counts acknowledgements of this connection's writes: write here, so that the replica has
                 // everything before it too (a WAIT on a connection that wrote nothing returns at once)
                 jedis.set(key, "value-7");
-                assertThat(jedis.waitReplicas(1, 5000)).as("replica caught up before the kill").isEqualTo(1);
+                assertThat(jedis.waitReplicas(1, 5000))
+                        .as("replica caught up before the kill")
+                        .isEqualTo(1);
             }
 
             cluster.killMaster(lost);

@@ -83,8 +83,17 @@ public final class RedisServer implements AutoCloseable {
             command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port)));
             command.addAll(tls.redisArgs());
         }
-        command.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-                "--protected-mode", "no"));
+        command.addAll(List.of(
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--protected-mode",
+                "no"));
         command.addAll(extraArgs);
         try {
             process = new ProcessBuilder(command)
@@ -95,8 +104,10 @@ public final class RedisServer implements AutoCloseable {
             throw new IllegalStateException("cannot start redis-server (install it: apt-get install redis-server)", e);
         }
         try {
-            Await.until(Duration.ofSeconds(10), this::answersPing, () -> "redis-server did not answer on port " + port
-                    + "; log: " + readLog());
+            Await.until(
+                    Duration.ofSeconds(10),
+                    this::answersPing,
+                    () -> "redis-server did not answer on port " + port + "; log: " + readLog());
         } catch (AssertionError e) {
             stop(); // leave no process behind when the start failed
             throw e;
@@ -169,9 +180,12 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private Jedis connect(int timeoutMillis) {
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder().protocol(RedisProtocol.RESP2)
-                .connectionTimeoutMillis(timeoutMillis).socketTimeoutMillis(timeoutMillis)
-                .user(user).password(password);
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .protocol(RedisProtocol.RESP2)
+                .connectionTimeoutMillis(timeoutMillis)
+                .socketTimeoutMillis(timeoutMillis)
+                .user(user)
+                .password(password);
         if (tls != null) {
             // trusts only the test CA; no hostname check, so a certificate made for another name serves too
             config.ssl(true).sslSocketFactory(tls.socketFactory()).sslParameters(new SSLParameters());

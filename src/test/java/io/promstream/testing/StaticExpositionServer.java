@@ -21,9 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * records the last one per path (to see what the scraper asked for).
  */
 public final class StaticExpositionServer implements AutoCloseable {
-    private record Content(String contentType, byte[] body, AtomicInteger requests,
-            AtomicReference<String> lastAccept) {
-    }
+    private record Content(
+            String contentType, byte[] body, AtomicInteger requests, AtomicReference<String> lastAccept) {}
 
     private final HttpServer server;
     private final ExecutorService executor;

@@ -51,15 +51,58 @@ public final class TestCertificates implements AutoCloseable {
         }
         String caName = "prom-stream-gateway test CA " + dir.getFileName();
         TestCertificates certs = new TestCertificates(dir, caName);
-        certs.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "2",
-                "-subj", "/CN=" + caName, "-keyout", "ca.key", "-out", "ca.crt",
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-        certs.openssl("req", "-newkey", "rsa:2048", "-nodes", "-sha256", "-subj", "/CN=redis-test-server",
-                "-keyout", "server.key", "-out", "server.csr");
-        certs.write("server.ext", "subjectAltName=" + subjectAltNames + "\n"
-                + "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
-        certs.openssl("x509", "-req", "-sha256", "-days", "2", "-in", "server.csr", "-CA", "ca.crt",
-                "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-extfile", "server.ext");
+        certs.openssl(
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-sha256",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=" + caName,
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.crt",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign");
+        certs.openssl(
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-sha256",
+                "-subj",
+                "/CN=redis-test-server",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr");
+        certs.write(
+                "server.ext",
+                "subjectAltName=" + subjectAltNames + "\n"
+                        + "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
+        certs.openssl(
+                "x509",
+                "-req",
+                "-sha256",
+                "-days",
+                "2",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.crt",
+                "-extfile",
+                "server.ext");
         certs.writeTrustStore("PKCS12", "truststore.p12");
         certs.writeTrustStore("JKS", "truststore.jks");
         return certs;
@@ -89,8 +132,15 @@ public final class TestCertificates implements AutoCloseable {
 
     /** redis-server arguments serving this certificate on {@code tlsPort} (clients need no certificate). */
     public List<String> redisArgs() {
-        return List.of("--tls-cert-file", serverCertificate().toString(), "--tls-key-file", serverKey().toString(),
-                "--tls-ca-cert-file", caCertificate().toString(), "--tls-auth-clients", "no");
+        return List.of(
+                "--tls-cert-file",
+                serverCertificate().toString(),
+                "--tls-key-file",
+                serverKey().toString(),
+                "--tls-ca-cert-file",
+                caCertificate().toString(),
+                "--tls-auth-clients",
+                "no");
     }
 
     /** A socket factory trusting only this CA (for test clients). */
@@ -152,15 +202,18 @@ public final class TestCertificates implements AutoCloseable {
         command.addAll(List.of(args));
         Path log = dir.resolve("openssl.log");
         try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException("openssl timed out: " + command);
             }
             if (process.exitValue() != 0) {
-                throw new IllegalStateException("openssl failed (" + process.exitValue() + "): " + command + "\n"
-                        + Files.readString(log));
+                throw new IllegalStateException(
+                        "openssl failed (" + process.exitValue() + "): " + command + "\n" + Files.readString(log));
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot run openssl (apt-get install openssl)", e);

@@ -12,24 +12,24 @@ import io.promstream.queue.ShardKeys;
 import io.promstream.queue.ShardTable;
 import java.time.Duration;
 import java.util.ArrayList;
-import redis.clients.jedis.Jedis;
 import java.util.List;
+import redis.clients.jedis.Jedis;
 
 /** Gateways for tests: the test configuration, connected to a test Redis, plus per-test overrides. */
 public final class TestGateways {
     public static final String CONFIG = ResourceHelpers.resourceFilePath("test-config.yml");
 
-    private TestGateways() {
-    }
+    private TestGateways() {}
 
     /** An app extension; register it with {@code @Order(2)} after the Redis extension. */
-    public static DropwizardAppExtension<GatewayConfiguration> extension(RedisServerExtension redis,
-            ConfigOverride... overrides) {
+    public static DropwizardAppExtension<GatewayConfiguration> extension(
+            RedisServerExtension redis, ConfigOverride... overrides) {
         return extension(GatewayApplication.class, redis, overrides);
     }
 
     public static DropwizardAppExtension<GatewayConfiguration> extension(
-            Class<? extends Application<GatewayConfiguration>> app, RedisServerExtension redis,
+            Class<? extends Application<GatewayConfiguration>> app,
+            RedisServerExtension redis,
             ConfigOverride... overrides) {
         DropwizardAppExtension<GatewayConfiguration> extension =
                 new DropwizardAppExtension<>(app, CONFIG, withRedis(redis.server(), overrides));
@@ -42,26 +42,30 @@ public final class TestGateways {
      * lease key exists again (only a new acquisition makes it) and the shard is open.
      */
     public static void awaitHolding(DropwizardAppExtension<GatewayConfiguration> extension, RedisServer redis) {
-        if (!(extension.getApplication() instanceof GatewayApplication application)
-                || application.gateway() == null) {
+        if (!(extension.getApplication() instanceof GatewayApplication application) || application.gateway() == null) {
             return;
         }
         ShardTable table = application.gateway().shards();
         String queueKey = extension.getConfiguration().getRedis().getQueueKey();
-        Await.until(Duration.ofSeconds(20), () -> {
-            try (Jedis jedis = redis.client()) {
-                for (int i = 0; i < table.count(); i++) {
-                    Shard held = table.held(i);
-                    if (held == null || held.state() != Shard.State.OPEN
-                            || !jedis.exists(ShardKeys.of(queueKey, i, table.count()).lease())) {
+        Await.until(
+                Duration.ofSeconds(20),
+                () -> {
+                    try (Jedis jedis = redis.client()) {
+                        for (int i = 0; i < table.count(); i++) {
+                            Shard held = table.held(i);
+                            if (held == null
+                                    || held.state() != Shard.State.OPEN
+                                    || !jedis.exists(ShardKeys.of(queueKey, i, table.count())
+                                            .lease())) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    } catch (RuntimeException e) {
                         return false;
                     }
-                }
-                return true;
-            } catch (RuntimeException e) {
-                return false;
-            }
-        }, "the gateway did not hold its shards again after the test's FLUSHALL");
+                },
+                "the gateway did not hold its shards again after the test's FLUSHALL");
     }
 
     /** A gateway started and stopped by the test itself ({@code before()} / {@code after()}). */

@@ -19,19 +19,22 @@ public final class Workload {
     public static final String GAUGE = "nl_inflight";
     public static final String SUMMARY = "nl_size";
 
-    private Workload() {
-    }
+    private Workload() {}
 
     public static String element(int i) {
         return switch (i % 4) {
-            case 0 -> "{\"type\":\"counter\",\"name\":\"" + COUNTER + "\",\"value\":1,\"labels\":{\"k\":\""
-                    + (i / 4 % 100) + "\"}}";
-            case 1 -> "{\"type\":\"histogram\",\"name\":\"" + HISTOGRAM + "\",\"value\":" + (i % 10) / 10.0
-                    + ",\"labels\":{\"k\":\"" + (i % 7) + "\"}}";
-            case 2 -> "{\"type\":\"gauge\",\"name\":\"" + GAUGE + "\",\"op\":\"inc\",\"value\":1,\"labels\":{\"k\":\""
-                    + (i % 5) + "\"}}";
-            default -> "{\"type\":\"summary\",\"name\":\"" + SUMMARY + "\",\"value\":" + (i % 100)
-                    + ",\"labels\":{\"k\":\"" + (i % 3) + "\"}}";
+            case 0 ->
+                "{\"type\":\"counter\",\"name\":\"" + COUNTER + "\",\"value\":1,\"labels\":{\"k\":\"" + (i / 4 % 100)
+                        + "\"}}";
+            case 1 ->
+                "{\"type\":\"histogram\",\"name\":\"" + HISTOGRAM + "\",\"value\":" + (i % 10) / 10.0
+                        + ",\"labels\":{\"k\":\"" + (i % 7) + "\"}}";
+            case 2 ->
+                "{\"type\":\"gauge\",\"name\":\"" + GAUGE + "\",\"op\":\"inc\",\"value\":1,\"labels\":{\"k\":\""
+                        + (i % 5) + "\"}}";
+            default ->
+                "{\"type\":\"summary\",\"name\":\"" + SUMMARY + "\",\"value\":" + (i % 100) + ",\"labels\":{\"k\":\""
+                        + (i % 3) + "\"}}";
         };
     }
 
@@ -102,7 +105,8 @@ public final class Workload {
         long gauge = 0;
         long summary = 0;
         for (GatewayClient gateway : gateways) {
-            for (Map.Entry<String, Double> e : GatewayClient.samples(gateway.scrape()).entrySet()) {
+            for (Map.Entry<String, Double> e :
+                    GatewayClient.samples(gateway.scrape()).entrySet()) {
                 String series = e.getKey();
                 long value = Math.round(e.getValue());
                 if (series.startsWith(COUNTER + "{")) {

@@ -29,6 +29,7 @@ public final class RedisModel {
         long exposeAfter;
         /** Head (newest, where senders push) first. */
         List<byte[]> list = new ArrayList<>();
+
         String lease;
         long leaseExpiry;
         long trimmed;
@@ -206,8 +207,14 @@ public final class RedisModel {
         }
 
         @Override
-        public Committed commit(byte[] token, byte[] history, long trimmed, long cut, boolean full,
-                List<String> written, List<String> replaced) {
+        public Committed commit(
+                byte[] token,
+                byte[] history,
+                long trimmed,
+                long cut,
+                boolean full,
+                List<String> written,
+                List<String> replaced) {
             Node n = node();
             if (!holds(token)) {
                 return new Committed(Committed.LEASE_LOST, -1);

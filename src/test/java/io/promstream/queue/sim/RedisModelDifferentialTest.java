@@ -32,8 +32,10 @@ class RedisModelDifferentialTest {
     void theModelAnswersEveryCallAsRedisDoes() {
         ShardKeys keys = ShardKeys.of("diff:queue", 0, 1);
         try (RedisServer server = new RedisServer().start();
-                RedisClient client = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", server.port()))
-                        .clientConfig(DefaultJedisClientConfig.builder().build()).build()) {
+                RedisClient client = RedisClient.builder()
+                        .hostAndPort(new HostAndPort("127.0.0.1", server.port()))
+                        .clientConfig(DefaultJedisClientConfig.builder().build())
+                        .build()) {
             long seed = Long.getLong("diff.seed", 20261203L);
             for (int sequence = 0; sequence < SEQUENCES; sequence++) {
                 try (Jedis jedis = server.client()) {
@@ -56,8 +58,11 @@ class RedisModelDifferentialTest {
             int t = random.nextInt(TOKENS.length);
             byte[] token = TOKENS[t].getBytes(StandardCharsets.UTF_8);
             boolean wrongHistory = random.nextInt(8) == 0;
-            byte[] mh = wrongHistory || modelHistory[t] == null ? "wrong".getBytes(StandardCharsets.UTF_8) : modelHistory[t];
-            byte[] rh = wrongHistory || realHistory[t] == null ? "wrong".getBytes(StandardCharsets.UTF_8) : realHistory[t];
+            byte[] mh = wrongHistory || modelHistory[t] == null
+                    ? "wrong".getBytes(StandardCharsets.UTF_8)
+                    : modelHistory[t];
+            byte[] rh =
+                    wrongHistory || realHistory[t] == null ? "wrong".getBytes(StandardCharsets.UTF_8) : realHistory[t];
             long trimmed = real.trimmed() + (random.nextInt(6) == 0 ? random.nextInt(3) - 1 : 0);
             String what = "seed " + seed + " call " + call;
             switch (random.nextInt(12)) {
@@ -79,8 +84,10 @@ class RedisModelDifferentialTest {
                         realHistory[t] = r.history();
                     }
                 }
-                case 3 -> assertThat(modelShard.renew(token, 600_000, mh)).as(what + " renew")
-                        .isEqualTo(real.renew(token, 600_000, rh));
+                case 3 ->
+                    assertThat(modelShard.renew(token, 600_000, mh))
+                            .as(what + " renew")
+                            .isEqualTo(real.renew(token, 600_000, rh));
                 case 4 -> {
                     if (random.nextInt(4) == 0) {
                         modelShard.release(token);
@@ -113,12 +120,15 @@ class RedisModelDifferentialTest {
                     ShardRedis.Committed r = real.commit(token, rh, trimmed, cut, full, written, replaced);
                     assertThat(m.code()).as(what + " commit").isEqualTo(r.code());
                     if (m.code() == ShardRedis.Committed.DONE || m.code() == ShardRedis.Committed.TRIMMED_ELSEWHERE) {
-                        assertThat(m.trimmed()).as(what + " commit's trimmed count").isEqualTo(r.trimmed());
+                        assertThat(m.trimmed())
+                                .as(what + " commit's trimmed count")
+                                .isEqualTo(r.trimmed());
                     }
                 }
                 case 9 -> {
                     List<String> names = pick(random, new ArrayList<>(parts));
-                    assertThat(strings(modelShard.partBytes(names))).as(what + " partBytes")
+                    assertThat(strings(modelShard.partBytes(names)))
+                            .as(what + " partBytes")
                             .isEqualTo(strings(names.isEmpty() ? List.of() : real.partBytes(names)));
                 }
                 case 10 -> {
@@ -128,13 +138,15 @@ class RedisModelDifferentialTest {
                         real.cleanPending(token, names);
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
             assertThat(modelShard.length()).as(what + " length").isEqualTo(real.length());
             assertThat(modelShard.trimmed()).as(what + " trimmed").isEqualTo(real.trimmed());
-            assertThat(modelShard.committedParts()).as(what + " committed parts").isEqualTo(real.committedParts());
-            assertThat(modelShard.pendingParts()).as(what + " pending parts")
+            assertThat(modelShard.committedParts())
+                    .as(what + " committed parts")
+                    .isEqualTo(real.committedParts());
+            assertThat(modelShard.pendingParts())
+                    .as(what + " pending parts")
                     .containsExactlyInAnyOrderElementsOf(real.pendingParts());
         }
     }

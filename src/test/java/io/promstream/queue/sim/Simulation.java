@@ -36,12 +36,25 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  */
 public final class Simulation {
     /** The shape of one run; small, so that thousands of seeds run in a minute. */
-    record Config(int gateways, int shards, int workers, int popCount, long leaseMillis, long checkpointMillis,
-            long pushUntilMillis, int elements) {
+    record Config(
+            int gateways,
+            int shards,
+            int workers,
+            int popCount,
+            long leaseMillis,
+            long checkpointMillis,
+            long pushUntilMillis,
+            int elements) {
         static Config draw(Random random) {
-            return new Config(1 + random.nextInt(3), 1 + random.nextInt(3), 1 + random.nextInt(3),
-                    1 + random.nextInt(4), 300 + random.nextInt(3) * 300, 20 + random.nextInt(200),
-                    2_000 + random.nextInt(2_000), 20 + random.nextInt(60));
+            return new Config(
+                    1 + random.nextInt(3),
+                    1 + random.nextInt(3),
+                    1 + random.nextInt(3),
+                    1 + random.nextInt(4),
+                    300 + random.nextInt(3) * 300,
+                    20 + random.nextInt(200),
+                    2_000 + random.nextInt(2_000),
+                    20 + random.nextInt(60));
         }
     }
 
@@ -69,9 +82,11 @@ public final class Simulation {
     private final List<Gateway> gateways = new ArrayList<>();
     /** Every element pushed, by shard, in push order; and those Redis lost in a failover. */
     private final List<List<Long>> pushed = new ArrayList<>();
+
     private final TreeMap<Long, Boolean> lost = new TreeMap<>();
     /** Failovers so far, by shard: a tenure may find Redis moved under it only after one. */
     private final int[] failovers;
+
     private final List<String> trace = new ArrayList<>();
     private long now;
     private long sequence;
@@ -273,8 +288,14 @@ public final class Simulation {
             }
 
             @Override
-            public Committed commit(byte[] token, byte[] history, long trimmed, long cut, boolean full,
-                    List<String> written, List<String> replaced) {
+            public Committed commit(
+                    byte[] token,
+                    byte[] history,
+                    long trimmed,
+                    long cut,
+                    boolean full,
+                    List<String> written,
+                    List<String> replaced) {
                 return call(() -> super.commit(token, history, trimmed, cut, full, written, replaced));
             }
 
@@ -380,17 +401,29 @@ public final class Simulation {
     private String status() {
         StringBuilder out = new StringBuilder();
         for (int s = 0; s < config.shards(); s++) {
-            out.append("shard ").append(s).append(": ").append(redis.elements(s).size()).append(" queued; ");
+            out.append("shard ")
+                    .append(s)
+                    .append(": ")
+                    .append(redis.elements(s).size())
+                    .append(" queued; ");
         }
         for (Gateway g : gateways) {
-            out.append(g.id).append(g.alive ? "" : " (dead)").append(" holds ").append(g.held.keySet()).append("; ");
+            out.append(g.id)
+                    .append(g.alive ? "" : " (dead)")
+                    .append(" holds ")
+                    .append(g.held.keySet())
+                    .append("; ");
         }
         return out.toString();
     }
 
     // ---- gateways ----
 
-    private enum State { OPENING, OPEN, CLOSING }
+    private enum State {
+        OPENING,
+        OPEN,
+        CLOSING
+    }
 
     private void startGateway() {
         Gateway g = new Gateway("gw" + (nextGatewayId++));
@@ -474,7 +507,8 @@ public final class Simulation {
             }
             live.sort(null);
             int target = ShardCoordinator.share(config.shards(), live, id);
-            long count = held.values().stream().filter(t -> t.state != State.CLOSING).count();
+            long count =
+                    held.values().stream().filter(t -> t.state != State.CLOSING).count();
             if (count > target) {
                 for (Tenure t : new ArrayList<>(held.descendingMap().values())) {
                     if (count > target && t.state == State.OPEN) {
@@ -508,7 +542,8 @@ public final class Simulation {
         // -- the workers --
 
         void work(int worker) {
-            List<Tenure> open = held.values().stream().filter(t -> t.state == State.OPEN).toList();
+            List<Tenure> open =
+                    held.values().stream().filter(t -> t.state == State.OPEN).toList();
             if (open.isEmpty()) {
                 schedule(5 + jitter(20), () -> work(worker));
                 return;
@@ -544,6 +579,7 @@ public final class Simulation {
         boolean resolving;
         /** A checkpoint holds the take lock while it waits for the batches in hand: no read is settled. */
         boolean capturing;
+
         long lastCheckpoint;
         long lastHandedOut = -1;
         long visibleUntilNanos = Long.MIN_VALUE;
@@ -561,7 +597,8 @@ public final class Simulation {
 
         /** As the store exposes a partition: open, past its lease's exposure start, before its deadline or loss. */
         boolean visible() {
-            return state == State.OPEN && gateway.nanos() >= lease.exposeFromNanos()
+            return state == State.OPEN
+                    && gateway.nanos() >= lease.exposeFromNanos()
                     && gateway.nanos() < Math.min(visibleUntilNanos, lease.deadlineNanos());
         }
 
@@ -660,8 +697,8 @@ public final class Simulation {
             gateway.schedule(jitter(5), () -> {
                 ShardRedis.Fenced fenced = null;
                 try {
-                    fenced = shardRedis.read(lease.token(), read.trimmed(), lease.history(), read.fromTail(),
-                            config.popCount());
+                    fenced = shardRedis.read(
+                            lease.token(), read.trimmed(), lease.history(), read.fromTail(), config.popCount());
                 } catch (JedisConnectionException e) {
                     // not answered: the reads after it are void
                 }
@@ -728,10 +765,12 @@ public final class Simulation {
             }
             checkpointing = true;
             lastCheckpoint = now;
-            resolveThen(() -> {
-                capturing = true; // the take lock, held until the apply lock's write lock is had
-                capture(closing);
-            }, () -> checkpointing = false);
+            resolveThen(
+                    () -> {
+                        capturing = true; // the take lock, held until the apply lock's write lock is had
+                        capture(closing);
+                    },
+                    () -> checkpointing = false);
         }
 
         /**

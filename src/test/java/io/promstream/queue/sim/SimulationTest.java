@@ -20,7 +20,7 @@ class SimulationTest {
         for (long seed = from; seed < from + seeds; seed++) {
             new Simulation(seed).run();
         }
-        System.out.printf("SimulationTest: %d seeds from %d in %.1f s%n", seeds, from,
-                (System.nanoTime() - started) / 1e9);
+        System.out.printf(
+                "SimulationTest: %d seeds from %d in %.1f s%n", seeds, from, (System.nanoTime() - started) / 1e9);
     }
 }
