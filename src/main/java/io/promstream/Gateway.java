@@ -141,7 +141,7 @@ public final class Gateway {
         environment.lifecycle().manage(new HotPathWarmup(parser, WARMUP_ELEMENTS));
         PushTracker tracker = new PushTracker();
         QueuedPushApplier queuedPushes =
-                new QueuedPushApplier(parser, store, rejections, tracker, clock, metrics.processed("http", ""));
+                new QueuedPushApplier(store, rejections, tracker, clock, metrics.processed("http", ""));
         WorkerPool workers = redis.buildWorkers(
                 environment,
                 table,

@@ -56,10 +56,10 @@ public final class ElementProcessor {
      * @return how many samples were applied
      */
     public int process(byte[] element, long version, long nowMillis, String source, Partition partition, int shards) {
-        if (QueuedPush.isQueuedPush(element)) {
-            QueuedPush push;
+        if (QueuedCommand.isQueued(element)) {
+            QueuedCommand push;
             try {
-                push = QueuedPush.decode(element);
+                push = QueuedCommand.decode(element, parser);
             } catch (IOException | RuntimeException e) {
                 rejections.reject(
                         RejectReason.INVALID_MESSAGE,

@@ -1,5 +1,6 @@
 package io.promstream.ingest;
 
+import io.promstream.parse.Command;
 import io.promstream.parse.PushBody;
 import io.promstream.parse.PushMode;
 import io.promstream.parse.RejectReason;
@@ -14,10 +15,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -80,20 +79,31 @@ public final class HttpIngestor {
             return Outcome.refusedWhole(batch.elementRejection(), batch.elementError());
         }
         List<Refused> refused = new ArrayList<>();
-        Set<Integer> shards = new TreeSet<>();
+        SortedMap<Integer, List<Integer>> byShard = new TreeMap<>();
         for (int i = 0; i < batch.size(); i++) {
             Sample sample = batch.get(i);
             if (sample.isRejected()) {
                 refused.add(new Refused(i, sample.rejection().label(), sample.error()));
                 rejections.reject(sample.rejection(), sample.error(), body, batch.start(i), batch.end(i), from);
             } else {
-                shards.add(Routing.shardOf(sample, writer.shards()));
+                byShard.computeIfAbsent(Routing.shardOf(sample, writer.shards()), s -> new ArrayList<>())
+                        .add(i);
             }
         }
-        if (shards.isEmpty()) {
+        if (byShard.isEmpty()) {
             return new Outcome(0, refused, null, null, false);
         }
-        Outcome queued = queue("json", body, null, null, false, Map.of(), shards, shards.size() > 1, from);
+        SortedMap<Integer, Command> commands = new TreeMap<>();
+        byShard.forEach((shard, indexes) -> {
+            List<Sample> samples = new ArrayList<>();
+            indexes.forEach(i -> samples.add(batch.detach(i)));
+            commands.put(
+                    shard,
+                    new Command.SampleList(
+                            samples,
+                            indexes.stream().mapToInt(Integer::intValue).toArray()));
+        });
+        Outcome queued = queue(commands, from);
         List<Refused> all = new ArrayList<>(refused);
         all.addAll(queued.refused());
         all.sort(Comparator.comparingInt(Refused::index));
@@ -120,16 +130,7 @@ public final class HttpIngestor {
         } catch (TextFormatException e) {
             rejections.reject(e.reason(), e.getMessage(), body, 0, body.length, source);
             if (mode == PushMode.REPLACE && e.isReadable()) { // as the Pushgateway, for a push it could read
-                queue(
-                        "failure",
-                        new byte[0],
-                        null,
-                        mode.name(),
-                        put,
-                        grouping,
-                        Set.of(Routing.shardOfGroup(grouping, writer.shards())),
-                        false,
-                        source);
+                queue(onGroupShard(grouping, new Command.GroupFailure(grouping)), source);
             }
             return Outcome.refusedWhole(e.reason(), e.getMessage());
         }
@@ -141,87 +142,62 @@ public final class HttpIngestor {
                 return Outcome.refusedWhole(RejectReason.TOO_LARGE, error);
             }
         }
-        Set<Integer> shards = new TreeSet<>();
         if (mode == PushMode.REPLACE) {
-            shards.add(Routing.shardOfGroup(grouping, writer.shards()));
-        } else {
-            for (Sample sample : samples) {
-                shards.add(Routing.shardOf(sample, writer.shards()));
-            }
-            if (shards.isEmpty()) {
-                return Outcome.applied(0);
-            }
+            return queue(onGroupShard(grouping, new Command.GroupPush(grouping, put, samples)), source);
         }
-        return queue("exposition", body, contentType, mode.name(), put, grouping, shards, shards.size() > 1, source);
+        SortedMap<Integer, List<Sample>> byShard = new TreeMap<>();
+        for (Sample sample : samples) {
+            byShard.computeIfAbsent(Routing.shardOf(sample, writer.shards()), s -> new ArrayList<>())
+                    .add(sample);
+        }
+        if (byShard.isEmpty()) {
+            return Outcome.applied(0);
+        }
+        SortedMap<Integer, Command> commands = new TreeMap<>();
+        byShard.forEach((shard, part) -> commands.put(shard, new Command.Exposition(part)));
+        return queue(commands, source);
     }
 
     /** Removes a Pushgateway-style group, whole (a {@code DELETE} in replace mode). */
     public Outcome deleteGroup(Map<String, String> grouping) {
-        return queue(
-                "delete",
-                new byte[0],
-                null,
-                null,
-                false,
-                grouping,
-                Set.of(Routing.shardOfGroup(grouping, writer.shards())),
-                false,
-                "http delete");
+        return queue(onGroupShard(grouping, new Command.GroupDelete(grouping)), "http delete");
     }
 
     /** Removes every series carrying all these labels (a {@code DELETE} on an aggregating path), on every shard. */
     public Outcome removeCarrying(Map<String, String> labels) {
-        return queue("remove", new byte[0], null, null, false, labels, allShards(), false, "http delete");
+        return queue(onEveryShard(new Command.RemoveCarrying(labels)), "http delete");
     }
 
     /** Removes every Pushgateway-style group ({@code /api/v1/admin/wipe}), on every shard. */
     public Outcome wipe() {
-        return queue("wipe", new byte[0], null, null, false, Map.of(), allShards(), false, "http wipe");
+        return queue(onEveryShard(new Command.Wipe()), "http wipe");
     }
 
-    private Set<Integer> allShards() {
-        Set<Integer> all = new TreeSet<>();
+    /** The command for the shard a group's grouping key routes to. */
+    private SortedMap<Integer, Command> onGroupShard(Map<String, String> grouping, Command command) {
+        return new TreeMap<>(Map.of(Routing.shardOfGroup(grouping, writer.shards()), command));
+    }
+
+    /** The command for every shard. */
+    private SortedMap<Integer, Command> onEveryShard(Command command) {
+        SortedMap<Integer, Command> all = new TreeMap<>();
         for (int i = 0; i < writer.shards(); i++) {
-            all.add(i);
+            all.put(i, command);
         }
         return all;
     }
 
     /**
-     * Queues the push onto each shard, whole or not at all (a copy per shard, marked with it, when {@code split}),
-     * then waits for it to be applied when every one of those shards is held here.
+     * Queues the push onto its shards, a command each, whole or not at all, then waits for it to be applied when
+     * every one of those shards is held here.
      */
-    private Outcome queue(
-            String op,
-            byte[] body,
-            String contentType,
-            String mode,
-            boolean put,
-            Map<String, String> grouping,
-            Set<Integer> shards,
-            boolean split,
-            String source) {
+    private Outcome queue(SortedMap<Integer, Command> commands, String source) {
         String id = idPrefix + pushes.incrementAndGet();
-        boolean local = shards.stream().allMatch(writer::heldHere);
-        PushTracker.Waiter waiter = local ? tracker.expect(id, shards.size()) : null;
+        boolean local = commands.keySet().stream().allMatch(writer::heldHere);
+        PushTracker.Waiter waiter = local ? tracker.expect(id, commands.size()) : null;
         try {
             SortedMap<Integer, byte[]> copies = new TreeMap<>();
-            for (int shard : shards) {
-                copies.put(
-                        shard,
-                        new QueuedPush(
-                                        op,
-                                        id,
-                                        source,
-                                        contentType,
-                                        mode,
-                                        put,
-                                        grouping,
-                                        split ? shard : -1,
-                                        writer.shards(),
-                                        body)
-                                .encode());
-            }
+            commands.forEach((shard, command) -> copies.put(shard, new QueuedCommand(id, source, command).encode()));
             writer.push(id, copies);
             if (waiter == null) {
                 return new Outcome(0, List.of(), null, null, true);

@@ -10,10 +10,10 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * An HTTP push as it travels through the queue to the gateway holding its shard (docs/wire-format.md, Queued
- * HTTP pushes): a marker no JSON element starts with ({@code \0PSG} and a format byte), the length of a small JSON
- * header, the header, then the body exactly as it was pushed. The header says what to do with the body
- * ({@code op}), how to read it, and, for a push split over several shards, which shard's samples this copy carries.
+ * The first format of a queued HTTP push (docs/wire-format.md, Queued HTTP pushes): a marker no JSON element starts
+ * with ({@code \0PSG} and format byte 1), the length of a small JSON header, the header, then the body exactly as it
+ * was pushed. Gateways now queue {@link QueuedCommand}s (format 2) and still read this one, which an older gateway
+ * may have queued; {@link #encode()} is kept for the tests that play that gateway.
  *
  * @param op {@code json}, {@code exposition}, {@code failure} (a readable push its group refused, for
  *     {@code push_failure_time_seconds}), {@code delete} (a group), {@code remove} (series carrying the labels),
@@ -32,7 +32,7 @@ public record QueuedPush(
         int shards,
         byte[] body) {
     private static final byte[] MAGIC = {0, 'P', 'S', 'G'};
-    private static final byte FORMAT = 1;
+    static final byte FORMAT = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The header as written: everything but the body. */

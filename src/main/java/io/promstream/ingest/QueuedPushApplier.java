@@ -1,31 +1,25 @@
 package io.promstream.ingest;
 
 import io.prometheus.client.Counter;
-import io.promstream.parse.PushBody;
-import io.promstream.parse.PushMode;
-import io.promstream.parse.RejectReason;
-import io.promstream.parse.Routing;
+import io.promstream.parse.Command;
 import io.promstream.parse.Sample;
-import io.promstream.parse.SampleBatch;
-import io.promstream.parse.SampleParser;
-import io.promstream.parse.TextFormatException;
+import io.promstream.parse.SampleJson;
 import io.promstream.store.MetricStore;
 import io.promstream.store.Partition;
 import io.promstream.store.Refusal;
+import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Applies a queued HTTP push ({@link QueuedPush}) on the gateway holding its shard, with the semantics of the
- * endpoint it was pushed to, and reports the outcome to the {@link PushTracker} (the pushing thread may be
- * waiting here). The body was read and checked when it was pushed; what it could not know then (type conflicts,
- * the series cap, a group's consistency) is decided here, and refusals are counted and dead-lettered here.
- * Samples the push refused at the door were counted there and are skipped.
+ * Applies a queued HTTP push ({@link QueuedCommand}) on the gateway holding its shard, and reports the outcome to
+ * the {@link PushTracker} (the pushing thread may be waiting here). The push was read and checked when it was
+ * pushed; what it could not know then (type conflicts, the series cap, a group's consistency) is decided here, and
+ * refusals are counted and dead-lettered here, the refused sample written in the wire format.
  */
 public final class QueuedPushApplier {
-    private final SampleParser parser;
     private final MetricStore store;
     private final Rejections rejections;
     private final PushTracker tracker;
@@ -33,13 +27,11 @@ public final class QueuedPushApplier {
     private final Counter.Child processed;
 
     public QueuedPushApplier(
-            SampleParser parser,
             MetricStore store,
             Rejections rejections,
             PushTracker tracker,
             InstantSource clock,
             Counter.Child processed) {
-        this.parser = parser;
         this.store = store;
         this.rejections = rejections;
         this.tracker = tracker;
@@ -48,108 +40,143 @@ public final class QueuedPushApplier {
     }
 
     /** Applies the push to {@code partition}; returns how many samples were applied. */
-    int apply(QueuedPush push, long version, Partition partition) {
-        HttpIngestor.Outcome outcome = switch (push.op()) {
-            case "json" -> json(push, version, partition);
-            case "exposition" -> exposition(push, version, partition);
-            case "failure" -> {
-                store.recordGroupFailure(push.grouping(), clock.millis(), partition);
-                yield HttpIngestor.Outcome.applied(0);
-            }
-            case "delete" -> HttpIngestor.Outcome.applied(store.deleteGroup(push.grouping(), partition));
-            case "remove" -> HttpIngestor.Outcome.applied(removeCarrying(push.grouping(), partition));
-            case "wipe" -> HttpIngestor.Outcome.applied(store.wipeGroups(partition));
-            default -> {
-                rejections.reject(
-                        RejectReason.INVALID_MESSAGE,
-                        "queued push of unknown kind " + push.op(),
-                        push.body(),
-                        0,
-                        push.body().length,
-                        push.source());
-                yield HttpIngestor.Outcome.refusedWhole(RejectReason.INVALID_MESSAGE, "unknown kind " + push.op());
-            }
-        };
+    int apply(QueuedCommand push, long version, Partition partition) {
+        Applying applying = new Applying(push.source(), version, clock.millis(), partition);
+        HttpIngestor.Outcome outcome = push.command().handle(applying);
         tracker.applied(push.id(), outcome);
-        boolean samples = "json".equals(push.op()) || "exposition".equals(push.op());
-        if (samples) {
+        if (applying.samples) {
             processed.inc(outcome.accepted());
+            return outcome.accepted();
         }
-        return samples ? outcome.accepted() : 0;
+        return 0;
     }
 
-    private boolean mine(QueuedPush push, Sample sample) {
-        return push.shard() < 0 || Routing.shardOf(sample, push.shards()) == push.shard();
-    }
+    /** One push's application: each kind of command to the store, its refusals reported. */
+    private final class Applying implements Command.Handler<HttpIngestor.Outcome> {
+        private final String source;
+        private final long version;
+        private final long now;
+        private final Partition partition;
+        /** Whether the command carried samples (counted as processed). */
+        boolean samples;
 
-    private HttpIngestor.Outcome json(QueuedPush push, long version, Partition partition) {
-        SampleBatch batch = new SampleBatch();
-        parser.parseBody(push.body(), batch);
-        if (batch.elementRejection() != null) { // read when pushed; unreadable now means a damaged element
-            rejections.reject(
-                    batch.elementRejection(), batch.elementError(), push.body(), 0, push.body().length, push.source());
-            return HttpIngestor.Outcome.refusedWhole(batch.elementRejection(), batch.elementError());
+        Applying(String source, long version, long now, Partition partition) {
+            this.source = source;
+            this.version = version;
+            this.now = now;
+            this.partition = partition;
         }
-        long now = clock.millis();
-        int accepted = 0;
-        List<HttpIngestor.Refused> refused = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            Sample sample = batch.get(i);
-            if (sample.isRejected() || !mine(push, sample)) {
-                continue;
+
+        @Override
+        public HttpIngestor.Outcome samples(Command.Samples command) {
+            samples = true;
+            int accepted = 0;
+            List<HttpIngestor.Refused> refused = new ArrayList<>();
+            for (int i = 0; i < command.size(); i++) {
+                Sample sample = command.get(i);
+                Refusal refusal = sample.isRejected()
+                        ? new Refusal(sample.rejection(), sample.error())
+                        : store.apply(sample, version, now, partition);
+                if (refusal == null) {
+                    accepted++;
+                } else {
+                    refused.add(new HttpIngestor.Refused(
+                            command.index(i), refusal.reason().label(), refusal.message()));
+                    deadLetter(refusal, sample);
+                }
             }
-            Refusal refusal = store.apply(sample, version, now, partition);
-            if (refusal == null) {
-                accepted++;
+            return new HttpIngestor.Outcome(accepted, refused, null, null, false);
+        }
+
+        @Override
+        public HttpIngestor.Outcome exposition(Command.Exposition command) {
+            samples = true;
+            HttpIngestor.Outcome invalid = invalid(command.samples());
+            if (invalid != null) {
+                return invalid;
+            }
+            return outcome(command.samples(), store.applyAll(command.samples(), i -> version, now, partition));
+        }
+
+        @Override
+        public HttpIngestor.Outcome groupPush(Command.GroupPush command) {
+            samples = true;
+            HttpIngestor.Outcome invalid = invalid(command.samples());
+            if (invalid != null) {
+                return invalid;
+            }
+            return outcome(
+                    command.samples(),
+                    store.applyGroup(command.grouping(), command.put(), command.samples(), now, partition));
+        }
+
+        @Override
+        public HttpIngestor.Outcome groupFailure(Command.GroupFailure command) {
+            store.recordGroupFailure(command.grouping(), now, partition);
+            return HttpIngestor.Outcome.applied(0);
+        }
+
+        @Override
+        public HttpIngestor.Outcome groupDelete(Command.GroupDelete command) {
+            return HttpIngestor.Outcome.applied(store.deleteGroup(command.grouping(), partition));
+        }
+
+        @Override
+        public HttpIngestor.Outcome removeCarrying(Command.RemoveCarrying command) {
+            Map<String, String> labels = command.labels();
+            return HttpIngestor.Outcome.applied(store.remove(
+                    f -> true,
+                    set -> labels.entrySet().stream().allMatch(e -> set.has(e.getKey(), e.getValue())),
+                    Long.MAX_VALUE,
+                    partition));
+        }
+
+        @Override
+        public HttpIngestor.Outcome wipe(Command.Wipe command) {
+            return HttpIngestor.Outcome.applied(store.wipeGroups(partition));
+        }
+
+        /** A push applied all or nothing is refused whole for a sample the checks refuse; {@code null} if none. */
+        private HttpIngestor.Outcome invalid(List<Sample> pushed) {
+            for (Sample sample : pushed) {
+                if (sample.isRejected()) {
+                    deadLetter(new Refusal(sample.rejection(), sample.error()), sample);
+                    return HttpIngestor.Outcome.refusedWhole(sample.rejection(), sample.error());
+                }
+            }
+            return null;
+        }
+
+        /** A push applied all or nothing: whole, or refused for one sample. */
+        private HttpIngestor.Outcome outcome(List<Sample> pushed, MetricStore.PushResult result) {
+            if (result.isWhole()) {
+                return HttpIngestor.Outcome.applied(result.applied());
+            }
+            Refusal refusal = result.refusal();
+            int index = result.refusedIndex();
+            if (index >= 0 && index < pushed.size()) {
+                deadLetter(refusal, pushed.get(index));
             } else {
-                refused.add(new HttpIngestor.Refused(i, refusal.reason().label(), refusal.message()));
-                rejections.reject(
-                        refusal.reason(), refusal.message(), push.body(), batch.start(i), batch.end(i), push.source());
+                byte[] what = refusal.message().getBytes(StandardCharsets.UTF_8);
+                rejections.reject(refusal.reason(), refusal.message(), what, 0, what.length, source);
             }
+            String which = index < 0 || index >= pushed.size()
+                    ? ""
+                    : " (" + pushed.get(index).name() + ")";
+            if (result.applied() == 0) {
+                return HttpIngestor.Outcome.refusedWhole(refusal.reason(), refusal.message() + which);
+            }
+            return new HttpIngestor.Outcome(
+                    result.applied(),
+                    List.of(new HttpIngestor.Refused(index, refusal.reason().label(), refusal.message())),
+                    null,
+                    null,
+                    false);
         }
-        return new HttpIngestor.Outcome(accepted, refused, null, null, false);
-    }
 
-    private HttpIngestor.Outcome exposition(QueuedPush push, long version, Partition partition) {
-        PushMode mode = PushMode.valueOf(push.mode());
-        List<Sample> samples;
-        try {
-            samples = PushBody.parse(push.body(), push.contentType(), push.grouping(), mode);
-        } catch (TextFormatException e) {
-            rejections.reject(e.reason(), e.getMessage(), push.body(), 0, push.body().length, push.source());
-            return HttpIngestor.Outcome.refusedWhole(e.reason(), e.getMessage());
+        private void deadLetter(Refusal refusal, Sample sample) {
+            byte[] payload = SampleJson.render(sample);
+            rejections.reject(refusal.reason(), refusal.message(), payload, 0, payload.length, source);
         }
-        if (push.shard() >= 0) {
-            samples.removeIf(s -> !mine(push, s));
-        }
-        MetricStore.PushResult result = mode == PushMode.REPLACE
-                ? store.applyGroup(push.grouping(), push.put(), samples, clock.millis(), partition)
-                : store.applyAll(samples, i -> version, clock.millis(), partition);
-        if (result.isWhole()) {
-            return HttpIngestor.Outcome.applied(result.applied());
-        }
-        Refusal refusal = result.refusal();
-        String what = result.refusedIndex() < 0
-                ? ""
-                : " (" + samples.get(result.refusedIndex()).name() + ")";
-        rejections.reject(refusal.reason(), refusal.message(), push.body(), 0, push.body().length, push.source());
-        if (result.applied() == 0) {
-            return HttpIngestor.Outcome.refusedWhole(refusal.reason(), refusal.message() + what);
-        }
-        return new HttpIngestor.Outcome(
-                result.applied(),
-                List.of(new HttpIngestor.Refused(
-                        result.refusedIndex(), refusal.reason().label(), refusal.message())),
-                null,
-                null,
-                false);
-    }
-
-    private int removeCarrying(Map<String, String> labels, Partition partition) {
-        return store.remove(
-                f -> true,
-                set -> labels.entrySet().stream().allMatch(e -> set.has(e.getKey(), e.getValue())),
-                Long.MAX_VALUE,
-                partition);
     }
 }

@@ -116,6 +116,11 @@ public final class Sample {
         return value(sum);
     }
 
+    /** A whole pushed histogram or summary, as {@link CommandCodec} reads it back. */
+    void aggregate(Aggregate aggregate) {
+        this.aggregate = aggregate;
+    }
+
     /**
      * Drops labels with an empty value and sorts the rest by name.
      *

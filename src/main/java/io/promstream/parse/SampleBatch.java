@@ -5,11 +5,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The samples parsed from one element, reused from element to element. Either the element as a whole is
+ * The samples parsed from one element, reused from element to element: the {@link Command.Samples} of a queue
+ * element. Either the element as a whole is
  * rejected ({@link #elementRejection()}), or each sample carries its own verdict and the byte range of the
  * element it was read from (for rejection reports).
  */
-public final class SampleBatch {
+public final class SampleBatch implements Command.Samples {
     private final List<Sample> samples = new ArrayList<>();
     private int[] starts = new int[16];
     private int[] ends = new int[16];
@@ -59,12 +60,20 @@ public final class SampleBatch {
         this.size = 0;
     }
 
+    @Override
     public int size() {
         return size;
     }
 
+    @Override
     public Sample get(int index) {
         return samples.get(index);
+    }
+
+    /** A batch is one element: sample {@code i} is the element's {@code i}th. */
+    @Override
+    public int index(int i) {
+        return i;
     }
 
     /** First byte of sample {@code index} in its element. */

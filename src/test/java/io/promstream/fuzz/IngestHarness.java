@@ -298,7 +298,7 @@ public final class IngestHarness {
             SampleParser parser = new SampleParser(MAX_MESSAGE_BYTES);
             PushTracker tracker = new PushTracker();
             QueuedPushApplier queued =
-                    new QueuedPushApplier(parser, store, rejections, tracker, CLOCK, metrics.processed("fuzz", "fuzz"));
+                    new QueuedPushApplier(store, rejections, tracker, CLOCK, metrics.processed("fuzz", "fuzz"));
             processor = new ElementProcessor(parser, store, rejections, metrics.misrouted(), queued);
             ElementProcessor worker = new ElementProcessor(parser, store, rejections, metrics.misrouted(), queued);
             PushQueue local = new PushQueue() { // a queue whose one shard a worker here applies at once
