@@ -3,10 +3,10 @@ package io.promstream;
 import io.dropwizard.core.setup.Environment;
 import io.prometheus.client.CollectorRegistry;
 import io.promstream.config.AggregationFactory;
+import io.promstream.config.HttpFactory;
 import io.promstream.config.RedisFactory;
 import io.promstream.expose.ExpositionServlet;
 import io.promstream.expose.GatewayMetrics;
-import io.promstream.expose.RootResource;
 import io.promstream.expose.StatusResource;
 import io.promstream.expose.StoreCollector;
 import io.promstream.health.BacklogHealthCheck;
@@ -173,39 +173,34 @@ public final class Gateway {
                 config.getHttp().applyTimeoutMillis(),
                 gatewayId);
         config.getHttp().configureServer(config.getServerFactory(), environment);
+
+        // the routes of the application port (the exposition, pushes, the Pushgateway's API, status, health)
         config.getHttp()
                 .registerEndpoints(
                         environment,
-                        ingestor,
-                        metrics.httpRejected(),
-                        metrics.httpRequests(),
-                        metrics.httpUnauthorized(),
-                        new LogLimiter(clock, 1, 10_000));
-        environment.jersey().register(new PushgatewayApi(store, ingestor, clock, version));
-        environment.jersey().register(new PushgatewayApi.Probes());
+                        new HttpFactory.Handlers(
+                                ingestor,
+                                new PushgatewayApi(store, ingestor, clock, version),
+                                new ExpositionServlet(
+                                        registry,
+                                        new StoreCollector(store, metrics),
+                                        config.getHttp().scrapeCompressionLevel(config.getServerFactory())),
+                                new StatusResource(
+                                        store,
+                                        metrics,
+                                        coordinator,
+                                        monitor,
+                                        workers,
+                                        clock,
+                                        new StatusResource.About(version, redis.getQueueKey(), redis.describeTarget())),
+                                new HealthResource(environment.healthChecks())),
+                        new HttpFactory.Meters(
+                                metrics.httpRejected(),
+                                metrics.httpRequests(),
+                                metrics.httpUnauthorized(),
+                                new LogLimiter(clock, 1, 10_000)));
 
-        // the exposition, status and health
-        environment
-                .servlets()
-                .addServlet(
-                        "prometheus-metrics",
-                        new ExpositionServlet(
-                                registry,
-                                new StoreCollector(store, metrics),
-                                config.getHttp().scrapeCompressionLevel(config.getServerFactory())))
-                .addMapping("/metrics");
-        environment.jersey().register(new RootResource());
-        environment
-                .jersey()
-                .register(new StatusResource(
-                        store,
-                        metrics,
-                        coordinator,
-                        monitor,
-                        workers,
-                        clock,
-                        new StatusResource.About(version, redis.getQueueKey(), redis.describeTarget())));
-        environment.jersey().register(new HealthResource(environment.healthChecks()));
+        // health checks
         environment.healthChecks().register("redis", new RedisHealthCheck(client));
         environment
                 .healthChecks()

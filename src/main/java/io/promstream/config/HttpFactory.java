@@ -13,6 +13,10 @@ import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.ValidationMethod;
 import io.prometheus.client.Counter;
+import io.promstream.expose.ExpositionServlet;
+import io.promstream.expose.RootResource;
+import io.promstream.expose.StatusResource;
+import io.promstream.health.HealthResource;
 import io.promstream.ingest.BodyReader;
 import io.promstream.ingest.HttpIngestor;
 import io.promstream.ingest.IngestAuthFilter;
@@ -20,6 +24,7 @@ import io.promstream.ingest.JsonPushResource;
 import io.promstream.ingest.PushCountingFilter;
 import io.promstream.ingest.PushPaths;
 import io.promstream.ingest.PushServlet;
+import io.promstream.ingest.PushgatewayApi;
 import io.promstream.ingest.RedisUnavailableMapper;
 import io.promstream.ingest.SlowBodyFilter;
 import io.promstream.parse.PushMode;
@@ -139,29 +144,54 @@ public class HttpFactory {
         return 1;
     }
 
+    /** What answers on the application port, built by the gateway: pushes, the Pushgateway API, reads. */
+    public record Handlers(
+            HttpIngestor ingestor,
+            PushgatewayApi pushgatewayApi,
+            ExpositionServlet exposition,
+            StatusResource status,
+            HealthResource health) {}
+
     /**
-     * {@code POST /api/metrics} and the Pushgateway-style paths, every answer counted, behind credentials when
-     * any are configured.
+     * What the push endpoints count.
      *
      * @param rejected {@code http_rejected_total{endpoint,reason}}
      * @param answered {@code http_pushes_total{endpoint,code}}
      * @param unauthorized {@code http_unauthorized_total{endpoint}}
+     * @param refusals how often a refused slow client is logged
      */
-    public void registerEndpoints(
-            Environment environment,
-            HttpIngestor ingestor,
-            Counter rejected,
-            Counter answered,
-            Counter unauthorized,
-            LogLimiter logLimiter) {
-        BodyReader bodies = new BodyReader(maxBodyBytes, bodyTimeout.toMilliseconds());
-        PushPaths paths = new PushPaths(ingestor, rejected, bodies);
-        environment.jersey().register(new JsonPushResource(ingestor, rejected, bodies));
+    public record Meters(Counter rejected, Counter answered, Counter unauthorized, LogLimiter refusals) {}
+
+    /**
+     * Every route of the application port, here and nowhere else (docs/endpoints.md): {@code GET /metrics}, the
+     * pushes ({@code POST /api/metrics}, the Pushgateway-style paths), the Pushgateway's API, {@code /},
+     * {@code /api/status}, {@code /api/health}; then the filters in front of every path: every push answer
+     * counted, credentials when any are configured, slow bodies bounded.
+     */
+    public void registerEndpoints(Environment environment, Handlers handlers, Meters meters) {
         environment
                 .servlets()
-                .addServlet("pushes", new PushServlet(paths, PushMode.fromConfig(pushMode)))
+                .addServlet("prometheus-metrics", handlers.exposition())
+                .addMapping("/metrics");
+        BodyReader bodies = new BodyReader(maxBodyBytes, bodyTimeout.toMilliseconds());
+        environment.jersey().register(new JsonPushResource(handlers.ingestor(), meters.rejected(), bodies));
+        environment
+                .servlets()
+                .addServlet(
+                        "pushes",
+                        new PushServlet(
+                                new PushPaths(handlers.ingestor(), meters.rejected(), bodies),
+                                PushMode.fromConfig(pushMode)))
                 .addMapping(PushServlet.MAPPINGS.toArray(String[]::new));
+        environment.jersey().register(handlers.pushgatewayApi());
+        environment.jersey().register(new PushgatewayApi.Probes());
+        environment.jersey().register(new RootResource());
+        environment.jersey().register(handlers.status());
+        environment.jersey().register(handlers.health());
         environment.jersey().register(new RedisUnavailableMapper());
+        Counter answered = meters.answered();
+        Counter unauthorized = meters.unauthorized();
+        LogLimiter logLimiter = meters.refusals();
         environment
                 .servlets()
                 .addFilter("push-counting", new PushCountingFilter(answered))
