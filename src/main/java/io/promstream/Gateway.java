@@ -5,7 +5,6 @@ import io.prometheus.client.CollectorRegistry;
 import io.promstream.config.AggregationFactory;
 import io.promstream.config.HttpFactory;
 import io.promstream.config.RedisFactory;
-import io.promstream.expose.ExpositionServlet;
 import io.promstream.expose.GatewayMetrics;
 import io.promstream.expose.StatusResource;
 import io.promstream.expose.StoreCollector;
@@ -181,10 +180,12 @@ public final class Gateway {
                         new HttpFactory.Handlers(
                                 ingestor,
                                 new PushgatewayApi(store, ingestor, clock, version),
-                                new ExpositionServlet(
-                                        registry,
-                                        new StoreCollector(store, metrics),
-                                        config.getHttp().scrapeCompressionLevel(config.getServerFactory())),
+                                config.getHttp()
+                                        .buildExposition(
+                                                environment,
+                                                config.getServerFactory(),
+                                                registry,
+                                                new StoreCollector(store, metrics)),
                                 new StatusResource(
                                         store,
                                         metrics,

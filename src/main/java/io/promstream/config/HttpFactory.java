@@ -12,10 +12,12 @@ import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.ValidationMethod;
+import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.promstream.expose.ExpositionServlet;
 import io.promstream.expose.RootResource;
 import io.promstream.expose.StatusResource;
+import io.promstream.expose.StoreCollector;
 import io.promstream.health.HealthResource;
 import io.promstream.ingest.BodyReader;
 import io.promstream.ingest.HttpIngestor;
@@ -38,6 +40,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.UriCompliance;
 
@@ -142,6 +145,25 @@ public class HttpFactory {
                     : -1;
         }
         return 1;
+    }
+
+    /**
+     * The exposition of {@code GET /metrics}: the gateway's own metrics, then the store's, compressed at
+     * {@link #scrapeCompressionLevel} with a thread per further core helping a large gzip scrape (stopped with
+     * the application).
+     */
+    public ExpositionServlet buildExposition(
+            Environment environment, ServerFactory server, CollectorRegistry meta, StoreCollector store) {
+        int helpers = Runtime.getRuntime().availableProcessors() - 1;
+        ExecutorService compressors = helpers < 1
+                ? null
+                : environment
+                        .lifecycle()
+                        .executorService("scrape-compress-%d")
+                        .minThreads(helpers)
+                        .maxThreads(helpers)
+                        .build();
+        return new ExpositionServlet(meta, store, scrapeCompressionLevel(server), compressors, helpers);
     }
 
     /** What answers on the application port, built by the gateway: pushes, the Pushgateway API, reads. */

@@ -3,6 +3,7 @@ package io.promstream.expose;
 import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
+import io.promstream.store.Family;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,6 +16,7 @@ import java.util.Enumeration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 
 /**
  * {@code GET /metrics}: the registry in the text format 0.0.4, or OpenMetrics 1.0 when the {@code Accept} header
@@ -31,16 +33,20 @@ public final class ExpositionServlet extends HttpServlet {
     private final transient CollectorRegistry meta;
     private final transient StoreCollector store;
     private final transient GzipExposition gzip;
+    private static final String EOF = "# EOF\n";
 
     /**
-     * @param meta      the gateway's own and the JVM's metrics (shown first)
-     * @param store     the store's families
-     * @param gzipLevel the deflate level of gzip scrapes, or -1 to never compress them here
+     * @param meta        the gateway's own and the JVM's metrics (shown first)
+     * @param store       the store's families
+     * @param gzipLevel   the deflate level of gzip scrapes, or -1 to never compress them here
+     * @param compressors threads that help compress a large gzip scrape, or {@code null}
+     * @param helpers     how many of them one scrape may use
      */
-    public ExpositionServlet(CollectorRegistry meta, StoreCollector store, int gzipLevel) {
+    public ExpositionServlet(
+            CollectorRegistry meta, StoreCollector store, int gzipLevel, ExecutorService compressors, int helpers) {
         this.meta = meta;
         this.store = store;
-        this.gzip = gzipLevel < 0 ? null : new GzipExposition(meta, store, gzipLevel);
+        this.gzip = gzipLevel < 0 ? null : new GzipExposition(meta, store, gzipLevel, compressors, helpers);
     }
 
     @Override
@@ -55,9 +61,14 @@ public final class ExpositionServlet extends HttpServlet {
             gzip.write(contentType.startsWith(TextFormat.CONTENT_TYPE_OPENMETRICS_100), response.getOutputStream());
             return;
         }
-        List<MetricFamilySamples> families = collect(given == null ? Set.of() : Set.of(dedupe(given)));
-        try (Writer writer = new Utf8Writer(response.getOutputStream(), 1 << 16)) {
-            write(contentType, writer, families);
+        boolean openMetrics = contentType.startsWith(TextFormat.CONTENT_TYPE_OPENMETRICS_100);
+        Set<String> names = given == null ? Set.of() : Set.of(dedupe(given));
+        try (Utf8Writer writer = new Utf8Writer(response.getOutputStream(), 1 << 16, openMetrics ? EOF : null)) {
+            write(contentType, writer, meta(names)); // its # EOF is dropped: the store's families follow
+            store.write(SnapshotWriter.of(openMetrics), writer, f -> names.isEmpty() || exposes(f, names));
+            if (openMetrics) {
+                writer.write(EOF.toCharArray()); // not the dropped string: written
+            }
         }
     }
 
@@ -115,16 +126,11 @@ public final class ExpositionServlet extends HttpServlet {
                 contentType, writer, Collections.enumeration(openMetrics ? OpenMetricsFit.apply(families) : families));
     }
 
-    private List<MetricFamilySamples> collect(Set<String> names) {
+    private List<MetricFamilySamples> meta(Set<String> names) {
         List<MetricFamilySamples> out = new ArrayList<>();
         Enumeration<MetricFamilySamples> all = meta.metricFamilySamples();
         while (all.hasMoreElements()) {
             MetricFamilySamples family = all.nextElement();
-            if (names.isEmpty() || matches(family, names)) {
-                out.add(family);
-            }
-        }
-        for (MetricFamilySamples family : store.collect()) {
             if (names.isEmpty() || matches(family, names)) {
                 out.add(family);
             }
@@ -138,6 +144,26 @@ public final class ExpositionServlet extends HttpServlet {
         }
         for (MetricFamilySamples.Sample sample : family.samples) {
             if (names.contains(sample.name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a store family is named in {@code names} by its name or the name of a sample it exposes. */
+    private static boolean exposes(Family family, Set<String> names) {
+        String name = family.name();
+        if (names.contains(name)) {
+            return true;
+        }
+        List<String> suffixes = switch (family.type()) {
+            case COUNTER -> List.of("_total");
+            case GAUGE -> List.of();
+            case HISTOGRAM -> List.of("_bucket", "_count", "_sum");
+            case SUMMARY -> List.of("_count", "_sum");
+        };
+        for (String suffix : suffixes) {
+            if (names.contains(name + suffix)) {
                 return true;
             }
         }

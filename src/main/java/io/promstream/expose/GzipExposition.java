@@ -1,55 +1,80 @@
 package io.promstream.expose;
 
-import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
+import io.promstream.store.ExposedChunk;
 import io.promstream.store.Family;
 import io.promstream.store.SeriesSnapshot;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A gzip scrape of all that {@code GET /metrics} shows, joined from deflate segments: the gateway's own metrics
  * compressed afresh every time, then each store family's parts, kept in a {@link FamilySegmentCache} and
  * compressed again only when they changed since. A large family is kept in chunks ({@link Family#chunksFor}), so
- * one changed series costs its chunk only. The bytes a client inflates are what rendering everything afresh would
- * give.
+ * one changed series costs its chunk only. The parts to compress again are written by {@link SnapshotWriter} and
+ * compressed on the scrape's thread and the helpers given, in parallel. The bytes a client inflates are what
+ * rendering everything afresh would give.
  */
 final class GzipExposition {
     private static final String EOF = "# EOF\n";
+    /** Below this many series to render, helpers cost more than they save. */
+    private static final int PARALLEL_SERIES = 4096;
+
     private final CollectorRegistry meta;
     private final StoreCollector store;
     private final int level;
+    private final ExecutorService helpers;
+    private final int helperCount;
     private final FamilySegmentCache cache = new FamilySegmentCache();
 
     /**
-     * @param meta  the gateway's and the JVM's metrics, shown before the store's
-     * @param level the deflate level, 0-9
+     * @param meta        the gateway's and the JVM's metrics, shown before the store's
+     * @param level       the deflate level, 0-9
+     * @param helpers     threads that compress beside the scrape's own, or {@code null}
+     * @param helperCount how many of them one scrape may use
      */
-    GzipExposition(CollectorRegistry meta, StoreCollector store, int level) {
+    GzipExposition(CollectorRegistry meta, StoreCollector store, int level, ExecutorService helpers, int helperCount) {
         this.meta = meta;
         this.store = store;
         this.level = level;
+        this.helpers = helpers;
+        this.helperCount = helpers == null ? 0 : helperCount;
     }
 
     /** Writes the whole exposition, gzip-compressed, in OpenMetrics 1.0 or else the text format 0.0.4. */
     void write(boolean openMetrics, OutputStream out) throws IOException {
+        SnapshotWriter format = SnapshotWriter.of(openMetrics);
         try (SegmentDeflater deflater = new SegmentDeflater(level)) {
             GzipJoiner gzip = new GzipJoiner(out);
             Utf8Writer writer = new Utf8Writer(deflater, 1 << 16, EOF);
-            render(openMetrics, writer, Collections.list(meta.metricFamilySamples()));
+            ExpositionServlet.write(
+                    openMetrics ? TextFormat.CONTENT_TYPE_OPENMETRICS_100 : TextFormat.CONTENT_TYPE_004,
+                    writer,
+                    Collections.list(meta.metricFamilySamples()));
             writer.flush();
             gzip.append(deflater.endSegment(false));
             long started = System.nanoTime();
             BitSet visible = store.store().visiblePartitions(started);
             List<Family> families = store.sortedFamilies();
+            List<Pending> pending = new ArrayList<>(families.size());
+            List<Part> parts = new ArrayList<>();
             for (Family family : families) {
-                FamilySegmentCache.Rendering rendering =
-                        render(family, openMetrics, visible, started, writer, deflater);
+                pending.add(plan(family, openMetrics, visible, started, parts));
+            }
+            compress(format, parts);
+            for (Pending p : pending) {
+                FamilySegmentCache.Rendering rendering = p.finish(format, writer, deflater, cache, openMetrics);
                 if (!rendering.isEmpty()) {
                     if (rendering.header() != null) {
                         gzip.append(rendering.header());
@@ -70,21 +95,13 @@ final class GzipExposition {
     }
 
     /**
-     * The family as a scrape at {@code nowNanos} shows it: the chunks that changed since the kept rendering (or
-     * all, when there is none, the chunk count changed or other partitions are visible) rendered and compressed
-     * afresh, the others reused.
+     * What a scrape at {@code nowNanos} shows of the family: the chunks that changed since the kept rendering (or
+     * all, when there is none, the chunk count changed or other partitions are visible) copied now and added to
+     * {@code parts} to compress, the others reused.
      */
-    private FamilySegmentCache.Rendering render(
-            Family family,
-            boolean openMetrics,
-            BitSet visible,
-            long nowNanos,
-            Utf8Writer writer,
-            SegmentDeflater deflater)
-            throws IOException {
+    private Pending plan(Family family, boolean openMetrics, BitSet visible, long nowNanos, List<Part> parts) {
         int chunks = Family.chunksFor(family.size());
-        long[] versions =
-                family.exposedVersions(chunks); // before reading the family: a change after it is seen next time
+        long[] versions = family.exposedVersions(chunks); // before reading the family: a change after it is seen next
         FamilySegmentCache.Rendering kept = cache.get(family, openMetrics);
         boolean reusable =
                 kept != null && kept.chunks() == chunks && kept.visible().equals(visible);
@@ -94,47 +111,123 @@ final class GzipExposition {
                 stale |= 1L << c;
             }
         }
+        Pending pending = new Pending(family, chunks, visible, versions, kept, stale);
         if (stale == 0) {
-            return kept;
+            return pending;
         }
-        List<SeriesSnapshot>[] fresh = store.store().exposed(family, nowNanos, chunks, stale);
-        DeflateSegment[] parts = new DeflateSegment[chunks];
+        ExposedChunk[] fresh = store.store().exposed(family, nowNanos, chunks, stale, helperCount > 0 ? helpers : null);
         for (int c = 0; c < chunks; c++) {
             if (fresh[c] == null) {
-                parts[c] = kept.parts()[c];
+                pending.parts[c] = kept.parts()[c];
             } else if (fresh[c].isEmpty()) {
-                parts[c] = DeflateSegment.EMPTY;
+                pending.parts[c] = DeflateSegment.EMPTY;
             } else {
-                if (chunks > 1) {
-                    writer.skipLines(2); // the # HELP and # TYPE lines: the header's
-                }
-                render(openMetrics, writer, List.of(StoreCollector.toFamilySamples(family, fresh[c])));
-                writer.flush();
-                parts[c] = deflater.endSegment(false);
+                parts.add(new Part(pending, c, fresh[c]));
             }
         }
-        DeflateSegment header = null;
-        if (chunks > 1) {
-            render(openMetrics, writer, List.of(StoreCollector.toFamilySamples(family, List.of())));
-            writer.flush();
-            header = deflater.endSegment(false);
+        return pending;
+    }
+
+    /** Renders and compresses every part, here and on up to {@code helperCount} helpers. */
+    private void compress(SnapshotWriter format, List<Part> parts) throws IOException {
+        int series = 0;
+        for (Part part : parts) {
+            series += part.series.size();
         }
-        FamilySegmentCache.Rendering rendering =
-                new FamilySegmentCache.Rendering(chunks, visible, versions, header, parts);
-        cache.put(family, openMetrics, rendering);
-        return rendering;
+        AtomicInteger next = new AtomicInteger();
+        int helping = series < PARALLEL_SERIES ? 0 : Math.min(helperCount, parts.size() - 1);
+        List<Future<?>> running = new ArrayList<>(helping);
+        for (int i = 0; i < helping; i++) {
+            running.add(helpers.submit(() -> compressSome(format, parts, next)));
+        }
+        compressSome(format, parts, next);
+        for (Future<?> future : running) {
+            try {
+                future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while compressing the scrape", e);
+            } catch (ExecutionException e) {
+                throw new IOException("compressing the scrape failed", e.getCause());
+            }
+        }
+    }
+
+    /** Takes parts off {@code parts} by {@code next} until none is left. */
+    private void compressSome(SnapshotWriter format, List<Part> parts, AtomicInteger next) {
+        try (SegmentDeflater deflater = new SegmentDeflater(level)) {
+            Utf8Writer writer = new Utf8Writer(deflater, 1 << 16);
+            for (int i = next.getAndIncrement(); i < parts.size(); i = next.getAndIncrement()) {
+                Part part = parts.get(i);
+                Family family = part.pending.family;
+                if (part.pending.chunks == 1) {
+                    format.header(family, writer);
+                }
+                for (SeriesSnapshot s : part.series.snapshots()) { // copied here, on the thread that renders
+                    format.series(family.type(), family.name(), s, writer);
+                }
+                writer.flush();
+                part.pending.parts[part.chunk] = deflater.endSegment(false);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a segment deflater writes to memory only
+        }
     }
 
     long cachedBytes() {
         return cache.bytes();
     }
 
-    private static void render(boolean openMetrics, Utf8Writer writer, List<MetricFamilySamples> families)
-            throws IOException {
-        if (openMetrics) {
-            TextFormat.writeOpenMetrics100(writer, Collections.enumeration(OpenMetricsFit.apply(families)));
-        } else {
-            TextFormat.write004(writer, Collections.enumeration(families));
+    /** One chunk of a family to render and compress. */
+    private record Part(Pending pending, int chunk, ExposedChunk series) {}
+
+    /** A family's rendering being made: its parts filled in by {@link #compress}, or kept. */
+    private static final class Pending {
+        final Family family;
+        final int chunks;
+        final BitSet visible;
+        final long[] versions;
+        final FamilySegmentCache.Rendering kept;
+        final long stale;
+        final DeflateSegment[] parts;
+
+        Pending(
+                Family family,
+                int chunks,
+                BitSet visible,
+                long[] versions,
+                FamilySegmentCache.Rendering kept,
+                long stale) {
+            this.family = family;
+            this.chunks = chunks;
+            this.visible = visible;
+            this.versions = versions;
+            this.kept = kept;
+            this.stale = stale;
+            this.parts = new DeflateSegment[chunks];
+        }
+
+        /** The rendering, kept for the next scrape when anything in it is new; a chunked family gets its header. */
+        FamilySegmentCache.Rendering finish(
+                SnapshotWriter format,
+                Utf8Writer writer,
+                SegmentDeflater deflater,
+                FamilySegmentCache cache,
+                boolean openMetrics)
+                throws IOException {
+            if (stale == 0) {
+                return kept;
+            }
+            DeflateSegment header = null;
+            if (chunks > 1) {
+                format.header(family, writer);
+                writer.flush();
+                header = deflater.endSegment(false);
+            }
+            FamilySegmentCache.Rendering rendering =
+                    new FamilySegmentCache.Rendering(chunks, visible, versions, header, parts);
+            cache.put(family, openMetrics, rendering);
+            return rendering;
         }
     }
 }

@@ -5,9 +5,11 @@ import io.promstream.store.Family;
 import io.promstream.store.LabelSet;
 import io.promstream.store.MetricStore;
 import io.promstream.store.SeriesSnapshot;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Renders the store as one {@link MetricFamilySamples} per family, families sorted by name. Each series is
@@ -57,6 +59,27 @@ public final class StoreCollector extends Collector implements Collector.Describ
     MetricFamilySamples render(Family family, long nowNanos) {
         List<SeriesSnapshot> series = store.exposed(family, nowNanos);
         return series.isEmpty() ? null : toFamilySamples(family, series);
+    }
+
+    /**
+     * Writes the families {@code wanted} keeps straight from their snapshots, as {@link #collect} and simpleclient's
+     * {@code TextFormat} would render them ({@link SnapshotWriter}).
+     */
+    void write(SnapshotWriter format, Utf8Writer out, Predicate<Family> wanted) throws IOException {
+        long started = System.nanoTime();
+        for (Family family : sortedFamilies()) {
+            if (!wanted.test(family)) {
+                continue;
+            }
+            List<SeriesSnapshot> series = store.exposed(family, started);
+            if (!series.isEmpty()) {
+                format.header(family, out);
+                for (SeriesSnapshot s : series) {
+                    format.series(family.type(), family.name(), s, out);
+                }
+            }
+        }
+        timer.record(System.nanoTime() - started);
     }
 
     MetricStore store() {

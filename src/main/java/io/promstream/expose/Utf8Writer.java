@@ -37,6 +37,10 @@ final class Utf8Writer extends Writer {
 
     @Override
     public void write(int c) throws IOException {
+        if (c < 0x80 && length < buffer.length && skipping == 0 && pendingHigh == 0) {
+            buffer[length++] = (byte) c;
+            return;
+        }
         put((char) c);
     }
 
@@ -52,14 +56,56 @@ final class Utf8Writer extends Writer {
         if (omitted != null && count == omitted.length() && offset == 0 && text.equals(omitted)) {
             return;
         }
-        for (int i = offset; i < offset + count; i++) {
-            put(text.charAt(i));
+        int end = offset + count;
+        int i = offset;
+        while (i < end) {
+            if (skipping > 0 || pendingHigh != 0) {
+                put(text.charAt(i++));
+                continue;
+            }
+            if (length + 4 >= buffer.length) {
+                drain();
+            }
+            int stop = Math.min(end, i + buffer.length - length - 4);
+            char c = 0;
+            while (i < stop && (c = text.charAt(i)) < 0x80) { // ASCII, the bulk of an exposition, a byte each
+                buffer[length++] = (byte) c;
+                i++;
+            }
+            if (i < stop) {
+                put(c);
+                i++;
+            }
         }
     }
 
     @Override
     public void write(String text) throws IOException {
         write(text, 0, text.length());
+    }
+
+    /** The decimal digits of {@code v}, as {@code Long.toString} gives them. */
+    void writeLong(long v) throws IOException {
+        if (skipping > 0 || pendingHigh != 0 || v == Long.MIN_VALUE) {
+            write(Long.toString(v));
+            return;
+        }
+        if (length + 20 > buffer.length) {
+            drain();
+        }
+        if (v < 0) {
+            buffer[length++] = '-';
+            v = -v;
+        }
+        int digits = 1;
+        for (long rest = v / 10; rest != 0; rest /= 10) {
+            digits++;
+        }
+        for (int i = length + digits - 1; i >= length; i--) {
+            buffer[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        length += digits;
     }
 
     /** Drops what is written until {@code lines} more line feeds went by (a family's header, rendered apart). */

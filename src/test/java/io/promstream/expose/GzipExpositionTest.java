@@ -20,9 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,11 +40,19 @@ class GzipExpositionTest {
     private final CollectorRegistry meta = new CollectorRegistry();
     private final Counter scrapes = Counter.build("meta_scrapes_total", "Meta.").register(meta);
     private final StoreCollector collector = new StoreCollector(store, CollectTimer.NONE);
-    private final GzipExposition gzip = new GzipExposition(meta, collector, 1);
+    /** Helpers that compress beside the scrape's thread, as the gateway's. */
+    private final ExecutorService helpers = Executors.newFixedThreadPool(2);
+
+    private final GzipExposition gzip = new GzipExposition(meta, collector, 1, helpers, 2);
 
     GzipExpositionTest() {
         first.visibleUntil(System.nanoTime() + TimeUnit.HOURS.toNanos(1));
         second.visibleUntil(System.nanoTime() + TimeUnit.HOURS.toNanos(1));
+    }
+
+    @AfterEach
+    void stopHelpers() {
+        helpers.shutdownNow();
     }
 
     private void apply(Partition partition, Sample sample) {
