@@ -1,6 +1,7 @@
 package io.promstream.ingest;
 
 import io.prometheus.client.Counter;
+import io.promstream.parse.KnownElements;
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Routing;
 import io.promstream.parse.Sample;
@@ -29,7 +30,7 @@ public final class ElementProcessor {
     private final Counter.Child misrouted;
     private final QueuedPushApplier queuedPushes;
     private final SampleBatch batch = new SampleBatch();
-    private final KnownElements known = new KnownElements(KNOWN_SLOTS);
+    private final KnownElements<Target> known = new KnownElements<>(KNOWN_SLOTS);
     private RejectReason[] verdicts = new RejectReason[16];
     /** Elements applied through {@link KnownElements}, for tests. */
     private long knownApplied;
@@ -72,7 +73,7 @@ public final class ElementProcessor {
             }
             return queuedPushes.apply(push, version, partition);
         }
-        KnownElements.Known match = known.match(element, partition);
+        KnownElements.Known<Target> match = known.match(element, partition);
         if (match != null) {
             return applyKnown(match, element, version, nowMillis, source);
         }
@@ -87,24 +88,27 @@ public final class ElementProcessor {
         }
         int applied = applyParsed(element, version, nowMillis, source, partition);
         if (applied == 1 && batch.size() == 1 && verdicts[0] == null && known.seenBefore()) {
-            Sample sample = batch.get(0);
-            known.learn(
-                    element,
-                    parser.valueSpan(element),
-                    batch.detach(0),
-                    store.find(sample, partition),
-                    partition,
-                    misroutedElement);
+            Series series = store.find(batch.get(0), partition);
+            if (series != null) {
+                known.learn(
+                        element,
+                        parser.valueSpan(element),
+                        batch.detach(0),
+                        partition,
+                        new Target(series, partition, misroutedElement));
+            }
         }
         return applied;
     }
 
     /** An element {@link KnownElements} recognised: its series takes the new value, as the full path would. */
-    private int applyKnown(KnownElements.Known match, byte[] element, long version, long nowMillis, String source) {
-        if (match.misrouted) {
+    private int applyKnown(
+            KnownElements.Known<Target> match, byte[] element, long version, long nowMillis, String source) {
+        Target target = match.target();
+        if (target.misrouted()) {
             misrouted.inc();
         }
-        Refusal refusal = apply(match.sample, version, nowMillis, match.partition, match.series);
+        Refusal refusal = apply(match.sample(), version, nowMillis, target.partition(), target.series());
         knownApplied++;
         if (refusal != null) {
             rejections.reject(refusal.reason(), refusal.message(), element, 0, element.length, source);
@@ -112,6 +116,9 @@ public final class ElementProcessor {
         }
         return 1;
     }
+
+    /** Where a known element's sample goes: its series, found in its partition when it was learnt. */
+    private record Target(Series series, Partition partition, boolean misrouted) {}
 
     long knownApplied() {
         return knownApplied;

@@ -1,65 +1,65 @@
-package io.promstream.ingest;
+package io.promstream.parse;
 
-import io.promstream.parse.Sample;
-import io.promstream.parse.SampleValidator;
-import io.promstream.store.Partition;
-import io.promstream.store.Series;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Elements seen before, matched on their raw bytes: a sender pushes the same series again and again with only
  * the number after {@code "value":} changed. An element whose bytes outside that number equal a known one's is
  * the known one's sample with a new value, so it needs neither the JSON parser nor a look-up of its series. An
  * element is known once the full path parsed and applied it, seen it twice, and confirmed where its one top-level
- * {@code "value"} number lies ({@link io.promstream.parse.SampleParser#valueSpan}). Anything unusual (a value
- * that is not a plain JSON number, one the validator would refuse, a second {@code "value":}) takes the full
- * path. One worker thread; a fixed number of slots, in buckets of four, an element kept in one of two buckets.
+ * {@code "value"} number lies ({@link SampleParser#valueSpan}). Anything unusual (a value that is not a plain
+ * JSON number, one the validator would refuse, a second {@code "value":}) takes the full path. One worker thread;
+ * a fixed number of slots, in buckets of four, an element kept in one of two buckets.
+ *
+ * @param <T> what the caller keeps with a known element (where its sample goes)
  */
-final class KnownElements {
+public final class KnownElements<T> {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final byte[] KEY = "\"value\":".getBytes(StandardCharsets.US_ASCII);
     /** Longer numbers take the full path. */
     private static final int MAX_NUMBER = 32;
 
-    /** A known element. Its sample is its own (taken from the parser's batch) and gets each match's value. */
-    static final class Known {
+    /**
+     * A known element. Its sample is its own (taken from the parser's batch) and gets each match's value; its
+     * owner is who may match it (a partition), its target what the caller kept with it.
+     */
+    public static final class Known<T> {
         final byte[] bytes;
         final int valueStart;
         final int valueEnd;
         final long hash;
-        final Sample sample;
-        final Series series;
-        final Partition partition;
-        final boolean misrouted;
+        final Object owner;
+        private final Sample sample;
+        private final T target;
 
-        Known(
-                byte[] bytes,
-                int valueStart,
-                int valueEnd,
-                long hash,
-                Sample sample,
-                Series series,
-                Partition partition,
-                boolean misrouted) {
+        Known(byte[] bytes, int valueStart, int valueEnd, long hash, Object owner, Sample sample, T target) {
             this.bytes = bytes;
             this.valueStart = valueStart;
             this.valueEnd = valueEnd;
             this.hash = hash;
+            this.owner = owner;
             this.sample = sample;
-            this.series = series;
-            this.partition = partition;
-            this.misrouted = misrouted;
+            this.target = target;
+        }
+
+        public Sample sample() {
+            return sample;
+        }
+
+        public T target() {
+            return target;
         }
     }
 
     /** Slots per bucket; an element may be kept in either of two buckets. */
     private static final int WAYS = 4;
 
-    private final Known[] slots;
+    private final Known<T>[] slots;
     /** The hash of each slot's known element (0: empty), scanned without touching the elements. */
     private final long[] knownHashes;
     /** Hashes of elements seen once, in buckets like the slots'. */
@@ -74,21 +74,22 @@ final class KnownElements {
     private long lastHash;
 
     /** @param slots a power of two, at least 8 */
-    KnownElements(int slots) {
+    @SuppressWarnings("unchecked")
+    public KnownElements(int slots) {
         if (Integer.bitCount(slots) != 1 || slots < 2 * WAYS) {
             throw new IllegalArgumentException("slots must be a power of two of at least " + 2 * WAYS + ": " + slots);
         }
-        this.slots = new Known[slots];
+        this.slots = (Known<T>[]) new Known<?>[slots];
         this.knownHashes = new long[slots];
         this.seen = new long[slots];
         this.bucketMask = slots / WAYS - 1;
     }
 
     /**
-     * The known element of this partition whose bytes equal {@code element}'s outside the value, its sample now
+     * The known element of this owner whose bytes equal {@code element}'s outside the value, its sample now
      * carrying {@code element}'s value; or {@code null}.
      */
-    Known match(byte[] element, Partition partition) {
+    public Known<T> match(byte[] element, Object owner) {
         lastStart = -1;
         int key = indexOf(element, KEY);
         if (key < 0) {
@@ -113,15 +114,15 @@ final class KnownElements {
         if (slot < 0) {
             return null;
         }
-        Known known = slots[slot];
-        if (known.partition != partition
+        Known<T> known = slots[slot];
+        if (known.owner != owner
                 || known.valueStart != start
                 || known.bytes.length - known.valueEnd != element.length - end
                 || !Arrays.equals(element, 0, start, known.bytes, 0, start)
                 || !Arrays.equals(element, end, element.length, known.bytes, known.valueEnd, known.bytes.length)) {
             return null;
         }
-        double value = parseNumber(element, start, end);
+        double value = JsonNumber.parse(element, start, end);
         if (Double.isNaN(value) || !SampleValidator.acceptsValue(known.sample.type(), value)) {
             return null;
         }
@@ -133,7 +134,7 @@ final class KnownElements {
      * Whether the element the last {@link #match} missed has been seen before (by its bytes outside the value),
      * noting it as seen: worth learning only then.
      */
-    boolean seenBefore() {
+    public boolean seenBefore() {
         if (lastStart < 0) {
             return false;
         }
@@ -145,23 +146,23 @@ final class KnownElements {
     }
 
     /**
-     * Learns the element the last {@link #match} missed, applied whole by the full path as {@code sample} to
-     * {@code series}, when {@code span} (from {@code SampleParser.valueSpan}) confirms the number {@link #match}
-     * found is its top-level value.
+     * Learns the element the last {@link #match} missed, applied whole by the full path as {@code sample}, when
+     * {@code span} (from {@link SampleParser#valueSpan}) confirms the number {@link #match} found is its
+     * top-level value.
      */
-    void learn(byte[] element, long span, Sample sample, Series series, Partition partition, boolean misrouted) {
+    public void learn(byte[] element, long span, Sample sample, Object owner, T target) {
+        Objects.requireNonNull(target, "target");
         if (lastStart < 0
                 || span != ((long) lastStart << 32 | lastEnd)
                 || sample.aggregate() != null
-                || sample.type() == null
-                || series == null) {
+                || sample.type() == null) {
             return;
         }
         int slot = find(knownHashes, lastHash);
         if (slot < 0) {
             slot = place(knownHashes, lastHash);
         }
-        slots[slot] = new Known(element.clone(), lastStart, lastEnd, lastHash, sample, series, partition, misrouted);
+        slots[slot] = new Known<>(element.clone(), lastStart, lastEnd, lastHash, owner, sample, target);
         knownHashes[slot] = lastHash;
     }
 
@@ -203,62 +204,6 @@ final class KnownElements {
     /** The JSON number grammar's bytes. */
     private static boolean isNumberByte(byte b) {
         return b >= '0' && b <= '9' || b == '-' || b == '+' || b == '.' || b == 'e' || b == 'E';
-    }
-
-    /**
-     * A JSON number ({@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}) as the JSON parser reads it, or NaN when
-     * the bytes are not one.
-     */
-    static double parseNumber(byte[] b, int start, int end) {
-        int i = start;
-        boolean negative = b[i] == '-';
-        if (negative) {
-            i++;
-        }
-        int digits = i;
-        if (i < end && b[i] == '0') {
-            i++;
-        } else {
-            while (i < end && b[i] >= '0' && b[i] <= '9') {
-                i++;
-            }
-        }
-        if (i == digits) {
-            return Double.NaN;
-        }
-        if (i == end && i - digits <= 15) { // an integer a double holds exactly
-            long n = 0;
-            for (int j = digits; j < end; j++) {
-                n = n * 10 + (b[j] - '0');
-            }
-            return (double) (negative ? -n : n); // "-0" is the integer 0, as the JSON parser reads it
-        }
-        if (i < end && b[i] == '.') {
-            int fraction = ++i;
-            while (i < end && b[i] >= '0' && b[i] <= '9') {
-                i++;
-            }
-            if (i == fraction) {
-                return Double.NaN;
-            }
-        }
-        if (i < end && (b[i] == 'e' || b[i] == 'E')) {
-            i++;
-            if (i < end && (b[i] == '+' || b[i] == '-')) {
-                i++;
-            }
-            int exponent = i;
-            while (i < end && b[i] >= '0' && b[i] <= '9') {
-                i++;
-            }
-            if (i == exponent) {
-                return Double.NaN;
-            }
-        }
-        if (i != end) {
-            return Double.NaN;
-        }
-        return Double.parseDouble(new String(b, start, end - start, StandardCharsets.US_ASCII));
     }
 
     private static int indexOf(byte[] bytes, byte[] key) {

@@ -2,9 +2,6 @@ package io.promstream.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.prometheus.client.Counter;
 import io.prometheus.client.exporter.common.TextFormat;
 import io.promstream.expose.CollectTimer;
@@ -22,14 +19,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
  * Elements recognised on their bytes give exactly what the full path gives: a worker that learns elements against
  * one that parses every element afresh, over the same elements, same order, same versions.
  */
-class KnownElementsTest {
+class ElementProcessorKnownTest {
     private static final ManualClock CLOCK = new ManualClock();
     private static final String[] NUMBERS = {
         "1",
@@ -200,45 +196,5 @@ class KnownElementsTest {
         }
         assertThat(worker.processor.knownApplied()).isEqualTo(3L * series);
         assertThat(worker.rejected).isEmpty();
-    }
-
-    @Test
-    void numbersReadAsTheJsonParserReadsThem() throws Exception {
-        JsonFactory json = new JsonFactory();
-        Random random = new Random(3);
-        List<String> numbers = new ArrayList<>(List.of(NUMBERS));
-        String alphabet = "0123456789-+.eE";
-        for (int i = 0; i < 20_000; i++) {
-            StringBuilder b = new StringBuilder();
-            for (int n = 1 + random.nextInt(12); n > 0; n--) {
-                b.append(alphabet.charAt(random.nextInt(random.nextBoolean() ? 10 : alphabet.length())));
-            }
-            numbers.add(b.toString());
-        }
-        for (String number : numbers) {
-            byte[] bytes = number.getBytes(StandardCharsets.US_ASCII);
-            double ours = KnownElements.parseNumber(bytes, 0, bytes.length);
-            Double jackson = null;
-            try (JsonParser parser = json.createParser("[" + number + "]")) {
-                parser.nextToken();
-                JsonToken token = parser.nextToken();
-                if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
-                    double value = parser.getDoubleValue();
-                    jackson = parser.nextToken() == JsonToken.END_ARRAY ? value : null;
-                }
-            } catch (Exception e) {
-                jackson = null;
-            }
-            if (jackson == null) {
-                assertThat(ours).as(number).isNaN();
-            } else {
-                assertThat(Double.doubleToRawLongBits(ours)).as(number).isEqualTo(Double.doubleToRawLongBits(jackson));
-            }
-        }
-    }
-
-    @Test
-    void slotsArePowersOfTwo() {
-        Assertions.assertThatThrownBy(() -> new KnownElements(100)).isInstanceOf(IllegalArgumentException.class);
     }
 }
