@@ -221,7 +221,7 @@ public final class Gateway {
         return new Gateway(store, metrics, workers, table, coordinator);
     }
 
-    /** Made-up elements the hot path is run over before the workers start (about 0.3 s of one core). */
+    /** Made-up elements the hot path is run over before the workers start (about 1 s on two busy cores). */
     private static final int WARMUP_ELEMENTS = 200_000;
 
     /** How long a pushed HTTP body's marker keeps a re-sent copy of it from being queued twice. */

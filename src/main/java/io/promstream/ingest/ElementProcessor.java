@@ -124,10 +124,13 @@ public final class ElementProcessor {
         return knownApplied;
     }
 
-    /** Applies an element to a store of one partition (HTTP pushes applied here, tests). */
-    public int process(byte[] element, long version, long nowMillis, String source) {
+    /**
+     * Parses and applies an element into a partition by the full path, never recognising it on its bytes, so that
+     * {@link #lastBatch} and {@link #verdict} tell what became of each of its samples.
+     */
+    public int parseAndApply(byte[] element, long version, long nowMillis, String source, Partition partition) {
         parser.parse(element, batch);
-        return applyParsed(element, version, nowMillis, source, null);
+        return applyParsed(element, version, nowMillis, source, partition);
     }
 
     private int applyParsed(byte[] element, long version, long nowMillis, String source, Partition partition) {
@@ -158,17 +161,15 @@ public final class ElementProcessor {
     }
 
     /**
-     * Applies a sample to the store (of one partition when {@code partition} is null), to {@code known} when it is
-     * the sample's series already found; a bug is refused as {@code internal_error}, never thrown.
+     * Applies a sample to the partition, to {@code known} when it is the sample's series already found; a bug is
+     * refused as {@code internal_error}, never thrown.
      */
     private Refusal apply(Sample sample, long version, long nowMillis, Partition partition, Series known) {
         try {
             if (known != null) {
                 return store.applyTo(known, sample, version, nowMillis, partition);
             }
-            return partition == null
-                    ? store.apply(sample, version, nowMillis)
-                    : store.apply(sample, version, nowMillis, partition);
+            return store.apply(sample, version, nowMillis, partition);
         } catch (RuntimeException e) {
             LOG.error("Unexpected failure applying {}", sample, e);
             return new Refusal(RejectReason.INTERNAL_ERROR, e.toString());
@@ -176,8 +177,8 @@ public final class ElementProcessor {
     }
 
     /**
-     * The samples of the last element processed without a partition (for callers that report per-sample
-     * verdicts; an element a worker recognised on its bytes is not parsed into it).
+     * The samples of the last element parsed (for callers that report per-sample verdicts, after
+     * {@link #parseAndApply}; an element a worker recognised on its bytes is not parsed into it).
      */
     public SampleBatch lastBatch() {
         return batch;

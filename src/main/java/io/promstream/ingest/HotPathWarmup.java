@@ -13,9 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the hot path (parse, validate, aggregate) over made-up elements of every type, into a store of its own,
- * before the workers start: a fresh JVM interprets it, and the JIT's first compilations would otherwise fall on
- * the first backlog, which then drains at a third of the warm rate. Costs a fraction of a second at start; touches
+ * Runs the hot path over made-up elements of every type before the workers start, through the call a worker makes
+ * ({@link ElementProcessor#process(byte[], long, long, String, Partition, int)}) into a partition of a store of its
+ * own: elements repeated (recognised on their bytes) and elements with a label of many values (parsed, validated,
+ * a series created). A fresh JVM interprets that path, and the JIT's first compilations would otherwise fall on the
+ * first backlog, which then drains at a third of the warm rate. Costs a fraction of a second at start; touches
  * neither the gateway's store nor its meta metrics.
  */
 public final class HotPathWarmup implements Managed {
@@ -32,7 +34,8 @@ public final class HotPathWarmup implements Managed {
     @Override
     public void start() {
         long started = System.nanoTime();
-        MetricStore store = new MetricStore(StoreSettings.defaults(), InstantSource.system());
+        MetricStore store = new MetricStore(StoreSettings.defaults(), InstantSource.system(), () -> Long.MAX_VALUE, 1);
+        Partition partition = store.openPartition(0);
         Counter dropped =
                 Counter.build("warmup_dropped", "unused").labelNames("reason").create();
         Rejections rejections =
@@ -45,18 +48,29 @@ public final class HotPathWarmup implements Managed {
                 null);
         byte[][] samples = examples();
         long now = System.currentTimeMillis();
-        Partition partition = store.partition(0);
+        byte[][] many = new byte[DISTINCT][];
+        for (int i = 0; i < DISTINCT; i++) {
+            many[i] = unique(samples[i % samples.length], i);
+        }
         for (int i = 0; i < elements; i++) {
-            if (i % 2 == 0) { // the full path, every time
-                processor.process(samples[i % samples.length], i, now, "warm-up");
-            } else { // as a worker calls it: repeated elements are recognised on their bytes (KnownElements)
-                processor.process(samples[i % samples.length], i, now, "warm-up", partition, 1);
-            }
+            byte[] element = i % 2 == 0 // many series: each element seen too rarely to be recognised on its bytes
+                    ? many[(i / 2) % DISTINCT]
+                    : samples[i % samples.length]; // a few series again and again: recognised (KnownElements)
+            processor.process(element, i, now, "warm-up", partition, 1);
         }
         LOG.info(
                 "Hot path warmed up with {} made-up elements in {} ms",
                 elements,
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Series of the parsed half: more than a worker keeps known elements of. */
+    private static final int DISTINCT = 10_000;
+
+    /** The element with one more label, {@code id}, of value {@code n}. */
+    private static byte[] unique(byte[] element, int n) {
+        String text = new String(element, StandardCharsets.UTF_8);
+        return text.replace("\"labels\":{", "\"labels\":{\"id\":\"" + n + "\",").getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[][] examples() {

@@ -114,15 +114,6 @@ public final class MetricStore {
         return removed;
     }
 
-    /** The one partition of a store made with one shard, for callers that do not shard. */
-    private Partition only() {
-        Partition partition = partitions.get(0);
-        if (partition == null || partitions.length() != 1) {
-            throw new IllegalStateException("this store is sharded: name the partition");
-        }
-        return partition;
-    }
-
     /** Names the gateway's own collectors expose; senders may not create families that would clash. */
     public void reserveNames(Set<String> names) {
         families.reserve(names);
@@ -137,13 +128,9 @@ public final class MetricStore {
      * {@code invalid_value}, {@code invalid_buckets} or {@code series_limit}).
      *
      * @param version the sample's place in push order; later-pushed samples have larger versions
+     * @param partition the partition of the shard the sample arrived on
      * @return {@code null} when applied
      */
-    public Refusal apply(Sample sample, long version, long nowMillis) {
-        return apply(sample, version, nowMillis, only());
-    }
-
-    /** {@link #apply(Sample, long, long)} into the partition of the shard the sample arrived on. */
     public Refusal apply(Sample sample, long version, long nowMillis, Partition partition) {
         while (true) {
             Family family = families.existing(sample);
@@ -207,11 +194,6 @@ public final class MetricStore {
      *
      * @param versions each sample's place in push order, by its index in {@code samples}
      */
-    public PushResult applyAll(List<Sample> samples, IntToLongFunction versions, long nowMillis) {
-        return applyAll(samples, versions, nowMillis, only());
-    }
-
-    /** {@link #applyAll(List, IntToLongFunction, long)} into a partition. */
     public PushResult applyAll(List<Sample> samples, IntToLongFunction versions, long nowMillis, Partition partition) {
         return new PushApplication(this, families, samples, versions, partition).apply(nowMillis);
     }
@@ -234,12 +216,6 @@ public final class MetricStore {
      * Pushgateway does.
      */
     public PushResult applyGroup(
-            Map<String, String> grouping, boolean replaceAll, List<Sample> samples, long nowMillis) {
-        return applyGroup(grouping, replaceAll, samples, nowMillis, only());
-    }
-
-    /** {@link #applyGroup(java.util.Map, boolean, List, long)} for a group of a partition. */
-    public PushResult applyGroup(
             Map<String, String> grouping,
             boolean replaceAll,
             List<Sample> samples,
@@ -258,22 +234,9 @@ public final class MetricStore {
      * Sets a group's {@code push_failure_time_seconds} to now (creating the group when it is new, with a
      * {@code push_time_seconds} of 0), for a push to it that was read but refused.
      */
-    public void recordGroupFailure(Map<String, String> grouping, long nowMillis) {
-        recordGroupFailure(grouping, nowMillis, only());
-    }
-
-    /** {@link #recordGroupFailure(java.util.Map, long)} for a group of a partition. */
     public void recordGroupFailure(Map<String, String> grouping, long nowMillis, Partition partition) {
         new GroupApplication(this, families, groups, LabelSet.of(grouping), false, List.of(), partition)
                 .recordFailure(nowMillis);
-    }
-
-    /** Removes a group and every series of it; returns how many series went. */
-    public int deleteGroup(Map<String, String> grouping) {
-        synchronized (families.structure) {
-            Group group = groups.remove(LabelSet.of(grouping));
-            return group == null ? 0 : removeAll(group);
-        }
     }
 
     /** Removes a group of a partition (a delete that arrived on its shard); returns how many series went. */
@@ -298,18 +261,6 @@ public final class MetricStore {
                     groups.remove(group.key(), group);
                     removed += removeAll(group);
                 }
-            }
-            return removed;
-        }
-    }
-
-    /** Removes every group ({@code /api/v1/admin/wipe}); returns how many series went. */
-    public int wipeGroups() {
-        synchronized (families.structure) {
-            int removed = 0;
-            for (Group group : new ArrayList<>(groups.values())) {
-                groups.remove(group.key(), group);
-                removed += removeAll(group);
             }
             return removed;
         }

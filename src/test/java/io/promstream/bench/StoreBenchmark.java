@@ -43,7 +43,7 @@ class StoreBenchmark {
                     .label("route", "/api/v1/items/" + (i / 100 % 1000))
                     .label("instance", "10.0." + (i / 100_000) + "." + (i % 251));
             sample.canonicalizeLabels();
-            store.apply(sample, 0, 0);
+            store.apply(sample, 0, 0, store.partition(0));
         }
         assertThat(store.seriesCount()).isEqualTo(SERIES);
         long heap = usedHeapAfterGc() - heapBefore;

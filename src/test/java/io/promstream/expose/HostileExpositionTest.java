@@ -54,7 +54,7 @@ class HostileExpositionTest {
             parser.parse(entry.bytes(), batch);
             for (int i = 0; i < batch.size(); i++) {
                 if (!batch.get(i).isRejected()) {
-                    store.apply(batch.get(i), 0, CLOCK.millis());
+                    store.apply(batch.get(i), 0, CLOCK.millis(), store.partition(0));
                 }
             }
         }
@@ -63,7 +63,8 @@ class HostileExpositionTest {
                 store.applyAll(
                         PushBody.parse(entry.bytes(), Map.of("job", "hostile", "instance", "a")),
                         i -> 0,
-                        CLOCK.millis());
+                        CLOCK.millis(),
+                        store.partition(0));
             } catch (TextFormatException refused) {
                 // refused pushes change nothing
             }
@@ -160,7 +161,9 @@ class HostileExpositionTest {
 
     private static void apply(MetricStore store, Sample sample) {
         sample.canonicalizeLabels();
-        assertThat(store.apply(sample, 0, CLOCK.millis())).as("%s", sample).isNull();
+        assertThat(store.apply(sample, 0, CLOCK.millis(), store.partition(0)))
+                .as("%s", sample)
+                .isNull();
     }
 
     private static byte[] render(String contentType, List<MetricFamilySamples> families) throws Exception {

@@ -26,7 +26,7 @@ class StoreCollectorTest {
             s.label(labels[i], labels[i + 1]);
         }
         s.canonicalizeLabels();
-        assertThat(store.apply(s, 0, 0)).isNull();
+        assertThat(store.apply(s, 0, 0, store.partition(0))).isNull();
     }
 
     private String render(String contentType) throws Exception {
@@ -45,14 +45,14 @@ class StoreCollectorTest {
                 .name("latency_seconds")
                 .value(0.3)
                 .buckets(0.1, 1);
-        store.apply(h, 0, 0);
+        store.apply(h, 0, 0, store.partition(0));
         apply(MetricType.HISTOGRAM, "latency_seconds", 2);
         Sample s = new Sample()
                 .type(MetricType.SUMMARY)
                 .name("size_bytes")
                 .value(10)
                 .quantiles(new double[] {0.5}, new double[] {0.01});
-        store.apply(s, 0, 0);
+        store.apply(s, 0, 0, store.partition(0));
 
         assertThat(render(TextFormat.CONTENT_TYPE_004)).isEqualTo("""
                 # HELP jobs_total Aggregated by prom-stream-gateway.
@@ -80,7 +80,7 @@ class StoreCollectorTest {
     void rendersOpenMetricsWithEof() throws Exception {
         apply(MetricType.COUNTER, "jobs", 2);
         Sample c = new Sample().type(MetricType.COUNTER).name("jobs").value(1).help("Jobs done.");
-        store.apply(c, 0, 0);
+        store.apply(c, 0, 0, store.partition(0));
         assertThat(render(TextFormat.CONTENT_TYPE_OPENMETRICS_100)).isEqualTo("""
                 # TYPE jobs counter
                 # HELP jobs Jobs done.

@@ -183,7 +183,7 @@ public final class IngestHarness {
             int a = learning.processor.process(element, 2 + i, NOW, "fuzz", learning.store.partition(0), 1);
             List<Rejected> byWorker = new ArrayList<>(rejected);
             rejected.clear();
-            int b = parsing.processor.process(element, 2 + i, NOW, "fuzz");
+            int b = parsing.processor.parseAndApply(element, 2 + i, NOW, "fuzz", parsing.store.partition(0));
             require(a == b, "time " + (i + 1) + ": a worker applied " + a + " samples, parsing afresh " + b, element);
             require(
                     byWorker.equals(rejected),
@@ -321,7 +321,8 @@ public final class IngestHarness {
                     };
             ingestor = new HttpIngestor(parser, rejections, local, tracker, 60_000, "fuzz");
             rejected.clear();
-            int seeded = processor.process(SEED_ELEMENT.getBytes(StandardCharsets.UTF_8), 1, NOW, "fuzz-seed");
+            int seeded = processor.parseAndApply(
+                    SEED_ELEMENT.getBytes(StandardCharsets.UTF_8), 1, NOW, "fuzz-seed", store.partition(0));
             require(
                     seeded == SEED_SERIES && rejected.isEmpty(),
                     "the seed element was not applied whole: " + rejected,
@@ -337,7 +338,7 @@ public final class IngestHarness {
         Fixture f = new Fixture(element);
         int applied;
         try {
-            applied = f.processor.process(element, 2, NOW, "fuzz");
+            applied = f.processor.parseAndApply(element, 2, NOW, "fuzz", f.store.partition(0));
         } catch (Throwable t) {
             throw new AssertionError("ElementProcessor threw on " + quote(element), t);
         }

@@ -30,7 +30,9 @@ class MetricStoreTest {
     }
 
     private void apply(Sample s, long version) {
-        assertThat(store.apply(s, version, clock.millis())).as("applied %s", s).isNull();
+        assertThat(store.apply(s, version, clock.millis(), store.partition(0)))
+                .as("applied %s", s)
+                .isNull();
     }
 
     /** The reason the store refused a sample, or {@code null} when it applied it. */
@@ -180,11 +182,11 @@ class MetricStoreTest {
     @Test
     void aFamilysTypeIsFixedByItsFirstSample() {
         apply(counter("x", 1));
-        Refusal refusal = store.apply(gauge("x", 1), 0, 0);
+        Refusal refusal = store.apply(gauge("x", 1), 0, 0, store.partition(0));
         assertThat(reason(refusal)).isEqualTo(RejectReason.TYPE_CONFLICT);
         assertThat(refusal.message()).contains("counter");
         Sample gTotal = gauge("x_total", 1);
-        assertThat(reason(store.apply(gTotal, 0, 0))).isEqualTo(RejectReason.TYPE_CONFLICT);
+        assertThat(reason(store.apply(gTotal, 0, 0, store.partition(0)))).isEqualTo(RejectReason.TYPE_CONFLICT);
     }
 
     @Test
@@ -192,11 +194,13 @@ class MetricStoreTest {
         apply(histogram("lat", 1));
         for (String name : List.of("lat_bucket", "lat_sum", "lat_count")) {
             Sample s = gauge(name, 1);
-            assertThat(reason(store.apply(s, 0, 0))).as(name).isEqualTo(RejectReason.TYPE_CONFLICT);
+            assertThat(reason(store.apply(s, 0, 0, store.partition(0))))
+                    .as(name)
+                    .isEqualTo(RejectReason.TYPE_CONFLICT);
         }
         apply(gauge("up_sum", 1));
         Sample s = summary("up", 1);
-        assertThat(reason(store.apply(s, 0, 0))).isEqualTo(RejectReason.TYPE_CONFLICT);
+        assertThat(reason(store.apply(s, 0, 0, store.partition(0)))).isEqualTo(RejectReason.TYPE_CONFLICT);
         assertThat(store.familyCount()).isEqualTo(2);
     }
 
@@ -204,7 +208,7 @@ class MetricStoreTest {
     void theGatewaysOwnNamesAreReserved() {
         store.reserveNames(Set.of("prom_stream_gateway_series", "jvm_threads_current"));
         Sample s = gauge("jvm_threads_current", 1);
-        assertThat(reason(store.apply(s, 0, 0))).isEqualTo(RejectReason.INVALID_NAME);
+        assertThat(reason(store.apply(s, 0, 0, store.partition(0)))).isEqualTo(RejectReason.INVALID_NAME);
     }
 
     @Test
@@ -213,7 +217,7 @@ class MetricStoreTest {
         apply(counter("c", 1, "k", "a"));
         apply(counter("c", 1, "k", "b"));
         Sample third = counter("c", 1, "k", "c");
-        assertThat(reason(store.apply(third, 0, 0))).isEqualTo(RejectReason.SERIES_LIMIT);
+        assertThat(reason(store.apply(third, 0, 0, store.partition(0)))).isEqualTo(RejectReason.SERIES_LIMIT);
         apply(counter("c", 1, "k", "a"));
         assertThat(store.seriesCount()).isEqualTo(2);
     }
@@ -232,14 +236,15 @@ class MetricStoreTest {
     void updatesThatWouldOverflowAreRejectedAndChangeNothing() {
         apply(counter("big", 1.7e308));
         Sample over = counter("big", 1.7e308);
-        assertThat(reason(store.apply(over, 0, 0))).isEqualTo(RejectReason.INVALID_VALUE);
+        assertThat(reason(store.apply(over, 0, 0, store.partition(0)))).isEqualTo(RejectReason.INVALID_VALUE);
         assertThat(only("big").value()).isEqualTo(1.7e308);
         apply(gauge("g", -1.7e308));
         Sample down = gaugeOp("g", GaugeOp.DEC, 1.7e308);
-        assertThat(store.apply(down, 0, 0)).isNotNull();
+        assertThat(store.apply(down, 0, 0, store.partition(0))).isNotNull();
         assertThat(only("g").value()).isEqualTo(-1.7e308);
         apply(histogram("h", 1.7e308));
-        assertThat(store.apply(histogram("h", 1.7e308), 0, 0)).isNotNull();
+        assertThat(store.apply(histogram("h", 1.7e308), 0, 0, store.partition(0)))
+                .isNotNull();
         assertThat(only("h").count()).isEqualTo(1);
     }
 
@@ -274,9 +279,9 @@ class MetricStoreTest {
                 start.await();
                 for (int i = 0; i < perThread; i++) {
                     String key = Integer.toString(i % 10);
-                    store.apply(counter("hits", 1, "k", key), 0, 0);
-                    store.apply(histogram("lat", i % 3, "k", key), 0, 0);
-                    store.apply(gaugeOp("level", GaugeOp.INC, 1), 0, 0);
+                    store.apply(counter("hits", 1, "k", key), 0, 0, store.partition(0));
+                    store.apply(histogram("lat", i % 3, "k", key), 0, 0, store.partition(0));
+                    store.apply(gaugeOp("level", GaugeOp.INC, 1), 0, 0, store.partition(0));
                     if (i % 1000 == 0) {
                         store.remove(f -> f.name().equals("unrelated"), l -> true, Long.MAX_VALUE);
                     }
@@ -307,7 +312,7 @@ class MetricStoreTest {
         int perThread = 100_000;
         Thread writer = new Thread(() -> {
             for (int i = 0; i < perThread; i++) {
-                store.apply(counter("c", 1), 0, 0);
+                store.apply(counter("c", 1), 0, 0, store.partition(0));
             }
         });
         List<Double> removedValues = new ArrayList<>();
