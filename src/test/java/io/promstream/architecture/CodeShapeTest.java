@@ -36,7 +36,6 @@ class CodeShapeTest {
             "Shard",
             "ShardCoordinator",
             "CheckpointCodec",
-            "SampleParser",
             "RedisFactory",
             "GroupApplication",
             "Family");
