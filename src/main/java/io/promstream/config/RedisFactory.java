@@ -3,7 +3,6 @@ package io.promstream.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dropwizard.core.setup.Environment;
-import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.ValidationMethod;
@@ -22,28 +21,17 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
- * The {@code redis} section (docs/configuration.md): the connection, which it builds and manages (a pool closed
- * at stop), and the queue's and workers' settings.
+ * The {@code redis} section (docs/configuration.md): the connection, whose client it builds and manages through
+ * {@link RedisConnection} (closed at stop), and the settings of the queue and of its consumers.
  */
 public class RedisFactory {
     @NotEmpty
@@ -150,26 +138,12 @@ public class RedisFactory {
     @ValidationMethod(
             message = "redis.uri must be a redis:// or rediss:// URI with a host, e.g. redis://localhost:6379/0")
     public boolean isUriValid() {
-        try {
-            URI parsed = URI.create(uri);
-            return JedisURIHelper.isValid(parsed)
-                    && ("redis".equals(parsed.getScheme()) || "rediss".equals(parsed.getScheme()));
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return RedisConnection.isValidUri(uri);
     }
 
     @ValidationMethod(message = "redis.trustStorePath names no readable file")
     public boolean isTrustStoreReadable() {
-        if (trustStorePath == null || trustStorePath.isEmpty()) {
-            return true;
-        }
-        try {
-            Path path = Path.of(trustStorePath);
-            return Files.isRegularFile(path) && Files.isReadable(path);
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return RedisTls.isReadable(trustStorePath);
     }
 
     @ValidationMethod(message = "redis.trustStorePath is set but redis.uri is not rediss:// (TLS)")
@@ -193,21 +167,7 @@ public class RedisFactory {
 
     @ValidationMethod(message = "redis.clusterNodes must be host:port entries (e.g. redis-1:6379,redis-2:6379)")
     public boolean isClusterNodesValid() {
-        for (String node : clusterNodes) {
-            int colon = node.lastIndexOf(':');
-            if (colon <= 0 || colon == node.length() - 1) {
-                return false;
-            }
-            try {
-                int port = Integer.parseInt(node.substring(colon + 1));
-                if (port < 1 || port > 65_535) {
-                    return false;
-                }
-            } catch (NumberFormatException e) {
-                return false;
-            }
-        }
-        return true;
+        return RedisConnection.areValidNodes(clusterNodes);
     }
 
     @ValidationMethod(
@@ -233,76 +193,25 @@ public class RedisFactory {
                 || workerStallTimeout.toMilliseconds() > blockTimeout.toMilliseconds() + socketTimeout.toMilliseconds();
     }
 
-    /**
-     * The Redis client: Jedis' cluster client when {@code clusterNodes} is set (it follows MOVED and ASK and
-     * re-reads the topology after a failover), else a pooled client of the one server. Credentials and TLS come
-     * from {@code uri} either way. Sized for the workers (each may hold a connection in a blocking wait), the
-     * shard leases and checkpoints, the monitor, dead letters and HTTP pushes; closed at stop.
-     */
+    /** The Redis client ({@link RedisConnection#build}): a cluster's or one server's, closed at stop. */
     public UnifiedJedis buildClient(Environment environment) {
-        URI parsed = URI.create(uri);
-        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis((int) connectTimeout.toMilliseconds())
-                .socketTimeoutMillis((int) socketTimeout.toMilliseconds())
-                .blockingSocketTimeoutMillis((int) (blockTimeout.toMilliseconds() + socketTimeout.toMilliseconds()))
-                .clientName("prom-stream-gateway")
-                .protocol(RedisProtocol.RESP2); // plain lists need nothing of RESP3; works with Redis 6.2+
-        if (clusterNodes.isEmpty()) {
-            client.database(JedisURIHelper.getDBIndex(parsed));
-        }
-        if (JedisURIHelper.isRedisSSLScheme(parsed)) {
-            new RedisTls(trustStorePath, trustStorePassword, trustStoreType, verifyHostname).configure(client);
-        }
-        String user = JedisURIHelper.getUser(parsed);
-        String password = JedisURIHelper.getPassword(parsed);
-        if (user != null && !user.isEmpty()) {
-            client.user(user);
-        }
-        if (password != null && !password.isEmpty()) {
-            client.password(password);
-        }
-        GenericObjectPoolConfig<Connection> poolConfig = new GenericObjectPoolConfig<>();
-        poolConfig.setMaxTotal(2 * workers + 16);
-        poolConfig.setMaxIdle(2 * workers + 16);
-        poolConfig.setMaxWait(java.time.Duration.ofMillis(connectTimeout.toMilliseconds()));
-        poolConfig.setJmxEnabled(false);
-        UnifiedJedis redis;
-        if (clusterNodes.isEmpty()) {
-            redis = RedisClient.builder()
-                    .hostAndPort(JedisURIHelper.getHostAndPort(parsed))
-                    .clientConfig(client.build())
-                    .poolConfig(poolConfig)
-                    .build();
-        } else {
-            Set<HostAndPort> seeds = new LinkedHashSet<>();
-            for (String node : clusterNodes) {
-                seeds.add(HostAndPort.from(node));
-            }
-            redis = RedisClusterClient.builder()
-                    .nodes(seeds)
-                    .clientConfig(client.build())
-                    .poolConfig(poolConfig)
-                    .maxAttempts(3)
-                    .maxTotalRetriesDuration(java.time.Duration.ofMillis(2 * socketTimeout.toMilliseconds()))
-                    .build();
-        }
-        environment.lifecycle().manage(new Managed() {
-            @Override
-            public void stop() {
-                redis.close();
-            }
-        });
-        return redis;
+        return connection().build(environment);
     }
 
     /** Where to find Redis, without credentials (for logs and the status page). */
     public String describeTarget() {
-        if (!clusterNodes.isEmpty()) {
-            return "cluster " + String.join(",", clusterNodes);
-        }
-        URI parsed = URI.create(uri);
-        return parsed.getScheme() + "://" + parsed.getHost() + ":" + parsed.getPort() + "/"
-                + JedisURIHelper.getDBIndex(parsed);
+        return connection().describe();
+    }
+
+    private RedisConnection connection() {
+        return new RedisConnection(
+                uri,
+                clusterNodes,
+                connectTimeout.toMilliseconds(),
+                socketTimeout.toMilliseconds(),
+                blockTimeout.toMilliseconds(),
+                workers,
+                new RedisTls(trustStorePath, trustStorePassword, trustStoreType, verifyHostname));
     }
 
     /** How long an idle worker waits for the queue, in seconds (Redis' unit for blocking commands). */

@@ -18,6 +18,19 @@ import redis.clients.jedis.DefaultJedisClientConfig;
  */
 record RedisTls(String trustStorePath, String trustStorePassword, String trustStoreType, boolean verifyHostname) {
 
+    /** Whether {@code trustStorePath} is unset (the JVM's default trust store) or names a readable file. */
+    static boolean isReadable(String trustStorePath) {
+        if (trustStorePath == null || trustStorePath.isEmpty()) {
+            return true;
+        }
+        try {
+            Path path = Path.of(trustStorePath);
+            return Files.isRegularFile(path) && Files.isReadable(path);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     void configure(DefaultJedisClientConfig.Builder client) {
         client.ssl(true);
         if (trustStorePath != null && !trustStorePath.isEmpty()) {
