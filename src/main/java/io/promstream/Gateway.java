@@ -4,6 +4,7 @@ import io.dropwizard.core.setup.Environment;
 import io.prometheus.client.CollectorRegistry;
 import io.promstream.config.AggregationFactory;
 import io.promstream.config.HttpFactory;
+import io.promstream.config.QueueConsumers;
 import io.promstream.config.RedisFactory;
 import io.promstream.expose.GatewayMetrics;
 import io.promstream.expose.StatusResource;
@@ -109,13 +110,14 @@ public final class Gateway {
 
         // Redis, rejections, and the shards this gateway holds: leases, checkpoints
         UnifiedJedis client = redis.buildClient(environment);
+        QueueConsumers consumers = new QueueConsumers(redis);
         RedisOutage outage = new RedisOutage(clock);
         Function<String, RedisCalls> calls =
                 operation -> new RedisCalls(operation, metrics.redisErrors(operation), outage);
         Rejections rejections = new Rejections(
                 metrics.dropped(),
                 new LogLimiter(clock, 10, 10_000),
-                redis.buildDeadLetters(environment, client, metrics, calls.apply("dead_letter"), clock));
+                consumers.buildDeadLetters(environment, client, metrics, calls.apply("dead_letter"), clock));
         ShardTable table = new ShardTable(redis.getShards());
         Checkpointer checkpointer = new Checkpointer(
                 table,
@@ -141,7 +143,7 @@ public final class Gateway {
         PushTracker tracker = new PushTracker();
         QueuedPushApplier queuedPushes =
                 new QueuedPushApplier(store, rejections, tracker, clock, metrics.processed("http", ""));
-        WorkerPool workers = redis.buildWorkers(
+        WorkerPool workers = consumers.buildWorkers(
                 environment,
                 table,
                 () -> new ElementProcessor(parser.forOneThread(), store, rejections, metrics.misrouted(), queuedPushes),

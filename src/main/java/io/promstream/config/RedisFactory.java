@@ -6,32 +6,22 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.ValidationMethod;
-import io.promstream.expose.GatewayMetrics;
-import io.promstream.ingest.DeadLetters;
-import io.promstream.ingest.ElementProcessor;
-import io.promstream.ingest.QueueWorker;
-import io.promstream.ingest.RejectionSink;
-import io.promstream.ingest.WorkerPool;
 import io.promstream.queue.Backoff;
-import io.promstream.queue.RedisCalls;
 import io.promstream.queue.ShardSettings;
-import io.promstream.queue.ShardTable;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * The {@code redis} section (docs/configuration.md): the connection, whose client it builds and manages through
- * {@link RedisConnection} (closed at stop), and the settings of the queue and of its consumers.
+ * {@link RedisConnection} (closed at stop), and the settings of the queue and of its consumers ({@link QueueConsumers}).
  */
 public class RedisFactory {
     @NotEmpty
@@ -300,62 +290,5 @@ public class RedisFactory {
 
     public int getDeadLetterMaxLength() {
         return deadLetterMaxLength;
-    }
-
-    /** The dead-letter list writer (managed), or none when {@code redis.deadLetterKey} is empty. */
-    public RejectionSink buildDeadLetters(
-            Environment environment,
-            UnifiedJedis client,
-            GatewayMetrics metrics,
-            RedisCalls calls,
-            InstantSource clock) {
-        String key = deadLetterKeyOrNull();
-        if (key == null) {
-            return RejectionSink.NONE;
-        }
-        DeadLetters deadLetters = new DeadLetters(
-                client,
-                key,
-                getDeadLetterMaxLength(),
-                clock,
-                metrics.deadLetters(),
-                metrics.deadLettersDropped(),
-                calls);
-        environment.lifecycle().manage(deadLetters);
-        return deadLetters;
-    }
-
-    /**
-     * The queue workers, started and stopped with the application: after the shard coordinator starts, and
-     * stopped before it hands the shards back (so their last checkpoints cover every batch taken).
-     */
-    public WorkerPool buildWorkers(
-            Environment environment,
-            ShardTable table,
-            Supplier<ElementProcessor> processors,
-            GatewayMetrics metrics,
-            RedisCalls takes,
-            InstantSource clock) {
-        List<QueueWorker> list = new ArrayList<>();
-        String queueKey = getQueueKey();
-        for (int i = 0; i < getWorkers(); i++) {
-            String id = Integer.toString(i);
-            list.add(new QueueWorker(
-                    id,
-                    table,
-                    processors.get(),
-                    clock,
-                    newBackoff(),
-                    blockSeconds(),
-                    new QueueWorker.Metrics(
-                            metrics.processed(id, queueKey),
-                            metrics.emptyPops(id, queueKey),
-                            takes,
-                            "redis " + queueKey)));
-        }
-        WorkerPool workers = new WorkerPool(
-                list, java.time.Duration.ofMillis(getShutdownGrace().toMilliseconds()));
-        environment.lifecycle().manage(workers);
-        return workers;
     }
 }
