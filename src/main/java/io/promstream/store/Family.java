@@ -4,7 +4,6 @@ import io.promstream.parse.MetricType;
 import io.promstream.parse.Sample;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,6 +19,7 @@ public final class Family {
     private final MetricType type;
     private final List<String> exposedNames;
     private final AtomicReference<String> help = new AtomicReference<>();
+    private final SharedLabelNames labelNames = new SharedLabelNames();
     final ConcurrentHashMap<Object, Series> series = new ConcurrentHashMap<>();
     /** Held to add a series or retire the family. */
     final ReentrantLock lock = new ReentrantLock();
@@ -152,51 +152,12 @@ public final class Family {
         return retired;
     }
 
-    /** Distinct label-name arrays its series share, at most {@link #SHARED_NAME_SETS}; copied on write. */
-    private volatile String[][] nameSets = new String[0][];
-
-    private static final int SHARED_NAME_SETS = 16;
-
     /**
      * The labels of a new series of this family, its label names in an array shared with the family's other
-     * series of the same names (most series of a family have the same names): one array per name set, not one per
-     * series.
+     * series of the same names ({@link SharedLabelNames}).
      */
     LabelSet labelsOf(Sample sample) {
-        int n = sample.labelCount();
-        if (n == 0) {
-            return LabelSet.EMPTY;
-        }
-        String[] names = sharedNames(sample.labels().names(), n);
-        return new LabelSet(names, Arrays.copyOf(sample.labels().values(), n));
-    }
-
-    /** {@code names[0..count)} as one of the family's shared arrays, added when new and there is room. */
-    String[] sharedNames(String[] names, int count) {
-        String[][] sets = nameSets;
-        for (String[] set : sets) {
-            if (set.length == count && sameNames(set, names, count)) {
-                return set;
-            }
-        }
-        String[] copy = Arrays.copyOf(names, count);
-        synchronized (this) {
-            if (nameSets.length < SHARED_NAME_SETS) {
-                String[][] grown = Arrays.copyOf(nameSets, nameSets.length + 1);
-                grown[nameSets.length] = copy;
-                nameSets = grown;
-            }
-        }
-        return copy;
-    }
-
-    private static boolean sameNames(String[] set, String[] names, int count) {
-        for (int i = 0; i < count; i++) {
-            if (!set[i].equals(names[i])) {
-                return false;
-            }
-        }
-        return true;
+        return labelNames.labelsOf(sample);
     }
 
     /** Whether some series are strays (keyed by partition as well): a scrape then merges by labels. */
