@@ -7,15 +7,11 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.Spliterator;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -580,89 +576,7 @@ public final class MetricStore {
      * @param chunks a power of two, at most {@link Family#MAX_CHUNKS}
      */
     public ExposedChunk[] exposed(Family family, long nowNanos, int chunks, long wanted, ExecutorService helper) {
-        ExposedChunk[] out = new ExposedChunk[chunks];
-        if (family.hasStrays()) {
-            List<SeriesSnapshot>[] merged = mergedChunks(family, nowNanos, chunks, wanted);
-            for (int c = 0; c < chunks; c++) {
-                out[c] = merged[c] == null ? null : ExposedChunk.merged(merged[c]);
-            }
-            return out;
-        }
-        Spliterator<Series> all = family.series.values().spliterator();
-        Spliterator<Series> half = helper != null && family.size() >= SPLIT_SERIES ? all.trySplit() : null;
-        Future<List<Series>[]> other = half == null ? null : helper.submit(() -> sort(half, nowNanos, chunks, wanted));
-        List<Series>[] found = sort(all, nowNanos, chunks, wanted);
-        List<Series>[] more = other == null ? null : join(other);
-        for (int c = 0; c < chunks; c++) {
-            if (found[c] != null) {
-                out[c] = ExposedChunk.of(found[c], more == null ? List.of() : more[c]);
-            }
-        }
-        return out;
-    }
-
-    /** A family at least this large is gone through on two threads, when a scrape has two. */
-    private static final int SPLIT_SERIES = 16_384;
-
-    private static <T> T join(Future<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while going through a family", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("going through a family failed", e.getCause());
-        }
-    }
-
-    /** The visible series {@code series} gives, by chunk, for the chunks {@code wanted}. */
-    @SuppressWarnings("unchecked")
-    private static List<Series>[] sort(Spliterator<Series> series, long nowNanos, int chunks, long wanted) {
-        List<Series>[] found = new List[chunks];
-        long size = series.estimateSize();
-        for (int c = 0; c < chunks; c++) {
-            if ((wanted & (1L << c)) != 0) {
-                found[c] = new ArrayList<>((int) Math.min(1 << 20, size / chunks + 16));
-            }
-        }
-        series.forEachRemaining(s -> {
-            List<Series> chunk =
-                    found[chunks == 1 ? 0 : Family.chunkOf(s.labels().hashCode(), chunks)];
-            if (chunk != null && s.partition().isVisible(nowNanos)) {
-                chunk.add(s);
-            }
-        });
-        return found;
-    }
-
-    /** Where misrouted samples made strays: the visible series merged by labels ({@link SnapshotMerge}), by chunk. */
-    @SuppressWarnings("unchecked")
-    private static List<SeriesSnapshot>[] mergedChunks(Family family, long nowNanos, int chunks, long wanted) {
-        Map<LabelSet, SnapshotMerge>[] merged = new Map[chunks];
-        for (int c = 0; c < chunks; c++) {
-            if ((wanted & (1L << c)) != 0) {
-                merged[c] = new LinkedHashMap<>();
-            }
-        }
-        for (Series series : family.series.values()) {
-            int c = chunks == 1 ? 0 : Family.chunkOf(series.labels().hashCode(), chunks);
-            if (merged[c] != null && series.partition().isVisible(nowNanos)) {
-                long updated = series.lastUpdatedMillis();
-                merged[c]
-                        .computeIfAbsent(series.labels(), l -> new SnapshotMerge(family.type()))
-                        .add(series.snapshot(), updated);
-            }
-        }
-        List<SeriesSnapshot>[] out = new List[chunks];
-        for (int c = 0; c < chunks; c++) {
-            if (merged[c] != null) {
-                out[c] = new ArrayList<>(merged[c].size());
-                for (SnapshotMerge m : merged[c].values()) {
-                    out[c].add(m.result());
-                }
-            }
-        }
-        return out;
+        return FamilyExposure.exposed(family, nowNanos, chunks, wanted, helper);
     }
 
     /**
