@@ -88,7 +88,7 @@ public final class CheckpointCodec {
             List<Series> changed = partition.takeChanged();
             CheckpointWriter writer = new CheckpointWriter(full);
             if (full) {
-                for (Family family : store.allFamilies()) {
+                for (Family family : store.families()) {
                     for (Series s : family.series.values()) {
                         if (s.partition() == partition) {
                             writer.series(s, partition);
@@ -130,7 +130,7 @@ public final class CheckpointCodec {
         } catch (IOException | RuntimeException e) {
             throw new CorruptCheckpointException("unreadable series in checkpoint: " + e, e);
         }
-        return new Loaded(segments, store.restoredCount(partition), restorer.refused, bytes.length);
+        return new Loaded(segments, store.restoring().restoredCount(partition), restorer.refused, bytes.length);
     }
 
     /**
@@ -154,7 +154,7 @@ public final class CheckpointCodec {
 
         @Override
         public void full() {
-            store.clearRestored(partition);
+            store.restoring().clearRestored(partition);
             groups.clear();
         }
 
@@ -162,14 +162,15 @@ public final class CheckpointCodec {
         public void series(CheckpointReader.FamilyDef family, int offset, int length) throws IOException {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, length));
             Series series = SeriesCodec.readSeries(in, family.type(), store, partition, groups, names);
-            if (series == null || !store.restore(partition, family.name(), family.type(), family.help(), series)) {
+            if (series == null
+                    || !store.restoring().restore(partition, family.name(), family.type(), family.help(), series)) {
                 refused++;
             }
         }
 
         @Override
         public void removed(CheckpointReader.FamilyDef family, LabelSet labels) {
-            store.unrestore(partition, family.name(), labels);
+            store.restoring().unrestore(partition, family.name(), labels);
         }
     }
 }

@@ -23,9 +23,9 @@ import java.util.Set;
  * aggregated, room under the cap) and then applies.
  */
 final class GroupApplication {
-    private final MetricStore store;
+    private final SeriesCap cap;
     private final FamilyRegistry registry;
-    private final Map<LabelSet, Group> groups;
+    private final GroupRegistry groups;
     private final LabelSet key;
     private final boolean replaceAll;
     private final List<Sample> samples;
@@ -35,14 +35,14 @@ final class GroupApplication {
     private final Set<Family> creating = new HashSet<>();
 
     GroupApplication(
-            MetricStore store,
+            SeriesCap cap,
             FamilyRegistry registry,
-            Map<LabelSet, Group> groups,
+            GroupRegistry groups,
             LabelSet key,
             boolean replaceAll,
             List<Sample> samples,
             Partition partition) {
-        this.store = store;
+        this.cap = cap;
         this.partition = partition;
         this.registry = registry;
         this.groups = groups;
@@ -101,7 +101,7 @@ final class GroupApplication {
                 return;
             }
             int reserved = fresh ? 2 : 0;
-            if (reserved > 0 && !store.reserveSeries(reserved)) {
+            if (reserved > 0 && !cap.reserve(reserved)) {
                 return;
             }
             List<Family> locked = locks(Set.of(), pushTime, failureTime);
@@ -119,7 +119,7 @@ final class GroupApplication {
                 pushTime.offerHelp(Group.PUSH_TIME_HELP);
                 failureTime.offerHelp(Group.PUSH_FAILURE_TIME_HELP);
                 groups.put(key, group);
-                store.adjustSeries(net - reserved);
+                cap.adjust(net - reserved);
             } finally {
                 locked.forEach(f -> f.lock.unlock());
             }
@@ -134,7 +134,7 @@ final class GroupApplication {
         Group group = groups.get(key);
         if (group != null && group.partition() != partition) {
             groups.remove(key, group);
-            store.removeGroupSeries(group);
+            groups.removeAll(group);
             return null;
         }
         return group;
@@ -273,11 +273,11 @@ final class GroupApplication {
             added += 2; // push_time_seconds and push_failure_time_seconds
         }
         int reserved = Math.max(0, added - removed);
-        if (reserved > 0 && !store.reserveSeries(reserved)) {
+        if (reserved > 0 && !cap.reserve(reserved)) {
             return refusal(
                     0,
                     RejectReason.SERIES_LIMIT,
-                    "series limit of " + store.settings().maxSeries() + " reached; this push would add " + reserved
+                    "series limit of " + cap.max() + " reached; this push would add " + reserved
                             + " series, nothing applied");
         }
         commit(group, replaced, pushed, pushTime, failureTime, reserved, nowMillis);
@@ -318,7 +318,7 @@ final class GroupApplication {
             net += put(group, failureTime, GroupSeries.gauge(group.ownLabels(), 0, group, nowMillis), nowMillis);
         }
         groups.put(key, group);
-        store.adjustSeries(net - reserved);
+        cap.adjust(net - reserved);
     }
 
     /**

@@ -23,8 +23,10 @@ import java.util.function.IntToLongFunction;
  * any sample.
  */
 final class PushApplication {
-    private final MetricStore store;
+    private final SampleApplier applier;
     private final FamilyRegistry registry;
+    private final SeriesCap cap;
+    private final SeriesFactory factory;
     private final List<Sample> samples;
     private final IntToLongFunction versions;
     private final Partition partition;
@@ -35,13 +37,17 @@ final class PushApplication {
     private final Set<Family> creating = new HashSet<>();
 
     PushApplication(
-            MetricStore store,
+            SampleApplier applier,
             FamilyRegistry registry,
+            SeriesCap cap,
+            SeriesFactory factory,
             List<Sample> samples,
             IntToLongFunction versions,
             Partition partition) {
-        this.store = store;
+        this.applier = applier;
         this.registry = registry;
+        this.cap = cap;
+        this.factory = factory;
         this.samples = samples;
         this.versions = versions;
         this.partition = partition;
@@ -66,12 +72,12 @@ final class PushApplication {
                 for (Series s : series) {
                     created += s == null ? 1 : 0;
                 }
-                if (!store.reserveSeries(created)) {
+                if (!cap.reserve(created)) {
                     return refusal(
                             firstCreating(series),
                             RejectReason.SERIES_LIMIT,
                             "series limit of "
-                                    + store.settings().maxSeries() + " reached; this push would create " + created
+                                    + cap.max() + " reached; this push would create " + created
                                     + " series, nothing applied");
                 }
                 return commit(series, nowMillis);
@@ -137,12 +143,12 @@ final class PushApplication {
                 return refusal(
                         i, RejectReason.INVALID_MESSAGE, "series " + sample.name() + " appears twice in the push");
             }
-            Series existing = creating.contains(family) ? null : family.find(store.probe(sample), partition, sample);
+            Series existing = creating.contains(family) ? null : family.find(applier.probe(sample), partition, sample);
             Series.Applied outcome = existing == null ? Series.Applied.OK : existing.check(sample);
             if (outcome == Series.Applied.REMOVED) {
                 existing = null; // a reset is removing it: the push creates it again
             } else {
-                Refusal refusal = MetricStore.refusalOf(outcome);
+                Refusal refusal = SampleApplier.refusalOf(outcome);
                 if (refusal != null) {
                     return new MetricStore.PushResult(0, i, refusal);
                 }
@@ -178,7 +184,7 @@ final class PushApplication {
                 }
                 Series.Applied result = target.apply(sample, versions.applyAsLong(i), nowMillis);
                 if (result != Series.Applied.REMOVED) {
-                    Refusal refusal = store.settle(result);
+                    Refusal refusal = applier.settle(result);
                     if (refusal == null) {
                         applied++;
                     } else if (refused == null) { // only a concurrent overflow gets here
@@ -188,8 +194,8 @@ final class PushApplication {
                     break;
                 }
                 // removed by a reset since the check: a fresh one, as apply() does, in the room the removed one left
-                store.unlink(family, target);
-                store.countSeries();
+                cap.unlink(family, target);
+                cap.countOne();
                 target = null;
             }
         }
@@ -198,15 +204,15 @@ final class PushApplication {
 
     /** A series whose room was reserved; nobody else can add it, as the push holds its family's lock. */
     private Series create(Family family, Sample sample, long nowMillis) {
-        Series existing = family.find(store.probe(sample), partition, sample);
+        Series existing = family.find(applier.probe(sample), partition, sample);
         if (existing != null) { // a reset is removing it: replace it (it gives back its own room)
-            store.unlink(family, existing);
+            cap.unlink(family, existing);
         }
         LabelSet labels = family.labelsOf(sample);
-        Series created = store.newSeries(family, labels, sample, nowMillis);
+        Series created = factory.newSeries(family, labels, sample, nowMillis);
         Series added = family.add(labels, partition, created);
         if (added != created) { // a new family's series raced in by a sample applied meanwhile
-            store.adjustSeries(-1);
+            cap.adjust(-1);
         }
         return added;
     }

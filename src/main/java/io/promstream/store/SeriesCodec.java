@@ -51,7 +51,7 @@ final class SeriesCodec {
                     type,
                     labels,
                     lastUpdated,
-                    key -> groups.computeIfAbsent(key, k -> store.restoredGroup(k, partition)));
+                    key -> groups.computeIfAbsent(key, k -> store.restoring().restoredGroup(k, partition)));
             return series.group() == null ? null : series;
         }
         if (kind != AGGREGATED) {
