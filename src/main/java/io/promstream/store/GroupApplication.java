@@ -1,12 +1,10 @@
 package io.promstream.store;
 
 import io.promstream.parse.MetricType;
-import io.promstream.parse.Names;
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Sample;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -31,8 +29,7 @@ final class GroupApplication {
     private final List<Sample> samples;
     private final Partition partition;
     private final Family[] targets;
-    private final Map<String, Family> planned = new HashMap<>();
-    private final Set<Family> creating = new HashSet<>();
+    private final FamilyPlan plan;
 
     GroupApplication(
             SeriesCap cap,
@@ -50,6 +47,7 @@ final class GroupApplication {
         this.replaceAll = replaceAll;
         this.samples = samples;
         this.targets = new Family[samples.size()];
+        this.plan = new FamilyPlan(registry);
     }
 
     MetricStore.PushResult apply(long nowMillis) {
@@ -59,12 +57,12 @@ final class GroupApplication {
             if (fresh) {
                 group = new Group(key, partition);
             }
-            MetricStore.PushResult refused = planFamilies();
+            MetricStore.PushResult refused = plan.resolveAll(samples, targets);
             if (refused != null) {
                 return refused;
             }
-            Family pushTime = plan(gauge(Group.PUSH_TIME, Group.PUSH_TIME_HELP));
-            Family failureTime = plan(gauge(Group.PUSH_FAILURE_TIME, Group.PUSH_FAILURE_TIME_HELP));
+            Family pushTime = ownFamily(Group.PUSH_TIME, Group.PUSH_TIME_HELP);
+            Family failureTime = ownFamily(Group.PUSH_FAILURE_TIME, Group.PUSH_FAILURE_TIME_HELP);
             if (pushTime == null || failureTime == null) {
                 return new MetricStore.PushResult(
                         0,
@@ -95,8 +93,8 @@ final class GroupApplication {
             if (fresh) {
                 group = new Group(key, partition);
             }
-            Family pushTime = plan(gauge(Group.PUSH_TIME, Group.PUSH_TIME_HELP));
-            Family failureTime = plan(gauge(Group.PUSH_FAILURE_TIME, Group.PUSH_FAILURE_TIME_HELP));
+            Family pushTime = ownFamily(Group.PUSH_TIME, Group.PUSH_TIME_HELP);
+            Family failureTime = ownFamily(Group.PUSH_FAILURE_TIME, Group.PUSH_FAILURE_TIME_HELP);
             if (pushTime == null || failureTime == null) {
                 return;
             }
@@ -107,7 +105,7 @@ final class GroupApplication {
             List<Family> locked = locks(Set.of(), pushTime, failureTime);
             locked.forEach(f -> f.lock.lock());
             try {
-                creating.forEach(registry::publish);
+                plan.publish();
                 int net = put(
                         group,
                         failureTime,
@@ -140,59 +138,10 @@ final class GroupApplication {
         return group;
     }
 
-    private static Sample gauge(String name, String help) {
-        return new Sample().type(MetricType.GAUGE).name(name).help(help).value(0);
-    }
-
-    /** The family a sample goes to: existing, or planned; {@code null} when the name is taken otherwise. */
-    private Family plan(Sample sample) {
-        Family family = registry.byExposedName(sample.name());
-        if (family == null) {
-            family = planned.get(sample.name());
-        }
-        if (family != null) {
-            return FamilyRegistry.accepts(family, sample) ? family : null;
-        }
-        String name = Names.familyName(sample.type(), sample.name());
-        List<String> exposed = Names.exposedNames(sample.type(), name);
-        if (registry.creationRefusal(sample, name, exposed, planned) != null) {
-            return null;
-        }
-        return newFamily(name, sample.type(), exposed);
-    }
-
-    private MetricStore.PushResult planFamilies() {
-        for (int i = 0; i < samples.size(); i++) {
-            Sample sample = samples.get(i);
-            Family family = registry.byExposedName(sample.name());
-            if (family == null) {
-                family = planned.get(sample.name());
-            }
-            if (family != null) {
-                if (!FamilyRegistry.accepts(family, sample)) {
-                    return refusal(i, RejectReason.TYPE_CONFLICT, FamilyRegistry.conflict(family, sample));
-                }
-            } else {
-                String name = Names.familyName(sample.type(), sample.name());
-                List<String> exposed = Names.exposedNames(sample.type(), name);
-                Refusal refusal = registry.creationRefusal(sample, name, exposed, planned);
-                if (refusal != null) {
-                    return new MetricStore.PushResult(0, i, refusal);
-                }
-                family = newFamily(name, sample.type(), exposed);
-            }
-            targets[i] = family;
-        }
-        return null;
-    }
-
-    private Family newFamily(String name, MetricType type, List<String> exposed) {
-        Family family = new Family(name, type, exposed);
-        for (String candidate : exposed) {
-            planned.put(candidate, family);
-        }
-        creating.add(family);
-        return family;
+    /** The family of one of the group's own gauges: existing or planned; {@code null} when its name is taken. */
+    private Family ownFamily(String name, String help) {
+        Sample gauge = new Sample().type(MetricType.GAUGE).name(name).help(help).value(0);
+        return plan.resolve(gauge).family();
     }
 
     private static MetricStore.PushResult refusal(int index, RejectReason reason, String message) {
@@ -226,7 +175,7 @@ final class GroupApplication {
         distinct.put(failureTime, true);
         List<Family> ordered = new ArrayList<>();
         for (Family f : distinct.keySet()) {
-            if (!creating.contains(f)) {
+            if (!plan.creates(f)) {
                 ordered.add(f);
             }
         }
@@ -248,7 +197,7 @@ final class GroupApplication {
                         RejectReason.INVALID_MESSAGE,
                         "series " + family.name() + labels + " appears twice in the push");
             }
-            Series existing = creating.contains(family) ? null : family.series.get(labels);
+            Series existing = plan.creates(family) ? null : family.series.get(labels);
             if (existing == null) {
                 added++;
             } else if (existing.group() != group || !replaced.contains(family)) {
@@ -293,7 +242,7 @@ final class GroupApplication {
             Family failureTime,
             int reserved,
             long nowMillis) {
-        creating.forEach(registry::publish);
+        plan.publish();
         int net = 0;
         for (Family family : replaced) {
             Set<LabelSet> again = pushed.getOrDefault(family, Set.of());

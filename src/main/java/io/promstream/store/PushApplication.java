@@ -1,26 +1,22 @@
 package io.promstream.store;
 
-import io.promstream.parse.Names;
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Sample;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.IntToLongFunction;
 
 /**
- * One push applied all or nothing ({@link MetricStore#applyAll}). Under the registry's {@code structure} lock, so
- * that no family is created, retired or retyped meanwhile, it plans the push's families (existing ones, and new
- * ones checked against the store and against each other), then takes the lock of every existing family it
- * touches (in name order), so that nobody else creates series in them, and checks every series: layouts,
- * overflow, and room for the new ones under the series cap, which it reserves. Only then does it apply. A reset
- * may still remove a series between the check and the update; the sample then goes to a fresh series, as for
- * any sample.
+ * One push applied all or nothing ({@link MetricStore#applyAll}). Under the registry's {@code structure} lock, so that
+ * no family is created, retired or retyped meanwhile, it plans the push's families ({@link FamilyPlan}: existing ones,
+ * and new ones checked against the store and against each other), then takes the lock of every existing family it
+ * touches (in name order), so that nobody else creates series in them, and checks every series: layouts, overflow, and
+ * room for the new ones under the series cap, which it reserves. Only then does it apply. A reset may still remove a
+ * series between the check and the update; the sample then goes to a fresh series, as for any sample.
  */
 final class PushApplication {
     private final SampleApplier applier;
@@ -31,10 +27,7 @@ final class PushApplication {
     private final IntToLongFunction versions;
     private final Partition partition;
     private final Family[] targets;
-    /** Families the push creates, by every name they expose; published only once the push is accepted. */
-    private final Map<String, Family> planned = new HashMap<>();
-
-    private final Set<Family> creating = new HashSet<>();
+    private final FamilyPlan plan;
 
     PushApplication(
             SampleApplier applier,
@@ -52,11 +45,12 @@ final class PushApplication {
         this.versions = versions;
         this.partition = partition;
         this.targets = new Family[samples.size()];
+        this.plan = new FamilyPlan(registry);
     }
 
     MetricStore.PushResult apply(long nowMillis) {
         synchronized (registry.structure) {
-            MetricStore.PushResult refused = planFamilies();
+            MetricStore.PushResult refused = plan.resolveAll(samples, targets);
             if (refused != null) {
                 return refused;
             }
@@ -91,40 +85,10 @@ final class PushApplication {
         return new MetricStore.PushResult(0, index, new Refusal(reason, message));
     }
 
-    /** Finds or plans each sample's family; the first conflict refuses the push. */
-    private MetricStore.PushResult planFamilies() {
-        for (int i = 0; i < samples.size(); i++) {
-            Sample sample = samples.get(i);
-            Family family = registry.byExposedName(sample.name());
-            if (family == null) {
-                family = planned.get(sample.name());
-            }
-            if (family != null) {
-                if (!FamilyRegistry.accepts(family, sample)) {
-                    return refusal(i, RejectReason.TYPE_CONFLICT, FamilyRegistry.conflict(family, sample));
-                }
-            } else {
-                String name = Names.familyName(sample.type(), sample.name());
-                List<String> exposed = Names.exposedNames(sample.type(), name);
-                Refusal refusal = registry.creationRefusal(sample, name, exposed, planned);
-                if (refusal != null) {
-                    return new MetricStore.PushResult(0, i, refusal);
-                }
-                family = new Family(name, sample.type(), exposed);
-                for (String candidate : exposed) {
-                    planned.put(candidate, family);
-                }
-                creating.add(family);
-            }
-            targets[i] = family;
-        }
-        return null;
-    }
-
     private List<Family> existingTargets() {
         IdentityHashMap<Family, Boolean> distinct = new IdentityHashMap<>();
         for (Family family : targets) {
-            if (!creating.contains(family)) {
+            if (!plan.creates(family)) {
                 distinct.put(family, true);
             }
         }
@@ -143,7 +107,7 @@ final class PushApplication {
                 return refusal(
                         i, RejectReason.INVALID_MESSAGE, "series " + sample.name() + " appears twice in the push");
             }
-            Series existing = creating.contains(family) ? null : family.find(applier.probe(sample), partition, sample);
+            Series existing = plan.creates(family) ? null : family.find(applier.probe(sample), partition, sample);
             Series.Applied outcome = existing == null ? Series.Applied.OK : existing.check(sample);
             if (outcome == Series.Applied.REMOVED) {
                 existing = null; // a reset is removing it: the push creates it again
@@ -169,7 +133,7 @@ final class PushApplication {
 
     /** Applies every sample; the room for new series is reserved, and the families are locked. */
     private MetricStore.PushResult commit(Series[] series, long nowMillis) {
-        creating.forEach(registry::publish);
+        plan.publish();
         int applied = 0;
         int refusedIndex = -1;
         Refusal refused = null;
