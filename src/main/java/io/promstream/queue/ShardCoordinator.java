@@ -2,11 +2,8 @@ package io.promstream.queue;
 
 import io.dropwizard.lifecycle.Managed;
 import io.prometheus.client.Gauge;
-import io.promstream.store.CheckpointCodec;
-import io.promstream.store.CorruptCheckpointException;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -35,30 +32,27 @@ import redis.clients.jedis.exceptions.JedisException;
  * shards back (a last checkpoint, then the lease) and acquires free ones up to its share; a shard nobody has taken
  * for two rounds is taken by anyone, so none stays unowned while a gateway lives. Opening (loading a checkpoint)
  * and closing run on their own thread, so a slow load never delays a renewal.
+ *
+ * <p>This class runs the rounds and the renewals; the {@link Heartbeat}, the {@link Balancer} and the
+ * {@link ShardOpener} (opening and closing) are its parts.
  */
 public final class ShardCoordinator implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(ShardCoordinator.class);
 
-    private final UnifiedJedis redis;
-    private final String queueKey;
-    private final int shards;
     private final long ttlMillis;
-    private final ShardFactory factory;
     private final ShardTable table;
     private final String gatewayId;
     private final RedisCalls calls;
-    private final Gauge owned;
-    private final byte[] membersKey;
-    private final int[] unownedRounds;
     private final ScheduledExecutorService keeper;
-    private final ExecutorService opener;
     /** Runs each Redis call of a round (a renewal per shard, the heartbeat, the balance) apart from the others. */
     private final ExecutorService apart;
 
+    private final Heartbeat heartbeat;
+    private final ShardOpener opener;
+    private final Balancer balancer;
     private final Set<Shard> renewing = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean heartbeating = new AtomicBoolean();
     private final AtomicBoolean balancing = new AtomicBoolean();
-    private volatile List<String> live = List.of();
     private volatile boolean stopping;
 
     /**
@@ -73,21 +67,17 @@ public final class ShardCoordinator implements Managed {
             String gatewayId,
             RedisCalls calls,
             Gauge owned) {
-        this.redis = redis;
-        this.queueKey = settings.queueKey();
-        this.shards = settings.shards();
         this.ttlMillis = settings.leaseTtlMillis();
-        this.factory = factory;
         this.table = table;
         this.gatewayId = gatewayId;
         this.calls = calls;
-        this.owned = owned;
-        this.membersKey = ShardKeys.bytes(ShardKeys.members(queueKey));
-        this.unownedRounds = new int[shards];
         this.keeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "shard-leases"));
-        this.opener = Executors.newSingleThreadExecutor(r -> daemon(r, "shard-opener"));
         this.apart = Executors.newCachedThreadPool(r -> daemon(r, "shard-lease-call"));
-        for (int i = 0; i < shards; i++) {
+        this.heartbeat = new Heartbeat(redis, settings, gatewayId);
+        this.opener = new ShardOpener(
+                Executors.newSingleThreadExecutor(r -> daemon(r, "shard-opener")), table, calls, owned, this::roundNow);
+        this.balancer = new Balancer(redis, settings, factory, table, gatewayId, heartbeat, opener);
+        for (int i = 0; i < settings.shards(); i++) {
             owned.labels(Integer.toString(i)).set(0);
         }
     }
@@ -115,7 +105,7 @@ public final class ShardCoordinator implements Managed {
 
     /** The gateways heard from in the last round (ids), this one included. */
     public List<String> liveGateways() {
-        return live;
+        return heartbeat.live();
     }
 
     /**
@@ -127,7 +117,7 @@ public final class ShardCoordinator implements Managed {
         long every = Math.max(50, ttlMillis / 3);
         keeper.submit(this::firstRound).get();
         try {
-            opener.submit(() -> {}).get(ttlMillis, TimeUnit.MILLISECONDS); // the opens the first round started
+            opener.awaitOpens(ttlMillis); // the opens the first round started
         } catch (TimeoutException e) {
             LOG.warn(
                     "Still loading checkpoints after {} ms; carrying on (the shards open when they are loaded)",
@@ -142,18 +132,13 @@ public final class ShardCoordinator implements Managed {
         stopping = true;
         keeper.shutdown();
         keeper.awaitTermination(ttlMillis, TimeUnit.MILLISECONDS);
-        opener.shutdown();
-        opener.awaitTermination(ttlMillis * 3, TimeUnit.MILLISECONDS);
+        opener.stop(ttlMillis * 3);
         apart.shutdown();
         apart.awaitTermination(ttlMillis, TimeUnit.MILLISECONDS);
         for (Shard shard : table.held()) {
-            close(shard);
+            opener.close(shard);
         }
-        try {
-            redis.zrem(membersKey, ShardKeys.bytes(gatewayId));
-        } catch (JedisException e) {
-            LOG.debug("Could not withdraw heartbeat", e);
-        }
+        heartbeat.withdraw();
     }
 
     private void roundNow() {
@@ -177,7 +162,7 @@ public final class ShardCoordinator implements Managed {
             return;
         }
         try {
-            once(heartbeating, this::heartbeat);
+            once(heartbeating, heartbeat::beat);
             List<Future<?>> renewals = new ArrayList<>();
             for (Shard shard : table.held()) {
                 if ((shard.state() == Shard.State.OPEN || shard.state() == Shard.State.OPENING)
@@ -194,7 +179,7 @@ public final class ShardCoordinator implements Managed {
                 }
             }
             closeLost();
-            once(balancing, this::balance);
+            once(balancing, balancer::balance);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -207,8 +192,8 @@ public final class ShardCoordinator implements Managed {
     private void firstRound() {
         long mark = calls.start();
         try {
-            heartbeat();
-            balance();
+            heartbeat.beat();
+            balancer.balance();
             calls.answered(mark);
         } catch (JedisException e) {
             calls.failed(e);
@@ -259,26 +244,6 @@ public final class ShardCoordinator implements Managed {
         }
     }
 
-    private boolean heartbeat() {
-        Object reply = Scripts.HEARTBEAT.run(
-                redis,
-                List.of(membersKey),
-                List.of(ShardKeys.bytes(gatewayId), ShardKeys.bytes(Long.toString(ttlMillis))));
-        List<String> ids = new ArrayList<>();
-        for (Object id : (List<?>) reply) {
-            ids.add(new String((byte[]) id, StandardCharsets.UTF_8));
-        }
-        if (!ids.contains(gatewayId)) {
-            ids.add(gatewayId);
-        }
-        ids.sort(null);
-        if (!ids.equals(live)) {
-            LOG.info("{} gateway(s) share {} shard(s) of {}: {}", ids.size(), shards, queueKey, ids);
-        }
-        live = List.copyOf(ids);
-        return true;
-    }
-
     /**
      * Closes the shards lost: those a renewal found taken over or stale, and those whose lease may have run out
      * because no renewal was confirmed in time (another gateway may hold them now).
@@ -289,7 +254,7 @@ public final class ShardCoordinator implements Managed {
                 shard.lost("its lease could not be renewed in time");
             }
             if (shard.lostReason() != null && shard.state() != Shard.State.CLOSED) {
-                submitClose(shard);
+                opener.submitClose(shard);
             }
         }
     }
@@ -299,169 +264,6 @@ public final class ShardCoordinator implements Managed {
         int m = Math.max(1, live.size());
         int rank = Math.max(0, live.indexOf(me));
         return shards / m + (rank < shards % m ? 1 : 0);
-    }
-
-    /** Hands back or acquires shards toward this gateway's share; whether it asked Redis anything. */
-    private boolean balance() {
-        int target = share(shards, live, gatewayId);
-        List<Shard> held = new ArrayList<>();
-        for (Shard s : table.held()) {
-            if (s.state() == Shard.State.OPEN || s.state() == Shard.State.OPENING) {
-                held.add(s);
-            }
-        }
-        if (held.size() > target) {
-            held.sort((a, b) -> Integer.compare(b.index(), a.index()));
-            for (Shard extra : held.subList(0, held.size() - target)) {
-                LOG.info(
-                        "Handing shard {} back: {} gateway(s) live, this one's share is {}",
-                        extra.index(),
-                        live.size(),
-                        target);
-                submitClose(extra);
-            }
-            return false;
-        }
-        int count = held.size();
-        int start = Math.floorMod(gatewayId.hashCode(), shards);
-        JedisException failed = null;
-        boolean asked = false;
-        for (int k = 0; k < shards; k++) {
-            int i = (start + k) % shards;
-            if (table.held(i) != null) {
-                unownedRounds[i] = 0;
-                continue;
-            }
-            ShardKeys keys = ShardKeys.of(queueKey, i, shards);
-            asked = true;
-            try {
-                boolean wanted = count < target;
-                if (!wanted) {
-                    boolean free = !redis.exists(ShardKeys.bytes(keys.lease()));
-                    unownedRounds[i] = free ? unownedRounds[i] + 1 : 0;
-                    wanted = unownedRounds[i] >= 2;
-                }
-                if (wanted && acquire(keys)) {
-                    count++;
-                    unownedRounds[i] = 0;
-                }
-            } catch (JedisException e) { // that shard's node: the others are still looked at, then it is thrown
-                failed = failed == null ? e : failed;
-            }
-        }
-        if (failed != null) {
-            throw failed;
-        }
-        return asked;
-    }
-
-    private boolean acquire(ShardKeys keys) {
-        Shard shard = factory.create(keys.shard(), gatewayId + ":" + UUID.randomUUID());
-        if (!shard.acquire()) {
-            return false;
-        }
-        table.put(shard);
-        opener.execute(() -> open(shard));
-        return true;
-    }
-
-    private void open(Shard shard) {
-        long started = System.nanoTime();
-        try {
-            CheckpointCodec.Loaded loaded = shard.open();
-            table.changed();
-            owned.labels(Integer.toString(shard.index())).set(1);
-            LOG.info(
-                    "Acquired shard {} ({}): {} series from a checkpoint of {} bytes in {} segment(s), {} ms{}",
-                    shard.index(),
-                    shard.keys().list(),
-                    loaded.series(),
-                    loaded.bytes(),
-                    loaded.segments(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
-                    loaded.refused() == 0
-                            ? ""
-                            : "; " + loaded.refused() + " series refused (their names are " + "another type's here)");
-        } catch (CorruptCheckpointException e) {
-            LOG.error(
-                    "Shard {} cannot be opened: its checkpoint is unreadable ({}). It stays unowned until "
-                            + "its checkpoint keys ({}*) are repaired or deleted",
-                    shard.index(),
-                    e.getMessage(),
-                    shard.keys().checkpoint());
-            giveUp(shard);
-        } catch (JedisException e) {
-            calls.failed("checkpoint load", e);
-            giveUp(shard);
-        } catch (RuntimeException e) {
-            LOG.error("Opening shard {} failed", shard.index(), e);
-            giveUp(shard);
-        }
-    }
-
-    private void giveUp(Shard shard) {
-        shard.lost("it could not be opened");
-        shard.drop();
-        table.remove(shard);
-        try {
-            shard.release();
-        } catch (JedisException e) {
-            LOG.debug("Could not release shard {} after a failed open", shard.index(), e);
-        }
-    }
-
-    private void submitClose(Shard shard) {
-        if (!shard.claimClose()) {
-            return;
-        }
-        try {
-            opener.execute(() -> close(shard));
-        } catch (RejectedExecutionException e) {
-            // stopping: stop() closes every held shard itself
-        }
-    }
-
-    /**
-     * Closes a shard: no more takes; then, when it is still ours, a last checkpoint and the lease handed back;
-     * then its partition is forgotten. A failed last checkpoint loses nothing: what it would have trimmed stays
-     * in the list, for the next owner to apply after loading the previous checkpoint.
-     */
-    private void close(Shard shard) {
-        if (shard.state() == Shard.State.CLOSED) {
-            return;
-        }
-        shard.stopTaking();
-        table.changed();
-        String lost = shard.lostReason();
-        if (lost != null && shard.isStale()) {
-            try {
-                shard.release();
-            } catch (JedisException e) {
-                LOG.debug("Could not release stale shard {}; its lease runs out by itself", shard.index(), e);
-            }
-        }
-        if (lost == null) {
-            try {
-                shard.checkpoint(true);
-                shard.release();
-            } catch (JedisException e) {
-                calls.failed(e);
-                LOG.warn(
-                        "Shard {}: last checkpoint or release failed ({}); its next owner re-applies what "
-                                + "followed its previous checkpoint",
-                        shard.index(),
-                        e.getMessage());
-            }
-        }
-        int series = shard.drop();
-        table.remove(shard);
-        owned.labels(Integer.toString(shard.index())).set(0);
-        if (lost == null) {
-            LOG.info("Released shard {} ({} series handed over through its checkpoint)", shard.index(), series);
-        } else {
-            LOG.warn("Lost shard {}: {}; its {} series are no longer exposed here", shard.index(), lost, series);
-            roundNow(); // it may be free again: look at once rather than a third of a lease later
-        }
     }
 
     private static Thread daemon(Runnable r, String name) {
