@@ -7,6 +7,7 @@ import io.prometheus.client.exporter.common.TextFormat;
 import io.promstream.expose.CollectTimer;
 import io.promstream.expose.GatewayMetrics;
 import io.promstream.expose.StoreCollector;
+import io.promstream.parse.KnownElementsTest;
 import io.promstream.parse.SampleParser;
 import io.promstream.queue.LogLimiter;
 import io.promstream.store.MetricStore;
@@ -27,32 +28,9 @@ import org.junit.jupiter.api.Test;
  */
 class ElementProcessorKnownTest {
     private static final ManualClock CLOCK = new ManualClock();
-    private static final String[] NUMBERS = {
-        "1",
-        "0",
-        "-0",
-        "7",
-        "12345678901234",
-        "1234567890123456789",
-        "2.5",
-        "-3.25",
-        "1e3",
-        "1E-2",
-        "2.5e+2",
-        "0.1",
-        "01",
-        "1.",
-        ".5",
-        "-",
-        "+1",
-        "1e",
-        "1e400",
-        "-1e400",
-        "9".repeat(40),
-        "1.5e-320",
-        "3",
-        "-7"
-    };
+    /** The values put in elements: numbers of every shape, and bytes that are not numbers. */
+    private static final String[] NUMBERS = KnownElementsTest.NUMBERS;
+
     private static final String[] SHAPES = {
         "{\"type\":\"counter\",\"name\":\"k_jobs_total\",\"value\":%s,\"labels\":{\"queue\":\"mail\"}}",
         "{\"type\":\"counter\",\"name\":\"k_jobs_total\",\"value\": %s,\"labels\":{\"queue\":\"sms\"}}",

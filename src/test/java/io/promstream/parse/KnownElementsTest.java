@@ -13,8 +13,9 @@ import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** The numbers a known element's value is read from, and the table's shape. */
-class KnownElementsTest {
-    static final String[] NUMBERS = {
+public class KnownElementsTest {
+    /** Numbers of every shape, and bytes that are not one. */
+    public static final String[] NUMBERS = {
         "1",
         "0",
         "-0",
