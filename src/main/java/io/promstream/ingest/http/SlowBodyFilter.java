@@ -1,4 +1,4 @@
-package io.promstream.ingest;
+package io.promstream.ingest.http;
 
 import io.promstream.queue.LogLimiter;
 import jakarta.servlet.Filter;

@@ -1,4 +1,4 @@
-package io.promstream.ingest;
+package io.promstream.ingest.http;
 
 import io.prometheus.client.Counter;
 import jakarta.servlet.Filter;

@@ -1,4 +1,4 @@
-package io.promstream.ingest;
+package io.promstream.ingest.http;
 
 import io.promstream.parse.Names;
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,6 @@
-package io.promstream.ingest;
+package io.promstream.ingest.http;
 
+import io.promstream.ingest.HttpIngestor;
 import io.promstream.store.Family;
 import io.promstream.store.Group;
 import io.promstream.store.MetricStore;

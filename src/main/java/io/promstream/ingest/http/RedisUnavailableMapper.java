@@ -1,4 +1,4 @@
-package io.promstream.ingest;
+package io.promstream.ingest.http;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;

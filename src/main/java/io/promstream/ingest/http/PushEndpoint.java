@@ -1,4 +1,4 @@
-package io.promstream.ingest;
+package io.promstream.ingest.http;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
