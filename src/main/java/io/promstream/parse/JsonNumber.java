@@ -31,6 +31,11 @@ final class JsonNumber {
                 return (double) (negative ? -n : n); // "-0" is the integer 0, as Jackson reads it
             }
         }
+        return parseByJackson(b, start, end);
+    }
+
+    /** Any other number, apart from the short integers: kept out of {@link #parse} so that it stays small. */
+    private static double parseByJackson(byte[] b, int start, int end) {
         try (JsonParser parser = JSON.createParser(b, start, end - start)) {
             JsonToken token = parser.nextToken();
             if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
