@@ -7,6 +7,7 @@ import io.promstream.parse.PushMode;
 import io.promstream.parse.Routing;
 import io.promstream.parse.Sample;
 import io.promstream.parse.SampleBatch;
+import io.promstream.parse.SampleCodec;
 import io.promstream.parse.SampleParser;
 import io.promstream.parse.TextFormatException;
 import java.io.ByteArrayInputStream;
@@ -15,7 +16,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,8 +44,8 @@ public record QueuedCommand(String id, String source, Command command) {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.write(MAGIC);
             out.writeByte(FORMAT);
-            writeString(out, id);
-            writeString(out, source);
+            SampleCodec.writeString(out, id);
+            SampleCodec.writeString(out, source);
             out.write(CommandCodec.encode(command));
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory does not fail", e);
@@ -69,8 +69,8 @@ public record QueuedCommand(String id, String source, Command command) {
         }
         int header = MAGIC.length + 1;
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(element, header, element.length - header));
-        String id = readString(in);
-        String source = readString(in);
+        String id = SampleCodec.readString(in);
+        String source = SampleCodec.readString(in);
         if (id == null) {
             throw new IOException("queued push without an id");
         }
@@ -124,28 +124,5 @@ public record QueuedCommand(String id, String source, Command command) {
 
     private static boolean mine(QueuedPush push, Sample sample) {
         return push.shard() < 0 || Routing.shardOf(sample, push.shards()) == push.shard();
-    }
-
-    private static void writeString(DataOutputStream out, String text) throws IOException {
-        if (text == null) {
-            out.writeInt(-1);
-            return;
-        }
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(bytes.length);
-        out.write(bytes);
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        int length = in.readInt();
-        if (length == -1) {
-            return null;
-        }
-        if (length < 0 || length > in.available()) {
-            throw new IOException("string length " + length + " is out of bounds");
-        }
-        byte[] bytes = new byte[length];
-        in.readFully(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

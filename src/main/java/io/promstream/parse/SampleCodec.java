@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /** A sample's bytes in a queued {@link Command} ({@link CommandCodec}): every field the store reads. */
-final class SampleCodec {
+public final class SampleCodec {
     private SampleCodec() {}
 
     static void writeSample(DataOutputStream out, Sample sample) throws IOException {
@@ -132,7 +132,8 @@ final class SampleCodec {
         }
     }
 
-    static void writeString(DataOutputStream out, String text) throws IOException {
+    /** A string, or {@code null}, as its UTF-8 length (-1 for null) and bytes. */
+    public static void writeString(DataOutputStream out, String text) throws IOException {
         if (text == null) {
             out.writeInt(-1);
             return;
@@ -142,7 +143,8 @@ final class SampleCodec {
         out.write(bytes);
     }
 
-    static String readString(DataInputStream in) throws IOException {
+    /** What {@link #writeString} wrote; an IOException when the length is out of bounds. */
+    public static String readString(DataInputStream in) throws IOException {
         int length = in.readInt();
         if (length == -1) {
             return null;
