@@ -27,6 +27,7 @@ import io.promstream.ingest.WorkerPool;
 import io.promstream.ingest.http.PushgatewayApi;
 import io.promstream.parse.SampleParser;
 import io.promstream.queue.Checkpointer;
+import io.promstream.queue.JedisPushRedis;
 import io.promstream.queue.LogLimiter;
 import io.promstream.queue.QueueWriter;
 import io.promstream.queue.RedisCalls;
@@ -36,6 +37,7 @@ import io.promstream.queue.ShardFactory;
 import io.promstream.queue.ShardSettings;
 import io.promstream.queue.ShardTable;
 import io.promstream.queue.StagedPushSweeper;
+import io.promstream.queue.Ticker;
 import io.promstream.queue.VersionSequence;
 import io.promstream.store.MetricStore;
 import io.promstream.tasks.FlushQueueTask;
@@ -155,12 +157,12 @@ public final class Gateway {
                 client, redis.getQueueKey(), table, metrics.pending(redis.getQueueKey()), calls.apply("llen"));
         schedule(environment, "queue-monitor", monitor, redis.getPollInterval().toMilliseconds());
         QueueWriter writer = new QueueWriter(
-                client,
-                redis.getQueueKey(),
+                new JedisPushRedis(client, redis.getQueueKey(), redis.getShards()),
                 redis.getShards(),
                 PUSH_MARKER_MILLIS,
                 redis.getStagedPushTimeout().toMilliseconds(),
-                config.getHttp().applyTimeoutMillis());
+                config.getHttp().applyTimeoutMillis(),
+                Ticker.SYSTEM);
         schedule(
                 environment,
                 "staged-push-sweep",

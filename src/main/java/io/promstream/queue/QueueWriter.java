@@ -1,14 +1,11 @@
 package io.promstream.queue;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -28,35 +25,33 @@ public final class QueueWriter {
     private static final Logger LOG = LoggerFactory.getLogger(QueueWriter.class);
     static final String COMMIT = "commit";
     static final String ABORT = "abort";
-    /** What {@link Scripts#PUSH_ONCE} leaves in a push's marker. */
-    private static final String PUSHED = "1";
     /** How long a decision is kept: far longer than any shard stays unheld, so a staged copy always finds it. */
     static final long DECISION_TTL_MILLIS = 7L * 24 * 3600 * 1000;
 
-    private final UnifiedJedis redis;
-    private final String queueKey;
+    private final PushRedis redis;
     private final int shards;
-    private final byte[] markerTtl;
+    private final long markerTtlMillis;
     private final long stagedTimeoutMillis;
     private final long settleMillis;
+    private final Ticker ticker;
 
     /**
      * @param settleMillis how long a push whose reply was lost keeps asking Redis whether it landed before it is
      *     reported as not stored (and then may still land)
      */
     public QueueWriter(
-            UnifiedJedis redis,
-            String queueKey,
+            PushRedis redis,
             int shards,
             long markerTtlMillis,
             long stagedTimeoutMillis,
-            long settleMillis) {
+            long settleMillis,
+            Ticker ticker) {
         this.redis = redis;
-        this.queueKey = queueKey;
         this.shards = shards;
-        this.markerTtl = ShardKeys.bytes(Long.toString(markerTtlMillis));
+        this.markerTtlMillis = markerTtlMillis;
         this.stagedTimeoutMillis = stagedTimeoutMillis;
         this.settleMillis = settleMillis;
+        this.ticker = ticker;
     }
 
     public int shards() {
@@ -73,15 +68,12 @@ public final class QueueWriter {
     public void push(String id, SortedMap<Integer, byte[]> copies) {
         if (copies.size() == 1) {
             Map.Entry<Integer, byte[]> only = copies.entrySet().iterator().next();
-            ShardKeys keys = keys(only.getKey());
+            int shard = only.getKey();
             try {
-                Scripts.PUSH_ONCE.run(
-                        redis,
-                        List.of(ShardKeys.bytes(keys.list()), ShardKeys.bytes(keys.pushMarker(id))),
-                        List.of(markerTtl, only.getValue()));
+                redis.pushOnce(shard, id, markerTtlMillis, only.getValue());
             } catch (JedisException lost) {
-                // landed (its marker says 1), or never will (the marker is taken by the abort first)
-                if (!PUSHED.equals(settle(lost, () -> decide(keys.pushMarker(id), ABORT, markerTtl)))) {
+                // landed (its marker says so), or never will (the marker is taken by the abort first)
+                if (!settle(lost, () -> redis.landedOnce(shard, id, markerTtlMillis))) {
                     throw lost;
                 }
             }
@@ -91,11 +83,7 @@ public final class QueueWriter {
         String member = member(decider, id);
         try {
             for (Map.Entry<Integer, byte[]> copy : copies.entrySet()) {
-                ShardKeys keys = keys(copy.getKey());
-                Scripts.STAGE.run(
-                        redis,
-                        List.of(ShardKeys.bytes(keys.staged()), ShardKeys.bytes(keys.stagedAt())),
-                        List.of(ShardKeys.bytes(member), copy.getValue()));
+                redis.stage(copy.getKey(), member, copy.getValue());
             }
         } catch (JedisException e) {
             abandon(decider, id, copies.keySet(), member);
@@ -114,7 +102,7 @@ public final class QueueWriter {
         boolean all = true;
         for (int shard : copies.keySet()) {
             try {
-                publish(shard, member);
+                redis.publish(shard, member);
             } catch (JedisException e) {
                 all = false; // stored: the holder of that shard publishes it (settle)
                 LOG.debug("Publishing staged push {} on shard {} failed; its holder will", id, shard, e);
@@ -122,7 +110,7 @@ public final class QueueWriter {
         }
         if (all) {
             try {
-                redis.del(ShardKeys.bytes(keys(decider).decision(id)));
+                redis.forget(decider, id);
             } catch (JedisException e) {
                 LOG.debug("Could not forget the decision of push {}; it expires", id, e);
             }
@@ -135,28 +123,22 @@ public final class QueueWriter {
      * finished. Redis errors propagate (the rest waits for the next call).
      */
     public int settle(int shard, int max) {
-        ShardKeys keys = keys(shard);
-        List<?> overdue = (List<?>) Scripts.STAGED_BEFORE.run(
-                redis,
-                List.of(ShardKeys.bytes(keys.stagedAt())),
-                List.of(ShardKeys.bytes(Long.toString(stagedTimeoutMillis)), ShardKeys.bytes(Integer.toString(max))));
         int settled = 0;
-        for (Object raw : overdue) {
-            String member = new String((byte[]) raw, StandardCharsets.UTF_8);
+        for (String member : redis.stagedBefore(shard, stagedTimeoutMillis, max)) {
             int slash = member.indexOf('/');
             int decider;
             try {
                 decider = Integer.parseInt(member.substring(0, slash));
             } catch (RuntimeException e) {
                 LOG.warn("Discarding staged copy {} on shard {}: not a staged push of this gateway", member, shard);
-                discard(shard, member);
+                redis.discard(shard, member);
                 continue;
             }
             String decision = decide(decider, member.substring(slash + 1), ABORT);
             if (COMMIT.equals(decision)) {
-                publish(shard, member);
+                redis.publish(shard, member);
             } else {
-                discard(shard, member);
+                redis.discard(shard, member);
             }
             settled++;
         }
@@ -167,18 +149,18 @@ public final class QueueWriter {
      * Fixes the fate of a call whose reply was lost, asking {@code settle} again until Redis answers or
      * {@code settleMillis} pass; then throws {@code lost} (unknown: what was sent may still land).
      */
-    private String settle(JedisException lost, Supplier<String> settle) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settleMillis);
+    private <T> T settle(JedisException lost, Supplier<T> settle) {
+        long deadline = ticker.nanos() + TimeUnit.MILLISECONDS.toNanos(settleMillis);
         while (true) {
             try {
                 return settle.get();
             } catch (JedisException e) {
-                if (System.nanoTime() - deadline >= 0) {
+                if (ticker.nanos() - deadline >= 0) {
                     lost.addSuppressed(e);
                     throw lost;
                 }
                 try {
-                    Thread.sleep(100);
+                    ticker.sleep(100);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw lost;
@@ -202,7 +184,7 @@ public final class QueueWriter {
     private void discardAll(Iterable<Integer> shardsOfPush, String member) {
         for (int shard : shardsOfPush) {
             try {
-                discard(shard, member);
+                redis.discard(shard, member);
             } catch (JedisException e) {
                 LOG.debug("Could not discard staged copy {} on shard {}; its holder will", member, shard, e);
             }
@@ -210,33 +192,7 @@ public final class QueueWriter {
     }
 
     private String decide(int decider, String id, String decision) {
-        return decide(keys(decider).decision(id), decision, ShardKeys.bytes(Long.toString(DECISION_TTL_MILLIS)));
-    }
-
-    private String decide(String key, String decision, byte[] ttlMillis) {
-        Object reply =
-                Scripts.DECIDE.run(redis, List.of(ShardKeys.bytes(key)), List.of(ShardKeys.bytes(decision), ttlMillis));
-        return reply == null ? null : new String((byte[]) reply, StandardCharsets.UTF_8);
-    }
-
-    private void publish(int shard, String member) {
-        ShardKeys keys = keys(shard);
-        Scripts.PUBLISH.run(
-                redis,
-                List.of(ShardKeys.bytes(keys.staged()), ShardKeys.bytes(keys.stagedAt()), ShardKeys.bytes(keys.list())),
-                List.of(ShardKeys.bytes(member)));
-    }
-
-    private void discard(int shard, String member) {
-        ShardKeys keys = keys(shard);
-        Scripts.DISCARD.run(
-                redis,
-                List.of(ShardKeys.bytes(keys.staged()), ShardKeys.bytes(keys.stagedAt())),
-                List.of(ShardKeys.bytes(member)));
-    }
-
-    private ShardKeys keys(int shard) {
-        return ShardKeys.of(queueKey, shard, shards);
+        return redis.decide(decider, id, decision, DECISION_TTL_MILLIS);
     }
 
     /** A staged copy's name: the shard its push is decided on, and the push's id. */

@@ -1,5 +1,6 @@
 package io.promstream.queue.sim;
 
+import io.promstream.queue.PushRedis;
 import io.promstream.queue.ShardRedis;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -10,6 +11,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -36,6 +39,11 @@ public final class RedisModel {
         List<String> checkpoint = new ArrayList<>();
         Set<String> pending = new LinkedHashSet<>();
         Map<String, byte[]> parts = new HashMap<>();
+        /** Push markers and decisions (plain keys with an expiry), staged copies and when they were staged. */
+        Map<String, Expiring> values = new HashMap<>();
+
+        Map<String, byte[]> staged = new HashMap<>();
+        Map<String, Long> stagedAt = new HashMap<>();
 
         Node copy() {
             Node n = new Node();
@@ -49,11 +57,18 @@ public final class RedisModel {
             n.checkpoint = new ArrayList<>(checkpoint);
             n.pending = new LinkedHashSet<>(pending);
             n.parts = new HashMap<>(parts);
+            n.values = new HashMap<>(values);
+            n.staged = new HashMap<>(staged);
+            n.stagedAt = new HashMap<>(stagedAt);
             return n;
         }
     }
 
+    /** A string value and when it expires (ms). */
+    record Expiring(String value, long expiresAt) {}
+
     private final LongSupplier clockMillis;
+    private Consumer<byte[]> onListPush = element -> {};
     private final Node[] nodes;
     private final Node[] replicas;
     private int histories;
@@ -76,6 +91,22 @@ public final class RedisModel {
     /** A sender's {@code LPUSH}. */
     public void lpush(int shard, byte[] element) {
         nodes[shard].list.add(0, element);
+        onListPush.accept(element);
+    }
+
+    /** Told of every element pushed onto a list, by a sender or a script, when it is pushed. */
+    public void onListPush(Consumer<byte[]> listener) {
+        this.onListPush = listener;
+    }
+
+    /** The push writer's keys on every shard, as the scripts keep them. */
+    public PushRedis pushes() {
+        return new Pushes();
+    }
+
+    /** The staged copies on the shard (members). */
+    public Set<String> staged(int shard) {
+        return new TreeSet<>(nodes[shard].staged.keySet());
     }
 
     /** The replica of the shard's node catches up with it. */
@@ -285,6 +316,83 @@ public final class RedisModel {
         @Override
         public void awaitElements(double seconds) {
             // the simulation schedules waiting itself
+        }
+    }
+
+    /** {@link PushRedis} over the nodes, as the scripts do it; every key of a shard lives on its node. */
+    private final class Pushes implements PushRedis {
+        /** {@code SET key value NX PX ttl}; the value in force after it. */
+        private String setIfAbsent(Node n, String key, String value, long ttlMillis) {
+            long now = clockMillis.getAsLong();
+            Expiring current = n.values.get(key);
+            if (current == null || current.expiresAt() <= now) {
+                n.values.put(key, new Expiring(value, now + ttlMillis));
+                return value;
+            }
+            return current.value();
+        }
+
+        @Override
+        public boolean pushOnce(int shard, String id, long markerTtlMillis, byte[] element) {
+            Node n = nodes[shard];
+            String marker = "marker:" + id;
+            Expiring current = n.values.get(marker);
+            if (current != null && current.expiresAt() > clockMillis.getAsLong()) {
+                return false;
+            }
+            setIfAbsent(n, marker, "1", markerTtlMillis);
+            lpush(shard, element);
+            return true;
+        }
+
+        @Override
+        public boolean landedOnce(int shard, String id, long markerTtlMillis) {
+            return "1".equals(setIfAbsent(nodes[shard], "marker:" + id, "abort", markerTtlMillis));
+        }
+
+        @Override
+        public void stage(int shard, String member, byte[] copy) {
+            nodes[shard].staged.put(member, copy.clone());
+            nodes[shard].stagedAt.put(member, clockMillis.getAsLong());
+        }
+
+        @Override
+        public String decide(int decider, String id, String decision, long ttlMillis) {
+            return setIfAbsent(nodes[decider], "decision:" + id, decision, ttlMillis);
+        }
+
+        @Override
+        public boolean publish(int shard, String member) {
+            Node n = nodes[shard];
+            byte[] copy = n.staged.remove(member);
+            if (copy == null) {
+                return false;
+            }
+            n.stagedAt.remove(member);
+            lpush(shard, copy);
+            return true;
+        }
+
+        @Override
+        public void discard(int shard, String member) {
+            nodes[shard].staged.remove(member);
+            nodes[shard].stagedAt.remove(member);
+        }
+
+        @Override
+        public List<String> stagedBefore(int shard, long ageMillis, int max) {
+            long until = clockMillis.getAsLong() - ageMillis;
+            return nodes[shard].stagedAt.entrySet().stream()
+                    .filter(e -> e.getValue() <= until)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                    .limit(max)
+                    .map(Map.Entry::getKey)
+                    .toList();
+        }
+
+        @Override
+        public void forget(int decider, String id) {
+            nodes[decider].values.remove("decision:" + id);
         }
     }
 

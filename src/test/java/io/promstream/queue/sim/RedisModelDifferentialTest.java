@@ -2,14 +2,18 @@ package io.promstream.queue.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promstream.queue.JedisPushRedis;
 import io.promstream.queue.JedisShardRedis;
+import io.promstream.queue.PushRedis;
 import io.promstream.queue.ShardKeys;
 import io.promstream.queue.ShardRedis;
 import io.promstream.testing.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -43,6 +47,96 @@ class RedisModelDifferentialTest {
                 }
                 RedisModel model = new RedisModel(1, () -> 0L);
                 run(new Random(seed + sequence), model, client, keys, seed + sequence);
+            }
+        }
+    }
+
+    @Test
+    void theModelAnswersEveryPushWritersCallAsRedisDoes() {
+        int shards = 3;
+        try (RedisServer server = new RedisServer().start();
+                RedisClient client = RedisClient.builder()
+                        .hostAndPort(new HostAndPort("127.0.0.1", server.port()))
+                        .clientConfig(DefaultJedisClientConfig.builder().build())
+                        .build()) {
+            long seed = Long.getLong("diff.seed", 20261203L);
+            for (int sequence = 0; sequence < SEQUENCES / 3; sequence++) {
+                try (Jedis jedis = server.client()) {
+                    jedis.flushAll();
+                }
+                RedisModel model = new RedisModel(shards, () -> 0L);
+                runPushes(new Random(seed + sequence), model, client, shards, seed + sequence);
+            }
+        }
+    }
+
+    /**
+     * Random calls of the push writer: pushes of a few ids (so markers and decisions meet again), stagings, decisions,
+     * publications, discards, forgetting, and the sweep's look-up with an age that takes every staged copy or none
+     * (the model's clock and the server's differ).
+     */
+    private static void runPushes(Random random, RedisModel model, RedisClient client, int shards, long seed) {
+        PushRedis modelPushes = model.pushes();
+        PushRedis real = new JedisPushRedis(client, "diff:push", shards);
+        for (int call = 0; call < CALLS; call++) {
+            int shard = random.nextInt(shards);
+            String id = "p" + random.nextInt(6);
+            String member = random.nextInt(shards) + "/" + id;
+            byte[] element = ("e" + call).getBytes(StandardCharsets.UTF_8);
+            long ttl = 600_000;
+            String what = "seed " + seed + " call " + call;
+            switch (random.nextInt(8)) {
+                case 0 ->
+                    assertThat(modelPushes.pushOnce(shard, id, ttl, element))
+                            .as(what + " pushOnce")
+                            .isEqualTo(real.pushOnce(shard, id, ttl, element));
+                case 1 ->
+                    assertThat(modelPushes.landedOnce(shard, id, ttl))
+                            .as(what + " landedOnce")
+                            .isEqualTo(real.landedOnce(shard, id, ttl));
+                case 2 -> {
+                    modelPushes.stage(shard, member, element);
+                    real.stage(shard, member, element);
+                }
+                case 3 -> {
+                    String decision = random.nextBoolean() ? "commit" : "abort";
+                    assertThat(modelPushes.decide(shard, id, decision, ttl))
+                            .as(what + " decide")
+                            .isEqualTo(real.decide(shard, id, decision, ttl));
+                }
+                case 4 ->
+                    assertThat(modelPushes.publish(shard, member))
+                            .as(what + " publish")
+                            .isEqualTo(real.publish(shard, member));
+                case 5 -> {
+                    modelPushes.discard(shard, member);
+                    real.discard(shard, member);
+                }
+                case 6 -> {
+                    long age = random.nextBoolean() ? 0 : 1_000_000_000L;
+                    int max = 1 + random.nextInt(4);
+                    List<String> m = modelPushes.stagedBefore(shard, age, max);
+                    List<String> r = real.stagedBefore(shard, age, max);
+                    assertThat(m).as(what + " stagedBefore").hasSameSizeAs(r);
+                    if (r.size() < max) { // all of them: the same members, whatever their times
+                        assertThat(new TreeSet<>(m)).as(what + " stagedBefore").isEqualTo(new TreeSet<>(r));
+                    }
+                }
+                default -> {
+                    modelPushes.forget(shard, id);
+                    real.forget(shard, id);
+                }
+            }
+            for (int s = 0; s < shards; s++) {
+                ShardKeys keys = ShardKeys.of("diff:push", s, shards);
+                List<String> realList = strings(client.lrange(keys.list().getBytes(StandardCharsets.UTF_8), 0, -1));
+                Collections.reverse(realList);
+                assertThat(strings(model.elements(s)))
+                        .as(what + " list of shard " + s)
+                        .isEqualTo(realList);
+                assertThat(model.staged(s))
+                        .as(what + " staged on shard " + s)
+                        .isEqualTo(new TreeSet<>(client.hkeys(keys.staged())));
             }
         }
     }

@@ -3,21 +3,28 @@ package io.promstream.queue.sim;
 import io.promstream.queue.Checkpoints;
 import io.promstream.queue.ForwardingShardRedis;
 import io.promstream.queue.Lease;
+import io.promstream.queue.PushRedis;
+import io.promstream.queue.QueueWriter;
 import io.promstream.queue.Reader;
 import io.promstream.queue.ShardCoordinator;
 import io.promstream.queue.ShardKeys;
 import io.promstream.queue.ShardRedis;
+import io.promstream.queue.Ticker;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * A deterministic simulation of the sharded queue's exactly-once protocol (docs/design.md, Proving it): the real
@@ -44,7 +51,9 @@ public final class Simulation {
             long leaseMillis,
             long checkpointMillis,
             long pushUntilMillis,
-            int elements) {
+            int elements,
+            int httpPushes,
+            long stagedTimeoutMillis) {
         static Config draw(Random random) {
             return new Config(
                     1 + random.nextInt(3),
@@ -54,7 +63,9 @@ public final class Simulation {
                     300 + random.nextInt(3) * 300,
                     20 + random.nextInt(200),
                     2_000 + random.nextInt(2_000),
-                    20 + random.nextInt(60));
+                    20 + random.nextInt(60),
+                    random.nextInt(9),
+                    200 + random.nextInt(1_800));
         }
     }
 
@@ -73,6 +84,10 @@ public final class Simulation {
 
     private static final long END_MILLIS = 60_000;
     private static final String QUEUE = "sim:queue";
+    /** How long a push whose reply was lost asks whether it landed, and a push-once marker is kept. */
+    private static final long SETTLE_MILLIS = 1_000;
+
+    private static final long MARKER_MILLIS = 60_000;
 
     private final long seed;
     private final Random random;
@@ -86,6 +101,15 @@ public final class Simulation {
     private final TreeMap<Long, Boolean> lost = new TreeMap<>();
     /** Failovers so far, by shard: a tenure may find Redis moved under it only after one. */
     private final int[] failovers;
+
+    /** The HTTP pushes, each split over one or more shards, and what their writers answered. */
+    private final List<HttpPush> httpPushes = new ArrayList<>();
+    /** Where each element landed on its list: the n-th pushed onto any list. */
+    private final Map<Long, Long> listOrder = new HashMap<>();
+
+    private long listPushes;
+
+    private final List<SteppedTask> tasks = new ArrayList<>();
 
     private final List<String> trace = new ArrayList<>();
     private long now;
@@ -106,6 +130,11 @@ public final class Simulation {
             pushed.add(new ArrayList<>());
         }
         this.failovers = new int[config.shards()];
+        redis.onListPush(element -> listOrder.put(id(element), listPushes++)); // again, after a failover
+    }
+
+    private static long id(byte[] element) {
+        return Long.parseLong(new String(element, StandardCharsets.US_ASCII));
     }
 
     private record Event(long time, long order, Runnable action) implements Comparable<Event> {
@@ -129,13 +158,33 @@ public final class Simulation {
         }
     }
 
-    /** Runs the seed to its end and checks it; throws a {@link Violation} naming the seed when it fails. */
-    public void run() {
+    /** What one seed's HTTP pushes came to: how many, how many split, and what their writers answered. */
+    public record PushCounts(int pushes, int split, int stored, int notStored, int unknown, int unanswered) {
+        public static final PushCounts NONE = new PushCounts(0, 0, 0, 0, 0, 0);
+
+        public PushCounts plus(PushCounts o) {
+            return new PushCounts(
+                    pushes + o.pushes,
+                    split + o.split,
+                    stored + o.stored,
+                    notStored + o.notStored,
+                    unknown + o.unknown,
+                    unanswered + o.unanswered);
+        }
+    }
+
+    /**
+     * Runs the seed to its end and checks it; throws a {@link Violation} naming the seed when it fails.
+     *
+     * @return what its HTTP pushes came to
+     */
+    public PushCounts run() {
         try {
             for (int g = 0; g < config.gateways(); g++) {
                 startGateway();
             }
             schedulePushes();
+            scheduleHttpPushes();
             scheduleFaults();
             at(config.pushUntilMillis() + 3_000, () -> faults = false);
             while (!events.isEmpty() && now < END_MILLIS) {
@@ -148,11 +197,28 @@ public final class Simulation {
                 }
             }
             checkFinal();
+            return counts();
         } catch (Violation v) {
             throw v;
         } catch (RuntimeException e) {
             throw new Violation(describe("the simulation itself failed: " + e), e);
+        } finally {
+            tasks.forEach(SteppedTask::kill);
         }
+    }
+
+    private PushCounts counts() {
+        PushCounts sum = PushCounts.NONE;
+        for (HttpPush p : httpPushes) {
+            sum = sum.plus(new PushCounts(
+                    1,
+                    p.copies.size() > 1 ? 1 : 0,
+                    p.outcome == Outcome.STORED ? 1 : 0,
+                    p.outcome == Outcome.NOT_STORED ? 1 : 0,
+                    p.outcome == Outcome.UNKNOWN ? 1 : 0,
+                    p.outcome == Outcome.UNANSWERED ? 1 : 0));
+        }
+        return sum;
     }
 
     private Violation fail(String what) {
@@ -176,6 +242,47 @@ public final class Simulation {
                 redis.lpush(shard, Long.toString(id).getBytes(StandardCharsets.US_ASCII));
                 if (random.nextInt(3) > 0) {
                     redis.sync(shard); // the replica usually keeps up
+                }
+            });
+        }
+    }
+
+    /** What a push's writer answered its sender. */
+    private enum Outcome {
+        /** No answer yet, or none ever (its gateway was killed). */
+        UNANSWERED,
+        STORED,
+        NOT_STORED,
+        /** Not stored as far as the writer knows, while it may still land (Redis did not answer for long). */
+        UNKNOWN
+    }
+
+    /** An HTTP push: its copies (an element each) by shard, and the failovers of each shard before it began. */
+    private static final class HttpPush {
+        final String id;
+        final TreeMap<Integer, Long> copies = new TreeMap<>();
+        final int[] failoversBefore;
+        Outcome outcome = Outcome.UNANSWERED;
+
+        HttpPush(String id, int[] failoversBefore) {
+            this.id = id;
+            this.failoversBefore = failoversBefore;
+        }
+    }
+
+    private void scheduleHttpPushes() {
+        for (int i = 0; i < config.httpPushes(); i++) {
+            at(jitter((int) config.pushUntilMillis()), () -> {
+                Gateway g = liveGateway();
+                if (g != null) {
+                    HttpPush push = new HttpPush("push" + httpPushes.size(), failovers.clone());
+                    for (int s = 0; s < config.shards(); s++) {
+                        if (push.copies.isEmpty() && s == config.shards() - 1 || random.nextBoolean()) {
+                            push.copies.put(s, nextElement++);
+                        }
+                    }
+                    httpPushes.add(push);
+                    g.schedule(0, () -> g.push(push));
                 }
             });
         }
@@ -254,17 +361,80 @@ public final class Simulation {
         return ids;
     }
 
+    /** Whether a Redis call loses its request (it did not run: thrown now) or its reply (thrown after it ran). */
+    private <T> T faultable(Supplier<T> command) {
+        if (faults && random.nextInt(1000) < callFaults) {
+            if (random.nextBoolean()) {
+                throw new JedisConnectionException("simulated: the request was lost");
+            }
+            T ranAnyway = command.get();
+            throw new JedisConnectionException("simulated: the reply was lost after " + ranAnyway);
+        }
+        return command.get();
+    }
+
+    /** The push writer's calls, each one step of the task that makes it, each faultable. */
+    private PushRedis faultyPushes() {
+        PushRedis to = redis.pushes();
+        return new PushRedis() {
+            private <T> T call(Supplier<T> command) {
+                SteppedTask.current().pause(jitter(5));
+                return faultable(command);
+            }
+
+            private void run(Runnable command) {
+                call(() -> {
+                    command.run();
+                    return "done";
+                });
+            }
+
+            @Override
+            public boolean pushOnce(int shard, String id, long markerTtlMillis, byte[] element) {
+                return call(() -> to.pushOnce(shard, id, markerTtlMillis, element));
+            }
+
+            @Override
+            public boolean landedOnce(int shard, String id, long markerTtlMillis) {
+                return call(() -> to.landedOnce(shard, id, markerTtlMillis));
+            }
+
+            @Override
+            public void stage(int shard, String member, byte[] copy) {
+                run(() -> to.stage(shard, member, copy));
+            }
+
+            @Override
+            public String decide(int decider, String id, String decision, long ttlMillis) {
+                return call(() -> to.decide(decider, id, decision, ttlMillis));
+            }
+
+            @Override
+            public boolean publish(int shard, String member) {
+                return call(() -> to.publish(shard, member));
+            }
+
+            @Override
+            public void discard(int shard, String member) {
+                run(() -> to.discard(shard, member));
+            }
+
+            @Override
+            public List<String> stagedBefore(int shard, long ageMillis, int max) {
+                return call(() -> to.stagedBefore(shard, ageMillis, max));
+            }
+
+            @Override
+            public void forget(int decider, String id) {
+                run(() -> to.forget(decider, id));
+            }
+        };
+    }
+
     private ShardRedis faulty(int shard) {
         return new ForwardingShardRedis(redis.shard(shard)) {
             private <T> T call(Supplier<T> command) {
-                if (faults && random.nextInt(1000) < callFaults) {
-                    if (random.nextBoolean()) {
-                        throw new JedisConnectionException("simulated: the request was lost");
-                    }
-                    T ranAnyway = command.get();
-                    throw new JedisConnectionException("simulated: the reply was lost after " + ranAnyway);
-                }
-                return command.get();
+                return faultable(command);
             }
 
             @Override
@@ -346,8 +516,11 @@ public final class Simulation {
 
     /** Whether everything is drained, held, committed and quiet: the run may end. */
     private boolean settled() {
+        if (!tasks.stream().allMatch(SteppedTask::done)) {
+            return false;
+        }
         for (int s = 0; s < config.shards(); s++) {
-            if (!redis.elements(s).isEmpty()) {
+            if (!redis.elements(s).isEmpty() || !redis.staged(s).isEmpty()) {
                 return false;
             }
             int open = 0;
@@ -392,9 +565,42 @@ public final class Simulation {
                 }
             }
         }
+        checkHttpPushes(exposed, wrong);
         if (!wrong.isEmpty()) {
             throw fail(String.join("; ", wrong.subList(0, Math.min(10, wrong.size()))) + " (" + wrong.size()
                     + " in all)");
+        }
+    }
+
+    /**
+     * Each copy of an HTTP push exposed at most once; a push applied whole or not at all, whole when its writer
+     * answered stored, not at all when it answered not stored; unless a failover on one of its shards lost writes.
+     */
+    private void checkHttpPushes(Map<Long, Integer> exposed, List<String> wrong) {
+        for (HttpPush push : httpPushes) {
+            List<Integer> times = new ArrayList<>();
+            boolean failedOver = false;
+            for (Map.Entry<Integer, Long> copy : push.copies.entrySet()) {
+                int n = exposed.getOrDefault(copy.getValue(), 0);
+                times.add(n);
+                if (n > 1) {
+                    wrong.add(push.id + "'s copy on shard " + copy.getKey() + " exposed " + n + " times");
+                }
+                failedOver |= failovers[copy.getKey()] > push.failoversBefore[copy.getKey()];
+            }
+            if (failedOver) {
+                continue;
+            }
+            boolean whole = times.stream().allMatch(n -> n == 1);
+            boolean none = times.stream().allMatch(n -> n == 0);
+            if (!whole && !none) {
+                wrong.add(push.id + " applied in part: " + times + " on shards " + push.copies.keySet() + " ("
+                        + push.outcome + ")");
+            } else if (push.outcome == Outcome.STORED && !whole) {
+                wrong.add(push.id + " answered stored but not applied, on shards " + push.copies.keySet());
+            } else if (push.outcome == Outcome.NOT_STORED && !none) {
+                wrong.add(push.id + " answered not stored but applied, on shards " + push.copies.keySet());
+            }
         }
     }
 
@@ -431,6 +637,7 @@ public final class Simulation {
         note("start " + g.id);
         g.schedule(0, g::round);
         g.schedule(jitter(50), g::checkpoints);
+        g.schedule(jitter(100), g::sweep);
         for (int w = 0; w < config.workers(); w++) {
             int worker = w;
             g.schedule(jitter(20), () -> g.work(worker));
@@ -445,9 +652,79 @@ public final class Simulation {
         long pausedUntil;
         long lastHeartbeat;
         int nextShard;
+        final QueueWriter writer;
+        final List<SteppedTask> running = new ArrayList<>();
+        /** Shards whose staged pushes a sweep is settling now. */
+        final Set<Integer> sweeping = new HashSet<>();
 
         Gateway(String id) {
             this.id = id;
+            this.writer = new QueueWriter(
+                    faultyPushes(),
+                    config.shards(),
+                    MARKER_MILLIS,
+                    config.stagedTimeoutMillis(),
+                    SETTLE_MILLIS,
+                    new Ticker() {
+                        @Override
+                        public long nanos() {
+                            return Gateway.this.nanos();
+                        }
+
+                        @Override
+                        public void sleep(long millis) {
+                            SteppedTask.current().pause(millis);
+                        }
+                    });
+        }
+
+        /** Runs blocking code as a task of this gateway's threads: it stops when the gateway dies. */
+        void task(Runnable body) {
+            running.removeIf(SteppedTask::done);
+            SteppedTask task = new SteppedTask(this::schedule);
+            running.add(task);
+            tasks.add(task);
+            task.start(body);
+        }
+
+        // -- an HTTP push's thread (PushQueue over QueueWriter) --
+
+        void push(HttpPush push) {
+            SortedMap<Integer, byte[]> copies = new TreeMap<>();
+            push.copies.forEach(
+                    (shard, element) -> copies.put(shard, Long.toString(element).getBytes(StandardCharsets.US_ASCII)));
+            note(id + " pushes " + push.id + " onto shards " + copies.keySet());
+            task(() -> {
+                try {
+                    writer.push(push.id, copies);
+                    push.outcome = Outcome.STORED;
+                } catch (JedisException e) {
+                    push.outcome = e.getSuppressed().length > 0 ? Outcome.UNKNOWN : Outcome.NOT_STORED;
+                }
+            });
+        }
+
+        // -- the sweep of staged pushes (StagedPushSweeper) --
+
+        void sweep() {
+            for (Tenure t : new ArrayList<>(held.values())) {
+                int shard = t.shard;
+                if (t.state == State.OPEN
+                        && !sweeping.contains(shard)
+                        && !redis.staged(shard).isEmpty()) {
+                    sweeping.add(shard);
+                    task(() -> {
+                        try {
+                            writer.settle(shard, 100);
+                        } catch (JedisException e) {
+                            // the rest waits for the next sweep
+                        } finally {
+                            sweeping.remove(shard);
+                        }
+                    });
+                }
+            }
+            schedule(Math.max(100, config.stagedTimeoutMillis() / 4), this::sweep);
         }
 
         /** Runs {@code action} after {@code delay}, later if paused, never if killed. */
@@ -467,6 +744,8 @@ public final class Simulation {
         void kill() {
             alive = false;
             held.clear();
+            running.forEach(SteppedTask::kill);
+            running.clear();
         }
 
         long nanos() {
@@ -729,12 +1008,13 @@ public final class Simulation {
                 case BATCH -> {
                     List<Long> ids = new ArrayList<>();
                     for (byte[] item : settled.items()) {
-                        long id = Long.parseLong(new String(item, StandardCharsets.US_ASCII));
-                        if (id <= lastHandedOut) {
-                            throw fail(gateway.id + " handed out element " + id + " of shard " + shard + " after "
-                                    + lastHandedOut + ": not in list order");
+                        long id = id(item);
+                        long place = listOrder.get(id);
+                        if (place <= lastHandedOut) {
+                            throw fail(gateway.id + " handed out element " + id + " of shard " + shard
+                                    + " after one pushed later: not in list order");
                         }
-                        lastHandedOut = id;
+                        lastHandedOut = place;
                         ids.add(id);
                     }
                     batchesInHand++;

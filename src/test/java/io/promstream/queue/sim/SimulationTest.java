@@ -1,5 +1,7 @@
 package io.promstream.queue.sim;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,10 +19,16 @@ class SimulationTest {
         long from = Long.getLong("sim.from", 1);
         int seeds = Integer.getInteger("sim.seeds", 10_000);
         long started = System.nanoTime();
+        Simulation.PushCounts pushes = Simulation.PushCounts.NONE;
         for (long seed = from; seed < from + seeds; seed++) {
-            new Simulation(seed).run();
+            pushes = pushes.plus(new Simulation(seed).run());
         }
         System.out.printf(
-                "SimulationTest: %d seeds from %d in %.1f s%n", seeds, from, (System.nanoTime() - started) / 1e9);
+                "SimulationTest: %d seeds from %d in %.1f s; %s%n",
+                seeds, from, (System.nanoTime() - started) / 1e9, pushes);
+        assertThat(pushes.split()).as("split HTTP pushes simulated").isPositive();
+        assertThat(pushes.notStored() + pushes.unanswered())
+                .as("HTTP pushes that failed or lost their gateway")
+                .isPositive();
     }
 }
