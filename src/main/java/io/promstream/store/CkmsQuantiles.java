@@ -6,16 +6,17 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * Targeted-quantile sketch after Cormode, Korn, Muthukrishnan and Srivastava, "Effective Computation of
- * Biased Quantiles over Data Streams" (ICDE 2005): for every target (phi, epsilon) the returned value's rank
- * lies within epsilon * n of phi * n. Values arrive in sorted runs (see {@link QuantileWindow}); the sketch
- * keeps them in three parallel arrays. Not thread-safe.
+ * Targeted-quantile sketch after Cormode, Korn, Muthukrishnan and Srivastava (ICDE 2005), with the rank bounds of
+ * Greenwald and Khanna: tuple i holds a value, g (its rmin less the previous tuple's) and delta (rmax - rmin). For
+ * every target (phi, epsilon), {@link #get} returns an observed value whose rank lies within epsilon * n of phi * n
+ * whenever some rank does (else the next rank up). Values arrive in sorted runs (see {@link QuantileWindow}). Not
+ * thread-safe.
  */
 final class CkmsQuantiles {
     private final double[] phis;
     private final double[] epsilons;
-    private final double[] upper; // 2 * eps / phi, used for ranks at or above phi * n
-    private final double[] lower; // 2 * eps / (1 - phi), used for ranks below phi * n
+    private final double[] upper; // 2 * eps / phi
+    private final double[] lower; // 2 * eps / (1 - phi)
 
     private double[] values = new double[0];
     private int[] g = new int[0];
@@ -81,14 +82,18 @@ final class CkmsQuantiles {
         n = 0;
     }
 
-    /** The allowed error (in ranks) at rank {@code r}: the tightest of all targets. */
-    private double allowed(double r) {
+    // Contract: each tuple's true rank lies in [rmin, rmax], and each neighbouring pair spans rmax(i) - rmin(i-1) =
+    // g[i] + delta[i] <= max(1, allowed(rmin(i-1), rmax(i))), so no pair can straddle phi * n +- epsilon * n.
+    /**
+     * The least over ranks r in [a, b] of f(r) = min over targets of 2 eps max(r / phi, (n - r) / (1 - phi)). The
+     * paper checks f at one rank only, which lets a pair straddle a target (known counterexamples); f is least at
+     * phi * n, and it never shrinks for a pair as values arrive, since both r and n - r only grow.
+     */
+    private double allowed(double a, double b) {
         double min = Double.MAX_VALUE;
         for (int j = 0; j < phis.length; j++) {
-            double error = r < phis[j] * n ? lower[j] * (n - r) : upper[j] * r;
-            if (error < min) {
-                min = error;
-            }
+            double r = Math.min(Math.max(phis[j] * n, a), b);
+            min = Math.min(min, Math.max(upper[j] * r, lower[j] * (n - r)));
         }
         return min;
     }
@@ -104,23 +109,20 @@ final class CkmsQuantiles {
         int[] newDelta = new int[total];
         int i = 0;
         int out = 0;
-        long rank = 0;
         for (int k = 0; k < count; k++) {
             double x = sorted[k];
             while (i < size && values[i] <= x) {
                 newValues[out] = values[i];
                 newG[out] = g[i];
                 newDelta[out] = delta[i];
-                rank += g[i];
                 out++;
                 i++;
             }
             n++;
             newValues[out] = x;
             newG[out] = 1;
-            // the new minimum or maximum is known exactly; anything between inherits the allowed error
-            newDelta[out] = (out == 0 || i == size) ? 0 : Math.max(0, (int) Math.floor(allowed(rank)) - 1);
-            rank += 1;
+            // a new minimum or maximum is known exactly; below tuple i, x ranks at most rmax(i) - 1
+            newDelta[out] = (out == 0 || i == size) ? 0 : g[i] + delta[i] - 1;
             out++;
         }
         while (i < size) {
@@ -137,7 +139,7 @@ final class CkmsQuantiles {
         compress();
     }
 
-    /** Merges neighbours whose combined uncertainty stays within the allowed error; keeps min and max. */
+    /** Merges tuple w into its successor while the pair it then forms keeps the contract; keeps min and max. */
     private void compress() {
         if (size < 3) {
             return;
@@ -146,7 +148,8 @@ final class CkmsQuantiles {
         long rankBeforeW = 0;
         for (int i = 1; i < size; i++) {
             boolean interior = w > 0 && i < size - 1;
-            if (interior && g[w] + g[i] + delta[i] <= allowed(rankBeforeW)) {
+            long span = (long) g[w] + g[i] + delta[i]; // rmax(i) - rmin(w - 1) once merged
+            if (interior && span <= allowed(rankBeforeW, rankBeforeW + span)) {
                 g[i] += g[w];
                 values[w] = values[i];
                 g[w] = g[i];
@@ -167,20 +170,39 @@ final class CkmsQuantiles {
         }
     }
 
-    /** The estimate for quantile {@code phi}, or NaN when nothing was observed. */
+    /**
+     * The estimate for quantile {@code phi}, or NaN when nothing was observed: of the tuples whose ranks may reach
+     * [phi * n - eps * n, phi * n + eps * n] (rank r standing for (r - 1, r]), the one surely inside it, or else
+     * closest to it.
+     */
     double get(double phi) {
         if (size == 0) {
             return Double.NaN;
         }
-        double desired = phi * n;
-        double bound = desired + allowed(desired) / 2;
-        long rank = 0;
-        for (int i = 0; i < size; i++) {
-            if (rank + g[i] + delta[i] > bound) {
-                return values[Math.max(0, i - 1)];
+        double margin = 0; // a phi that is not a target gets the closest rank
+        for (int j = 0; j < phis.length; j++) {
+            if (Double.compare(phis[j], phi) == 0) {
+                margin = epsilons[j] * n;
             }
-            rank += g[i];
         }
-        return values[size - 1];
+        double slack = 1e-9 * n; // phi * n and eps * n are rounded
+        long lo = (long) Math.ceil(phi * n - margin - slack);
+        long hi = (long) Math.floor(phi * n + margin + slack);
+        int best = 0;
+        long bestMiss = Long.MAX_VALUE;
+        long bestOff = Long.MAX_VALUE;
+        long rmin = 0;
+        for (int i = 0; i < size; i++) {
+            rmin += g[i];
+            long rmax = rmin + delta[i];
+            long miss = Math.max(0, Math.max(lo - rmin, rmax - 1 - hi));
+            long off = Math.max(lo - rmin, rmax - hi);
+            if (miss < bestMiss || (miss == bestMiss && off < bestOff)) {
+                best = i;
+                bestMiss = miss;
+                bestOff = off;
+            }
+        }
+        return values[best];
     }
 }
