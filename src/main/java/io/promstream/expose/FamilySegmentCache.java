@@ -1,16 +1,16 @@
 package io.promstream.expose;
 
 import io.promstream.store.Family;
-import java.util.BitSet;
+import io.promstream.store.FamilySnapshot;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The compressed rendering of each store family, per exposition format, with what it was rendered from: the
- * family's chunk count and {@link Family#exposedVersions} and the partitions then visible. A scrape reuses a
- * chunk's part only when all of these are unchanged, so it shows exactly what rendering afresh would. Each kept
+ * The compressed rendering of each store family, per exposition format, with the versions of the snapshot it was
+ * rendered from ({@link FamilySnapshot}). A scrape reuses a chunk's part only when its
+ * version is unchanged, so it shows exactly what rendering afresh would. Each kept
  * rendering is whole and consistent with its versions, so of two scrapes racing either may stay. Families gone
  * from the store are forgotten at the next full scrape.
  *
@@ -21,7 +21,7 @@ final class FamilySegmentCache {
      * A family's rendering: with one chunk, {@code parts[0]} is the whole family; with more, {@code header} holds
      * its {@code # HELP} and {@code # TYPE} lines and each part one chunk's samples.
      */
-    record Rendering(int chunks, BitSet visible, long[] versions, DeflateSegment header, DeflateSegment[] parts) {
+    record Rendering(long[] versions, DeflateSegment header, DeflateSegment[] parts) {
         boolean isEmpty() {
             for (DeflateSegment part : parts) {
                 if (part.length() > 0) {

@@ -4,13 +4,13 @@ import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import io.promstream.store.ExposedChunk;
 import io.promstream.store.Family;
+import io.promstream.store.FamilySnapshot;
 import io.promstream.store.SeriesSnapshot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A gzip scrape of all that {@code GET /metrics} shows, joined from deflate segments: the gateway's own metrics
  * compressed afresh every time, then each store family's parts, kept in a {@link FamilySegmentCache} and
- * compressed again only when they changed since. A large family is kept in chunks ({@link Family#chunksFor}), so
- * one changed series costs its chunk only. The parts to compress again are written by {@link SnapshotWriter} and
+ * compressed again only when their snapshot's version changed since ({@link FamilySnapshot}). A large family is
+ * kept in chunks, so one changed series costs its chunk only. The parts to compress again are written by {@link SnapshotWriter} and
  * compressed on the scrape's thread and the helpers given, in parallel. The bytes a client inflates are what
  * rendering everything afresh would give.
  */
@@ -65,12 +65,11 @@ final class GzipExposition {
             writer.flush();
             gzip.append(deflater.endSegment(false));
             long started = System.nanoTime();
-            BitSet visible = store.store().visiblePartitions(started);
             List<Family> families = store.sortedFamilies();
             List<Pending> pending = new ArrayList<>(families.size());
             List<Part> parts = new ArrayList<>();
             for (Family family : families) {
-                pending.add(plan(family, openMetrics, visible, started, parts));
+                pending.add(plan(family, openMetrics, started, parts));
             }
             compress(format, parts);
             for (Pending p : pending) {
@@ -95,34 +94,25 @@ final class GzipExposition {
     }
 
     /**
-     * What a scrape at {@code nowNanos} shows of the family: the chunks that changed since the kept rendering (or
-     * all, when there is none, the chunk count changed or other partitions are visible) copied now and added to
-     * {@code parts} to compress, the others reused.
+     * What a scrape at {@code nowNanos} shows of the family: the chunks whose snapshot version differs from the kept
+     * rendering's (all, when there is none) copied now and added to {@code parts} to compress, the others reused.
      */
-    private Pending plan(Family family, boolean openMetrics, BitSet visible, long nowNanos, List<Part> parts) {
-        int chunks = Family.chunksFor(family.size());
-        long[] versions = family.exposedVersions(chunks); // before reading the family: a change after it is seen next
+    private Pending plan(Family family, boolean openMetrics, long nowNanos, List<Part> parts) {
         FamilySegmentCache.Rendering kept = cache.get(family, openMetrics);
-        boolean reusable =
-                kept != null && kept.chunks() == chunks && kept.visible().equals(visible);
-        long stale = 0;
-        for (int c = 0; c < chunks; c++) {
-            if (!reusable || kept.versions()[c] != versions[c]) {
-                stale |= 1L << c;
-            }
-        }
-        Pending pending = new Pending(family, chunks, visible, versions, kept, stale);
-        if (stale == 0) {
+        FamilySnapshot snapshot = store.store()
+                .snapshot(family, nowNanos, kept == null ? null : kept.versions(), helperCount > 0 ? helpers : null);
+        Pending pending = new Pending(snapshot, kept);
+        if (snapshot.unchanged()) {
             return pending;
         }
-        ExposedChunk[] fresh = store.store().exposed(family, nowNanos, chunks, stale, helperCount > 0 ? helpers : null);
-        for (int c = 0; c < chunks; c++) {
-            if (fresh[c] == null) {
+        for (int c = 0; c < snapshot.chunks(); c++) {
+            ExposedChunk fresh = snapshot.fresh(c);
+            if (fresh == null) {
                 pending.parts[c] = kept.parts()[c];
-            } else if (fresh[c].isEmpty()) {
+            } else if (fresh.isEmpty()) {
                 pending.parts[c] = DeflateSegment.EMPTY;
             } else {
-                parts.add(new Part(pending, c, fresh[c]));
+                parts.add(new Part(pending, c, fresh));
             }
         }
         return pending;
@@ -159,8 +149,8 @@ final class GzipExposition {
             Utf8Writer writer = new Utf8Writer(deflater, 1 << 16);
             for (int i = next.getAndIncrement(); i < parts.size(); i = next.getAndIncrement()) {
                 Part part = parts.get(i);
-                Family family = part.pending.family;
-                if (part.pending.chunks == 1) {
+                Family family = part.pending.snapshot.family();
+                if (part.pending.snapshot.chunks() == 1) {
                     format.header(family, writer);
                 }
                 for (SeriesSnapshot s : part.series.snapshots()) { // copied here, on the thread that renders
@@ -183,28 +173,14 @@ final class GzipExposition {
 
     /** A family's rendering being made: its parts filled in by {@link #compress}, or kept. */
     private static final class Pending {
-        final Family family;
-        final int chunks;
-        final BitSet visible;
-        final long[] versions;
+        final FamilySnapshot snapshot;
         final FamilySegmentCache.Rendering kept;
-        final long stale;
         final DeflateSegment[] parts;
 
-        Pending(
-                Family family,
-                int chunks,
-                BitSet visible,
-                long[] versions,
-                FamilySegmentCache.Rendering kept,
-                long stale) {
-            this.family = family;
-            this.chunks = chunks;
-            this.visible = visible;
-            this.versions = versions;
+        Pending(FamilySnapshot snapshot, FamilySegmentCache.Rendering kept) {
+            this.snapshot = snapshot;
             this.kept = kept;
-            this.stale = stale;
-            this.parts = new DeflateSegment[chunks];
+            this.parts = new DeflateSegment[snapshot.chunks()];
         }
 
         /** The rendering, kept for the next scrape when anything in it is new; a chunked family gets its header. */
@@ -215,18 +191,22 @@ final class GzipExposition {
                 FamilySegmentCache cache,
                 boolean openMetrics)
                 throws IOException {
-            if (stale == 0) {
+            if (snapshot.unchanged()) {
                 return kept;
             }
+            int chunks = snapshot.chunks();
             DeflateSegment header = null;
             if (chunks > 1) {
-                format.header(family, writer);
+                format.header(snapshot.family(), writer);
                 writer.flush();
                 header = deflater.endSegment(false);
             }
-            FamilySegmentCache.Rendering rendering =
-                    new FamilySegmentCache.Rendering(chunks, visible, versions, header, parts);
-            cache.put(family, openMetrics, rendering);
+            long[] versions = new long[chunks];
+            for (int c = 0; c < chunks; c++) {
+                versions[c] = snapshot.version(c);
+            }
+            FamilySegmentCache.Rendering rendering = new FamilySegmentCache.Rendering(versions, header, parts);
+            cache.put(snapshot.family(), openMetrics, rendering);
             return rendering;
         }
     }

@@ -50,6 +50,7 @@ public final class Family {
     private long[] exposedVersions = {0};
 
     private long lastVersion;
+    private long lastVisibility = -1;
     private final Object exposedLock = new Object();
     /** A family is split into chunks of about this many series, for scrapes that keep what they rendered. */
     public static final int CHUNK_SERIES = 1024;
@@ -121,16 +122,20 @@ public final class Family {
      * A number per chunk (of {@code count}, a power of two up to {@link #MAX_CHUNKS}) that changes whenever what a
      * scrape shows of that chunk may have changed: equal numbers from two calls mean no change was noted between
      * them. What a caller reads of the family after this call includes every change noted before it; a later
-     * change makes the next call answer a larger number for its chunk. Asking for another count than the last
-     * call changes every number. For scrapes that keep what they rendered; ingestion never waits for it.
+     * change makes the next call answer a larger number for its chunk. Another count or {@code visibility} (of the
+     * partitions, {@link Partitions#visibility}) than the last call's changes every number. Only scrapes call it;
+     * ingestion never waits for it.
      *
      * @return the numbers, a copy
      */
-    public long[] exposedVersions(int count) {
+    long[] exposedVersions(int count, long visibility) {
         synchronized (exposedLock) {
-            if (count != chunks || count != exposedVersions.length) {
+            if (count != chunks || count != exposedVersions.length || visibility != lastVisibility) {
                 chunks = count; // before the marks are taken: a writer that still saw the old count is seen below
-                exposedVersions = new long[count];
+                lastVisibility = visibility;
+                if (exposedVersions.length != count) {
+                    exposedVersions = new long[count];
+                }
                 mark(-1L);
             }
             long taken = (long) CHANGED_CHUNKS.getAndSet(this, 0L);

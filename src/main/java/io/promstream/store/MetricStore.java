@@ -3,7 +3,6 @@ package io.promstream.store;
 import io.promstream.parse.Sample;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -249,26 +248,28 @@ public final class MetricStore {
      * exposed as one ({@link SnapshotMerge}).
      */
     public List<SeriesSnapshot> exposed(Family family, long nowNanos) {
-        return exposed(family, nowNanos, 1, 1L, null)[0].snapshots();
+        return FamilyExposure.exposed(family, nowNanos, 1, 1L, null)[0].snapshots();
     }
 
     /**
-     * {@link #exposed(Family, long)} split by {@link Family#chunkOf chunk}: the chunks whose bit is set in
-     * {@code wanted}, their series to be copied by the caller ({@code null} for the other chunks). A large family
-     * without strays is gone through in two halves, one of them on {@code helper} when one is given.
-     *
-     * @param chunks a power of two, at most {@link Family#MAX_CHUNKS}
+     * What a scrape at {@code nowNanos} shows of a family, by chunk: each chunk's version, and the series of those
+     * whose version is not in {@code known} (the versions of an earlier snapshot of the family, or {@code null}). A
+     * change after this call gives its chunk a new version in the next. A large family without strays is gone
+     * through in two halves, one of them on {@code helper} when one is given.
      */
-    public ExposedChunk[] exposed(Family family, long nowNanos, int chunks, long wanted, ExecutorService helper) {
-        return FamilyExposure.exposed(family, nowNanos, chunks, wanted, helper);
-    }
-
-    /**
-     * The shards whose partitions a scrape at {@code nowNanos} shows. With {@link Family#exposedVersions}, what
-     * decides whether a family rendered earlier is still what a scrape would show.
-     */
-    public BitSet visiblePartitions(long nowNanos) {
-        return partitions.visible(nowNanos);
+    public FamilySnapshot snapshot(Family family, long nowNanos, long[] known, ExecutorService helper) {
+        int chunks = Family.chunksFor(family.size());
+        long[] versions = family.exposedVersions(chunks, partitions.visibility(nowNanos)); // before reading it
+        long wanted = 0;
+        for (int c = 0; c < chunks; c++) {
+            if (known == null || known.length != chunks || known[c] != versions[c]) {
+                wanted |= 1L << c;
+            }
+        }
+        ExposedChunk[] fresh = wanted == 0
+                ? new ExposedChunk[chunks]
+                : FamilyExposure.exposed(family, nowNanos, chunks, wanted, helper);
+        return new FamilySnapshot(family, versions, fresh);
     }
 
     /** The Pushgateway-style groups of partitions visible at {@code nowNanos}. */

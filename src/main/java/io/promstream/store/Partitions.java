@@ -12,6 +12,10 @@ final class Partitions {
     private final FamilyRegistry families;
     private final GroupRegistry groups;
     private final SeriesCap cap;
+    /** Guarded by this: the partitions visible at the last {@link #visibility} call, and its answer. */
+    private BitSet lastVisible = new BitSet();
+
+    private long visibility;
 
     Partitions(int shards, FamilyRegistry families, GroupRegistry groups, SeriesCap cap) {
         this.partitions = new AtomicReferenceArray<>(shards);
@@ -62,6 +66,19 @@ final class Partitions {
         }
         partition.markDropped(); // forgets what the removals above marked changed
         return removed;
+    }
+
+    /**
+     * A number that changes whenever the partitions a scrape shows change: the same for two instants only when the
+     * same shards' partitions are visible at both.
+     */
+    synchronized long visibility(long nowNanos) {
+        BitSet now = visible(nowNanos);
+        if (!now.equals(lastVisible)) {
+            lastVisible = now;
+            visibility++;
+        }
+        return visibility;
     }
 
     /** The shards whose partitions a scrape at {@code nowNanos} shows. */
