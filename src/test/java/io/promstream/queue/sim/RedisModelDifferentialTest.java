@@ -35,37 +35,32 @@ class RedisModelDifferentialTest {
     @Test
     void theModelAnswersEveryCallAsRedisDoes() {
         ShardKeys keys = ShardKeys.of("diff:queue", 0, 1);
-        try (RedisServer server = new RedisServer().start();
-                RedisClient client = RedisClient.builder()
-                        .hostAndPort(new HostAndPort("127.0.0.1", server.port()))
-                        .clientConfig(DefaultJedisClientConfig.builder().build())
-                        .build()) {
-            long seed = Long.getLong("diff.seed", 20261203L);
-            for (int sequence = 0; sequence < SEQUENCES; sequence++) {
-                try (Jedis jedis = server.client()) {
-                    jedis.flushAll();
-                }
-                RedisModel model = new RedisModel(1, () -> 0L);
-                run(new Random(seed + sequence), model, client, keys, seed + sequence);
-            }
-        }
+        sequences(SEQUENCES, 1, (random, model, client, seed) -> run(random, model, client, keys, seed));
     }
 
     @Test
     void theModelAnswersEveryPushWritersCallAsRedisDoes() {
-        int shards = 3;
+        sequences(SEQUENCES / 3, 3, (random, model, client, seed) -> runPushes(random, model, client, 3, seed));
+    }
+
+    /** One random sequence of calls, run against a fresh model and an emptied redis-server. */
+    private interface Sequence {
+        void run(Random random, RedisModel model, RedisClient client, long seed);
+    }
+
+    /** Runs {@code count} sequences from seed {@code diff.seed} (or the default) against one redis-server. */
+    private static void sequences(int count, int shards, Sequence sequence) {
         try (RedisServer server = new RedisServer().start();
                 RedisClient client = RedisClient.builder()
                         .hostAndPort(new HostAndPort("127.0.0.1", server.port()))
                         .clientConfig(DefaultJedisClientConfig.builder().build())
                         .build()) {
             long seed = Long.getLong("diff.seed", 20261203L);
-            for (int sequence = 0; sequence < SEQUENCES / 3; sequence++) {
+            for (int i = 0; i < count; i++) {
                 try (Jedis jedis = server.client()) {
                     jedis.flushAll();
                 }
-                RedisModel model = new RedisModel(shards, () -> 0L);
-                runPushes(new Random(seed + sequence), model, client, shards, seed + sequence);
+                sequence.run(new Random(seed + i), new RedisModel(shards, () -> 0L), client, seed + i);
             }
         }
     }
