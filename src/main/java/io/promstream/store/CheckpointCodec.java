@@ -89,10 +89,8 @@ public final class CheckpointCodec {
             CheckpointWriter writer = new CheckpointWriter(full);
             if (full) {
                 for (Family family : store.families()) {
-                    for (Series s : family.series.values()) {
-                        if (s.partition() == partition) {
-                            writer.series(s, partition);
-                        }
+                    for (Series s : family.seriesOf(partition)) {
+                        writer.series(s, partition);
                     }
                 }
             } else {

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The series of one chunk of a family that a scrape shows, copied when {@link #snapshots} is called: a scrape can
- * copy and render its chunks on several threads. Series of one labels on two partitions (strays) are merged when
+ * copy and render its chunks on several threads. Series of one labels on two partitions (a misrouted sample's) are merged when
  * the chunk is made.
  */
 public final class ExposedChunk {

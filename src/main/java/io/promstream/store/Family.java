@@ -2,17 +2,20 @@ package io.promstream.store;
 
 import io.promstream.parse.MetricType;
 import io.promstream.parse.Sample;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
+import java.util.Spliterator;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * All series of one metric name. The type is fixed at creation. Series are found without locking; a new
- * series is added under the family's {@link #lock} so that it can never land in a family that was just
- * retired, and so that a push checked whole can keep others from creating series in it until it is applied.
+ * All series of one metric name, each in the map of its partition (the shard its first sample came from). The
+ * type is fixed at creation. Series are found without locking; a new series is added under the family's
+ * {@link #lock} so that it can never land in a family that was just retired, and so that a push checked whole can
+ * keep others from creating series in it until it is applied.
  */
 public final class Family {
     private final String name;
@@ -20,42 +23,16 @@ public final class Family {
     private final List<String> exposedNames;
     private final AtomicReference<String> help = new AtomicReference<>();
     private final SharedLabelNames labelNames = new SharedLabelNames();
-    final ConcurrentHashMap<Object, Series> series = new ConcurrentHashMap<>();
+    /** The series of each partition, by partition number, keyed by their labels; grown under {@link #lock}. */
+    private volatile PartitionSeries[] parts = new PartitionSeries[0];
     /** Held to add a series or retire the family. */
     final ReentrantLock lock = new ReentrantLock();
     /** Written under {@link #lock}, read without it on the hot path. */
     private volatile boolean retired;
-    /** Whether a series of one partition was ever added where another partition's holds the labels' main key. */
-    private volatile boolean hasStrays;
-    /**
-     * The chunks changed since a scrape last took them: bit {@code i} for chunk {@code i} of {@link #chunks}
-     * ({@link #chunkOf}). Set by every change a scrape could show, a bit written only when clear; cleared by
-     * {@link #exposedVersions}.
-     */
-    private volatile long changedChunks = -1L;
-
-    private static final VarHandle CHANGED_CHUNKS;
-
-    static {
-        try {
-            CHANGED_CHUNKS = MethodHandles.lookup().findVarHandle(Family.class, "changedChunks", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** How many chunks the change marks are kept for; set by scrapes. */
-    private volatile int chunks = 1;
-    /** A number per chunk, and the last number given out: guarded by {@link #exposedLock}, which only scrapes take. */
-    private long[] exposedVersions = {0};
-
-    private long lastVersion;
-    private long lastVisibility = -1;
-    private final Object exposedLock = new Object();
-    /** A family is split into chunks of about this many series, for scrapes that keep what they rendered. */
-    public static final int CHUNK_SERIES = 1024;
-
-    public static final int MAX_CHUNKS = 64;
+    /** Whether two partitions ever held series of the same labels (a misrouted sample's): a scrape merges them. */
+    private volatile boolean mixed;
+    /** What changed since scrapes last asked, by chunk ({@link MetricStore#snapshot}). */
+    private final ChunkVersions versions = new ChunkVersions();
 
     Family(String name, MetricType type, List<String> exposedNames) {
         this.name = name;
@@ -90,67 +67,34 @@ public final class Family {
 
     /** Notes a change a scrape could show in every chunk (the help text, a series restored). */
     void exposedChanged() {
-        mark(-1L);
+        versions.markAll();
     }
 
     /** Notes a change a scrape could show in the chunk of a series: its value, the series added or removed. */
     void exposedChanged(LabelSet labels) {
-        mark(1L << chunkOf(labels.hashCode(), chunks));
+        versions.mark(labels);
     }
 
-    private void mark(long bits) {
-        long current = changedChunks;
-        while ((current & bits) != bits) {
-            if (CHANGED_CHUNKS.compareAndSet(this, current, current | bits)) {
-                return;
-            }
-            current = changedChunks;
-        }
-    }
-
-    /** The chunk, of {@code chunks} (a power of two), of the series whose labels have this hash. */
-    public static int chunkOf(int labelsHash, int chunks) {
-        return (labelsHash ^ (labelsHash >>> 16)) & (chunks - 1);
-    }
-
-    /** The number of chunks a scrape splits a family of {@code size} series into: a power of two. */
-    public static int chunksFor(int size) {
-        return size < 2 * CHUNK_SERIES ? 1 : Math.min(MAX_CHUNKS, Integer.highestOneBit(size / CHUNK_SERIES));
-    }
-
-    /**
-     * A number per chunk (of {@code count}, a power of two up to {@link #MAX_CHUNKS}) that changes whenever what a
-     * scrape shows of that chunk may have changed: equal numbers from two calls mean no change was noted between
-     * them. What a caller reads of the family after this call includes every change noted before it; a later
-     * change makes the next call answer a larger number for its chunk. Another count or {@code visibility} (of the
-     * partitions, {@link Partitions#visibility}) than the last call's changes every number. Only scrapes call it;
-     * ingestion never waits for it.
-     *
-     * @return the numbers, a copy
-     */
+    /** {@link ChunkVersions#take}. */
     long[] exposedVersions(int count, long visibility) {
-        synchronized (exposedLock) {
-            if (count != chunks || count != exposedVersions.length || visibility != lastVisibility) {
-                chunks = count; // before the marks are taken: a writer that still saw the old count is seen below
-                lastVisibility = visibility;
-                if (exposedVersions.length != count) {
-                    exposedVersions = new long[count];
-                }
-                mark(-1L);
-            }
-            long taken = (long) CHANGED_CHUNKS.getAndSet(this, 0L);
-            boolean beyond = count < 64 && (taken & (-1L << count)) != 0; // marked by the count before: all
-            for (int i = 0; i < count; i++) {
-                if (beyond || (taken & (1L << i)) != 0) {
-                    exposedVersions[i] = ++lastVersion; // never a number given out before, whatever the count
-                }
-            }
-            return exposedVersions.clone();
-        }
+        return versions.take(count, visibility);
     }
 
     public int size() {
-        return series.size();
+        int size = 0;
+        for (PartitionSeries part : parts) {
+            size += part == null ? 0 : part.size();
+        }
+        return size;
+    }
+
+    boolean isEmpty() {
+        for (PartitionSeries part : parts) {
+            if (part != null && !part.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     boolean isRetired() {
@@ -165,36 +109,98 @@ public final class Family {
         return labelNames.labelsOf(sample);
     }
 
-    /** Whether some series are strays (keyed by partition as well): a scrape then merges by labels. */
-    boolean hasStrays() {
-        return hasStrays;
+    /** Whether two partitions may hold series of the same labels: a scrape then merges by labels. */
+    boolean isMixed() {
+        return mixed;
+    }
+
+    /** The partition's series, in a live view; empty when it has none. */
+    Collection<Series> seriesOf(Partition partition) {
+        PartitionSeries part = part(partition);
+        return part == null ? List.of() : part.values();
+    }
+
+    /** Every series, partition by partition, in a live view. */
+    Iterable<Series> series() {
+        return () -> Arrays.stream(parts)
+                .filter(Objects::nonNull)
+                .flatMap(part -> part.values().stream())
+                .iterator();
+    }
+
+    /** A spliterator over the series of each partition visible at {@code nowNanos}. */
+    List<Spliterator<Series>> visibleParts(long nowNanos) {
+        List<Spliterator<Series>> out = new ArrayList<>();
+        for (PartitionSeries part : parts) {
+            if (part != null && !part.isEmpty() && part.partition.isVisible(nowNanos)) {
+                out.add(part.values().spliterator());
+            }
+        }
+        return out;
+    }
+
+    /** The partition's series, or {@code null}; a map of an earlier partition of the same shard is not its. */
+    private PartitionSeries part(Partition partition) {
+        PartitionSeries[] all = parts;
+        PartitionSeries part = partition.id() < all.length ? all[partition.id()] : null;
+        return part != null && part.partition == partition ? part : null;
     }
 
     /**
-     * The partition's series of the sample's labels, or {@code null}. {@code probe} finds the main key without
-     * copying the labels; they are only copied for a stray look-up.
+     * The partition's map, made when it has none; under {@link #lock}. A map left by an earlier partition of the
+     * shard (dropped, its series removed) is replaced.
      */
-    Series find(Object probe, Partition partition, Sample sample) {
-        Series main = series.get(probe);
-        if (main != null && main.partition() == partition) {
-            return main;
+    private PartitionSeries partToAdd(Partition partition) {
+        PartitionSeries part = part(partition);
+        if (part == null) {
+            PartitionSeries[] grown = Arrays.copyOf(parts, Math.max(parts.length, partition.id() + 1));
+            part = new PartitionSeries(partition);
+            grown[partition.id()] = part;
+            parts = grown;
         }
-        return hasStrays ? series.get(new StrayKey(partition.id(), LabelSet.of(sample))) : null;
+        return part;
     }
 
-    /** {@link #find(Object, Partition, Sample)} for labels at hand. */
-    Series find(LabelSet labels, Partition partition) {
-        Series main = series.get(labels);
-        if (main != null && main.partition() == partition) {
-            return main;
+    /** Under {@link #lock}: notes when another partition holds a series of these labels too. */
+    private void noteOthers(LabelSet labels, Partition partition) {
+        if (!mixed) {
+            PartitionSeries[] all = parts;
+            for (int i = 0; i < all.length; i++) {
+                if (i != partition.id() && all[i] != null && all[i].containsKey(labels)) {
+                    mixed = true;
+                    return;
+                }
+            }
         }
-        return hasStrays ? series.get(new StrayKey(partition.id(), labels)) : null;
+    }
+
+    /**
+     * The partition's series of the sample's labels, or {@code null}. {@code probe} finds it without copying the
+     * labels.
+     */
+    Series find(Object probe, Partition partition) {
+        PartitionSeries part = part(partition);
+        return part == null ? null : part.get(probe);
+    }
+
+    /** The partition's series of these labels, else another partition's, or {@code null}. */
+    Series findAnywhere(LabelSet labels, Partition partition) {
+        Series own = find(labels, partition);
+        if (own != null) {
+            return own;
+        }
+        for (PartitionSeries part : parts) {
+            Series other = part == null ? null : part.get(labels);
+            if (other != null) {
+                return other;
+            }
+        }
+        return null;
     }
 
     /**
      * Adds {@code created} to the partition unless the family was retired meanwhile ({@code null}) or the
-     * partition has a series of these labels already (returned instead). It takes the labels' main key when it is
-     * free, else it is a stray keyed by its partition too.
+     * partition has a series of these labels already (returned instead).
      */
     Series add(LabelSet labels, Partition partition, Series created) {
         lock.lock();
@@ -210,47 +216,49 @@ public final class Family {
 
     /** {@link #add} for a caller that holds the lock, with the family live. */
     Series insert(LabelSet labels, Partition partition, Series created) {
-        StrayKey strayKey = hasStrays ? new StrayKey(partition.id(), labels) : null;
-        Series stray = strayKey == null ? null : series.get(strayKey);
-        if (stray != null) {
-            return stray;
+        PartitionSeries part = partToAdd(partition);
+        Series existing = part.get(labels);
+        if (existing != null) {
+            return existing;
         }
-        Series main = series.get(labels);
-        if (main == null) {
-            created.home(this, partition, false, true);
-            series.put(labels, created);
-            return created;
-        }
-        if (main.partition() == partition) {
-            return main;
-        }
-        created.home(this, partition, true, true);
-        hasStrays = true;
-        series.put(strayKey != null ? strayKey : new StrayKey(partition.id(), labels), created);
+        noteOthers(labels, partition);
+        created.home(this, partition, true);
+        part.put(labels, created);
         return created;
+    }
+
+    /**
+     * Puts {@code series} in its partition in place of the one of the same labels, for a caller that made sure the
+     * family is live; returns the one replaced, or {@code null}.
+     */
+    Series replace(Partition partition, Series series) {
+        lock.lock(); // held already by a push that planned the family; taken here for one it created
+        try {
+            noteOthers(series.labels(), partition);
+            series.home(this, partition, true);
+            return partToAdd(partition).put(series.labels(), series);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the series out of its partition's map; {@code false} when it was no longer there. */
+    boolean remove(Series series) {
+        PartitionSeries part = part(series.partition());
+        return part != null && part.remove(series.labels(), series);
     }
 
     /** Restores a series read from a checkpoint into its partition; {@code false} when it has one of those labels. */
     boolean restore(Series restored, Partition partition) {
         lock.lock();
         try {
-            Series main = series.get(restored.labels());
-            if (main == null) {
-                restored.home(this, partition, false, false);
-                series.put(restored.labels(), restored);
-                exposedChanged();
-                return true;
-            }
-            if (main.partition() == partition) {
+            PartitionSeries part = partToAdd(partition);
+            if (part.containsKey(restored.labels())) {
                 return false;
             }
-            StrayKey key = new StrayKey(partition.id(), restored.labels());
-            if (series.containsKey(key)) {
-                return false;
-            }
-            restored.home(this, partition, true, false);
-            hasStrays = true;
-            series.put(key, restored);
+            noteOthers(restored.labels(), partition);
+            restored.home(this, partition, false);
+            part.put(restored.labels(), restored);
             exposedChanged();
             return true;
         } finally {
@@ -262,7 +270,7 @@ public final class Family {
     boolean retireIfEmpty() {
         lock.lock();
         try {
-            if (series.isEmpty()) {
+            if (isEmpty()) {
                 retired = true;
             }
             return retired;

@@ -11,7 +11,7 @@ import java.util.concurrent.Future;
 
 /**
  * What a scrape exposes of a family ({@link MetricStore#exposed}): its series of visible partitions by chunk, those
- * of one labels merged where misrouted samples made strays ({@link SnapshotMerge}).
+ * of one labels on two partitions (a misrouted sample's) merged ({@link SnapshotMerge}).
  */
 final class FamilyExposure {
     /** A family at least this large is gone through on two threads, when a scrape has two. */
@@ -21,22 +21,30 @@ final class FamilyExposure {
 
     /**
      * The chunks whose bit is set in {@code wanted}, their series to be copied by the caller ({@code null} for the
-     * other chunks). A large family without strays is gone through in two halves, one of them on {@code helper}
-     * when one is given.
+     * other chunks). A large family whose partitions hold distinct labels is gone through in two halves, one of them
+     * on {@code helper} when one is given.
      */
     static ExposedChunk[] exposed(Family family, long nowNanos, int chunks, long wanted, ExecutorService helper) {
         ExposedChunk[] out = new ExposedChunk[chunks];
-        if (family.hasStrays()) {
+        if (family.isMixed()) {
             List<SeriesSnapshot>[] merged = mergedChunks(family, nowNanos, chunks, wanted);
             for (int c = 0; c < chunks; c++) {
                 out[c] = merged[c] == null ? null : ExposedChunk.merged(merged[c]);
             }
             return out;
         }
-        Spliterator<Series> all = family.series.values().spliterator();
-        Spliterator<Series> half = helper != null && family.size() >= SPLIT_SERIES ? all.trySplit() : null;
-        Future<List<Series>[]> other = half == null ? null : helper.submit(() -> sort(half, nowNanos, chunks, wanted));
-        List<Series>[] found = sort(all, nowNanos, chunks, wanted);
+        List<Spliterator<Series>> mine = new ArrayList<>();
+        List<Spliterator<Series>> halves = new ArrayList<>();
+        boolean split = helper != null && family.size() >= SPLIT_SERIES;
+        for (Spliterator<Series> part : family.visibleParts(nowNanos)) {
+            Spliterator<Series> half = split ? part.trySplit() : null;
+            mine.add(part);
+            if (half != null) {
+                halves.add(half);
+            }
+        }
+        Future<List<Series>[]> other = halves.isEmpty() ? null : helper.submit(() -> sort(halves, chunks, wanted));
+        List<Series>[] found = sort(mine, chunks, wanted);
         List<Series>[] more = other == null ? null : join(other);
         for (int c = 0; c < chunks; c++) {
             if (found[c] != null) {
@@ -57,27 +65,32 @@ final class FamilyExposure {
         }
     }
 
-    /** The visible series {@code series} gives, by chunk, for the chunks {@code wanted}. */
+    /** The series {@code parts} give (all of visible partitions), by chunk, for the chunks {@code wanted}. */
     @SuppressWarnings("unchecked")
-    private static List<Series>[] sort(Spliterator<Series> series, long nowNanos, int chunks, long wanted) {
+    private static List<Series>[] sort(List<Spliterator<Series>> parts, int chunks, long wanted) {
         List<Series>[] found = new List[chunks];
-        long size = series.estimateSize();
+        long size = 0;
+        for (Spliterator<Series> part : parts) {
+            size += part.estimateSize();
+        }
         for (int c = 0; c < chunks; c++) {
             if ((wanted & (1L << c)) != 0) {
                 found[c] = new ArrayList<>((int) Math.min(1 << 20, size / chunks + 16));
             }
         }
-        series.forEachRemaining(s -> {
-            List<Series> chunk =
-                    found[chunks == 1 ? 0 : Family.chunkOf(s.labels().hashCode(), chunks)];
-            if (chunk != null && s.partition().isVisible(nowNanos)) {
-                chunk.add(s);
-            }
-        });
+        for (Spliterator<Series> part : parts) {
+            part.forEachRemaining(s -> {
+                List<Series> chunk =
+                        found[chunks == 1 ? 0 : ChunkVersions.chunkOf(s.labels().hashCode(), chunks)];
+                if (chunk != null) {
+                    chunk.add(s);
+                }
+            });
+        }
         return found;
     }
 
-    /** Where misrouted samples made strays: the visible series merged by labels ({@link SnapshotMerge}), by chunk. */
+    /** Where two partitions hold series of one labels: the visible series merged by labels ({@link SnapshotMerge}), by chunk. */
     @SuppressWarnings("unchecked")
     private static List<SeriesSnapshot>[] mergedChunks(Family family, long nowNanos, int chunks, long wanted) {
         Map<LabelSet, SnapshotMerge>[] merged = new Map[chunks];
@@ -86,8 +99,8 @@ final class FamilyExposure {
                 merged[c] = new LinkedHashMap<>();
             }
         }
-        for (Series series : family.series.values()) {
-            int c = chunks == 1 ? 0 : Family.chunkOf(series.labels().hashCode(), chunks);
+        for (Series series : family.series()) {
+            int c = chunks == 1 ? 0 : ChunkVersions.chunkOf(series.labels().hashCode(), chunks);
             if (merged[c] != null && series.partition().isVisible(nowNanos)) {
                 long updated = series.lastUpdatedMillis();
                 merged[c]

@@ -21,7 +21,7 @@ public final class FamilySnapshot {
         return family;
     }
 
-    /** The number of chunks (a power of two): each series is in chunk {@link Family#chunkOf} of its labels. */
+    /** The number of chunks (a power of two): each series is in chunk {@link ChunkVersions#chunkOf} of its labels. */
     public int chunks() {
         return versions.length;
     }

@@ -197,7 +197,7 @@ final class GroupApplication {
                         RejectReason.INVALID_MESSAGE,
                         "series " + family.name() + labels + " appears twice in the push");
             }
-            Series existing = plan.creates(family) ? null : family.series.get(labels);
+            Series existing = plan.creates(family) ? null : family.findAnywhere(labels, partition);
             if (existing == null) {
                 added++;
             } else if (existing.group() != group || !replaced.contains(family)) {
@@ -276,8 +276,7 @@ final class GroupApplication {
      * @return 1 when it is a new series, 0 when it replaced one
      */
     private int put(Group group, Family family, GroupSeries series, long nowMillis) {
-        series.home(family, partition, false, true);
-        Series old = family.series.put(series.labels(), series);
+        Series old = family.replace(partition, series);
         if (old != null) {
             old.markRemoved();
             if (old instanceof GroupSeries own) {
@@ -292,6 +291,6 @@ final class GroupApplication {
     private static int drop(Group group, Family family, GroupSeries series) {
         series.markRemoved();
         group.forget(family, series);
-        return family.series.remove(series.labels(), series) ? 1 : 0;
+        return family.remove(series) ? 1 : 0;
     }
 }

@@ -84,7 +84,7 @@ final class GroupRegistry {
                     removed++;
                 }
             }
-            if (family.series.isEmpty()) {
+            if (family.isEmpty()) {
                 families.retireIfEmpty(family);
             }
         }

@@ -236,7 +236,7 @@ public final class MetricStore {
     /** Consistent copies of a family's series (each taken under its own monitor). */
     public List<SeriesSnapshot> snapshot(Family family) {
         List<SeriesSnapshot> out = new ArrayList<>(family.size());
-        for (Series series : family.series.values()) {
+        for (Series series : family.series()) {
             out.add(series.snapshot());
         }
         return out;
@@ -244,7 +244,7 @@ public final class MetricStore {
 
     /**
      * What a scrape exposes of a family: consistent copies of the series of partitions visible at
-     * {@code nowNanos}. Where misrouted samples made a stray beside a series of the same labels, the two are
+     * {@code nowNanos}. Where two partitions hold series of the same labels (a misrouted sample's), the two are
      * exposed as one ({@link SnapshotMerge}).
      */
     public List<SeriesSnapshot> exposed(Family family, long nowNanos) {
@@ -258,7 +258,7 @@ public final class MetricStore {
      * through in two halves, one of them on {@code helper} when one is given.
      */
     public FamilySnapshot snapshot(Family family, long nowNanos, long[] known, ExecutorService helper) {
-        int chunks = Family.chunksFor(family.size());
+        int chunks = ChunkVersions.chunksFor(family.size());
         long[] versions = family.exposedVersions(chunks, partitions.visibility(nowNanos)); // before reading it
         long wanted = 0;
         for (int c = 0; c < chunks; c++) {

@@ -52,7 +52,7 @@ final class PartitionRestore {
             Series series = family == null ? null : family.find(labels, partition);
             if (series != null) {
                 forgetRestored(family, series);
-                if (family.series.isEmpty()) {
+                if (family.isEmpty()) {
                     families.retireIfEmpty(family);
                 }
             }
@@ -64,12 +64,10 @@ final class PartitionRestore {
         synchronized (families.structure) {
             groups.forgetAll(partition);
             for (Family family : families.all()) {
-                for (Series series : family.series.values()) {
-                    if (series.partition() == partition) {
-                        cap.unlink(family, series);
-                    }
+                for (Series series : family.seriesOf(partition)) {
+                    cap.unlink(family, series);
                 }
-                if (family.series.isEmpty()) {
+                if (family.isEmpty()) {
                     families.retireIfEmpty(family);
                 }
             }
@@ -90,11 +88,7 @@ final class PartitionRestore {
     int restoredCount(Partition partition) {
         int count = 0;
         for (Family family : families.all()) {
-            for (Series series : family.series.values()) {
-                if (series.partition() == partition) {
-                    count++;
-                }
-            }
+            count += family.seriesOf(partition).size();
         }
         return count;
     }

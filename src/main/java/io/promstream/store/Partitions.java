@@ -53,13 +53,11 @@ final class Partitions {
         synchronized (families.structure) {
             groups.forgetAll(partition);
             for (Family family : families.all()) {
-                for (Series series : family.series.values()) {
-                    if (series.partition() == partition) {
-                        series.markRemoved();
-                        removed += cap.unlink(family, series) ? 1 : 0;
-                    }
+                for (Series series : family.seriesOf(partition)) {
+                    series.markRemoved();
+                    removed += cap.unlink(family, series) ? 1 : 0;
                 }
-                if (family.series.isEmpty()) {
+                if (family.isEmpty()) {
                     families.retireIfEmpty(family);
                 }
             }

@@ -107,7 +107,7 @@ final class PushApplication {
                 return refusal(
                         i, RejectReason.INVALID_MESSAGE, "series " + sample.name() + " appears twice in the push");
             }
-            Series existing = plan.creates(family) ? null : family.find(applier.probe(sample), partition, sample);
+            Series existing = plan.creates(family) ? null : family.find(applier.probe(sample), partition);
             Series.Applied outcome = existing == null ? Series.Applied.OK : existing.check(sample);
             if (outcome == Series.Applied.REMOVED) {
                 existing = null; // a reset is removing it: the push creates it again
@@ -168,7 +168,7 @@ final class PushApplication {
 
     /** A series whose room was reserved; nobody else can add it, as the push holds its family's lock. */
     private Series create(Family family, Sample sample, long nowMillis) {
-        Series existing = family.find(applier.probe(sample), partition, sample);
+        Series existing = family.find(applier.probe(sample), partition);
         if (existing != null) { // a reset is removing it: replace it (it gives back its own room)
             cap.unlink(family, existing);
         }

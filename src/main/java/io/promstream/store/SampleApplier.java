@@ -33,7 +33,7 @@ final class SampleApplier {
                 family = resolution.family();
             }
             family.offerHelp(sample.help());
-            Series series = family.find(probe(sample), partition, sample);
+            Series series = family.find(probe(sample), partition);
             if (series == null) {
                 if (!cap.reserve(1)) {
                     return new Refusal(
@@ -61,7 +61,7 @@ final class SampleApplier {
     /** The partition's series of a valid sample's labels, or {@code null}. */
     Series find(Sample sample, Partition partition) {
         Family family = families.existing(sample);
-        return family == null ? null : family.find(probe(sample), partition, sample);
+        return family == null ? null : family.find(probe(sample), partition);
     }
 
     /** {@link #apply} for a sample of a series {@link #find} gave; when it was removed meanwhile, the full path. */

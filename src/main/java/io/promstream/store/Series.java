@@ -19,7 +19,6 @@ public abstract class Series {
     private Family family;
 
     private Partition partition;
-    private boolean stray;
 
     Series(LabelSet labels, long nowMillis) {
         this.labels = labels;
@@ -31,15 +30,13 @@ public abstract class Series {
     }
 
     /**
-     * Places the series in its family and partition, before it is published in the family's map. A stray is a
-     * series of a partition other than the one holding its labels' main place (a misrouted sample's).
+     * Places the series in its family and partition, before it is published in the family's map.
      *
      * @param changed whether it is new since the last checkpoint (restored series are not)
      */
-    final void home(Family family, Partition partition, boolean stray, boolean changed) {
+    final void home(Family family, Partition partition, boolean changed) {
         this.family = family;
         this.partition = partition;
-        this.stray = stray;
         if (changed) {
             synchronized (this) {
                 touch();
@@ -53,11 +50,6 @@ public abstract class Series {
 
     final Partition partition() {
         return partition;
-    }
-
-    /** Its key in the family's map. */
-    final Object mapKey() {
-        return stray ? new StrayKey(partition.id(), labels) : labels;
     }
 
     /** Under the monitor: notes a change for the next checkpoint and the next scrape. */

@@ -47,7 +47,7 @@ final class SeriesCap {
 
     /** Takes a series out of its family and gives back its room; {@code false} when it was no longer there. */
     boolean unlink(Family family, Series series) {
-        if (family.series.remove(series.mapKey(), series)) {
+        if (family.remove(series)) {
             family.exposedChanged(series.labels());
             count.decrementAndGet();
             return true;

@@ -36,9 +36,8 @@ final class SeriesRemoval {
             if (!familyFilter.test(family)) {
                 continue;
             }
-            for (Series series : family.series.values()) {
-                if ((partition == null || series.partition() == partition)
-                        && labelFilter.test(series.labels())
+            for (Series series : partition == null ? family.series() : family.seriesOf(partition)) {
+                if (labelFilter.test(series.labels())
                         && series.removeIfIdleSince(notUpdatedSinceMillis)
                         && cap.unlink(family, series)) {
                     removed++;
@@ -47,7 +46,7 @@ final class SeriesRemoval {
                     }
                 }
             }
-            if (family.series.isEmpty()) {
+            if (family.isEmpty()) {
                 families.retireIfEmpty(family);
             }
         }

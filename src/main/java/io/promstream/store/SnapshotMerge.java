@@ -4,7 +4,7 @@ import io.promstream.parse.MetricType;
 import java.util.Arrays;
 
 /**
- * One series exposed from several partitions' copies of it (misrouted samples made a stray beside it;
+ * One series exposed from several partitions' copies of it (misrouted samples made one on another partition;
  * docs/semantics.md, Shards): counters and histograms of one bucket layout add up, a summary adds its count and
  * sum and keeps the quantiles of the copy that saw the most observations, and a gauge is the copy updated last.
  */

@@ -107,8 +107,8 @@ class MetricStoreTest {
             apply(gaugeOp("inflight", GaugeOp.INC, 1), i);
             watermark[0] = i - 10L; // at most ten versions in flight
         }
-        GaugeSeries series = (GaugeSeries)
-                store.family("inflight").series.values().iterator().next();
+        GaugeSeries series =
+                (GaugeSeries) store.family("inflight").series().iterator().next();
         assertThat(only("inflight").value()).isEqualTo(1000);
         assertThat(series.rememberedDeltas()).isLessThanOrEqualTo(32);
     }
