@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.dropwizard.lifecycle.Managed;
 import io.prometheus.client.Counter;
+import io.promstream.ingest.reject.RejectionSink;
 import io.promstream.parse.RejectReason;
 import io.promstream.queue.Backoff;
 import io.promstream.queue.RedisCalls;

@@ -1,6 +1,9 @@
 package io.promstream.ingest;
 
 import io.prometheus.client.Counter;
+import io.promstream.ingest.push.QueuedCommand;
+import io.promstream.ingest.push.QueuedPushApplier;
+import io.promstream.ingest.reject.Rejections;
 import io.promstream.parse.KnownElements;
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Routing;

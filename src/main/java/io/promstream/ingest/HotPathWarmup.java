@@ -2,6 +2,8 @@ package io.promstream.ingest;
 
 import io.dropwizard.lifecycle.Managed;
 import io.prometheus.client.Counter;
+import io.promstream.ingest.reject.RejectionSink;
+import io.promstream.ingest.reject.Rejections;
 import io.promstream.parse.SampleParser;
 import io.promstream.queue.LogLimiter;
 import io.promstream.store.MetricStore;

@@ -1,5 +1,7 @@
 package io.promstream.architecture;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -13,11 +15,19 @@ import org.junit.jupiter.api.Test;
 /**
  * The package graph the README's Design section describes, kept so by the build: one package per stage, imports
  * pointing one way (config -> ingest -> queue -> store -> parse, expose -> store; health and tasks are adapters), no cycles.
+ * Inside ingest too: the HTTP adapters (ingest.http) and the queue's consumption (ingest) use the queued-push protocol
+ * (ingest.push), which uses the rejections (ingest.reject), which use no other ingest package.
  */
 class ArchitectureTest {
     private static final String ROOT = "io.promstream";
     private static final String CONFIG = "io.promstream.config..";
     private static final String INGEST = "io.promstream.ingest..";
+    /** The queue's consumption: the ingest package itself, without its subpackages. */
+    private static final String INGEST_CONSUMPTION = "io.promstream.ingest";
+
+    private static final String INGEST_HTTP = "io.promstream.ingest.http..";
+    private static final String INGEST_PUSH = "io.promstream.ingest.push..";
+    private static final String INGEST_REJECT = "io.promstream.ingest.reject..";
     private static final String PARSE = "io.promstream.parse..";
     private static final String STORE = "io.promstream.store..";
     private static final String QUEUE = "io.promstream.queue..";
@@ -27,6 +37,36 @@ class ArchitectureTest {
 
     static final ArchRule noPackageCycles =
             slices().matching("io.promstream.(*)..").should().beFreeOfCycles();
+
+    /** One slice per package of ingest, the ingest package itself included. */
+    static final ArchRule noCyclesInsideIngest =
+            slices().matching("io.promstream.(ingest..)").should().beFreeOfCycles();
+
+    static final ArchRule rejectionsUseNoOtherIngestPackage = noClasses()
+            .that()
+            .resideInAPackage(INGEST_REJECT)
+            .should()
+            .dependOnClassesThat(resideInAPackage(INGEST).and(resideOutsideOfPackages(INGEST_REJECT)));
+
+    static final ArchRule pushProtocolUsesOnlyTheRejections = noClasses()
+            .that()
+            .resideInAPackage(INGEST_PUSH)
+            .should()
+            .dependOnClassesThat(resideInAPackage(INGEST).and(resideOutsideOfPackages(INGEST_PUSH, INGEST_REJECT)));
+
+    static final ArchRule consumptionKnowsNoHttp = noClasses()
+            .that()
+            .resideInAPackage(INGEST_CONSUMPTION)
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage(INGEST_HTTP);
+
+    static final ArchRule httpAdaptersQueuePushesAndConsumeNothing = noClasses()
+            .that()
+            .resideInAPackage(INGEST_HTTP)
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage(INGEST_CONSUMPTION);
 
     static final ArchRule parseDependsOnNothingOfOurs = noClasses()
             .that()
@@ -89,6 +129,31 @@ class ArchitectureTest {
     @Test
     void thePackagesFormNoCycle() {
         noPackageCycles.check(classes);
+    }
+
+    @Test
+    void theIngestPackagesFormNoCycle() {
+        noCyclesInsideIngest.check(classes);
+    }
+
+    @Test
+    void rejectionsUseNoOtherIngestPackage() {
+        rejectionsUseNoOtherIngestPackage.check(classes);
+    }
+
+    @Test
+    void pushProtocolUsesOnlyTheRejections() {
+        pushProtocolUsesOnlyTheRejections.check(classes);
+    }
+
+    @Test
+    void consumptionKnowsNoHttp() {
+        consumptionKnowsNoHttp.check(classes);
+    }
+
+    @Test
+    void httpAdaptersQueuePushesAndConsumeNothing() {
+        httpAdaptersQueuePushesAndConsumeNothing.check(classes);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.prometheus.client.exporter.common.TextFormat;
 import io.promstream.expose.CollectTimer;
 import io.promstream.expose.GatewayMetrics;
 import io.promstream.expose.StoreCollector;
+import io.promstream.ingest.reject.Rejections;
 import io.promstream.parse.KnownElementsTest;
 import io.promstream.parse.SampleParser;
 import io.promstream.queue.LogLimiter;

@@ -1,7 +1,7 @@
 package io.promstream.ingest.http;
 
 import io.prometheus.client.Counter;
-import io.promstream.ingest.HttpIngestor;
+import io.promstream.ingest.push.HttpIngestor;
 import io.promstream.parse.RejectReason;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;

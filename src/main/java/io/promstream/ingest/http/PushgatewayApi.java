@@ -1,6 +1,6 @@
 package io.promstream.ingest.http;
 
-import io.promstream.ingest.HttpIngestor;
+import io.promstream.ingest.push.HttpIngestor;
 import io.promstream.store.Family;
 import io.promstream.store.Group;
 import io.promstream.store.MetricStore;

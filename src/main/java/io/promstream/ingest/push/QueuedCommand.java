@@ -1,4 +1,4 @@
-package io.promstream.ingest;
+package io.promstream.ingest.push;
 
 import io.promstream.parse.Command;
 import io.promstream.parse.CommandCodec;
@@ -31,7 +31,7 @@ public record QueuedCommand(String id, String source, Command command) {
     static final byte FORMAT = 2;
 
     /** Whether a queue element is a queued push rather than a sender's JSON. */
-    static boolean isQueued(byte[] element) {
+    public static boolean isQueued(byte[] element) {
         return element.length >= MAGIC.length + 1
                 && element[0] == MAGIC[0]
                 && element[1] == MAGIC[1]
@@ -57,7 +57,7 @@ public record QueuedCommand(String id, String source, Command command) {
      * Reads a queued push of either format; {@link IOException} for one that is damaged or of an unknown format.
      * A format-1 push is parsed here, with {@code parser}, into the command its header names.
      */
-    static QueuedCommand decode(byte[] element, SampleParser parser) throws IOException {
+    public static QueuedCommand decode(byte[] element, SampleParser parser) throws IOException {
         if (!isQueued(element)) {
             throw new IOException("not a queued push");
         }

@@ -1,4 +1,4 @@
-package io.promstream.ingest;
+package io.promstream.ingest.push;
 
 import io.promstream.queue.QueueWriter;
 import io.promstream.queue.Shard;

@@ -1,4 +1,4 @@
-package io.promstream.ingest;
+package io.promstream.ingest.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,6 +1,7 @@
-package io.promstream.ingest;
+package io.promstream.ingest.push;
 
 import io.prometheus.client.Counter;
+import io.promstream.ingest.reject.Rejections;
 import io.promstream.parse.Command;
 import io.promstream.parse.Sample;
 import io.promstream.parse.SampleJson;
@@ -40,7 +41,7 @@ public final class QueuedPushApplier {
     }
 
     /** Applies the push to {@code partition}; returns how many samples were applied. */
-    int apply(QueuedCommand push, long version, Partition partition) {
+    public int apply(QueuedCommand push, long version, Partition partition) {
         Applying applying = new Applying(push.source(), version, clock.millis(), partition);
         HttpIngestor.Outcome outcome = push.command().handle(applying);
         tracker.applied(push.id(), outcome);

@@ -1,4 +1,4 @@
-package io.promstream.ingest;
+package io.promstream.ingest.reject;
 
 import io.promstream.parse.RejectReason;
 

@@ -1,4 +1,4 @@
-package io.promstream.ingest;
+package io.promstream.ingest.push;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.promstream.ingest;
+package io.promstream.ingest.push;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
-package io.promstream.ingest;
+package io.promstream.ingest.push;
 
+import io.promstream.ingest.reject.Rejections;
 import io.promstream.parse.Command;
 import io.promstream.parse.PushBody;
 import io.promstream.parse.PushMode;

@@ -1,4 +1,4 @@
-package io.promstream.ingest;
+package io.promstream.ingest.reject;
 
 import io.prometheus.client.Counter;
 import io.promstream.parse.RejectReason;
