@@ -244,6 +244,9 @@ public final class Family {
 
     /** Takes the series out of its partition's map; {@code false} when it was no longer there. */
     boolean remove(Series series) {
+        if (series.partition() == null) {
+            return false; // never added
+        }
         PartitionSeries part = part(series.partition());
         return part != null && part.remove(series.labels(), series);
     }
