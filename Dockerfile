@@ -46,10 +46,13 @@ ENV JAVA_OPTS="-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError" \
 
 # Class-data sharing: one training start of the gateway (no Redis needed: it serves /metrics and retries Redis)
 # leaves the classes it loaded in an archive that every start maps instead of loading them (docs/operations.md).
+# Best effort: a JVM that cannot make the archive (no base CDS archive) builds the image without it, and the
+# gateway then loads its classes as usual.
 COPY scripts/cds-train.sh /tmp/cds-train.sh
-RUN sh /tmp/cds-train.sh /app/prom-stream-gateway.jar /app/config.yml /app/prom-stream-gateway.jsa $JAVA_OPTS \
- && chmod a+r /app/prom-stream-gateway.jsa \
- && rm -f /tmp/cds-train.sh /tmp/cds-train.log
+RUN (sh /tmp/cds-train.sh /app/prom-stream-gateway.jar /app/config.yml /app/prom-stream-gateway.jsa $JAVA_OPTS \
+     && chmod a+r /app/prom-stream-gateway.jsa) \
+    || echo "cds-train: no class-data sharing archive; the gateway starts without one" \
+ ; rm -f /tmp/cds-train.sh /tmp/cds-train.log
 USER 10001:10001
 
 # 9091: GET /metrics (what Prometheus scrapes), pushes, GET / and GET /api/health; 9092: admin (/healthcheck,
