@@ -201,11 +201,8 @@ final class GzipExposition {
                 writer.flush();
                 header = deflater.endSegment(false);
             }
-            long[] versions = new long[chunks];
-            for (int c = 0; c < chunks; c++) {
-                versions[c] = snapshot.version(c);
-            }
-            FamilySegmentCache.Rendering rendering = new FamilySegmentCache.Rendering(versions, header, parts);
+            FamilySegmentCache.Rendering rendering =
+                    new FamilySegmentCache.Rendering(snapshot.versions(), header, parts);
             cache.put(snapshot.family(), openMetrics, rendering);
             return rendering;
         }

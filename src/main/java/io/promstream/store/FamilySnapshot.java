@@ -26,8 +26,9 @@ public final class FamilySnapshot {
         return versions.length;
     }
 
-    public long version(int chunk) {
-        return versions[chunk];
+    /** Every chunk's version, a copy: what a caller keeps to pass as {@code known} next time. */
+    public long[] versions() {
+        return versions.clone();
     }
 
     /** The chunk's series, to be copied by the caller; {@code null} when the caller knew its version. */

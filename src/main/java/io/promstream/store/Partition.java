@@ -57,10 +57,6 @@ public final class Partition {
                         || visible && nowNanos - visibleUntilNanos < 0 && (!from || nowNanos - visibleFromNanos >= 0));
     }
 
-    boolean isDropped() {
-        return dropped;
-    }
-
     void markDropped() {
         dropped = true;
         dirty.clear();
