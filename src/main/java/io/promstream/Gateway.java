@@ -103,7 +103,11 @@ public final class Gateway {
         RedisFactory redis = config.getRedis();
         AggregationFactory aggregation = config.getAggregation();
         VersionSequence sequence = new VersionSequence();
-        MetricStore store = aggregation.buildStore(clock, sequence::appliedWatermark, redis.getShards());
+        MetricStore store = aggregation.buildStore(
+                clock,
+                sequence::appliedWatermark,
+                redis.getShards(),
+                config.getOtlp().getMaxSeenPointsPerShard());
         aggregation.scheduleExpiry(environment, store);
         GatewayMetrics metrics = new GatewayMetrics(store);
         CollectorRegistry registry = config.getMetaMetrics().buildRegistry(store, metrics);
@@ -143,8 +147,8 @@ public final class Gateway {
         // the workers (after a warm-up of their hot path), and HTTP pushes queued for them
         environment.lifecycle().manage(new HotPathWarmup(parser, WARMUP_ELEMENTS));
         PushTracker tracker = new PushTracker();
-        QueuedPushApplier queuedPushes =
-                new QueuedPushApplier(store, rejections, tracker, clock, metrics.processed("http", ""));
+        QueuedPushApplier queuedPushes = new QueuedPushApplier(
+                store, rejections, tracker, clock, metrics.processed("http", ""), metrics.duplicates());
         WorkerPool workers = consumers.buildWorkers(
                 environment,
                 table,
@@ -198,7 +202,9 @@ public final class Gateway {
                                         workers,
                                         clock,
                                         new StatusResource.About(version, redis.getQueueKey(), redis.describeTarget())),
-                                new HealthResource(environment.healthChecks())),
+                                new HealthResource(environment.healthChecks()),
+                                config.getOtlp().buildSettings(aggregation.getMaxMessageBytes()),
+                                clock),
                         new HttpFactory.Meters(
                                 metrics.httpRejected(),
                                 metrics.httpRequests(),

@@ -7,6 +7,7 @@ import io.promstream.config.AggregationFactory;
 import io.promstream.config.CheckpointFactory;
 import io.promstream.config.HttpFactory;
 import io.promstream.config.MetaMetricsFactory;
+import io.promstream.config.OtlpFactory;
 import io.promstream.config.PersistenceFactory;
 import io.promstream.config.RedisFactory;
 import jakarta.validation.Valid;
@@ -41,6 +42,20 @@ public class GatewayConfiguration extends Configuration {
     @Valid
     @NotNull
     private AdminFactory admin = new AdminFactory();
+
+    @Valid
+    @NotNull
+    private OtlpFactory otlp = new OtlpFactory();
+
+    @JsonProperty
+    public OtlpFactory getOtlp() {
+        return otlp;
+    }
+
+    @JsonProperty
+    public void setOtlp(OtlpFactory otlp) {
+        this.otlp = otlp;
+    }
 
     @JsonProperty
     public AdminFactory getAdmin() {

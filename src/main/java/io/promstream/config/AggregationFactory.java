@@ -42,10 +42,12 @@ public class AggregationFactory {
 
     /**
      * @param appliedWatermark a version below which every sample has been applied (see {@link MetricStore})
+     * @param seenKeysPerShard how many keys of points applied once a shard's partition keeps ({@code otlp})
      */
-    public MetricStore buildStore(InstantSource clock, LongSupplier appliedWatermark, int shards) {
+    public MetricStore buildStore(
+            InstantSource clock, LongSupplier appliedWatermark, int shards, int seenKeysPerShard) {
         return new MetricStore(
-                new StoreSettings(maxSeries, summaryMaxAge.toMilliseconds(), summaryAgeBuckets),
+                new StoreSettings(maxSeries, summaryMaxAge.toMilliseconds(), summaryAgeBuckets, seenKeysPerShard),
                 clock,
                 appliedWatermark,
                 shards);

@@ -22,6 +22,7 @@ import io.promstream.health.HealthResource;
 import io.promstream.ingest.http.BodyReader;
 import io.promstream.ingest.http.IngestAuthFilter;
 import io.promstream.ingest.http.JsonPushResource;
+import io.promstream.ingest.http.OtlpResource;
 import io.promstream.ingest.http.PushCountingFilter;
 import io.promstream.ingest.http.PushPaths;
 import io.promstream.ingest.http.PushServlet;
@@ -30,11 +31,13 @@ import io.promstream.ingest.http.RedisUnavailableMapper;
 import io.promstream.ingest.http.SlowBodyFilter;
 import io.promstream.ingest.push.HttpIngestor;
 import io.promstream.parse.PushMode;
+import io.promstream.parse.otlp.OtlpSettings;
 import io.promstream.queue.LogLimiter;
 import jakarta.servlet.DispatcherType;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -172,7 +175,9 @@ public class HttpFactory {
             PushgatewayApi pushgatewayApi,
             ExpositionServlet exposition,
             StatusResource status,
-            HealthResource health) {}
+            HealthResource health,
+            OtlpSettings otlp,
+            InstantSource clock) {}
 
     /**
      * What the push endpoints count.
@@ -197,6 +202,10 @@ public class HttpFactory {
                 .addMapping("/metrics");
         BodyReader bodies = new BodyReader(maxBodyBytes, bodyTimeout.toMilliseconds());
         environment.jersey().register(new JsonPushResource(handlers.ingestor(), meters.rejected(), bodies));
+        environment
+                .jersey()
+                .register(new OtlpResource(
+                        handlers.ingestor(), meters.rejected(), bodies, handlers.otlp(), handlers.clock()));
         environment
                 .servlets()
                 .addServlet(

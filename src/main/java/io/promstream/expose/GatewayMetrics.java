@@ -69,6 +69,11 @@ public final class GatewayMetrics implements CollectTimer {
                     "HTTP requests refused for missing or wrong credentials, by endpoint.")
             .labelNames("endpoint")
             .create();
+    private final Counter duplicates = Counter.build(
+                    PREFIX + "duplicate_points_total",
+                    "Points not applied because the same point was applied within the window (an OTLP exporter's"
+                            + " retry).")
+            .create();
     private final Counter misrouted = Counter.build(
                     PREFIX + "misrouted_samples_total",
                     "Samples that arrived on another shard than their series' (applied where they arrived).")
@@ -114,6 +119,7 @@ public final class GatewayMetrics implements CollectTimer {
             httpRejected,
             httpUnauthorized,
             misrouted,
+            duplicates,
             shardOwned,
             checkpointSeconds,
             collectSeconds,
@@ -183,6 +189,11 @@ public final class GatewayMetrics implements CollectTimer {
 
     public Counter httpUnauthorized() {
         return httpUnauthorized;
+    }
+
+    /** {@code duplicate_points_total}. */
+    public Counter.Child duplicates() {
+        return duplicates.labels();
     }
 
     public Counter.Child misrouted() {

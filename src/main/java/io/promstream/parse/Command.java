@@ -12,6 +12,7 @@ import java.util.Map;
  */
 public sealed interface Command
         permits Command.Samples,
+                Command.KeyedSamples,
                 Command.Exposition,
                 Command.GroupPush,
                 Command.GroupFailure,
@@ -22,6 +23,8 @@ public sealed interface Command
     /** Does something with each kind of command. */
     interface Handler<R> {
         R samples(Samples samples);
+
+        R keyedSamples(KeyedSamples samples);
 
         R exposition(Exposition exposition);
 
@@ -68,6 +71,24 @@ public sealed interface Command
         @Override
         public int index(int i) {
             return indexes[i];
+        }
+    }
+
+    /**
+     * Samples judged one by one, each applied at most once per key: a sample whose key the partition keeps
+     * already is not applied again (an OTLP delta point sent twice). A key is kept for {@code windowMillis} after
+     * the later of its application and the point's time ({@code pointMillis}).
+     */
+    record KeyedSamples(List<Sample> samples, int[] indexes, long[] keys, long[] pointMillis, long windowMillis)
+            implements Command {
+        @Override
+        public <R> R handle(Handler<R> handler) {
+            return handler.keyedSamples(this);
+        }
+
+        /** The time until which the key of sample {@code i}, applied at {@code nowMillis}, is kept. */
+        public long keepUntil(int i, long nowMillis) {
+            return Math.max(nowMillis, pointMillis[i]) + windowMillis;
         }
     }
 

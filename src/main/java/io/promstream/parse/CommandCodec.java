@@ -26,6 +26,7 @@ public final class CommandCodec {
     private static final int GROUP_DELETE = 5;
     private static final int REMOVE_CARRYING = 6;
     private static final int WIPE = 7;
+    private static final int KEYED_SAMPLES = 8;
 
     private CommandCodec() {}
 
@@ -53,6 +54,21 @@ public final class CommandCodec {
                     samples.add(SampleCodec.readSample(in));
                 }
                 yield new Command.SampleList(samples, indexes);
+            }
+            case KEYED_SAMPLES -> {
+                long window = in.readLong();
+                int count = count(in);
+                List<Sample> samples = new ArrayList<>(count);
+                int[] indexes = new int[count];
+                long[] keys = new long[count];
+                long[] times = new long[count];
+                for (int i = 0; i < count; i++) {
+                    indexes[i] = in.readInt();
+                    keys[i] = in.readLong();
+                    times[i] = in.readLong();
+                    samples.add(SampleCodec.readSample(in));
+                }
+                yield new Command.KeyedSamples(samples, indexes, keys, times, window);
             }
             case EXPOSITION -> new Command.Exposition(readSamples(in));
             case GROUP_PUSH -> new Command.GroupPush(readMap(in), in.readBoolean(), readSamples(in));
@@ -124,6 +140,21 @@ public final class CommandCodec {
                 for (int i = 0; i < samples.size(); i++) {
                     out.writeInt(samples.index(i));
                     SampleCodec.writeSample(out, samples.get(i));
+                }
+            });
+        }
+
+        @Override
+        public Void keyedSamples(Command.KeyedSamples samples) {
+            return write(() -> {
+                out.writeByte(KEYED_SAMPLES);
+                out.writeLong(samples.windowMillis());
+                out.writeInt(samples.samples().size());
+                for (int i = 0; i < samples.samples().size(); i++) {
+                    out.writeInt(samples.indexes()[i]);
+                    out.writeLong(samples.keys()[i]);
+                    out.writeLong(samples.pointMillis()[i]);
+                    SampleCodec.writeSample(out, samples.samples().get(i));
                 }
             });
         }

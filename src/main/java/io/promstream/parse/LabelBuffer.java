@@ -68,7 +68,7 @@ public final class LabelBuffer {
      * Adds {@code name} with an empty value, in its sorted place, unless the labels have it: the Pushgateway's
      * {@code instance=""} on a canonical label set. Call after {@link #canonicalize()}, which would drop it.
      */
-    void addEmptyIfAbsent(String name) {
+    public void addEmptyIfAbsent(String name) {
         int at = 0;
         while (at < count && names[at].compareTo(name) < 0) {
             at++;

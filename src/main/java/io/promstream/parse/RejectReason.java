@@ -15,6 +15,10 @@ public enum RejectReason {
     TYPE_CONFLICT,
     TOO_LARGE,
     SERIES_LIMIT,
+    /** Data of a kind the gateway does not take (an OTLP exponential histogram, a temporality it cannot tell). */
+    UNSUPPORTED,
+    /** An OTLP delta point older than the window in which a repeat of it is recognised. */
+    TOO_OLD,
     /** A bug in the gateway, never the sender's fault; counted so it cannot go unnoticed. */
     INTERNAL_ERROR;
 

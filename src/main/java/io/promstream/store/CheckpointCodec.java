@@ -12,7 +12,8 @@ import java.util.Map;
  * A partition's checkpoint as bytes (docs/semantics.md, Checkpoints). A checkpoint is a sequence of segments,
  * each {@code PSGC}, a format number, whether it is full, records, an end mark and a CRC-32 of the segment. A
  * full segment holds every series of the partition and makes what came before it moot; an incremental one holds
- * the series changed since the segment before it, and the series removed since then. Records name their family
+ * the series changed since the segment before it, and the series removed since then, and the keys of points applied
+ * once ({@link SeenKeys}) added since then (a full one: every key kept). Records name their family
  * through a table written once per segment. Reading checks every segment's checksum, then replays the records in
  * order into the partition: the last record of a series wins; a removal forgets it.
  *
@@ -23,12 +24,13 @@ import java.util.Map;
 public final class CheckpointCodec {
     static final int MAGIC = 0x50534743; // "PSGC"
     static final int FORMAT = 1;
-    /** Record kinds: the end of a segment, a series' state, a series removed, a family's definition. */
+    /** Record kinds: the end of a segment, a series' state, a series removed, a family's definition, seen keys. */
     static final int END = 0;
 
     static final int SERIES = 1;
     static final int REMOVED = 2;
     static final int FAMILY = 3;
+    static final int SEEN = 4;
 
     private CheckpointCodec() {}
 
@@ -39,13 +41,24 @@ public final class CheckpointCodec {
         private final int series;
         private final int removals;
         private final List<Series> taken;
+        private final Partition partition;
+        private final SeenKeys.Taken seen;
 
-        Segment(byte[] bytes, boolean full, int series, int removals, List<Series> taken) {
+        Segment(
+                byte[] bytes,
+                boolean full,
+                int series,
+                int removals,
+                List<Series> taken,
+                Partition partition,
+                SeenKeys.Taken seen) {
             this.bytes = bytes;
             this.full = full;
             this.series = series;
             this.removals = removals;
             this.taken = taken;
+            this.partition = partition;
+            this.seen = seen;
         }
 
         public byte[] bytes() {
@@ -66,9 +79,14 @@ public final class CheckpointCodec {
             return removals;
         }
 
+        /** Seen keys written. */
+        public int seenKeys() {
+            return seen.size();
+        }
+
         /** Nothing changed since the last segment. */
         public boolean isEmpty() {
-            return series == 0 && removals == 0 && !full;
+            return series == 0 && removals == 0 && seen.size() == 0 && !full;
         }
 
         /** The segment was not committed: what it took is changed again, for the next one to take. */
@@ -76,6 +94,7 @@ public final class CheckpointCodec {
             for (Series s : taken) {
                 s.changedAgain();
             }
+            partition.seen().untake(seen);
         }
     }
 
@@ -98,8 +117,11 @@ public final class CheckpointCodec {
                     writer.series(s, partition);
                 }
             }
+            SeenKeys.Taken seen = partition.seen().take(full);
+            writer.seen(seen);
             // a full segment that is not committed is followed by another full one: nothing to mark again
-            return new Segment(writer.finish(), full, writer.series, writer.removals, full ? List.of() : changed);
+            return new Segment(
+                    writer.finish(), full, writer.series, writer.removals, full ? List.of() : changed, partition, seen);
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }
@@ -153,7 +175,13 @@ public final class CheckpointCodec {
         @Override
         public void full() {
             store.restoring().clearRestored(partition);
+            partition.seen().clear();
             groups.clear();
+        }
+
+        @Override
+        public void seen(long key, long expiresAtMillis) {
+            partition.seen().restore(key, expiresAtMillis, store.clock().millis());
         }
 
         @Override

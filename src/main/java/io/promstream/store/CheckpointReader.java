@@ -25,6 +25,9 @@ final class CheckpointReader {
 
         /** A series removed. */
         default void removed(FamilyDef family, LabelSet labels) {}
+
+        /** A key of a point applied once, kept until {@code expiresAtMillis}. */
+        default void seen(long key, long expiresAtMillis) {}
     }
 
     /** A family as a segment defines it. */
@@ -95,6 +98,15 @@ final class CheckpointReader {
                 case CheckpointCodec.REMOVED -> {
                     FamilyDef family = family(families, in.readInt());
                     visitor.removed(family, SeriesCodec.readLabels(in));
+                }
+                case CheckpointCodec.SEEN -> {
+                    int n = in.readInt();
+                    if (n < 0 || n > (bytes.length - position.offset()) / (2 * Long.BYTES)) {
+                        throw new CorruptCheckpointException("corrupt seen-key count " + n, null);
+                    }
+                    for (int i = 0; i < n; i++) {
+                        visitor.seen(in.readLong(), in.readLong());
+                    }
                 }
                 default -> throw new CorruptCheckpointException("unknown record kind " + kind, null);
             }

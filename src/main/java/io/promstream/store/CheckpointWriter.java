@@ -50,6 +50,21 @@ final class CheckpointWriter {
         removals++;
     }
 
+    /** The seen keys taken, as records of at most 4096 keys each. */
+    void seen(SeenKeys.Taken seen) throws IOException {
+        long[] keys = seen.keys();
+        long[] expiries = seen.expiries();
+        for (int from = 0; from < keys.length; from += 4096) {
+            int n = Math.min(4096, keys.length - from);
+            out.writeByte(CheckpointCodec.SEEN);
+            out.writeInt(n);
+            for (int i = from; i < from + n; i++) {
+                out.writeLong(keys[i]);
+                out.writeLong(expiries[i]);
+            }
+        }
+    }
+
     private int define(Family family) throws IOException {
         Integer id = ids.get(family);
         if (id != null) {

@@ -43,7 +43,7 @@ public final class MetricStore {
         this.appliedWatermark = appliedWatermark;
         this.cap = new SeriesCap(settings.maxSeries());
         this.groups = new GroupRegistry(families, cap);
-        this.partitions = new Partitions(shards, families, groups, cap);
+        this.partitions = new Partitions(shards, families, groups, cap, settings.seenKeysPerShard());
         this.restoring = new PartitionRestore(families, groups, cap);
         this.removal = new SeriesRemoval(families, groups, cap, clock);
         this.factory = new SeriesFactory(settings, clock, appliedWatermark);

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class Partition {
     private final int id;
     private final ConcurrentLinkedQueue<Series> dirty = new ConcurrentLinkedQueue<>();
+    private final SeenKeys seen;
     private volatile long visibleUntilNanos;
     private volatile long visibleFromNanos = Long.MIN_VALUE;
     private volatile boolean from;
@@ -20,8 +21,14 @@ public final class Partition {
     private volatile boolean always;
     private volatile boolean dropped;
 
-    Partition(int id) {
+    Partition(int id, int seenKeys) {
         this.id = id;
+        this.seen = new SeenKeys(seenKeys);
+    }
+
+    /** The keys of what was applied to this partition once and must not be applied again (checkpointed with it). */
+    public SeenKeys seen() {
+        return seen;
     }
 
     /** Its series are exposed for as long as it is open (a store that is not sharded by leases). */
@@ -60,6 +67,7 @@ public final class Partition {
     void markDropped() {
         dropped = true;
         dirty.clear();
+        seen.clear();
     }
 
     /** Called by a series, under its monitor, when it changes for the first time since it was last taken. */

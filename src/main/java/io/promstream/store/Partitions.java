@@ -17,7 +17,10 @@ final class Partitions {
 
     private long visibility;
 
-    Partitions(int shards, FamilyRegistry families, GroupRegistry groups, SeriesCap cap) {
+    private final int seenKeys;
+
+    Partitions(int shards, FamilyRegistry families, GroupRegistry groups, SeriesCap cap, int seenKeys) {
+        this.seenKeys = seenKeys;
         this.partitions = new AtomicReferenceArray<>(shards);
         this.families = families;
         this.groups = groups;
@@ -26,7 +29,7 @@ final class Partitions {
 
     /** Makes an empty partition for a shard just taken; it is not visible until told so. */
     Partition open(int shard) {
-        Partition partition = new Partition(shard);
+        Partition partition = new Partition(shard, seenKeys);
         Partition old = partitions.getAndSet(shard, partition);
         if (old != null) {
             throw new IllegalStateException(old + " is still open");

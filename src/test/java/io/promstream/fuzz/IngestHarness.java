@@ -297,8 +297,8 @@ public final class IngestHarness {
             store.reserveNames(RESERVED);
             SampleParser parser = new SampleParser(MAX_MESSAGE_BYTES);
             PushTracker tracker = new PushTracker();
-            QueuedPushApplier queued =
-                    new QueuedPushApplier(store, rejections, tracker, CLOCK, metrics.processed("fuzz", "fuzz"));
+            QueuedPushApplier queued = new QueuedPushApplier(
+                    store, rejections, tracker, CLOCK, metrics.processed("fuzz", "fuzz"), metrics.duplicates());
             processor = new ElementProcessor(parser, store, rejections, metrics.misrouted(), queued);
             ElementProcessor worker = new ElementProcessor(parser, store, rejections, metrics.misrouted(), queued);
             PushQueue local = new PushQueue() { // a queue whose one shard a worker here applies at once

@@ -64,7 +64,7 @@ class CommandCodecTest {
     }
 
     private static Command command(Random random) {
-        return switch (random.nextInt(7)) {
+        return switch (random.nextInt(8)) {
             case 0 -> {
                 List<Sample> samples = samples(random);
                 int[] indexes = new int[samples.size()];
@@ -76,6 +76,18 @@ class CommandCodecTest {
             case 3 -> new Command.GroupFailure(grouping(random));
             case 4 -> new Command.GroupDelete(grouping(random));
             case 5 -> new Command.RemoveCarrying(grouping(random));
+            case 6 -> {
+                List<Sample> samples = samples(random);
+                int[] indexes = new int[samples.size()];
+                long[] keys = new long[samples.size()];
+                long[] times = new long[samples.size()];
+                for (int i = 0; i < samples.size(); i++) {
+                    indexes[i] = 3 * i;
+                    keys[i] = random.nextLong();
+                    times[i] = random.nextLong();
+                }
+                yield new Command.KeyedSamples(samples, indexes, keys, times, random.nextInt(1_000_000));
+            }
             default -> new Command.Wipe();
         };
     }
@@ -88,6 +100,22 @@ class CommandCodecTest {
                 StringBuilder out = new StringBuilder("samples");
                 for (int i = 0; i < samples.size(); i++) {
                     out.append(' ').append(samples.index(i)).append(':').append(describe(samples.get(i)));
+                }
+                return out.toString();
+            }
+
+            @Override
+            public String keyedSamples(Command.KeyedSamples keyed) {
+                StringBuilder out = new StringBuilder("keyed " + keyed.windowMillis());
+                for (int i = 0; i < keyed.samples().size(); i++) {
+                    out.append(' ')
+                            .append(keyed.indexes()[i])
+                            .append('/')
+                            .append(keyed.keys()[i])
+                            .append('/')
+                            .append(keyed.pointMillis()[i])
+                            .append(':')
+                            .append(describe(keyed.samples().get(i)));
                 }
                 return out.toString();
             }

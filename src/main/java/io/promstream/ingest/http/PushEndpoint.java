@@ -15,6 +15,8 @@ public enum PushEndpoint {
     JSON("json"),
     /** Exposition pushes, text or protobuf: {@code /metrics/...}, {@code /aggregate/...}, {@code /replace/...}. */
     PUSH("push"),
+    /** OTLP/HTTP metrics exports: {@code POST /v1/metrics}. */
+    OTLP("otlp"),
     /** The Pushgateway's API: {@code /api/v1/...}. */
     API("api"),
     /** {@code GET /metrics} and the other reads. */
@@ -46,6 +48,9 @@ public enum PushEndpoint {
         if (isRead(method, null)) {
             return SCRAPE;
         }
+        if (path.equals("/v1/metrics")) {
+            return OTLP;
+        }
         if (path.startsWith("/api/v1/")) {
             return API;
         }
@@ -54,7 +59,7 @@ public enum PushEndpoint {
 
     /** Whether the request is a push (counted in {@code http_pushes_total}). */
     public boolean isPush() {
-        return this == JSON || this == PUSH || this == API;
+        return this == JSON || this == PUSH || this == API || this == OTLP;
     }
 
     /**

@@ -8,10 +8,13 @@ import io.promstream.parse.RejectReason;
 import io.promstream.parse.Routing;
 import io.promstream.parse.Sample;
 import io.promstream.parse.SampleBatch;
+import io.promstream.parse.SampleJson;
 import io.promstream.parse.SampleParser;
 import io.promstream.parse.SampleValidator;
 import io.promstream.parse.TextFormatException;
 import io.promstream.parse.Truncate;
+import io.promstream.parse.otlp.OtlpExport;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -157,6 +160,72 @@ public final class HttpIngestor {
         SortedMap<Integer, Command> commands = new TreeMap<>();
         byShard.forEach((shard, part) -> commands.put(shard, new Command.Exposition(part)));
         return queue(commands, source);
+    }
+
+    /**
+     * An OTLP export, translated at the door (docs/otlp.md): its delta points onto their series' shards, each with
+     * its key so that a repeat is not added again; each resource's other points onto its group's shard, replacing
+     * the families pushed. Points refused at the door, and when applied here, are listed by their place in the
+     * export; a group refused whole lists each of its points.
+     */
+    public Outcome ingestOtlp(OtlpExport export, long windowMillis, String source) {
+        List<Refused> refused = new ArrayList<>();
+        for (OtlpExport.Refused r : export.refused()) {
+            byte[] what = r.sample() != null
+                    ? SampleJson.render(r.sample())
+                    : ("OTLP point " + r.index()).getBytes(StandardCharsets.UTF_8);
+            rejections.reject(r.reason(), r.error(), what, 0, what.length, source);
+            refused.add(new Refused(r.index(), r.reason().label(), r.error()));
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        SortedMap<Integer, List<OtlpExport.Delta>> byShard = new TreeMap<>();
+        for (OtlpExport.Delta delta : export.deltas()) {
+            byShard.computeIfAbsent(Routing.shardOf(delta.sample(), writer.shards()), s -> new ArrayList<>())
+                    .add(delta);
+        }
+        if (!byShard.isEmpty()) {
+            SortedMap<Integer, Command> commands = new TreeMap<>();
+            byShard.forEach((shard, deltas) -> commands.put(shard, keyed(deltas, windowMillis)));
+            outcomes.add(queue(commands, source));
+        }
+        for (OtlpExport.Group group : export.groups()) {
+            Outcome outcome = queue(
+                    onGroupShard(group.grouping(), new Command.GroupPush(group.grouping(), false, group.samples())),
+                    source);
+            if (outcome.bodyRejection() != null) {
+                List<Refused> all = new ArrayList<>();
+                for (int i = 0; i < group.points(); i++) {
+                    all.add(new Refused(-1, outcome.bodyRejection().label(), outcome.bodyError()));
+                }
+                outcome = new Outcome(0, all, null, null, false);
+            }
+            outcomes.add(outcome);
+        }
+        int accepted = 0;
+        boolean queued = false;
+        for (Outcome o : outcomes) {
+            accepted += o.accepted();
+            refused.addAll(o.refused());
+            queued |= o.queued();
+        }
+        refused.sort(Comparator.comparingInt(Refused::index));
+        return new Outcome(accepted, refused, null, null, queued);
+    }
+
+    private static Command.KeyedSamples keyed(List<OtlpExport.Delta> deltas, long windowMillis) {
+        int n = deltas.size();
+        List<Sample> samples = new ArrayList<>(n);
+        int[] indexes = new int[n];
+        long[] keys = new long[n];
+        long[] times = new long[n];
+        for (int i = 0; i < n; i++) {
+            OtlpExport.Delta d = deltas.get(i);
+            samples.add(d.sample());
+            indexes[i] = d.index();
+            keys[i] = d.key();
+            times[i] = d.pointMillis();
+        }
+        return new Command.KeyedSamples(samples, indexes, keys, times, windowMillis);
     }
 
     /** Removes a Pushgateway-style group, whole (a {@code DELETE} in replace mode). */

@@ -26,18 +26,25 @@ public final class QueuedPushApplier {
     private final PushTracker tracker;
     private final InstantSource clock;
     private final Counter.Child processed;
+    private final Counter.Child duplicates;
 
+    /**
+     * @param processed  samples applied
+     * @param duplicates samples of a {@link Command.KeyedSamples} not applied again
+     */
     public QueuedPushApplier(
             MetricStore store,
             Rejections rejections,
             PushTracker tracker,
             InstantSource clock,
-            Counter.Child processed) {
+            Counter.Child processed,
+            Counter.Child duplicates) {
         this.store = store;
         this.rejections = rejections;
         this.tracker = tracker;
         this.clock = clock;
         this.processed = processed;
+        this.duplicates = duplicates;
     }
 
     /** Applies the push to {@code partition}; returns how many samples were applied. */
@@ -46,8 +53,8 @@ public final class QueuedPushApplier {
         HttpIngestor.Outcome outcome = push.command().handle(applying);
         tracker.applied(push.id(), outcome);
         if (applying.samples) {
-            processed.inc(outcome.accepted());
-            return outcome.accepted();
+            processed.inc(outcome.accepted() - applying.repeated);
+            return outcome.accepted() - applying.repeated;
         }
         return 0;
     }
@@ -60,6 +67,8 @@ public final class QueuedPushApplier {
         private final Partition partition;
         /** Whether the command carried samples (counted as processed). */
         boolean samples;
+        /** Samples not applied again (among those accepted: the sender sees them as the first time). */
+        int repeated;
 
         Applying(String source, long version, long now, Partition partition) {
             this.source = source;
@@ -87,6 +96,35 @@ public final class QueuedPushApplier {
                 }
             }
             return new HttpIngestor.Outcome(accepted, refused, null, null, false);
+        }
+
+        /** Each sample whose key the partition does not keep yet, as {@link #samples}; a repeat counts as accepted. */
+        @Override
+        public HttpIngestor.Outcome keyedSamples(Command.KeyedSamples command) {
+            samples = true;
+            int accepted = 0;
+            int repeated = 0;
+            List<HttpIngestor.Refused> refused = new ArrayList<>();
+            for (int i = 0; i < command.samples().size(); i++) {
+                Sample sample = command.samples().get(i);
+                if (!partition.seen().add(command.keys()[i], command.keepUntil(i, now), now)) {
+                    repeated++;
+                    continue;
+                }
+                Refusal refusal = sample.isRejected()
+                        ? new Refusal(sample.rejection(), sample.error())
+                        : store.apply(sample, version, now, partition);
+                if (refusal == null) {
+                    accepted++;
+                } else {
+                    refused.add(new HttpIngestor.Refused(
+                            command.indexes()[i], refusal.reason().label(), refusal.message()));
+                    deadLetter(refusal, sample);
+                }
+            }
+            duplicates.inc(repeated);
+            this.repeated = repeated;
+            return new HttpIngestor.Outcome(accepted + repeated, refused, null, null, false);
         }
 
         @Override
