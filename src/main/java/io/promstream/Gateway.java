@@ -4,6 +4,7 @@ import io.dropwizard.core.setup.Environment;
 import io.prometheus.client.CollectorRegistry;
 import io.promstream.config.AggregationFactory;
 import io.promstream.config.HttpFactory;
+import io.promstream.config.PushMeters;
 import io.promstream.config.QueueConsumers;
 import io.promstream.config.RedisFactory;
 import io.promstream.expose.GatewayMetrics;
@@ -205,7 +206,7 @@ public final class Gateway {
                                 new HealthResource(environment.healthChecks()),
                                 config.getOtlp().buildSettings(aggregation.getMaxMessageBytes()),
                                 clock),
-                        new HttpFactory.Meters(
+                        new PushMeters(
                                 metrics.httpRejected(),
                                 metrics.httpRequests(),
                                 metrics.httpUnauthorized(),

@@ -180,22 +180,12 @@ public class HttpFactory {
             InstantSource clock) {}
 
     /**
-     * What the push endpoints count.
-     *
-     * @param rejected {@code http_rejected_total{endpoint,reason}}
-     * @param answered {@code http_pushes_total{endpoint,code}}
-     * @param unauthorized {@code http_unauthorized_total{endpoint}}
-     * @param refusals how often a refused slow client is logged
-     */
-    public record Meters(Counter rejected, Counter answered, Counter unauthorized, LogLimiter refusals) {}
-
-    /**
      * Every route of the application port, here and nowhere else (docs/endpoints.md): {@code GET /metrics}, the
      * pushes ({@code POST /api/metrics}, the Pushgateway-style paths), the Pushgateway's API, {@code /},
      * {@code /api/status}, {@code /api/health}; then the filters in front of every path: every push answer
      * counted, credentials when any are configured, slow bodies bounded.
      */
-    public void registerEndpoints(Environment environment, Handlers handlers, Meters meters) {
+    public void registerEndpoints(Environment environment, Handlers handlers, PushMeters meters) {
         environment
                 .servlets()
                 .addServlet("prometheus-metrics", handlers.exposition())

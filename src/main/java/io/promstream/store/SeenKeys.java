@@ -18,7 +18,10 @@ public final class SeenKeys {
     /** Entries below this number were written by a checkpoint already. */
     private long taken;
 
+    /** The probe table of the keys but 0, which marks an empty slot; whether 0 is kept stands apart. */
     private long[] table = new long[32];
+
+    private boolean zero;
     private int limit;
     private long forgottenEarly;
 
@@ -37,21 +40,20 @@ public final class SeenKeys {
      */
     public synchronized boolean add(long key, long expiresAtMillis, long nowMillis) {
         expire(nowMillis);
-        long k = nonZero(key);
-        if (indexOf(k) >= 0) {
+        if (kept(key)) {
             return false;
         }
         while (tail - head >= limit) {
             forget();
             forgottenEarly++;
         }
-        append(k, expiresAtMillis);
+        append(key, expiresAtMillis);
         return true;
     }
 
     /** Whether {@code key} is kept. */
     public synchronized boolean contains(long key) {
-        return indexOf(nonZero(key)) >= 0;
+        return kept(key);
     }
 
     /** How many keys are kept. */
@@ -104,6 +106,7 @@ public final class SeenKeys {
         head = 0;
         tail = 0;
         taken = 0;
+        zero = false;
         Arrays.fill(table, 0);
     }
 
@@ -114,8 +117,17 @@ public final class SeenKeys {
     }
 
     private void forget() {
-        remove(ringKeys[slot(head)]);
+        long key = ringKeys[slot(head)];
+        if (key == 0) {
+            zero = false;
+        } else {
+            remove(key);
+        }
         head++;
+    }
+
+    private boolean kept(long key) {
+        return key == 0 ? zero : indexOf(key) >= 0;
     }
 
     private void append(long key, long expiresAtMillis) {
@@ -126,6 +138,10 @@ public final class SeenKeys {
         ringKeys[at] = key;
         ringExpiries[at] = expiresAtMillis;
         tail++;
+        if (key == 0) {
+            zero = true;
+            return;
+        }
         if ((tail - head) * 2 > table.length) {
             rehash(table.length * 2);
         }
@@ -151,10 +167,6 @@ public final class SeenKeys {
         head = 0;
         tail = size;
         taken = Math.max(0, taken - shift);
-    }
-
-    private static long nonZero(long key) {
-        return key == 0 ? 1 : key; // 0 marks an empty slot of the table
     }
 
     private static int hash(long key) {

@@ -3,6 +3,7 @@ package io.promstream.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.util.JsonFormat;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.opentelemetry.api.common.AttributeKey;
@@ -135,7 +136,7 @@ class OtlpIntegrationTest {
                 .isFalse();
         assertThat(post(export.toByteArray(), "application/x-protobuf", null).statusCode())
                 .isEqualTo(200);
-        String json = com.google.protobuf.util.JsonFormat.printer().print(export);
+        String json = JsonFormat.printer().print(export);
         HttpResponse<byte[]> third = post(json.getBytes(StandardCharsets.UTF_8), "application/json", null);
         assertThat(third.statusCode())
                 .as(new String(third.body(), StandardCharsets.UTF_8))

@@ -14,6 +14,7 @@ import io.promstream.parse.Sample;
 import io.promstream.testing.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -154,6 +155,40 @@ class CheckpointCodecTest {
         MetricStore restored = sharded(1);
         CheckpointCodec.load(restored, restored.openPartition(0), next.bytes());
         assertThat(restored.seriesCount()).isEqualTo(2);
+    }
+
+    @Test
+    void seenKeysTravelInSegmentsAreTakenAgainWhenAbandonedAndExpireOnLoad() throws Exception {
+        MetricStore store = sharded(1);
+        Partition p = store.openPartition(0);
+        long now = clock.millis();
+        assertThat(p.seen().add(11, now + 60_000, now)).isTrue();
+        assertThat(p.seen().add(12, now + 1_000, now)).isTrue();
+        CheckpointCodec.Segment first = CheckpointCodec.take(store, p, true);
+        assertThat(first.seenKeys()).isEqualTo(2);
+        p.seen().add(13, now + 60_000, now);
+        CheckpointCodec.Segment lost = CheckpointCodec.take(store, p, false);
+        assertThat(lost.seenKeys()).isEqualTo(1);
+        assertThat(lost.isEmpty()).isFalse();
+        lost.abandon(); // its commit failed: key 13 goes into the next one
+        p.seen().add(14, now + 60_000, now);
+        CheckpointCodec.Segment next = CheckpointCodec.take(store, p, false);
+        assertThat(next.seenKeys()).isEqualTo(2);
+        assertThat(CheckpointCodec.take(store, p, false).isEmpty()).isTrue();
+
+        clock.advance(Duration.ofSeconds(2)); // key 12 has expired by the time a takeover loads it
+        MetricStore restored = sharded(1);
+        Partition q = restored.openPartition(0);
+        CheckpointCodec.load(restored, q, concat(first.bytes(), next.bytes()));
+        assertThat(q.seen().size()).isEqualTo(3);
+        for (long key : new long[] {11, 13, 14}) {
+            assertThat(q.seen().add(key, clock.millis() + 60_000, clock.millis()))
+                    .as("key %d is known after the load", key)
+                    .isFalse();
+        }
+        assertThat(q.seen().add(12, clock.millis() + 60_000, clock.millis())).isTrue();
+        // what was restored is not new: the next incremental segment holds only key 12, added since
+        assertThat(CheckpointCodec.take(restored, q, false).seenKeys()).isEqualTo(1);
     }
 
     @Test

@@ -185,7 +185,7 @@ public final class HttpIngestor {
         }
         if (!byShard.isEmpty()) {
             SortedMap<Integer, Command> commands = new TreeMap<>();
-            byShard.forEach((shard, deltas) -> commands.put(shard, keyed(deltas, windowMillis)));
+            byShard.forEach((shard, deltas) -> commands.put(shard, OtlpExport.keyed(deltas, windowMillis)));
             outcomes.add(queue(commands, source));
         }
         for (OtlpExport.Group group : export.groups()) {
@@ -210,22 +210,6 @@ public final class HttpIngestor {
         }
         refused.sort(Comparator.comparingInt(Refused::index));
         return new Outcome(accepted, refused, null, null, queued);
-    }
-
-    private static Command.KeyedSamples keyed(List<OtlpExport.Delta> deltas, long windowMillis) {
-        int n = deltas.size();
-        List<Sample> samples = new ArrayList<>(n);
-        int[] indexes = new int[n];
-        long[] keys = new long[n];
-        long[] times = new long[n];
-        for (int i = 0; i < n; i++) {
-            OtlpExport.Delta d = deltas.get(i);
-            samples.add(d.sample());
-            indexes[i] = d.index();
-            keys[i] = d.key();
-            times[i] = d.pointMillis();
-        }
-        return new Command.KeyedSamples(samples, indexes, keys, times, windowMillis);
     }
 
     /** Removes a Pushgateway-style group, whole (a {@code DELETE} in replace mode). */

@@ -1,7 +1,9 @@
 package io.promstream.parse.otlp;
 
+import io.promstream.parse.Command;
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Sample;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,4 +22,21 @@ public record OtlpExport(List<Delta> deltas, List<Group> groups, List<Refused> r
 
     /** A point refused, by its place in the export; {@code sample} is what it would have been, or {@code null}. */
     public record Refused(int index, RejectReason reason, String error, Sample sample) {}
+
+    /** Delta points as the command that applies each once per key, kept for {@code windowMillis}. */
+    public static Command.KeyedSamples keyed(List<Delta> deltas, long windowMillis) {
+        int n = deltas.size();
+        List<Sample> samples = new ArrayList<>(n);
+        int[] indexes = new int[n];
+        long[] keys = new long[n];
+        long[] times = new long[n];
+        for (int i = 0; i < n; i++) {
+            Delta d = deltas.get(i);
+            samples.add(d.sample());
+            indexes[i] = d.index();
+            keys[i] = d.key();
+            times[i] = d.pointMillis();
+        }
+        return new Command.KeyedSamples(samples, indexes, keys, times, windowMillis);
+    }
 }
