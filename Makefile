@@ -17,7 +17,8 @@ test: deps
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory e2e
 
-## fuzz: coverage-guided fuzzing (Jazzer) of the JSON element path, the text push path and the protobuf push path,
+## fuzz: coverage-guided fuzzing (Jazzer) of the JSON element path, the text push path, the protobuf push path and
+##       the OTLP export path,
 ##       FUZZ_TIME each
 ##       (`mvn test` only replays their corpus); a failing input lands in src/test/resources/io/promstream/fuzz/
 FUZZ_TIME ?= 25s
@@ -29,6 +30,8 @@ fuzz:
 	$(FUZZ_MVN) -Dtest='SampleFuzzTest#textPush'
 	@grep -h '^SampleFuzzTest:' $(FUZZ_LOG) || true
 	$(FUZZ_MVN) -Dtest='SampleFuzzTest#protobufPush'
+	@grep -h '^SampleFuzzTest:' $(FUZZ_LOG) || true
+	$(FUZZ_MVN) -Dtest='SampleFuzzTest#otlpExport'
 	@grep -h '^SampleFuzzTest:' $(FUZZ_LOG) || true
 
 ## soak: the real jar under continuous load for SOAK_SECONDS (300) against its own redis-server, scraping and

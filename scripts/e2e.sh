@@ -10,7 +10,10 @@
 # histogram_quantile, summary quantiles, gauges (set and inc/dec), the meta metrics, the alert rules, and
 # that every query of the Grafana dashboard evaluates. Everything started is stopped on exit (by PID).
 #
-# Environment: E2E_NODE (auto|0|1), E2E_KEEP=1 keeps the temporary directory (logs, Prometheus' data),
+# Then OTLP: a JSON export with curl, sent twice, and the OpenTelemetry Node SDK (examples/otel-node, installed
+# with `npm ci` when the npm registry answers) as short-lived processes, delta and cumulative.
+#
+# Environment: E2E_NODE (auto|0|1), E2E_OTEL_NODE (auto|0|1: 1 fails when npm cannot install it), E2E_KEEP=1 keeps the temporary directory (logs, Prometheus' data),
 # E2E_JAVA_OPTS (default -Xmx256m), STACK_JAR (another build of the gateway).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -263,6 +266,70 @@ done < <(jq -r '.panels[] | .title as $t | .targets[] | [$t, .expr] | @tsv' graf
 # the dead-letter list holds the two rejected samples
 check "dead-letter list holds the 2 rejected samples" \
   bash -c "[ \"\$(redis-cli -u '$REDIS_URI' LLEN '$REDIS_DEAD_LETTER_KEY')\" = 2 ]"
+
+# ---- OTLP: the OpenTelemetry Node SDK as short-lived processes, and curl --------------------------------
+
+log "OTLP: a JSON export with curl, sent twice (an exporter's retry counts once)"
+now_ns="$(date +%s%N)"
+otlp_json="{\"resourceMetrics\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"e2e-curl\"}}]},
+ \"scopeMetrics\":[{\"metrics\":[{\"name\":\"e2e.otlp.curl\",\"sum\":{\"isMonotonic\":true,\"aggregationTemporality\":1,
+ \"dataPoints\":[{\"startTimeUnixNano\":\"$((now_ns - 1000000000))\",\"timeUnixNano\":\"$now_ns\",\"asInt\":\"3\"}]}}]}]}]}"
+for attempt in 1 2; do
+  check "OTLP JSON export $attempt answered 200" \
+    curl -fsS --max-time 5 -H 'Content-Type: application/json' --data-binary "$otlp_json" "$GATEWAY_URL/v1/metrics"
+done
+expect_eq "OTLP: curl's delta counted once" 'e2e_otlp_curl_total{job="e2e-curl"}' 3
+expect "OTLP: the repeat is counted as a duplicate (meta)" 'prom_stream_gateway_duplicate_points_total' 1 1e9
+
+otel_node=0
+case "${E2E_OTEL_NODE:-auto}" in
+  0) log "OTLP: the Node SDK senders are skipped (E2E_OTEL_NODE=0)" ;;
+  *)
+    if [ -d examples/otel-node/node_modules/@opentelemetry/sdk-metrics ]; then
+      otel_node=1
+    elif ! command -v npm >/dev/null 2>&1; then
+      [ "${E2E_OTEL_NODE:-auto}" = auto ] || die "E2E_OTEL_NODE=1 but npm is missing"
+      log "OTLP: the Node SDK senders are SKIPPED: npm is missing (scripts/ensure-package.sh npm npm)"
+    elif (cd examples/otel-node && npm ci --no-audit --no-fund --loglevel=error) >"$STACK_DIR/npm.log" 2>&1; then
+      otel_node=1
+    elif [ "${E2E_OTEL_NODE:-auto}" = auto ] && ! npm ping >/dev/null 2>&1; then
+      log "OTLP: the Node SDK senders are SKIPPED: the npm registry does not answer"
+    else
+      fail "OTLP: npm ci in examples/otel-node failed: $(tail -n 3 "$STACK_DIR/npm.log")"
+    fi
+    ;;
+esac
+if [ "$otel_node" = 1 ]; then
+  K=4
+  log "OTLP: $K short-lived Node processes with delta temporality (3 protobuf, 1 JSON), 2 with cumulative"
+  for i in 1 2 3 4; do
+    protocol=proto
+    [ "$i" = 4 ] && protocol=json
+    check "node delta export $i ($protocol)" node examples/otel-node/export-metrics.js --endpoint="$GATEWAY_URL/v1/metrics" \
+      --protocol=$protocol --temporality=delta --count=$N --timeout-ms=5000
+  done
+  for instance in c1 c2; do
+    check "node cumulative export ($instance)" node examples/otel-node/export-metrics.js --endpoint="$GATEWAY_URL/v1/metrics" \
+      --protocol=proto --temporality=cumulative --count=$N --service=otel-node-cumulative --instance=$instance --timeout-ms=5000
+  done
+  d='job="otel-node-example"'
+  expect_eq "OTLP delta: requests added across producers" "sum(otel_example_requests_total{$d})" $((K * N))
+  expect_eq "OTLP delta: route /a" "otel_example_requests_total{$d,route=\"/a\"}" $((K * N / 2))
+  expect_eq "OTLP delta: one series per route, no instance" "count(otel_example_requests_total{$d})" 2
+  expect_eq "OTLP delta: bytes" "otel_example_bytes_total{$d}" $((K * N * 100))
+  expect_eq "OTLP delta: histogram count" "otel_example_duration_seconds_count{$d}" $((K * N))
+  expect_eq "OTLP delta: histogram sum" "otel_example_duration_seconds_sum{$d}" "$(awk -v k=$K 'BEGIN { print 221.25 * k }')" 1e-6
+  expect_eq "OTLP delta: le=0.5 bucket" "otel_example_duration_seconds_bucket{$d,le=\"0.5\"}" $((K * N * 2 / 5))
+  expect_eq "OTLP delta: p50 (rank 200 of 400, in the bucket 0.5..1)" "histogram_quantile(0.5, sum by (le) (otel_example_duration_seconds_bucket{$d}))" 0.75 1e-9
+  expect_eq "OTLP up-down counter: cumulative, one gauge per producer" "count(otel_example_in_flight{$d})" $K
+  expect_eq "OTLP up-down counter: its value" "max(otel_example_in_flight{$d})" $((N - N / 4))
+  expect_eq "OTLP gauge with its unit suffix" "max(otel_example_temperature_celsius{$d})" 21.5
+  c='job="otel-node-cumulative"'
+  expect_eq "OTLP cumulative: each producer's total as pushed" "otel_example_requests_total{$c,instance=\"c1\",route=\"/a\"}" $((N / 2))
+  expect_eq "OTLP cumulative: two producers" "count(otel_example_requests_total{$c,route=\"/a\"})" 2
+  expect_eq "OTLP cumulative: target_info" "count(target_info{$c})" 2
+fi
+expect_eq "OTLP: nothing refused (meta)" 'sum(prom_stream_gateway_http_rejected_total{endpoint="otlp"}) or vector(0)' 0
 
 echo
 echo ">> $((SECONDS - began))s; senders: ${senders[*]}"

@@ -24,6 +24,7 @@ class HostileCorpusTest {
     static final String INPUTS = "SampleFuzzTestInputs/jsonElement/";
     static final String TEXT_INPUTS = "SampleFuzzTestInputs/textPush/";
     static final String PROTOBUF_INPUTS = "SampleFuzzTestInputs/protobufPush/";
+    static final String OTLP_INPUTS = "SampleFuzzTestInputs/otlpExport/";
     private static final Path SOURCES = Path.of("src/test/resources/io/promstream/fuzz/");
 
     static Stream<HostileCorpus.Entry> entries() {
@@ -93,6 +94,7 @@ class HostileCorpusTest {
         matches(INPUTS, json);
         matches(TEXT_INPUTS, HostileCorpus.textEntries());
         matches(PROTOBUF_INPUTS, HostileCorpus.protobufEntries());
+        matches(OTLP_INPUTS, OtlpCorpus.entries());
     }
 
     private static void matches(String dir, List<HostileCorpus.Entry> entries) throws IOException {

@@ -1,5 +1,6 @@
 package io.promstream.fuzz;
 
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
@@ -25,6 +26,10 @@ import io.promstream.parse.SampleBatch;
 import io.promstream.parse.SampleParser;
 import io.promstream.parse.TextFormatException;
 import io.promstream.parse.Truncate;
+import io.promstream.parse.otlp.OtlpCodec;
+import io.promstream.parse.otlp.OtlpExport;
+import io.promstream.parse.otlp.OtlpSettings;
+import io.promstream.parse.otlp.OtlpTranslator;
 import io.promstream.queue.LogLimiter;
 import io.promstream.store.Family;
 import io.promstream.store.LabelSet;
@@ -81,7 +86,8 @@ public final class IngestHarness {
     /** Small, so that a batch can reach {@code series_limit}. */
     static final int MAX_SERIES = 16;
 
-    private static final long NOW = 1_700_000_000_000L;
+    static final long NOW_MILLIS = 1_700_000_000_000L;
+    private static final long NOW = NOW_MILLIS;
     private static final InstantSource CLOCK = InstantSource.fixed(Instant.ofEpochMilli(NOW));
     private static final Set<String> RESERVED = reservedNames();
     /** Text pushes go to {@code /metrics/job/fuzz/instance/a}. */
@@ -473,6 +479,55 @@ public final class IngestHarness {
                 body);
         scrape(f.store, body);
     }
+
+    /**
+     * An OTLP export ({@code POST /v1/metrics}), read as protobuf and as JSON: whatever decodes is translated and
+     * ingested without an exception; every point is accepted or refused with a reason; sent a second time (an
+     * exporter's retry) it changes nothing; the exposition stays valid.
+     */
+    public void checkOtlp(byte[] body) {
+        checks++;
+        for (OtlpCodec.Encoding encoding : OtlpCodec.Encoding.values()) {
+            ExportMetricsServiceRequest request;
+            try {
+                request = OtlpCodec.decode(body, encoding);
+            } catch (OtlpCodec.Undecodable e) {
+                continue;
+            }
+            Fixture f = new Fixture(body);
+            HttpIngestor.Outcome first;
+            OtlpExport export;
+            try {
+                export = OtlpTranslator.translate(request, OTLP, NOW);
+                first = f.ingestor.ingestOtlp(export, OTLP.windowMillis(), "fuzz-otlp");
+            } catch (Throwable t) {
+                throw new AssertionError("OTLP ingestion threw on " + quote(body), t);
+            }
+            require(
+                    first.accepted() + first.refused().size() == export.points(),
+                    encoding + ": " + export.points() + " points but " + first.accepted() + " accepted and "
+                            + first.refused().size() + " refused",
+                    body);
+            for (Rejected r : rejected) {
+                require(r.reason() != null && r.error() != null, "an OTLP refusal without a reason", body);
+                require(r.reason() != RejectReason.INTERNAL_ERROR, "otlp: internal_error: " + r.error(), body);
+                reasons.merge(r.reason(), 1L, Long::sum);
+            }
+            Map<String, SeriesSnapshot> once = series(f.store);
+            f.ingestor.ingestOtlp(OtlpTranslator.translate(request, OTLP, NOW), OTLP.windowMillis(), "fuzz-otlp");
+            Map<String, SeriesSnapshot> twice = series(f.store);
+            require(once.keySet().equals(twice.keySet()), "otlp: a repeat changed which series there are", body);
+            for (Map.Entry<String, SeriesSnapshot> e : once.entrySet()) {
+                require(equal(e.getValue(), twice.get(e.getKey())), "otlp: a repeat changed " + e.getKey(), body);
+            }
+            rejected.clear();
+            scrape(f.store, body);
+        }
+    }
+
+    /** How the OTLP target translates: the defaults, the harness' size limit. */
+    private static final OtlpSettings OTLP =
+            new OtlpSettings(OtlpSettings.defaults().windowMillis(), false, Set.of(), true, MAX_MESSAGE_BYTES);
 
     /**
      * The checks every path shares, once it ingested {@code input} into the fixture's store: rejections reported

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.AfterAll;
  *   <li>{@link #textPush}: a text-format push body through strict UTF-8 decoding, {@code TextFormatParser},
  *       {@code PushConverter} and all-or-nothing ingestion;</li>
  *   <li>{@link #protobufPush}: a protobuf push body (length-delimited {@code MetricFamily} messages) through the
- *       generated decoder, the same converter, and all-or-nothing ingestion, aggregated and replacing a group.</li>
+ *       generated decoder, the same converter, and all-or-nothing ingestion, aggregated and replacing a group;</li>
+ *   <li>{@link #otlpExport}: an OTLP export body, as protobuf and as JSON, through the proto's decoder, the
+ *       translator and {@code HttpIngestor.ingestOtlp}, twice (a retry changes nothing).</li>
  * </ul>
  *
  * <p>In a plain {@code mvn test} each runs as a regression test on the empty input and on every file of its
@@ -111,6 +113,24 @@ class SampleFuzzTest {
     @FuzzTest(maxDuration = "25s")
     void protobufPush(byte[] body) {
         HARNESS.checkProtobuf(body);
+    }
+
+    @FuzzTest(maxDuration = "25s")
+    @DictionaryEntries({
+        "\"resourceMetrics\"",
+        "\"scopeMetrics\"",
+        "\"dataPoints\"",
+        "\"aggregationTemporality\"",
+        "\"isMonotonic\"",
+        "\"asInt\"",
+        "\"asDouble\"",
+        "\"timeUnixNano\"",
+        "\"bucketCounts\"",
+        "\"explicitBounds\"",
+        "\"stringValue\""
+    })
+    void otlpExport(byte[] body) {
+        HARNESS.checkOtlp(body);
     }
 
     @AfterAll

@@ -198,6 +198,9 @@ public final class HttpIngestor {
                     all.add(new Refused(-1, outcome.bodyRejection().label(), outcome.bodyError()));
                 }
                 outcome = new Outcome(0, all, null, null, false);
+            } else if (!outcome.queued()) { // target_info is a sample of the group, not a point of the export
+                outcome =
+                        new Outcome(Math.min(outcome.accepted(), group.points()), outcome.refused(), null, null, false);
             }
             outcomes.add(outcome);
         }
