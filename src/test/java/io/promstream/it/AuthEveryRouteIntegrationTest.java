@@ -159,6 +159,7 @@ class AuthEveryRouteIntegrationTest {
                 .as("the routes read from the server")
                 .contains(
                         "/api/metrics",
+                        "/v1/metrics",
                         "/api/v1/admin/wipe",
                         "/metrics",
                         "/metrics/*",

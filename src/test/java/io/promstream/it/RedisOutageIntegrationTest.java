@@ -16,6 +16,9 @@ import io.promstream.testing.RedisServerExtension;
 import io.promstream.testing.TestGateways;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -84,6 +87,16 @@ class RedisOutageIntegrationTest {
             assertThat(client.get("/").statusCode()).isEqualTo(200);
             double counted = client.value("outage_load_total");
             assertThat(counted).as("state survives the outage").isPositive();
+            // an OTLP exporter is told to come back: 503 with Retry-After (it retries 503 with backoff)
+            HttpResponse<String> otlp = client.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/v1/metrics"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":"
+                            + "[{\"name\":\"x\",\"gauge\":{\"dataPoints\":[{\"asDouble\":1}]}}]}]}]}"))
+                    .build());
+            assertThat(otlp.statusCode()).isEqualTo(503);
+            assertThat(otlp.headers().firstValue("Retry-After")).hasValue("2");
+            assertThat(otlp.body()).contains("\"code\":14", "not stored");
 
             // no busy loop: over the next ten failed Redis calls the workers use a small share of one core (they
             // fail their takes with backoff until the shard's lease runs out, then wait for a shard)
