@@ -158,7 +158,7 @@ public final class ExpositionServlet extends HttpServlet {
         }
         List<String> suffixes = switch (family.type()) {
             case COUNTER -> List.of("_total");
-            case GAUGE -> List.of();
+            case GAUGE, UNTYPED -> List.of();
             case HISTOGRAM -> List.of("_bucket", "_count", "_sum");
             case SUMMARY -> List.of("_count", "_sum");
         };

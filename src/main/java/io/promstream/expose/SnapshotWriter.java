@@ -36,7 +36,7 @@ abstract sealed class SnapshotWriter {
     final void series(MetricType type, String name, SeriesSnapshot s, Utf8Writer out) throws IOException {
         switch (type) {
             case COUNTER -> line(name, "_total", s.labels(), null, null, s.value(), out);
-            case GAUGE -> line(name, null, s.labels(), null, null, s.value(), out);
+            case GAUGE, UNTYPED -> line(name, null, s.labels(), null, null, s.value(), out);
             case HISTOGRAM -> histogram(name, s, out);
             case SUMMARY -> summary(name, s, out);
         }
@@ -136,12 +136,17 @@ abstract sealed class SnapshotWriter {
         return family.help() != null ? family.help() : StoreCollector.DEFAULT_HELP;
     }
 
-    static String typeOf(MetricType type) {
+    /** The family's type as this format's {@code # TYPE} line names it. */
+    abstract String typeOf(MetricType type);
+
+    /** The type's name shared by both formats; {@code untyped} is the text format 0.0.4's name for it. */
+    static String textTypeOf(MetricType type) {
         return switch (type) {
             case COUNTER -> "counter";
             case GAUGE -> "gauge";
             case HISTOGRAM -> "histogram";
             case SUMMARY -> "summary";
+            case UNTYPED -> "untyped";
         };
     }
 
@@ -169,6 +174,11 @@ abstract sealed class SnapshotWriter {
             out.write(' ');
             out.write(typeOf(family.type()));
             out.write('\n');
+        }
+
+        @Override
+        String typeOf(MetricType type) {
+            return textTypeOf(type);
         }
 
         @Override
@@ -202,6 +212,12 @@ abstract sealed class SnapshotWriter {
             out.write(' ');
             escapeLabelValue(helpOf(family), out);
             out.write('\n');
+        }
+
+        /** OpenMetrics names an untyped family {@code unknown}, as simpleclient's {@code Collector.Type.UNKNOWN}. */
+        @Override
+        String typeOf(MetricType type) {
+            return type == MetricType.UNTYPED ? "unknown" : textTypeOf(type);
         }
 
         /** A negative bucket bound (its text starts with a minus) or a negative sum. */

@@ -108,6 +108,12 @@ public final class StoreCollector extends Collector implements Collector.Describ
                 }
                 yield Type.GAUGE;
             }
+            case UNTYPED -> {
+                for (SeriesSnapshot s : series) {
+                    samples.add(sample(name, s.labels(), s.value()));
+                }
+                yield Type.UNKNOWN; // untyped in the text format 0.0.4, unknown in OpenMetrics
+            }
             case HISTOGRAM -> {
                 for (SeriesSnapshot s : series) {
                     addHistogram(name, s, samples);

@@ -2,12 +2,17 @@ package io.promstream.parse;
 
 import java.util.Locale;
 
-/** The four Prometheus metric types a sample can carry. */
+/**
+ * The Prometheus metric types a series can have: the four a JSON sample names, and {@link #UNTYPED}, which only a
+ * pushed exposition carries (docs/semantics.md, Aggregation).
+ */
 public enum MetricType {
     COUNTER(0),
     GAUGE(1),
     HISTOGRAM(2),
-    SUMMARY(3);
+    SUMMARY(3),
+    /** A pushed exposition's untyped family: added up when aggregated, taken as pushed in a group. */
+    UNTYPED(4);
 
     private static final MetricType[] ALL = values();
     private final String wireName = name().toLowerCase(Locale.ROOT);
@@ -42,10 +47,15 @@ public enum MetricType {
         return this == HISTOGRAM ? "le" : this == SUMMARY ? "quantile" : null;
     }
 
-    /** Case-insensitive lookup of a wire name; {@code null} when unknown. */
+    /** Whether the JSON wire format names this type (every type but {@link #UNTYPED}; docs/wire-format.md). */
+    public boolean isJsonType() {
+        return this != UNTYPED;
+    }
+
+    /** Case-insensitive lookup of a JSON wire name; {@code null} when unknown ({@code untyped} is unknown there). */
     public static MetricType fromWire(String text) {
         for (MetricType type : ALL) {
-            if (type.wireName.equalsIgnoreCase(text)) {
+            if (type.isJsonType() && type.wireName.equalsIgnoreCase(text)) {
                 return type;
             }
         }
@@ -55,7 +65,7 @@ public enum MetricType {
     /** {@link #fromWire(String)} on characters in a buffer (a parser's), without making a String of them. */
     public static MetricType fromWire(char[] text, int offset, int length) {
         for (MetricType type : ALL) {
-            if (equalsIgnoreCase(type.wireName, text, offset, length)) {
+            if (type.isJsonType() && equalsIgnoreCase(type.wireName, text, offset, length)) {
                 return type;
             }
         }

@@ -121,7 +121,7 @@ public final class Names {
     public static List<String> exposedNames(MetricType type, String family) {
         return switch (type) {
             case COUNTER -> List.of(family, family + TOTAL, family + "_created");
-            case GAUGE -> List.of(family);
+            case GAUGE, UNTYPED -> List.of(family);
             case HISTOGRAM ->
                 List.of(family, family + "_bucket", family + "_count", family + "_sum", family + "_created");
             case SUMMARY -> List.of(family, family + "_count", family + "_sum", family + "_created");

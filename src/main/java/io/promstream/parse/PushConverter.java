@@ -9,9 +9,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Turns the families of a pushed exposition into store samples: one per counter, gauge or untyped series (untyped
- * are gauges), one whole-histogram sample per histogram series, one whole-summary sample per summary series.
- * What the store does with them depends on the {@link PushMode}: to aggregate, a summary keeps only
+ * Turns the families of a pushed exposition into store samples: one per counter, gauge or untyped series, one
+ * whole-histogram sample per histogram series, one whole-summary sample per summary series. What the store does
+ * with them depends on the {@link PushMode}: to aggregate, untyped values add up and a summary keeps only
  * {@code _count} and {@code _sum} (quantiles from different processes cannot be combined), and a pushed label
  * that the path also sets is an error; to replace, a summary keeps its quantiles, the path's labels overwrite
  * pushed ones, and a series without an {@code instance} gets {@code instance=""}, as the Pushgateway does.
@@ -62,7 +62,7 @@ final class PushConverter {
                             && aggregateFamilies.contains(name.substring(0, name.length() - "_created".length()))) {
                         continue; // client libraries' creation-time gauges
                     }
-                    gauges(family, out);
+                    values(family, out);
                 }
             }
         }
@@ -79,10 +79,11 @@ final class PushConverter {
         }
     }
 
-    private void gauges(TextFamily family, List<Sample> out) throws TextFormatException {
+    /** A gauge's or an untyped family's series, one sample each. */
+    private void values(TextFamily family, List<Sample> out) throws TextFormatException {
+        MetricType type = family.metricType();
         for (TextFamily.Point p : family.points()) {
-            out.add(finish(
-                    sample(MetricType.GAUGE, family.name(), family, p, null).value(p.value()), p));
+            out.add(finish(sample(type, family.name(), family, p, null).value(p.value()), p));
         }
     }
 

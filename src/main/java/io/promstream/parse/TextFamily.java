@@ -64,13 +64,14 @@ public final class TextFamily {
         return points;
     }
 
-    /** The store type this family's samples take: untyped ones are gauges. */
+    /** The store type this family's samples take ({@code untyped}: {@link MetricType#UNTYPED}). */
     MetricType metricType() {
         return switch (type()) {
             case "counter" -> MetricType.COUNTER;
             case "histogram" -> MetricType.HISTOGRAM;
             case "summary" -> MetricType.SUMMARY;
-            default -> MetricType.GAUGE;
+            case "gauge" -> MetricType.GAUGE;
+            default -> MetricType.UNTYPED;
         };
     }
 

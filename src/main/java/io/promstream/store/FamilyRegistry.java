@@ -73,10 +73,14 @@ final class FamilyRegistry {
         String kind = family.type().wireName();
         if (family.type() != sample.type()
                 && Names.familyName(family.type(), sample.name()).equals(family.name())) {
-            return "metric \"" + family.name() + "\" is a " + kind + ", not a "
-                    + sample.type().wireName();
+            return "metric \"" + family.name() + "\" is " + withArticle(kind) + ", not "
+                    + withArticle(sample.type().wireName());
         }
         return "name \"" + sample.name() + "\" collides with " + kind + " \"" + family.name() + "\"";
+    }
+
+    private static String withArticle(String kind) {
+        return (kind.startsWith("u") ? "an " : "a ") + kind;
     }
 
     /**

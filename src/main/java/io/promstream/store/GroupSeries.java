@@ -27,7 +27,7 @@ final class GroupSeries extends Series {
     static GroupSeries of(MetricType type, LabelSet labels, Sample sample, Group group, long nowMillis) {
         Aggregate whole = sample.aggregate();
         SeriesSnapshot state = switch (type) {
-            case COUNTER, GAUGE -> SeriesSnapshot.ofValue(labels, sample.value());
+            case COUNTER, GAUGE, UNTYPED -> SeriesSnapshot.ofValue(labels, sample.value());
             case HISTOGRAM -> {
                 double[] bounds = sample.buckets().toArray();
                 long[] counts = new long[bounds.length + 1];
@@ -116,7 +116,7 @@ final class GroupSeries extends Series {
         double sum = in.readDouble();
         long count = in.readLong();
         SeriesSnapshot state = switch (type) {
-            case COUNTER, GAUGE -> SeriesSnapshot.ofValue(labels, value);
+            case COUNTER, GAUGE, UNTYPED -> SeriesSnapshot.ofValue(labels, value);
             case HISTOGRAM -> new SeriesSnapshot(labels, 0, bounds, counts, null, null, sum, count);
             case SUMMARY -> new SeriesSnapshot(labels, 0, null, null, quantiles, values, sum, count);
         };

@@ -60,6 +60,7 @@ final class SeriesCodec {
         return switch (type) {
             case COUNTER -> CounterSeries.read(in, labels, lastUpdated);
             case GAUGE -> GaugeSeries.read(in, labels, lastUpdated, store.appliedWatermark());
+            case UNTYPED -> UntypedSeries.read(in, labels, lastUpdated);
             case HISTOGRAM -> HistogramSeries.read(in, labels, lastUpdated);
             case SUMMARY -> SummarySeries.read(in, labels, lastUpdated, store.clock());
         };

@@ -21,6 +21,7 @@ final class SeriesFactory {
         return switch (family.type()) {
             case COUNTER -> new CounterSeries(labels, nowMillis);
             case GAUGE -> new GaugeSeries(labels, nowMillis, appliedWatermark);
+            case UNTYPED -> new UntypedSeries(labels, nowMillis);
             case HISTOGRAM -> new HistogramSeries(labels, nowMillis, HistogramSeries.layoutOf(sample));
             case SUMMARY -> {
                 double[][] targets = SummarySeries.targetsOf(sample);

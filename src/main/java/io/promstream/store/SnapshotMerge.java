@@ -6,7 +6,8 @@ import java.util.Arrays;
 /**
  * One series exposed from several partitions' copies of it (misrouted samples made one on another partition;
  * docs/semantics.md, Shards): counters and histograms of one bucket layout add up, a summary adds its count and
- * sum and keeps the quantiles of the copy that saw the most observations, and a gauge is the copy updated last.
+ * sum and keeps the quantiles of the copy that saw the most observations, a gauge is the copy updated last, and an
+ * untyped series adds up as a counter does.
  */
 final class SnapshotMerge {
     private final MetricType type;
@@ -24,7 +25,8 @@ final class SnapshotMerge {
             return;
         }
         result = switch (type) {
-            case COUNTER -> new SeriesSnapshot(s.labels(), result.value() + s.value(), null, null, null, null, 0, 0);
+            case COUNTER, UNTYPED ->
+                new SeriesSnapshot(s.labels(), result.value() + s.value(), null, null, null, null, 0, 0);
             case GAUGE -> updatedMillis >= updated ? s : result;
             case HISTOGRAM ->
                 Arrays.equals(result.bounds(), s.bounds())

@@ -627,7 +627,10 @@ public final class IngestHarness {
         return new Outcome(null, verdicts);
     }
 
-    /** What a touched series must hold afterwards: counters exactly, histograms and summaries by count and sum. */
+    /**
+     * What a touched series must hold afterwards: counters and aggregated untyped series exactly, histograms and
+     * summaries by count and sum.
+     */
     private static final class Expected {
         private final List<Sample> samples = new ArrayList<>();
         private MetricType type;
@@ -658,7 +661,8 @@ public final class IngestHarness {
                 return "an applied sample left no series";
             }
             return switch (type) {
-                case COUNTER -> same(after.value(), sum) ? null : "counter " + after.value() + ", expected " + sum;
+                case COUNTER, UNTYPED ->
+                    same(after.value(), sum) ? null : type + " " + after.value() + ", expected " + sum;
                 case HISTOGRAM, SUMMARY ->
                     after.count() == count && same(after.sum(), sum)
                             ? null

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * zapier's prom-aggregation-gateway, case by case: the input/expected cases of its public test suite
  * ({@code metrics/aggregate_test.go}, {@code routers/router_test.go}), ported to HTTP pushes against our gateway,
- * and the examples of its README. Where we deliberately differ (gauges replace rather than sum; a histogram whose
+ * and the examples of its README (untyped samples add up, as theirs do). Where we deliberately differ (gauges
+ * replace rather than sum; a histogram whose
  * {@code _count} differs from its {@code +Inf} bucket, or of another layout, is refused rather than merged; the
  * same series twice in one push is refused; a repeated path label keeps its last value) the test says so.
  * Series are compared by name, labels and value, never by bytes (our text format writes {@code 60.0}, a trailing
@@ -287,6 +288,23 @@ class AggregationGatewayConformanceTest {
                         "http_requests_total{code=\"200\",method=\"post\"}", 1027.0,
                         "http_requests_total{code=\"200\",domain=\"sometest.com\",instance=\"nginx-1\",method=\"post\"}",
                                 1027.0));
+    }
+
+    @Test
+    void theReadmesCurlPushedTwiceAddsUpAsTheirsDoesAndStaysUntyped() {
+        // their README's line carries no # TYPE: untyped, and they add untyped samples up (1027 + 1027)
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> curl =
+                    push("POST", "/metrics/", "http_requests_total{method=\"post\",code=\"200\"} 1027\n");
+            assertThat(curl.statusCode()).as(curl.body()).isEqualTo(200);
+        }
+        assertThat(series("http_requests_total"))
+                .isEqualTo(Map.of("http_requests_total{code=\"200\",method=\"post\"}", 2054.0));
+        assertThat(client.scrape()).contains("# TYPE http_requests_total untyped\n");
+        HttpResponse<String> openMetrics = client.get("/metrics", "application/openmetrics-text; version=1.0.0");
+        assertThat(openMetrics.body())
+                .contains("# TYPE http_requests_total unknown\n")
+                .contains("http_requests_total{code=\"200\",method=\"post\"} 2054.0\n");
     }
 
     @Test

@@ -172,7 +172,8 @@ class PushgatewayConformanceTest {
         assertSameSeries(families);
 
         // POST replaces only the families it pushes, and adds new ones
-        assertThat(bothText("POST", "/metrics/job/conf/instance/i1", "app_temp 2.5\napp_new 7\n"))
+        assertThat(bothText(
+                        "POST", "/metrics/job/conf/instance/i1", "# TYPE app_temp gauge\napp_temp 2.5\napp_new 7\n"))
                 .isEqualTo(200);
         assertSameSeries(families);
 
@@ -200,6 +201,42 @@ class PushgatewayConformanceTest {
                 () -> !pushgateway.scrape().contains("instance=\"i1\""),
                 "the Pushgateway deletes asynchronously");
         assertSameSeries(families);
+    }
+
+    @Test
+    void untypedIsTakenAsPushedAndExposedAsUntyped() {
+        Set<String> families = Set.of("un_x");
+        assertThat(bothText("PUT", "/metrics/job/un", "un_x{a=\"1\"} 3\nun_x{a=\"2\"} -4\n"))
+                .isEqualTo(200);
+        assertThat(bothText("POST", "/metrics/job/un", "un_x{a=\"1\"} 5\n")).isEqualTo(200);
+        assertSameSeries(families);
+        assertThat(ours.value("un_x{a=\"1\",instance=\"\",job=\"un\",}"))
+                .as("the last push, not a sum")
+                .isEqualTo(5.0);
+        assertThat(pushgateway.scrape()).contains("# TYPE un_x untyped\n");
+        assertThat(ours.scrape()).contains("# TYPE un_x untyped\n");
+
+        // a documented difference (docs/migrating.md): a push that gives a family the group holds another type is
+        // refused as a type conflict; the Pushgateway replaces the family
+        assertThat(bothText("PUT", "/metrics/job/un2", "# TYPE un_y gauge\nun_y 1\n"))
+                .isEqualTo(200);
+        assertThat(send(
+                                pushgateway.url(),
+                                "POST",
+                                "/metrics/job/un2",
+                                "text/plain; version=0.0.4",
+                                "un_y 2\n".getBytes(StandardCharsets.UTF_8))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(send(
+                                ours(),
+                                "POST",
+                                "/metrics/job/un2",
+                                "text/plain; version=0.0.4",
+                                "un_y 2\n".getBytes(StandardCharsets.UTF_8))
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(ours.value("un_y{instance=\"\",job=\"un2\",}")).isEqualTo(1.0);
     }
 
     @Test

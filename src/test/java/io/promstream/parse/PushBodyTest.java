@@ -31,7 +31,7 @@ class PushBodyTest {
         assertThat(samples.get(0).labels().toString()).isEqualTo("{instance=\"i\",job=\"j\",queue=\"a\"}");
         assertThat(samples.get(1).type()).isEqualTo(MetricType.GAUGE);
         assertThat(samples.get(1).value()).isEqualTo(-1.5);
-        assertThat(samples.get(2).type()).as("untyped is a gauge").isEqualTo(MetricType.GAUGE);
+        assertThat(samples.get(2).type()).as("untyped stays untyped").isEqualTo(MetricType.UNTYPED);
     }
 
     @Test

@@ -192,6 +192,50 @@ class CheckpointCodecTest {
     }
 
     @Test
+    void untypedSeriesRoundTripAggregatedAndInAGroup() throws Exception {
+        MetricStore store = sharded(1);
+        Partition p = store.openPartition(0);
+        assertThat(store.apply(Samples.of(MetricType.UNTYPED, "requests", 1027, "code", "200"), 0, 0, p))
+                .isNull();
+        assertThat(store.apply(Samples.of(MetricType.UNTYPED, "requests", -27, "code", "200"), 1, 0, p))
+                .isNull();
+        assertThat(store.applyGroup(
+                                Map.of("job", "j"),
+                                true,
+                                List.of(Samples.of(MetricType.UNTYPED, "pushed", 5)),
+                                1_000,
+                                p)
+                        .isWhole())
+                .isTrue();
+        CheckpointCodec.Segment full = CheckpointCodec.take(store, p, true);
+
+        MetricStore restored = sharded(1);
+        Partition q = restored.openPartition(0);
+        CheckpointCodec.Loaded loaded = CheckpointCodec.load(restored, q, full.bytes());
+        assertThat(loaded.refused()).isZero();
+        assertThat(dump(restored)).isEqualTo(dump(store));
+        assertThat(restored.family("requests").type()).isEqualTo(MetricType.UNTYPED);
+        assertThat(restored.family("pushed").type()).isEqualTo(MetricType.UNTYPED);
+        assertThat(value(restored, "requests", "code", "200")).isEqualTo(1000);
+        restored.apply(Samples.of(MetricType.UNTYPED, "requests", 54, "code", "200"), 0, 0, q);
+        assertThat(value(restored, "requests", "code", "200")).isEqualTo(1054); // and it adds on
+        assertThat(restored.snapshot(restored.groups().iterator().next(), restored.family("pushed")))
+                .singleElement()
+                .satisfies(s -> assertThat(s.value()).isEqualTo(5));
+    }
+
+    @Test
+    void typeCodesInCheckpointsNeverChange() {
+        // checkpoints written before UNTYPED existed hold codes 0 to 3: they must keep meaning the same types
+        assertThat(MetricType.ofCheckpointCode(0)).isEqualTo(MetricType.COUNTER);
+        assertThat(MetricType.ofCheckpointCode(1)).isEqualTo(MetricType.GAUGE);
+        assertThat(MetricType.ofCheckpointCode(2)).isEqualTo(MetricType.HISTOGRAM);
+        assertThat(MetricType.ofCheckpointCode(3)).isEqualTo(MetricType.SUMMARY);
+        assertThat(MetricType.ofCheckpointCode(4)).isEqualTo(MetricType.UNTYPED);
+        assertThat(MetricType.ofCheckpointCode(5)).isNull();
+    }
+
+    @Test
     void aSeriesReplacedByOneOfTheSameLabelsKeepsTheNewOne() throws Exception {
         MetricStore store = sharded(1);
         Partition p = store.openPartition(0);

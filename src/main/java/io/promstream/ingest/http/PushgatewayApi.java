@@ -73,7 +73,7 @@ public class PushgatewayApi {
         Map<String, Object> json = new TreeMap<>();
         json.put("labels", labels(s.labels().names(), s.labels().values()));
         switch (family.type()) {
-            case COUNTER, GAUGE -> json.put("value", GoFloat.format(s.value()));
+            case COUNTER, GAUGE, UNTYPED -> json.put("value", GoFloat.format(s.value()));
             case HISTOGRAM -> {
                 Map<String, String> buckets = new LinkedHashMap<>();
                 for (int i = 0; i < s.counts().length; i++) {
