@@ -51,7 +51,7 @@ public final class CommandCodec {
                 int[] indexes = new int[count];
                 for (int i = 0; i < count; i++) {
                     indexes[i] = in.readInt();
-                    samples.add(SampleCodec.readSample(in));
+                    samples.add(SampleCodec.readSample(in, false));
                 }
                 yield new Command.SampleList(samples, indexes);
             }
@@ -99,11 +99,12 @@ public final class CommandCodec {
         }
     }
 
+    /** A pushed exposition's samples (an aggregated one's or a group's). */
     private static List<Sample> readSamples(DataInputStream in) throws IOException {
         int count = count(in);
         List<Sample> samples = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            samples.add(SampleCodec.readSample(in));
+            samples.add(SampleCodec.readSample(in, true));
         }
         return samples;
     }

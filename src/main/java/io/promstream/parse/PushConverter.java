@@ -275,7 +275,7 @@ final class PushConverter {
         if (p.timestamped()) {
             throw new TextFormatException(p.line(), "pushed metrics must not have timestamps (" + p.name() + ")");
         }
-        SampleValidator.validate(sample);
+        SampleValidator.validatePushed(sample);
         if (sample.isRejected()) {
             throw new TextFormatException(p.line(), sample.rejection(), sample.error());
         }

@@ -47,7 +47,11 @@ public final class SampleCodec {
         }
     }
 
-    static Sample readSample(DataInputStream in) throws IOException {
+    /**
+     * Reads a sample and validates it again, by the rules of its source: a pushed exposition's ({@code pushed}:
+     * gauges and untyped may be infinite) or a JSON sample's.
+     */
+    static Sample readSample(DataInputStream in, boolean pushed) throws IOException {
         Sample sample = new Sample();
         int type = in.readByte();
         if (type >= 0) {
@@ -97,7 +101,12 @@ public final class SampleCodec {
             }
             sample.aggregate(new Aggregate(cumulative, values, in.readLong(), in.readDouble()));
         }
-        SampleValidator.validate(sample); // the queue is anyone's to push onto: never trust a decoded sample
+        // the queue is anyone's to push onto: never trust a decoded sample
+        if (pushed) {
+            SampleValidator.validatePushed(sample);
+        } else {
+            SampleValidator.validate(sample);
+        }
         if (emptyInstance) {
             sample.labels().addEmptyIfAbsent("instance"); // a group's series, as PushConverter leaves them
         }

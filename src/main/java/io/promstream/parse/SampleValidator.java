@@ -11,9 +11,17 @@ public final class SampleValidator {
 
     private SampleValidator() {}
 
-    /** Validates a sample that carries a valid op (or none). */
+    /** Validates a JSON sample (or one queued from JSON) that carries a valid op (or none). */
     public static void validate(Sample sample) {
-        validate(sample, false);
+        validate(sample, false, false);
+    }
+
+    /**
+     * Validates a sample of a pushed exposition: as {@link #validate(Sample)}, but a gauge's or an untyped value may
+     * be {@code +Inf} or {@code -Inf}, as the Pushgateway stores them (docs/semantics.md, Pushes).
+     */
+    public static void validatePushed(Sample sample) {
+        validate(sample, false, true);
     }
 
     /**
@@ -49,12 +57,22 @@ public final class SampleValidator {
         return bytes;
     }
 
-    /** The rules on a sample's value: finite, and not negative for a counter. */
+    /** The rules on a JSON sample's value: finite, and not negative for a counter. */
     public static boolean acceptsValue(MetricType type, double value) {
         return Double.isFinite(value) && !(type == MetricType.COUNTER && value < 0);
     }
 
+    /** The rules on a pushed exposition's value: a JSON sample's, except that gauges and untyped take ±Inf. */
+    public static boolean acceptsPushedValue(MetricType type, double value) {
+        return acceptsValue(type, value)
+                || Double.isInfinite(value) && (type == MetricType.GAUGE || type == MetricType.UNTYPED);
+    }
+
     static void validate(Sample sample, boolean badOp) {
+        validate(sample, badOp, false);
+    }
+
+    private static void validate(Sample sample, boolean badOp, boolean pushed) {
         if (sample.type() == null) {
             sample.reject(RejectReason.INVALID_MESSAGE, "missing field \"type\"");
             return;
@@ -74,10 +92,14 @@ public final class SampleValidator {
         }
         double value = sample.value();
         MetricType type = sample.type();
-        if (!acceptsValue(type, value)) {
+        if (!(pushed ? acceptsPushedValue(type, value) : acceptsValue(type, value))) {
             sample.reject(
                     RejectReason.INVALID_VALUE,
-                    Double.isFinite(value) ? "a counter's value must be >= 0, got " + value : "value must be finite");
+                    Double.isFinite(value)
+                            ? "a counter's value must be >= 0, got " + value
+                            : Double.isNaN(value) || !pushed
+                                    ? "value must be finite"
+                                    : "value must be finite (only " + "gauges and untyped take +Inf and -Inf)");
             return;
         }
         if (badOp) {

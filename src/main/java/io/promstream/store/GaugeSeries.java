@@ -36,7 +36,7 @@ final class GaugeSeries extends Series {
             set(sample, version);
         } else if (version >= setVersion) {
             double delta = op == GaugeOp.INC ? sample.value() : -sample.value();
-            if (Double.isInfinite(value + delta)) {
+            if (UntypedSeries.overflows(value, delta)) {
                 return Applied.OVERFLOW;
             }
             value += delta;
@@ -51,7 +51,7 @@ final class GaugeSeries extends Series {
             return Applied.OK;
         }
         double delta = sample.op() == GaugeOp.INC ? sample.value() : -sample.value();
-        return Double.isInfinite(value + delta) ? Applied.OVERFLOW : Applied.OK;
+        return UntypedSeries.overflows(value, delta) ? Applied.OVERFLOW : Applied.OK;
     }
 
     private void set(Sample sample, long version) {

@@ -88,7 +88,8 @@ final class SampleApplier {
             case REFUSED ->
                 new Refusal(RejectReason.INVALID_BUCKETS, "bucket layout differs from the existing series'");
             case OVERFLOW ->
-                new Refusal(RejectReason.INVALID_VALUE, "the series' value or sum would overflow to infinity");
+                new Refusal(
+                        RejectReason.INVALID_VALUE, "the series' value or sum would overflow to infinity (or be NaN)");
             case HELD ->
                 new Refusal(
                         RejectReason.TYPE_CONFLICT,

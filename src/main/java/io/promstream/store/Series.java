@@ -75,7 +75,7 @@ public abstract class Series {
         MISMATCH,
         /** Not applied: a merged histogram whose layout differs from the series'. */
         REFUSED,
-        /** Not applied: the value or sum would leave the finite range. */
+        /** Not applied: the value or sum would overflow to infinity, or become NaN. */
         OVERFLOW,
         /** Not applied: the series was removed meanwhile. */
         REMOVED,

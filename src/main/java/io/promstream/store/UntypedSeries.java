@@ -7,7 +7,7 @@ import java.io.IOException;
 
 /**
  * An aggregated untyped series (a pushed exposition's family without {@code # TYPE}): the sum of the values pushed
- * to it, as zapier's prom-aggregation-gateway adds them; unlike a counter's, they may be negative.
+ * to it, as zapier's prom-aggregation-gateway adds them; unlike a counter's, they may be negative or infinite.
  */
 final class UntypedSeries extends Series {
     private double value;
@@ -18,17 +18,25 @@ final class UntypedSeries extends Series {
 
     @Override
     Applied update(Sample sample, long version) {
-        double next = value + sample.value();
-        if (Double.isInfinite(next)) {
+        if (overflows(value, sample.value())) {
             return Applied.OVERFLOW;
         }
-        value = next;
+        value += sample.value();
         return Applied.OK;
     }
 
     @Override
     Applied probe(Sample sample) {
-        return Double.isInfinite(value + sample.value()) ? Applied.OVERFLOW : Applied.OK;
+        return overflows(value, sample.value()) ? Applied.OVERFLOW : Applied.OK;
+    }
+
+    /**
+     * Whether adding {@code delta} to {@code value} leaves the numbers: two finite ones whose sum is infinite, or
+     * opposite infinities (NaN). A pushed ±Inf is taken (docs/semantics.md), and an infinite value stays so.
+     */
+    static boolean overflows(double value, double delta) {
+        double next = value + delta;
+        return Double.isNaN(next) || Double.isInfinite(next) && Double.isFinite(value) && Double.isFinite(delta);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.prometheus.client.exporter.common.TextFormat;
 import io.promstream.parse.MetricType;
 import io.promstream.parse.Sample;
+import io.promstream.store.Family;
 import io.promstream.store.MetricStore;
 import io.promstream.store.Partition;
 import io.promstream.store.StoreSettings;
@@ -12,8 +13,10 @@ import io.promstream.testing.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -55,9 +58,16 @@ class SnapshotWriterTest {
     void writesWhatTextFormatWritesForTheCollectorOnRandomStores() throws Exception {
         long seed = Long.getLong("snapshotWriter.seed", new Random().nextLong());
         Random seeds = new Random(seed);
+        Set<String> infiniteUntyped = new HashSet<>();
         for (int i = 0; i < STORES; i++) {
             long storeSeed = seeds.nextLong();
-            StoreCollector collector = new StoreCollector(randomStore(new Random(storeSeed)), CollectTimer.NONE);
+            MetricStore store = randomStore(new Random(storeSeed));
+            for (Family family : store.families()) {
+                if (family.type() == MetricType.UNTYPED) {
+                    store.snapshot(family).forEach(s -> infiniteUntyped.add(Double.toString(s.value())));
+                }
+            }
+            StoreCollector collector = new StoreCollector(store, CollectTimer.NONE);
             for (boolean om : new boolean[] {false, true}) {
                 assertThat(direct(collector, om))
                         .as(
@@ -66,6 +76,9 @@ class SnapshotWriterTest {
                         .isEqualTo(viaTextFormat(collector, om));
             }
         }
+        assertThat(infiniteUntyped)
+                .as("untyped families were written, infinite values among them (seed %d)", seed)
+                .contains("Infinity", "-Infinity");
     }
 
     @Test

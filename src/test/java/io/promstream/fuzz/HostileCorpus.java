@@ -551,9 +551,12 @@ public final class HostileCorpus {
                 "histogram-without-inf",
                 "# TYPE hh histogram\nhh_bucket{le=\"1\"} 1\nhh_count 1\nhh_sum 1\n",
                 INVALID_MESSAGE);
-        // values the JSON path refuses as invalid_value fail a text push as a bad line (400, invalid_message)
+        // NaN refuses a push whole (invalid_value); ±Inf only a counter's, as gauges and untyped take it
         whole(out, "gauge-nan", "# TYPE gn gauge\ngn NaN\n", INVALID_VALUE);
-        whole(out, "gauge-inf", "# TYPE gi gauge\ngi +Inf\n", INVALID_VALUE);
+        ok(out, "gauge-inf", "# TYPE gi gauge\ngi +Inf\n", (RejectReason) null);
+        ok(out, "untyped-minus-inf", "ui{a=\"1\"} -Inf\nui{a=\"2\"} +Inf\n", null, null);
+        whole(out, "untyped-nan", "un NaN\n", INVALID_VALUE);
+        whole(out, "counter-inf", "# TYPE ci counter\nci_total +Inf\n", INVALID_VALUE);
         whole(out, "counter-negative", "# TYPE cn counter\ncn_total -1\n", INVALID_VALUE);
         whole(out, "counter-named-total", "# TYPE _total counter\n_total 1\n", INVALID_NAME);
         whole(out, "counter-total-twice", "# TYPE x_total_total counter\nx_total_total 1\n", INVALID_NAME);
@@ -636,6 +639,21 @@ public final class HostileCorpus {
                 null,
                 Arrays.asList(null, null, null, null, null)));
         out.add(new Entry("empty", new byte[0], null, List.of()));
+        out.add(new Entry(
+                "gauge-and-untyped-inf",
+                delimited(
+                        family(
+                                "pgi",
+                                Metrics.MetricType.GAUGE,
+                                metric(m ->
+                                        m.setGauge(Metrics.Gauge.newBuilder().setValue(Double.NEGATIVE_INFINITY)))),
+                        family(
+                                "pui",
+                                Metrics.MetricType.UNTYPED,
+                                metric(m -> m.setUntyped(
+                                        Metrics.Untyped.newBuilder().setValue(Double.POSITIVE_INFINITY))))),
+                null,
+                Arrays.asList(null, null)));
         byte[] whole = delimited(counter, gauge);
         out.add(new Entry("truncated", Arrays.copyOf(whole, whole.length - 2), INVALID_MESSAGE, List.of()));
         out.add(new Entry("not-protobuf", "pc 1\n".getBytes(StandardCharsets.UTF_8), INVALID_MESSAGE, List.of()));

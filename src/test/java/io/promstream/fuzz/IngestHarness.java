@@ -225,20 +225,24 @@ public final class IngestHarness {
                         element);
                 continue;
             }
-            String problem = wellFormed(s);
+            String problem = wellFormed(s, false);
             require(problem == null, "sample " + i + " passed the parser but " + problem, element);
         }
     }
 
-    /** Why a sample that passed the parser is not fit for the store, or {@code null}. */
-    private static String wellFormed(Sample s) {
+    /**
+     * Why a sample that passed the parser is not fit for the store, or {@code null}; a {@code pushed} exposition's
+     * gauge or untyped value may be infinite.
+     */
+    private static String wellFormed(Sample s, boolean pushed) {
         if (s.type() == null) {
             return "has no type";
         }
         if (s.name() == null || !Names.isValidMetricName(s.name())) {
             return "has the name " + s.name();
         }
-        if (!s.hasValue() || !Double.isFinite(s.value())) {
+        boolean infiniteAllowed = pushed && (s.type() == MetricType.GAUGE || s.type() == MetricType.UNTYPED);
+        if (!s.hasValue() || !(Double.isFinite(s.value()) || infiniteAllowed && Double.isInfinite(s.value()))) {
             return "has the value " + s.value();
         }
         if (s.type() == MetricType.COUNTER && s.value() < 0) {
@@ -441,7 +445,7 @@ public final class IngestHarness {
             throw new AssertionError("a push applied once is refused when parsed again: " + e.getMessage(), e);
         }
         for (Sample s : samples) {
-            String problem = wellFormed(s);
+            String problem = wellFormed(s, true);
             require(problem == null, "a converted " + path + " sample " + problem, body);
         }
         require(

@@ -308,6 +308,40 @@ class AggregationGatewayConformanceTest {
     }
 
     @Test
+    void infiniteGaugesAndUntypedPushedByThePythonClientAreStored() {
+        // client_python's Gauge.set(float('inf')) and an untyped +Inf, pushed twice: the Pushgateway stores them
+        ExternalProcess.Result run = PythonClient.inline("""
+                from prometheus_client import CollectorRegistry, Gauge, push_to_gateway
+                from prometheus_client.core import UntypedMetricFamily
+                from prometheus_client.exposition import basic_auth_handler
+                def auth(url, method, timeout, headers, data):
+                    return basic_auth_handler(url, method, timeout, headers, data, 'user', 'password')
+                class Loose:
+                    def collect(self):
+                        u = UntypedMetricFamily('inf_untyped', 'Untyped.')
+                        u.add_metric([], float('inf'))
+                        yield u
+                for _ in range(2):
+                    registry = CollectorRegistry()
+                    Gauge('inf_gauge', 'A gauge.', registry=registry).set(float('-inf'))
+                    registry.register(Loose())
+                    push_to_gateway('127.0.0.1:%d', job='inf', registry=registry, handler=auth)
+                """.formatted(APP.getLocalPort()));
+        assertThat(run.exitCode()).as("%s", run).isZero();
+        assertThat(series("inf_gauge", "inf_untyped"))
+                .isEqualTo(Map.of(
+                        "inf_gauge{job=\"inf\"}", Double.NEGATIVE_INFINITY,
+                        "inf_untyped{job=\"inf\"}", Double.POSITIVE_INFINITY));
+        assertThat(client.scrape())
+                .contains("inf_gauge{job=\"inf\",} -Inf\n")
+                .contains("inf_untyped{job=\"inf\",} +Inf\n");
+        // a counter's +Inf stays refused
+        assertThat(push("POST", "/metrics/job/inf", "# TYPE inf_counter counter\ninf_counter +Inf\n")
+                        .statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
     void theReadmesPythonClientPushAggregates() {
         // push_to_gateway('localhost', job='my_job_name', registry=registry) with a counter inc()'d once, twice
         ExternalProcess.Result run = PythonClient.inline("""

@@ -10,8 +10,10 @@ import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_3
 import io.promstream.GatewayConfiguration;
 import io.promstream.testing.Await;
 import io.promstream.testing.Exposition;
+import io.promstream.testing.ExternalProcess;
 import io.promstream.testing.GatewayClient;
 import io.promstream.testing.PushgatewayServer;
+import io.promstream.testing.PythonClient;
 import io.promstream.testing.RedisServerExtension;
 import io.promstream.testing.TestGateways;
 import java.io.ByteArrayOutputStream;
@@ -282,6 +284,55 @@ class PushgatewayConformanceTest {
         assertThat(ours.scrape())
                 .as("the failed pushes left a failure time on their groups")
                 .contains("push_failure_time_seconds{instance=\"\",job=\"cc2\",}");
+    }
+
+    @Test
+    void infiniteGaugesAndUntypedAreStoredAsByThePushgateway() throws Exception {
+        // client_python's Gauge.set(float('inf')), and an untyped family, pushed by the real client to both
+        String script = """
+                from prometheus_client import CollectorRegistry, Gauge, push_to_gateway
+                from prometheus_client.core import UntypedMetricFamily
+                class Loose:
+                    def collect(self):
+                        u = UntypedMetricFamily('inf_u', 'Untyped.', labels=['side'])
+                        u.add_metric(['up'], float('inf'))
+                        u.add_metric(['down'], float('-inf'))
+                        yield u
+                registry = CollectorRegistry()
+                g = Gauge('inf_g', 'A gauge.', ['side'], registry=registry)
+                g.labels('up').set(float('inf'))
+                g.labels('down').set(float('-inf'))
+                registry.register(Loose())
+                for url in ('%s', '%s'):
+                    push_to_gateway(url, job='inf', registry=registry)
+                """.formatted(pushgateway.url(), ours());
+        ExternalProcess.Result run = PythonClient.inline(script);
+        assertThat(run.exitCode()).as("%s", run).isZero();
+        assertSameSeries(Set.of("inf_g", "inf_u"));
+        assertThat(ours.scrape())
+                .contains("inf_g{instance=\"\",job=\"inf\",side=\"up\",} +Inf\n")
+                .contains("inf_g{instance=\"\",job=\"inf\",side=\"down\",} -Inf\n")
+                .contains("inf_u{instance=\"\",job=\"inf\",side=\"up\",} +Inf\n")
+                .contains("inf_u{instance=\"\",job=\"inf\",side=\"down\",} -Inf\n");
+
+        // the protobuf format too; a counter's +Inf stays refused by us (stricter input, docs/migrating.md)
+        byte[] gauge = protobuf(Metrics.MetricFamily.newBuilder()
+                .setName("inf_pb")
+                .setType(Metrics.MetricType.GAUGE)
+                .addMetric(Metrics.Metric.newBuilder()
+                        .setGauge(Metrics.Gauge.newBuilder().setValue(Double.NEGATIVE_INFINITY)))
+                .build());
+        assertThat(both("PUT", "/metrics/job/infpb", PROTOBUF, gauge)).isEqualTo(200);
+        assertSameSeries(Set.of("inf_pb"));
+        assertThat(ours.value("inf_pb{instance=\"\",job=\"infpb\",}")).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(send(
+                                ours(),
+                                "PUT",
+                                "/metrics/job/infc",
+                                "text/plain; version=0.0.4",
+                                "# TYPE inf_c counter\n".concat("inf_c +Inf\n").getBytes(StandardCharsets.UTF_8))
+                        .statusCode())
+                .isEqualTo(400);
     }
 
     @Test

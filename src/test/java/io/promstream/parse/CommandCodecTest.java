@@ -184,6 +184,23 @@ class CommandCodecTest {
     }
 
     @Test
+    void aPushedInfiniteGaugeIsReadBackButAJsonSampleOfOneIsRejected() throws IOException {
+        Sample gauge = new Sample()
+                .type(MetricType.GAUGE)
+                .name("g")
+                .value(Double.POSITIVE_INFINITY)
+                .label("job", "j");
+        byte[] pushed = CommandCodec.encode(new Command.Exposition(List.of(gauge)));
+        Command.Exposition exposition = (Command.Exposition) CommandCodec.decode(pushed, 0, pushed.length);
+        assertThat(exposition.samples().get(0).isRejected()).isFalse();
+        assertThat(exposition.samples().get(0).value()).isEqualTo(Double.POSITIVE_INFINITY);
+
+        byte[] json = CommandCodec.encode(new Command.SampleList(List.of(gauge), new int[] {0}));
+        Command.SampleList list = (Command.SampleList) CommandCodec.decode(json, 0, json.length);
+        assertThat(list.samples().get(0).rejection()).isEqualTo(RejectReason.INVALID_VALUE);
+    }
+
+    @Test
     void damagedBytesAreAnIoExceptionAndNothingElse() {
         Random random = new Random(7);
         for (int i = 0; i < 5_000; i++) {

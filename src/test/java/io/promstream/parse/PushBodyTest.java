@@ -97,6 +97,29 @@ class PushBodyTest {
     }
 
     @Test
+    void gaugesAndUntypedTakeInfinitiesAsThePushgatewayDoesButNotNaN() throws Exception {
+        List<Sample> samples = push("# TYPE g gauge\ng{s=\"up\"} +Inf\ng{s=\"down\"} -Inf\nu +Inf\nv -Inf\n");
+        assertThat(samples)
+                .extracting(Sample::type, Sample::value)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(MetricType.GAUGE, Double.POSITIVE_INFINITY),
+                        org.assertj.core.groups.Tuple.tuple(MetricType.GAUGE, Double.NEGATIVE_INFINITY),
+                        org.assertj.core.groups.Tuple.tuple(MetricType.UNTYPED, Double.POSITIVE_INFINITY),
+                        org.assertj.core.groups.Tuple.tuple(MetricType.UNTYPED, Double.NEGATIVE_INFINITY));
+        for (String refused : List.of(
+                "# TYPE c counter\nc +Inf\n",
+                "# TYPE g gauge\ng NaN\n",
+                "u NaN\n",
+                "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1\nh_count 1\nh_sum +Inf\n",
+                "# TYPE s summary\ns_count 1\ns_sum -Inf\n")) {
+            assertThatThrownBy(() -> push(refused))
+                    .as(refused)
+                    .satisfies(
+                            e -> assertThat(((TextFormatException) e).reason()).isEqualTo(RejectReason.INVALID_VALUE));
+        }
+    }
+
+    @Test
     void aTimestampRefusesThePushWithItsLineButTheTextWasRead() {
         // the parser reads the timestamp; the push refuses it, as the Pushgateway does after reading the body
         assertThatThrownBy(() -> push("ok 1\nx 1 2\n"))

@@ -8,6 +8,7 @@ import static io.promstream.store.Samples.summary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promstream.parse.GaugeOp;
+import io.promstream.parse.MetricType;
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Sample;
 import io.promstream.testing.ManualClock;
@@ -56,6 +57,36 @@ class MetricStoreTest {
         assertThat(store.snapshot(store.family("requests")))
                 .extracting(s -> s.labels().get("code") + "=" + s.value())
                 .containsExactlyInAnyOrder("200=3.5", "500=4.0");
+    }
+
+    @Test
+    void untypedAddsUpAndAnInfinityStaysUntilAnOppositeOneWouldMakeNaN() {
+        Sample up = Samples.of(MetricType.UNTYPED, "u", 1027);
+        apply(up);
+        apply(Samples.of(MetricType.UNTYPED, "u", 1027));
+        assertThat(only("u").value()).isEqualTo(2054);
+        assertThat(reason(store.apply(Samples.of(MetricType.UNTYPED, "u", Double.MAX_VALUE), 0, 0, store.partition(0))))
+                .isNull();
+        assertThat(reason(store.apply(Samples.of(MetricType.UNTYPED, "u", Double.MAX_VALUE), 0, 0, store.partition(0))))
+                .as("two finite values that overflow")
+                .isEqualTo(RejectReason.INVALID_VALUE);
+        apply(Samples.of(MetricType.UNTYPED, "u", Double.POSITIVE_INFINITY));
+        apply(Samples.of(MetricType.UNTYPED, "u", -5));
+        assertThat(only("u").value()).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(reason(store.apply(
+                        Samples.of(MetricType.UNTYPED, "u", Double.NEGATIVE_INFINITY), 0, 0, store.partition(0))))
+                .as("+Inf and -Inf make NaN")
+                .isEqualTo(RejectReason.INVALID_VALUE);
+        assertThat(only("u").value()).isEqualTo(Double.POSITIVE_INFINITY);
+    }
+
+    @Test
+    void aGaugeSetToInfinityStaysThereUnderIncAndDec() {
+        apply(gauge("g", Double.NEGATIVE_INFINITY));
+        apply(gaugeOp("g", GaugeOp.INC, 3));
+        assertThat(only("g").value()).isEqualTo(Double.NEGATIVE_INFINITY);
+        apply(gauge("g", 1), 1);
+        assertThat(only("g").value()).isEqualTo(1);
     }
 
     @Test

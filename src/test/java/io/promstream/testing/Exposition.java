@@ -84,7 +84,8 @@ public final class Exposition {
         }
     }
 
-    private static double number(String text) {
+    /** A sample value as the exposition writes it: Go's float text, {@code +Inf}, {@code -Inf} and {@code NaN}. */
+    public static double number(String text) {
         return switch (text) {
             case "+Inf" -> Double.POSITIVE_INFINITY;
             case "-Inf" -> Double.NEGATIVE_INFINITY;

@@ -81,7 +81,7 @@ public final class GatewayClient {
                 continue;
             }
             int space = line.lastIndexOf(' ');
-            out.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            out.put(line.substring(0, space), Exposition.number(line.substring(space + 1)));
         }
         return out;
     }
