@@ -80,7 +80,10 @@ public final class ElementProcessor {
         if (match != null) {
             return applyKnown(match, element, version, nowMillis, source);
         }
-        parser.parse(element, batch);
+        String sender = parser.parse(element, batch);
+        if (sender != null) { // a wrapper's source names its sender, as on POST /api/metrics
+            source = source + " (" + sender + ")";
+        }
         boolean misroutedElement = false;
         if (shards > 1 && batch.elementRejection() == null && batch.size() > 0) {
             Sample first = batch.get(0);
@@ -132,8 +135,9 @@ public final class ElementProcessor {
      * {@link #lastBatch} and {@link #verdict} tell what became of each of its samples.
      */
     public int parseAndApply(byte[] element, long version, long nowMillis, String source, Partition partition) {
-        parser.parse(element, batch);
-        return applyParsed(element, version, nowMillis, source, partition);
+        String sender = parser.parse(element, batch);
+        return applyParsed(
+                element, version, nowMillis, sender == null ? source : source + " (" + sender + ")", partition);
     }
 
     private int applyParsed(byte[] element, long version, long nowMillis, String source, Partition partition) {

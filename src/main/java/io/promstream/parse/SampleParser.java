@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Turns one wire element (docs/wire-format.md: a JSON object, an array of them, or a wrapper) into samples, each valid or carrying
@@ -50,16 +52,42 @@ public final class SampleParser {
                         .build());
     }
 
-    /** Parses a queue element into {@code out}, replacing what {@code out} held. */
-    public void parse(byte[] element, SampleBatch out) {
+    /**
+     * Parses a queue element into {@code out}, replacing what {@code out} held: a sample, a batch, or the JSON metrics
+     * server's wrapper {@code {"metrics": [...], "source": "..."}}, whose samples are judged as a batch's. The
+     * element is bounded whole, so its samples need no size check of their own.
+     *
+     * @return the wrapper's {@code source}, or {@code null}
+     */
+    public String parse(byte[] element, SampleBatch out) {
         out.reset();
         if (element.length > maxMessageBytes) {
             out.rejectElement(
                     RejectReason.TOO_LARGE,
                     "element is " + element.length + " bytes, over the limit of " + maxMessageBytes);
-            return;
+            return null;
         }
-        parseValue(element, out, false);
+        return parseValue(element, out, mayBeWrapper(element) && isWrapper(element));
+    }
+
+    private static final byte[] METRICS = "metrics".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Whether an element could be a wrapper, on its bytes alone, so that a plain sample is not read twice: a field
+     * named {@code metrics} is either those bytes or written with an escape.
+     */
+    private static boolean mayBeWrapper(byte[] element) {
+        int n = element.length - METRICS.length;
+        for (int i = 0; i < element.length; i++) {
+            byte b = element[i];
+            if (b == '\\') {
+                return true;
+            }
+            if (b == 'm' && i <= n && Arrays.equals(element, i, i + METRICS.length, METRICS, 0, METRICS.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -105,8 +133,9 @@ public final class SampleParser {
 
     /**
      * Where the number of an element's one top-level {@code "value"} field lies, as {@code start << 32 | end}
-     * (byte offsets, end exclusive), or -1 when the element is not one object with exactly one such field holding
-     * a plain number. Lets a caller that knows an element's other bytes put a new value in their place.
+     * (byte offsets, end exclusive), or -1 when the element is not one sample object with exactly one such field
+     * holding a plain number (a wrapper, whose {@code "metrics"} holds an array, is not: its samples are inside).
+     * Lets a caller that knows an element's other bytes put a new value in their place.
      */
     public long valueSpan(byte[] element) {
         long span = -1;
@@ -115,8 +144,12 @@ public final class SampleParser {
                 return -1;
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                boolean value = parser.currentName().equals("value");
+                String field = parser.currentName();
+                boolean value = field.equals("value");
                 JsonToken token = parser.nextToken();
+                if (token == JsonToken.START_ARRAY && field.equals("metrics")) {
+                    return -1; // a wrapper, as isWrapper says
+                }
                 if (value) {
                     if (span != -1 || !SampleObjectReader.isNumber(token)) {
                         return -1;

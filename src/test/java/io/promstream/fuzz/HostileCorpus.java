@@ -376,6 +376,26 @@ public final class HostileCorpus {
         samples(out, "type-number", "{\"type\":1,\"name\":\"x\",\"value\":1}", INVALID_MESSAGE);
         samples(out, "type-padded", "{\"type\":\"counter \",\"name\":\"x\",\"value\":1}", UNKNOWN_TYPE);
         samples(out, "type-untyped", "{\"type\":\"untyped\",\"name\":\"x\",\"value\":1}", UNKNOWN_TYPE);
+        // the JSON metrics server's wrapper as a queue element: its samples judged as a batch's
+        samples(
+                out,
+                "wrapper",
+                "{\"metrics\":[{\"metric_type\":\"counter\",\"name\":\"c\",\"value\":{\"value\":1}},"
+                        + "{\"type\":\"counter\",\"name\":\"c\",\"value\":-1},7],\"source\":\"s\"}",
+                null,
+                INVALID_VALUE,
+                INVALID_MESSAGE);
+        samples(out, "wrapper-empty", "{\"source\":\"s\",\"metrics\":[]}");
+        samples(
+                out,
+                "wrapper-escaped-name",
+                "{\"metr\\u0069cs\":[{\"type\":\"gauge\",\"name\":\"g\",\"value\":2}]}",
+                (RejectReason) null);
+        samples(
+                out,
+                "metrics-not-array",
+                "{\"type\":\"gauge\",\"name\":\"g\",\"value\":2,\"metrics\":{}}",
+                (RejectReason) null);
         samples(out, "labels-array", counter(",\"labels\":[\"a\"]"), INVALID_MESSAGE);
         samples(out, "label-value-object", counter(",\"labels\":{\"a\":{\"b\":1}}"), INVALID_LABEL);
         samples(out, "label-value-null", counter(",\"labels\":{\"a\":null}"), INVALID_LABEL);

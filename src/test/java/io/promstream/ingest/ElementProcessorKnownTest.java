@@ -54,6 +54,10 @@ class ElementProcessorKnownTest {
         "{\"type\":\"counter\",\"name\":\"k_trailing\",\"value\":%s} x",
         "{\"type\":\"counter\",\"name\":\"bad name\",\"value\":%s}",
         "{\"type\":\"gauge\",\"name\":\"k_labelled\",\"value\":%s,\"labels\":{\"value\":\"v\"}}",
+        // the JSON metrics server's wrapper: a top-level "value" beside "metrics" is not its sample's
+        "{\"metrics\":[{\"type\":\"gauge\",\"name\":\"k_wrapper\",\"value\":%s}],\"source\":\"s\"}",
+        "{\"value\":%s,\"metrics\":[{\"type\":\"gauge\",\"name\":\"k_wrapper_decoy\",\"value\":1}]}",
+        "{\"type\":\"gauge\",\"name\":\"k_not_wrapper\",\"value\":%s,\"metrics\":{\"a\":[]}}",
     };
 
     private static final class Worker {

@@ -95,6 +95,27 @@ class GatewayIntegrationTest {
     }
 
     @Test
+    void theJsonMetricsServersBatchIsAQueueElementToo() {
+        // seed 004's documented batch, LPUSHed as it is, with a bad sample beside it: each judged alone
+        double before = client.value("prom_stream_gateway_dropped_metrics_total{reason=\"invalid_value\",}");
+        double invalidMessage = client.value("prom_stream_gateway_dropped_metrics_total{reason=\"invalid_message\",}");
+        push("""
+                {"metrics": [{"name": "it_wrapped_requests", "metric_type": "counter", "help": "Requests",
+                  "labels": {"service": "api_gateway", "endpoint": "/users"},
+                  "value": {"value": 42.0, "timestamp": null}},
+                  {"name": "it_wrapped_requests", "metric_type": "counter", "value": -1,
+                   "labels": {"service": "api_gateway", "endpoint": "/users"}},
+                  {"name": "it_wrapped_temp", "metric_type": "gauge", "value": 3.5}],
+                 "source": "my_application"}""");
+        client.awaitValue("it_wrapped_requests_total{endpoint=\"/users\",service=\"api_gateway\",}", 42);
+        client.awaitValue("it_wrapped_temp", 3.5);
+        client.awaitValue("prom_stream_gateway_dropped_metrics_total{reason=\"invalid_value\",}", before + 1);
+        assertThat(client.value("prom_stream_gateway_dropped_metrics_total{reason=\"invalid_message\",}"))
+                .as("the wrapper is not dead-lettered as a sample without a type")
+                .isEqualTo(invalidMessage);
+    }
+
+    @Test
     void badInputIsCountedByReasonAndNeverStopsTheWorkers() {
         double json = client.value("prom_stream_gateway_dropped_metrics_total{reason=\"invalid_json\",}");
         double conflict = client.value("prom_stream_gateway_dropped_metrics_total{reason=\"type_conflict\",}");

@@ -242,4 +242,49 @@ class SampleParserTest {
         parse("{\"type\":\"gauge\",\"name\":\"g\",\"value\":{\"value\":\"3\"}}");
         assertThat(batch.get(0).rejection()).isEqualTo(RejectReason.INVALID_MESSAGE);
     }
+
+    @Test
+    void aQueueElementMayBeTheJsonMetricsServersBatchJudgedSampleBySample() {
+        // the same wrapper as on POST /api/metrics, LPUSHed as it is: its samples are applied each alone
+        String element = """
+                {"metrics": [{"name": "request_count", "metric_type": "counter", "value": {"value": 42.0}},
+                  {"name": "bad name", "metric_type": "counter", "value": 1},
+                  {"name": "temp", "metric_type": "gauge", "value": -3}],
+                 "source": "my_application"}""";
+        parse(element);
+        assertThat(batch.elementRejection()).isNull();
+        assertThat(batch.size()).isEqualTo(3);
+        assertThat(batch.get(0).isRejected()).as("%s", batch.get(0).error()).isFalse();
+        assertThat(batch.get(0).value()).isEqualTo(42.0);
+        assertThat(batch.get(1).rejection()).isEqualTo(RejectReason.INVALID_NAME);
+        assertThat(batch.get(2).type()).isEqualTo(MetricType.GAUGE);
+        assertThat(batch.get(2).value()).isEqualTo(-3);
+        assertThat(element.substring(batch.start(2), batch.end(2))).startsWith("{\"name\": \"temp\"");
+        // a field name written with an escape is the same name
+        parse("{\"metr\\u0069cs\": [{\"type\":\"gauge\",\"name\":\"g\",\"value\":1}]}");
+        assertThat(batch.size()).isEqualTo(1);
+        assertThat(batch.get(0).isRejected()).isFalse();
+        // an empty wrapper applies nothing; a "metrics" that is no array leaves an object a sample, as on HTTP
+        parse("{\"metrics\": [], \"source\": \"s\"}");
+        assertThat(batch.elementRejection()).isNull();
+        assertThat(batch.size()).isZero();
+        parse("{\"type\":\"gauge\",\"name\":\"g\",\"value\":1,\"metrics\":\"x\"}");
+        assertThat(batch.size()).isEqualTo(1);
+        assertThat(batch.get(0).isRejected()).isFalse();
+        parse("{\"metrics\": [{\"type\":\"gauge\",\"name\":\"g\",\"value\":1}]} x");
+        assertThat(batch.elementRejection()).isEqualTo(RejectReason.INVALID_JSON);
+    }
+
+    @Test
+    void aWrapperHasNoValueSpanSoKnownElementsNeverLearnIt() {
+        // its top-level "value" is not its sample's: a known-element match would apply the wrong number
+        byte[] wrapper = "{\"value\":5,\"metrics\":[{\"type\":\"gauge\",\"name\":\"g\",\"value\":1}]}"
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(parser.valueSpan(wrapper)).isEqualTo(-1);
+        parser.parse(wrapper, batch);
+        assertThat(batch.size()).isEqualTo(1);
+        assertThat(batch.get(0).value()).isEqualTo(1);
+        byte[] sample = "{\"value\":5,\"type\":\"gauge\",\"name\":\"g\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(parser.valueSpan(sample)).isEqualTo(9L << 32 | 10);
+    }
 }
