@@ -66,7 +66,7 @@ public final class CommandCodec {
                     indexes[i] = in.readInt();
                     keys[i] = in.readLong();
                     times[i] = in.readLong();
-                    samples.add(SampleCodec.readSample(in));
+                    samples.add(SampleCodec.readSample(in, false));
                 }
                 yield new Command.KeyedSamples(samples, indexes, keys, times, window);
             }

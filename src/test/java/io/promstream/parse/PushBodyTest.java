@@ -2,6 +2,7 @@ package io.promstream.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -102,10 +103,10 @@ class PushBodyTest {
         assertThat(samples)
                 .extracting(Sample::type, Sample::value)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(MetricType.GAUGE, Double.POSITIVE_INFINITY),
-                        org.assertj.core.groups.Tuple.tuple(MetricType.GAUGE, Double.NEGATIVE_INFINITY),
-                        org.assertj.core.groups.Tuple.tuple(MetricType.UNTYPED, Double.POSITIVE_INFINITY),
-                        org.assertj.core.groups.Tuple.tuple(MetricType.UNTYPED, Double.NEGATIVE_INFINITY));
+                        tuple(MetricType.GAUGE, Double.POSITIVE_INFINITY),
+                        tuple(MetricType.GAUGE, Double.NEGATIVE_INFINITY),
+                        tuple(MetricType.UNTYPED, Double.POSITIVE_INFINITY),
+                        tuple(MetricType.UNTYPED, Double.NEGATIVE_INFINITY));
         for (String refused : List.of(
                 "# TYPE c counter\nc +Inf\n",
                 "# TYPE g gauge\ng NaN\n",
