@@ -40,6 +40,20 @@ public class AggregationFactory {
     @Max(60)
     private int summaryAgeBuckets = 5;
 
+    @Min(1)
+    @Max(100_000)
+    private int nativeHistogramMaxBuckets = StoreSettings.NATIVE_MAX_BUCKETS;
+
+    @JsonProperty
+    public int getNativeHistogramMaxBuckets() {
+        return nativeHistogramMaxBuckets;
+    }
+
+    @JsonProperty
+    public void setNativeHistogramMaxBuckets(int nativeHistogramMaxBuckets) {
+        this.nativeHistogramMaxBuckets = nativeHistogramMaxBuckets;
+    }
+
     /**
      * @param appliedWatermark a version below which every sample has been applied (see {@link MetricStore})
      * @param seenKeysPerShard how many keys of points applied once a shard's partition keeps ({@code otlp})
@@ -47,7 +61,12 @@ public class AggregationFactory {
     public MetricStore buildStore(
             InstantSource clock, LongSupplier appliedWatermark, int shards, int seenKeysPerShard) {
         return new MetricStore(
-                new StoreSettings(maxSeries, summaryMaxAge.toMilliseconds(), summaryAgeBuckets, seenKeysPerShard),
+                new StoreSettings(
+                        maxSeries,
+                        summaryMaxAge.toMilliseconds(),
+                        summaryAgeBuckets,
+                        seenKeysPerShard,
+                        nativeHistogramMaxBuckets),
                 clock,
                 appliedWatermark,
                 shards);

@@ -155,6 +155,7 @@ public final class KnownElements<T> {
         if (lastStart < 0
                 || span != ((long) lastStart << 32 | lastEnd)
                 || sample.aggregate() != null
+                || sample.isNative()
                 || sample.type() == null) {
             return;
         }

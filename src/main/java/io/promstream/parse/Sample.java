@@ -9,6 +9,8 @@ package io.promstream.parse;
 public final class Sample {
     /** Marks an absent {@code timestamp}. */
     public static final long NO_TIMESTAMP = Long.MIN_VALUE;
+    /** Marks an absent native-histogram {@code schema}. */
+    public static final int NO_SCHEMA = Integer.MIN_VALUE;
 
     private MetricType type;
     private String name;
@@ -22,6 +24,8 @@ public final class Sample {
     private GaugeOp op = GaugeOp.SET;
     private long timestamp = NO_TIMESTAMP;
     private Aggregate aggregate;
+    private int nativeSchema = NO_SCHEMA;
+    private NativeHistogram nativeHistogram;
     private RejectReason rejection;
     private String error;
 
@@ -39,6 +43,8 @@ public final class Sample {
         op = GaugeOp.SET;
         timestamp = NO_TIMESTAMP;
         aggregate = null;
+        nativeSchema = NO_SCHEMA;
+        nativeHistogram = null;
         rejection = null;
         error = null;
         return this;
@@ -114,6 +120,36 @@ public final class Sample {
         }
         this.aggregate = new Aggregate(null, quantileValues, count, sum);
         return value(sum);
+    }
+
+    /** Observes the value into native buckets of this schema (docs/native-histograms.md). */
+    public Sample nativeSchema(int schema) {
+        this.nativeSchema = schema;
+        return this;
+    }
+
+    /** Makes this a whole native histogram (pushed, or pre-aggregated by the sender); its value is the sum. */
+    public Sample nativeHistogram(NativeHistogram whole) {
+        this.nativeHistogram = whole;
+        return value(whole.sum());
+    }
+
+    public int nativeSchema() {
+        return nativeSchema;
+    }
+
+    public boolean hasNativeSchema() {
+        return nativeSchema != NO_SCHEMA;
+    }
+
+    /** The whole native histogram this sample carries, or {@code null}. */
+    public NativeHistogram nativeHistogram() {
+        return nativeHistogram;
+    }
+
+    /** Whether the sample is a native histogram's: an observation with a schema, or a whole one. */
+    public boolean isNative() {
+        return nativeHistogram != null || nativeSchema != NO_SCHEMA;
     }
 
     /** A whole pushed histogram or summary, as {@link CommandCodec} reads it back. */

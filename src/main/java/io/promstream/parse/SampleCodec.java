@@ -7,6 +7,11 @@ import java.nio.charset.StandardCharsets;
 
 /** A sample's bytes in a queued {@link Command} ({@link CommandCodec}): every field the store reads. */
 public final class SampleCodec {
+    /** After the gauge op and timestamp: 0 a plain sample, 1 a whole classic histogram or summary, then these. */
+    private static final int WHOLE_NATIVE = 2;
+
+    private static final int NATIVE_SCHEMA = 3;
+
     private SampleCodec() {}
 
     static void writeSample(DataOutputStream out, Sample sample) throws IOException {
@@ -26,6 +31,16 @@ public final class SampleCodec {
         out.writeByte(sample.op().ordinalCode());
         out.writeLong(sample.timestamp());
         Aggregate aggregate = sample.aggregate();
+        if (sample.nativeHistogram() != null) { // kinds 2 and 3 are new: samples without them read as before
+            out.writeByte(WHOLE_NATIVE);
+            sample.nativeHistogram().write(out);
+            return;
+        }
+        if (sample.hasNativeSchema()) {
+            out.writeByte(NATIVE_SCHEMA);
+            out.writeByte(sample.nativeSchema());
+            return;
+        }
         out.writeBoolean(aggregate != null);
         if (aggregate != null) {
             long[] cumulative = aggregate.cumulative();
@@ -88,7 +103,14 @@ public final class SampleCodec {
         }
         sample.op(op);
         sample.timestamp(in.readLong());
-        if (in.readBoolean()) {
+        int whole = in.readUnsignedByte();
+        if (whole == WHOLE_NATIVE) {
+            sample.nativeHistogram(NativeHistogram.read(in));
+        } else if (whole == NATIVE_SCHEMA) {
+            sample.nativeSchema(in.readByte());
+        } else if (whole > WHOLE_NATIVE) {
+            throw new IOException("unknown kind of sample " + whole);
+        } else if (whole == 1) {
             int buckets = in.readInt();
             long[] cumulative = buckets < 0 ? null : new long[checked(buckets, in)];
             for (int i = 0; cumulative != null && i < cumulative.length; i++) {

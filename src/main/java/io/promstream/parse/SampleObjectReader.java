@@ -53,6 +53,8 @@ final class SampleObjectReader {
                     }
                 }
                 case "timestamp" -> readTimestamp(parser, token, sample);
+                case "schema" -> NativeJson.readSchema(parser, token, sample);
+                case "native" -> NativeJson.readWhole(parser, token, sample);
                 default -> parser.skipChildren();
             }
         }
@@ -218,7 +220,7 @@ final class SampleObjectReader {
         return token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT;
     }
 
-    private static void wrongType(JsonParser parser, Sample sample, String field, String expected) throws IOException {
+    static void wrongType(JsonParser parser, Sample sample, String field, String expected) throws IOException {
         parser.skipChildren();
         sample.reject(RejectReason.INVALID_MESSAGE, "field \"" + field + "\" must be " + expected);
     }

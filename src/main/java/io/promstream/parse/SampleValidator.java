@@ -141,7 +141,12 @@ public final class SampleValidator {
                 }
             }
         }
-        if (type == MetricType.HISTOGRAM) {
+        if (sample.isNative()) {
+            String problem = nativeProblem(sample);
+            if (problem != null) {
+                sample.reject(RejectReason.INVALID_BUCKETS, problem);
+            }
+        } else if (type == MetricType.HISTOGRAM) {
             validateBuckets(sample);
         } else if (type == MetricType.SUMMARY) {
             validateQuantiles(sample);
@@ -212,6 +217,24 @@ public final class SampleValidator {
                 }
             }
         }
+    }
+
+    /** What is wrong with a native histogram's sample (docs/native-histograms.md), or {@code null}. */
+    private static String nativeProblem(Sample sample) {
+        if (sample.type() != MetricType.HISTOGRAM) {
+            return "schema is for histograms only";
+        }
+        if (sample.buckets().size() >= 0 || sample.aggregate() != null) {
+            return "a native histogram (schema) has no classic buckets";
+        }
+        if (sample.hasNativeSchema()
+                && (sample.nativeSchema() < NativeHistogram.MIN_SCHEMA
+                        || sample.nativeSchema() > NativeHistogram.MAX_SCHEMA)) {
+            return "schema must be from " + NativeHistogram.MIN_SCHEMA + " to " + NativeHistogram.MAX_SCHEMA;
+        }
+        return sample.nativeHistogram() == null
+                ? null
+                : sample.nativeHistogram().problem();
     }
 
     /** A pushed summary's quantiles: each in [0, 1], none twice, one value each (any value, NaN included). */

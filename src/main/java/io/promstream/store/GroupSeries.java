@@ -2,6 +2,7 @@ package io.promstream.store;
 
 import io.promstream.parse.Aggregate;
 import io.promstream.parse.MetricType;
+import io.promstream.parse.NativeHistogram;
 import io.promstream.parse.Sample;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -29,6 +30,10 @@ final class GroupSeries extends Series {
         SeriesSnapshot state = switch (type) {
             case COUNTER, GAUGE, UNTYPED -> SeriesSnapshot.ofValue(labels, sample.value());
             case HISTOGRAM -> {
+                if (sample.nativeHistogram() != null) {
+                    yield SeriesSnapshot.ofNative(
+                            labels, sample.nativeHistogram().copy());
+                }
                 double[] bounds = sample.buckets().toArray();
                 long[] counts = new long[bounds.length + 1];
                 System.arraycopy(whole.cumulative(), 0, counts, 0, bounds.length);
@@ -94,6 +99,10 @@ final class GroupSeries extends Series {
         SeriesCodec.writeDoubles(out, state.quantileValues() == null ? new double[0] : state.quantileValues());
         out.writeDouble(state.sum());
         out.writeLong(state.count());
+        if (state.nativeHistogram() != null) { // last, so that a record written before native histograms reads alike
+            out.writeBoolean(true);
+            state.nativeHistogram().write(out);
+        }
     }
 
     /** Reads what {@link #writeState} wrote; the group is found (or made) by its key. */
@@ -115,6 +124,10 @@ final class GroupSeries extends Series {
         double[] values = SeriesCodec.readDoubles(in);
         double sum = in.readDouble();
         long count = in.readLong();
+        if (type == MetricType.HISTOGRAM && in.available() > 0 && in.readBoolean()) {
+            return new GroupSeries(
+                    labels, lastUpdated, group, SeriesSnapshot.ofNative(labels, NativeHistogram.read(in)));
+        }
         SeriesSnapshot state = switch (type) {
             case COUNTER, GAUGE, UNTYPED -> SeriesSnapshot.ofValue(labels, value);
             case HISTOGRAM -> new SeriesSnapshot(labels, 0, bounds, counts, null, null, sum, count);

@@ -31,6 +31,9 @@ final class HistogramSeries extends Series {
 
     @Override
     Applied update(Sample sample, long version) {
+        if (sample.isNative()) {
+            return Applied.REFUSED; // native buckets for a classic series
+        }
         if (sample.aggregate() != null) {
             return merge(sample.buckets(), sample.aggregate());
         }
@@ -76,7 +79,7 @@ final class HistogramSeries extends Series {
 
     @Override
     Applied probe(Sample sample) {
-        if (sample.aggregate() != null && !sample.buckets().sameAs(bounds)) {
+        if (sample.isNative() || sample.aggregate() != null && !sample.buckets().sameAs(bounds)) {
             return Applied.REFUSED;
         }
         double added = sample.value(); // an aggregate's value is its sum

@@ -23,11 +23,13 @@ final class SeriesCodec {
 
     static final int AGGREGATED = 0;
     static final int GROUP = 1;
+    /** An aggregated native histogram (a kind of its own, so that checkpoints written before it read the same). */
+    static final int NATIVE = 2;
 
     /** Writes what {@link #readSeries} reads, minus what {@link Series#takeChange} writes. */
     static void writeHead(DataOutputStream out, Series series) throws IOException {
         writeLabels(out, series.labels());
-        out.writeByte(series.group() == null ? AGGREGATED : GROUP);
+        out.writeByte(series.group() != null ? GROUP : series instanceof NativeHistogramSeries ? NATIVE : AGGREGATED);
     }
 
     /**
@@ -53,6 +55,10 @@ final class SeriesCodec {
                     lastUpdated,
                     key -> groups.computeIfAbsent(key, k -> store.restoring().restoredGroup(k, partition)));
             return series.group() == null ? null : series;
+        }
+        if (kind == NATIVE && type == MetricType.HISTOGRAM) {
+            return NativeHistogramSeries.read(
+                    in, labels, lastUpdated, store.settings().nativeMaxBuckets());
         }
         if (kind != AGGREGATED) {
             throw new CorruptCheckpointException("unknown series kind " + kind, null);

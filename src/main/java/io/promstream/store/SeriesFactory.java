@@ -22,7 +22,11 @@ final class SeriesFactory {
             case COUNTER -> new CounterSeries(labels, nowMillis);
             case GAUGE -> new GaugeSeries(labels, nowMillis, appliedWatermark);
             case UNTYPED -> new UntypedSeries(labels, nowMillis);
-            case HISTOGRAM -> new HistogramSeries(labels, nowMillis, HistogramSeries.layoutOf(sample));
+            case HISTOGRAM ->
+                sample.isNative()
+                        ? new NativeHistogramSeries(
+                                labels, nowMillis, NativeHistogramSeries.layoutOf(sample), settings.nativeMaxBuckets())
+                        : new HistogramSeries(labels, nowMillis, HistogramSeries.layoutOf(sample));
             case SUMMARY -> {
                 double[][] targets = SummarySeries.targetsOf(sample);
                 yield new SummarySeries(

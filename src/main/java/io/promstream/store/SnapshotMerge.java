@@ -1,6 +1,7 @@
 package io.promstream.store;
 
 import io.promstream.parse.MetricType;
+import io.promstream.parse.NativeHistogram;
 import java.util.Arrays;
 
 /**
@@ -29,9 +30,11 @@ final class SnapshotMerge {
                 new SeriesSnapshot(s.labels(), result.value() + s.value(), null, null, null, null, 0, 0);
             case GAUGE -> updatedMillis >= updated ? s : result;
             case HISTOGRAM ->
-                Arrays.equals(result.bounds(), s.bounds())
-                        ? histogram(result, s)
-                        : s.count() > result.count() ? s : result;
+                result.nativeHistogram() != null && s.nativeHistogram() != null
+                        ? nativeSum(result, s)
+                        : Arrays.equals(result.bounds(), s.bounds()) && result.nativeHistogram() == null
+                                ? histogram(result, s)
+                                : s.count() > result.count() ? s : result;
             case SUMMARY -> {
                 SeriesSnapshot most = s.count() > result.count() ? s : result;
                 yield new SeriesSnapshot(
@@ -55,6 +58,12 @@ final class SnapshotMerge {
         }
         return new SeriesSnapshot(
                 a.labels(), 0, a.bounds(), counts, null, null, a.sum() + b.sum(), a.count() + b.count());
+    }
+
+    private static SeriesSnapshot nativeSum(SeriesSnapshot a, SeriesSnapshot b) {
+        NativeHistogram sum = a.nativeHistogram().copy();
+        sum.add(b.nativeHistogram());
+        return SeriesSnapshot.ofNative(a.labels(), sum);
     }
 
     SeriesSnapshot result() {
