@@ -13,7 +13,9 @@ import java.util.Set;
  * A push in Prometheus' protobuf format (a stream of length-delimited {@code io.prometheus.client.MetricFamily}
  * messages, what client_golang pushes by default), decoded with the generated classes of {@code metrics.proto}
  * into the same families the text parser yields, so that one converter and one validator serve both formats.
- * A family given twice, a sample with a timestamp, native histograms and gauge histograms are refused.
+ * A native histogram (client_golang's {@code NativeHistogramBucketFactor}) is one point carrying it whole, its
+ * classic buckets, if any, left aside. A family given twice, a sample with a timestamp, float native histograms and
+ * gauge histograms are refused.
  */
 final class ProtobufPush {
     /** The media type, without its parameters. */
@@ -173,15 +175,13 @@ final class ProtobufPush {
             int index)
             throws TextFormatException {
         String name = out.name();
-        if (histogram.getBucketCount() == 0
-                && (histogram.getPositiveSpanCount() > 0
-                        || histogram.getNegativeSpanCount() > 0
-                        || histogram.hasZeroThreshold()
-                        || histogram.hasSchema())) {
-            throw TextFormatException.inFamily(
-                    index,
-                    RejectReason.INVALID_BUCKETS,
-                    "native histograms are not supported (" + name + "); push classic buckets");
+        if (histogram.getPositiveSpanCount() > 0
+                || histogram.getNegativeSpanCount() > 0
+                || histogram.hasZeroThreshold()
+                || histogram.hasSchema()) {
+            NativeHistogram whole = NativeProtobuf.read(histogram, name, index);
+            out.points().add(new TextFamily.Point(name, names, values, whole.sum(), timestamped, index, whole));
+            return;
         }
         boolean inf = false;
         for (Metrics.Bucket bucket : histogram.getBucketList()) {

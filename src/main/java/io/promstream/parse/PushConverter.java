@@ -114,10 +114,15 @@ final class PushConverter {
     private void histograms(TextFamily family, List<Sample> out) throws TextFormatException {
         String name = family.name();
         for (List<TextFamily.Point> points : bySeries(family, "le").values()) {
+            TextFamily.Point first = points.get(0);
+            if (first.nativeHistogram() != null) { // a protobuf push's native histogram, whole
+                Sample sample = sample(MetricType.HISTOGRAM, name, family, first, "le");
+                out.add(finish(sample.nativeHistogram(first.nativeHistogram()), first));
+                continue;
+            }
             TreeMap<Double, Long> buckets = new TreeMap<>();
             Double sum = null;
             Long count = null;
-            TextFamily.Point first = points.get(0);
             for (TextFamily.Point p : points) {
                 if (p.name().equals(name + "_bucket")) {
                     String le = p.label("le");

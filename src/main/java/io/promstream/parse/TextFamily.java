@@ -10,7 +10,7 @@ import java.util.List;
 public final class TextFamily {
     /**
      * One sample line: its name, labels in line order, value, whether it carried a timestamp (pushes may not), and
-     * its line number (a protobuf push: its family's index).
+     * its line number (a protobuf push: its family's index); a protobuf push's native histogram carries it whole.
      */
     public record Point(
             String name,
@@ -18,7 +18,18 @@ public final class TextFamily {
             List<String> labelValues,
             double value,
             boolean timestamped,
-            int line) {
+            int line,
+            NativeHistogram nativeHistogram) {
+        public Point(
+                String name,
+                List<String> labelNames,
+                List<String> labelValues,
+                double value,
+                boolean timestamped,
+                int line) {
+            this(name, labelNames, labelValues, value, timestamped, line, null);
+        }
+
         /** A label's value, or {@code null}. */
         public String label(String labelName) {
             int i = labelNames.indexOf(labelName);

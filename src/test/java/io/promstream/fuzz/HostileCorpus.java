@@ -732,6 +732,35 @@ public final class HostileCorpus {
                                         .setOffset(0)
                                         .setLength(1))
                                 .addPositiveDelta(1))))),
+                null,
+                Collections.singletonList(null))); // a native histogram, taken whole (docs/native-histograms.md)
+        out.add(new Entry(
+                "native-histogram-deltas-short",
+                delimited(family(
+                        "ph",
+                        Metrics.MetricType.HISTOGRAM,
+                        metric(m -> m.setHistogram(Metrics.Histogram.newBuilder()
+                                .setSchema(3)
+                                .setSampleCount(2)
+                                .addPositiveSpan(Metrics.BucketSpan.newBuilder()
+                                        .setOffset(0)
+                                        .setLength(2))
+                                .addPositiveDelta(1))))),
+                INVALID_BUCKETS,
+                List.of()));
+        out.add(new Entry(
+                "native-histogram-count-short",
+                delimited(family(
+                        "ph",
+                        Metrics.MetricType.HISTOGRAM,
+                        metric(m -> m.setHistogram(Metrics.Histogram.newBuilder()
+                                .setSchema(0)
+                                .setZeroThreshold(1e-9)
+                                .setSampleCount(1)
+                                .addPositiveSpan(Metrics.BucketSpan.newBuilder()
+                                        .setOffset(-2)
+                                        .setLength(1))
+                                .addPositiveDelta(5))))),
                 INVALID_BUCKETS,
                 List.of()));
         out.add(new Entry(

@@ -175,13 +175,13 @@ class OtlpIntegrationTest {
                                                                         ExponentialHistogramDataPoint.newBuilder()
                                                                                 .setTimeUnixNano(now)
                                                                                 .setCount(1)
-                                                                                .setScale(3))))))
+                                                                                .setScale(-5))))))
                 .build();
         HttpResponse<byte[]> answer = post(export.toByteArray(), "application/x-protobuf", null);
         assertThat(answer.statusCode()).isEqualTo(200);
         ExportMetricsServiceResponse response = ExportMetricsServiceResponse.parseFrom(answer.body());
         assertThat(response.getPartialSuccess().getRejectedDataPoints()).isEqualTo(1);
-        assertThat(response.getPartialSuccess().getErrorMessage()).contains("unsupported", "exponential histogram");
+        assertThat(response.getPartialSuccess().getErrorMessage()).contains("invalid_buckets", "scale -5");
         client.awaitValue("partial_ok_total{job=\"retry-test\",}", 1);
 
         HttpResponse<byte[]> garbage = post(new byte[] {(byte) 0xff, 1, 2, 3}, "application/x-protobuf", null);

@@ -3,6 +3,7 @@ package io.promstream.parse.otlp;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
@@ -16,11 +17,9 @@ import io.promstream.parse.Sample;
 import io.promstream.parse.SampleValidator;
 import io.promstream.parse.Truncate;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Turns an OTLP export into what the store applies (docs/otlp.md): delta sums and histograms into samples added
@@ -31,6 +30,8 @@ import java.util.TreeMap;
 public final class OtlpTranslator {
     /** {@code DataPointFlags.DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK}: the point carries no value. */
     private static final int NO_RECORDED_VALUE = 1;
+
+    private static final AggregationTemporality DELTA = AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
 
     private final OtlpSettings settings;
     private final long nowMillis;
@@ -58,33 +59,8 @@ public final class OtlpTranslator {
                 translator.points);
     }
 
-    /** What one resource's points share. */
-    private final class Resource {
-        final ResourceMetrics metrics;
-        final Map<String, String> attributes;
-        final Map<String, String> grouping;
-        final Map<String, String> promoted = new TreeMap<>();
-        final List<Sample> group = new ArrayList<>();
-        final Set<String> groupSeries = new HashSet<>();
-        final byte[] identity;
-        int groupPoints;
-
-        Resource(ResourceMetrics metrics) {
-            this.metrics = metrics;
-            this.attributes = OtlpLabels.attributes(metrics.getResource().getAttributesList());
-            this.grouping = OtlpLabels.grouping(attributes);
-            for (String key : settings.promoted()) {
-                String value = attributes.get(key);
-                if (value != null) {
-                    promoted.put(OtlpNames.labelName(key), value);
-                }
-            }
-            this.identity = metrics.getResource().toByteArray();
-        }
-    }
-
     private void resource(ResourceMetrics metrics) {
-        Resource resource = new Resource(metrics);
+        OtlpResourcePoints resource = new OtlpResourcePoints(metrics, settings.promoted());
         for (ScopeMetrics scope : metrics.getScopeMetricsList()) {
             Map<String, String> scopeLabels = OtlpLabels.scope(scope.getScope());
             for (Metric metric : scope.getMetricsList()) {
@@ -106,12 +82,12 @@ public final class OtlpTranslator {
 
     /** One metric of a scope of a resource: its points translated by its kind and temporality. */
     private final class Stream {
-        final Resource resource;
+        final OtlpResourcePoints resource;
         final ScopeMetrics scope;
         final Map<String, String> scopeLabels;
         final Metric metric;
 
-        Stream(Resource resource, ScopeMetrics scope, Map<String, String> scopeLabels, Metric metric) {
+        Stream(OtlpResourcePoints resource, ScopeMetrics scope, Map<String, String> scopeLabels, Metric metric) {
             this.resource = resource;
             this.scope = scope;
             this.scopeLabels = scopeLabels;
@@ -132,7 +108,7 @@ public final class OtlpTranslator {
                     AggregationTemporality temporality = metric.getHistogram().getAggregationTemporality();
                     for (HistogramDataPoint p : metric.getHistogram().getDataPointsList()) {
                         if (known(temporality, p.getFlags())) {
-                            histogram(p, name, temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA);
+                            histogram(p, name, temporality == DELTA);
                         }
                     }
                 }
@@ -143,13 +119,11 @@ public final class OtlpTranslator {
                     }
                 }
                 case EXPONENTIAL_HISTOGRAM -> {
-                    for (var p : metric.getExponentialHistogram().getDataPointsList()) {
-                        if ((p.getFlags() & NO_RECORDED_VALUE) == 0) {
-                            refuse(
-                                    RejectReason.UNSUPPORTED,
-                                    "exponential histogram " + metric.getName()
-                                            + ": not taken yet (they will be native histograms); use explicit buckets",
-                                    null);
+                    String name = OtlpNames.metricName(metric.getName(), metric.getUnit(), OtlpNames.Kind.OTHER);
+                    var exponential = metric.getExponentialHistogram();
+                    for (ExponentialHistogramDataPoint p : exponential.getDataPointsList()) {
+                        if (known(exponential.getAggregationTemporality(), p.getFlags())) {
+                            exponential(p, name, exponential.getAggregationTemporality() == DELTA);
                         }
                     }
                 }
@@ -165,11 +139,7 @@ public final class OtlpTranslator {
             AggregationTemporality temporality = sum.getAggregationTemporality();
             for (NumberDataPoint p : sum.getDataPointsList()) {
                 if (known(temporality, p.getFlags())) {
-                    number(
-                            p,
-                            monotonic ? MetricType.COUNTER : MetricType.GAUGE,
-                            name,
-                            temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA);
+                    number(p, monotonic ? MetricType.COUNTER : MetricType.GAUGE, name, temporality == DELTA);
                 }
             }
         }
@@ -204,13 +174,41 @@ public final class OtlpTranslator {
         }
 
         private void histogram(HistogramDataPoint p, String name, boolean delta) {
-            Sample sample = sample(MetricType.HISTOGRAM, name, p.getAttributesList(), delta);
-            String error = OtlpValues.histogram(p, name, sample);
+            whole(
+                    p.getAttributesList(),
+                    p.getStartTimeUnixNano(),
+                    p.getTimeUnixNano(),
+                    name,
+                    delta,
+                    s -> OtlpValues.histogram(p, name, s));
+        }
+
+        /** An exponential histogram as a native histogram (OTLP scale = schema; docs/otlp.md). */
+        private void exponential(ExponentialHistogramDataPoint p, String name, boolean delta) {
+            whole(
+                    p.getAttributesList(),
+                    p.getStartTimeUnixNano(),
+                    p.getTimeUnixNano(),
+                    name,
+                    delta,
+                    s -> OtlpValues.exponential(p, name, s));
+        }
+
+        /** A histogram point, whose sample {@code fill} makes whole (or says why not). */
+        private void whole(
+                List<KeyValue> attributes,
+                long start,
+                long time,
+                String name,
+                boolean delta,
+                Function<Sample, String> fill) {
+            Sample sample = sample(MetricType.HISTOGRAM, name, attributes, delta);
+            String error = fill.apply(sample);
             if (error != null) {
                 refuse(RejectReason.INVALID_BUCKETS, error, null);
                 return;
             }
-            place(sample, delta, p.getAttributesList(), p.getStartTimeUnixNano(), p.getTimeUnixNano());
+            place(sample, delta, attributes, start, time);
         }
 
         private void summary(SummaryDataPoint p, String name) {

@@ -1,7 +1,9 @@
 package io.promstream.parse.otlp;
 
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
+import io.promstream.parse.NativeHistogram;
 import io.promstream.parse.Sample;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,6 +41,36 @@ final class OtlpValues {
                     + " is not the sum of its bucket counts " + running;
         }
         sample.buckets(le).aggregateHistogram(le, cumulative, running, p.hasSum() ? p.getSum() : 0);
+        return null;
+    }
+
+    /**
+     * Makes {@code sample} the native histogram of an exponential histogram point: OTLP's scale is the schema (a
+     * scale above 8 lowered to 8), its bucket {@code offset + k} Prometheus' bucket {@code offset + k + 1}; returns
+     * why not, or {@code null}.
+     */
+    static String exponential(ExponentialHistogramDataPoint p, String name, Sample sample) {
+        if (p.getScale() < NativeHistogram.MIN_SCHEMA) {
+            return "exponential histogram " + name + ": scale " + p.getScale() + " is below "
+                    + NativeHistogram.MIN_SCHEMA;
+        }
+        NativeHistogram h = new NativeHistogram(p.getScale(), p.getZeroThreshold())
+                .totals(p.getZeroCount(), p.getCount(), p.hasSum() ? p.getSum() : 0);
+        for (int side = 0; side < 2; side++) {
+            var buckets = side == 0 ? p.getPositive() : p.getNegative();
+            for (int k = 0; k < buckets.getBucketCountsCount(); k++) {
+                long n = buckets.getBucketCounts(k);
+                if (n != 0) {
+                    (side == 0 ? h.positive() : h.negative()).add(buckets.getOffset() + k + 1, n);
+                }
+            }
+        }
+        h.reduce(h.schema() - NativeHistogram.MAX_SCHEMA);
+        String problem = h.problem();
+        if (problem != null) {
+            return "exponential histogram " + name + ": " + problem;
+        }
+        sample.nativeHistogram(h);
         return null;
     }
 

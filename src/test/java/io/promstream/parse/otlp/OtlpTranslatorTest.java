@@ -23,6 +23,7 @@ import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.promstream.parse.GaugeOp;
 import io.promstream.parse.MetricType;
+import io.promstream.parse.NativeHistogram;
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Sample;
 import java.nio.charset.StandardCharsets;
@@ -201,6 +202,42 @@ class OtlpTranslatorTest {
     }
 
     @Test
+    void exponentialHistogramsBecomeNativeHistogramsOfTheirScale() {
+        Metric exponential = Metric.newBuilder()
+                .setName("payload")
+                .setUnit("By")
+                .setExponentialHistogram(ExponentialHistogram.newBuilder()
+                        .setAggregationTemporality(DELTA)
+                        .addDataPoints(ExponentialHistogramDataPoint.newBuilder()
+                                .setTimeUnixNano(NOW)
+                                .setScale(2)
+                                .setCount(7)
+                                .setSum(40)
+                                .setZeroCount(1)
+                                .setPositive(ExponentialHistogramDataPoint.Buckets.newBuilder()
+                                        .setOffset(-1)
+                                        .addAllBucketCounts(List.of(2L, 0L, 3L)))
+                                .setNegative(ExponentialHistogramDataPoint.Buckets.newBuilder()
+                                        .setOffset(4)
+                                        .addBucketCounts(1))))
+                .build();
+        OtlpExport out = OtlpTranslator.translate(export(LAMBDA, exponential), settings, NOW_MILLIS);
+        assertThat(out.refused()).isEmpty();
+        Sample s = out.deltas().get(0).sample();
+        assertThat(s.name()).isEqualTo("payload_bytes");
+        NativeHistogram h = s.nativeHistogram();
+        assertThat(h.schema()).isEqualTo(2);
+        assertThat(h.count()).isEqualTo(7);
+        assertThat(h.zeroCount()).isEqualTo(1);
+        // OTLP bucket offset+k holds (base^(offset+k), base^(offset+k+1)]: Prometheus' bucket offset+k+1
+        assertThat(h.positive().size()).isEqualTo(2);
+        assertThat(h.positive().index(0)).isZero();
+        assertThat(h.positive().count(0)).isEqualTo(2);
+        assertThat(h.positive().index(1)).isEqualTo(2);
+        assertThat(h.negative().index(0)).isEqualTo(5);
+    }
+
+    @Test
     void whatCannotBeTakenIsRefusedWithAReasonNeverDropped() {
         Metric exponential = Metric.newBuilder()
                 .setName("sizes")
@@ -208,6 +245,7 @@ class OtlpTranslatorTest {
                         .setAggregationTemporality(DELTA)
                         .addDataPoints(ExponentialHistogramDataPoint.newBuilder()
                                 .setTimeUnixNano(NOW)
+                                .setScale(-5)
                                 .setCount(1)))
                 .build();
         Metric badCount = Metric.newBuilder()
@@ -240,7 +278,7 @@ class OtlpTranslatorTest {
         assertThat(out.refused())
                 .extracting(OtlpExport.Refused::reason)
                 .containsExactly(
-                        RejectReason.UNSUPPORTED,
+                        RejectReason.INVALID_BUCKETS,
                         RejectReason.INVALID_BUCKETS,
                         RejectReason.TOO_OLD,
                         RejectReason.INVALID_MESSAGE,
