@@ -77,18 +77,21 @@ final class NativeJson {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String key = parser.currentName();
             JsonToken inner = parser.nextToken();
+            if (sample.isRejected()) {
+                parser.skipChildren(); // to the end of the object, so the sample's other fields are read in place
+                continue;
+            }
             int index;
             try {
                 index = Integer.parseInt(key);
             } catch (NumberFormatException e) {
                 SampleObjectReader.wrongType(parser, sample, name, "keyed by integer bucket indexes");
-                return;
+                continue;
             }
             long n = whole(parser, inner, sample, name + "." + key);
-            if (sample.isRejected()) {
-                return;
+            if (!sample.isRejected()) {
+                into.add(index, n);
             }
-            into.add(index, n);
         }
     }
 

@@ -60,6 +60,21 @@ public final class HostileCorpus {
         // ---- well-formed seeds of every type, for the fuzzer to mutate ----
         ok(
                 out,
+                "valid-native-histograms",
+                "[{\"type\":\"histogram\",\"name\":\"nh\",\"schema\":3,\"value\":0.25},"
+                        + "{\"type\":\"histogram\",\"name\":\"nh\",\"native\":{\"schema\":1,\"count\":4,"
+                        + "\"sum\":2.5,\"zeroCount\":1,\"positive\":{\"-2\":2,\"1\":1}}},"
+                        + "{\"type\":\"histogram\",\"name\":\"nh\",\"schema\":9,\"value\":1},"
+                        + "{\"type\":\"histogram\",\"name\":\"h\",\"schema\":0,\"value\":1},"
+                        + "{\"type\":\"histogram\",\"name\":\"nh\",\"native\":{\"schema\":1,\"count\":1,"
+                        + "\"sum\":1,\"positive\":{\"x\":1}}}]",
+                null,
+                null,
+                INVALID_BUCKETS,
+                INVALID_BUCKETS,
+                INVALID_MESSAGE);
+        ok(
+                out,
                 "valid-counter",
                 counter(",\"labels\":{\"queue\":\"mail\",\"n\":3,\"ok\":true,\"empty\":\"\"},\"help\":\"Jobs.\""));
         ok(

@@ -654,6 +654,9 @@ public final class IngestHarness {
             if (s.aggregate() != null) { // a pushed histogram or summary adds its count and sum
                 sum += s.aggregate().sum();
                 count += s.aggregate().count();
+            } else if (s.nativeHistogram() != null) { // so does a whole native histogram
+                sum += s.nativeHistogram().sum();
+                count += s.nativeHistogram().count();
             } else {
                 sum += s.value();
                 count++;
