@@ -194,7 +194,11 @@ public final class Gateway {
                                                 environment,
                                                 config.getServerFactory(),
                                                 registry,
-                                                new StoreCollector(store, metrics)),
+                                                new StoreCollector(
+                                                        store,
+                                                        metrics,
+                                                        config.getNativeHistograms()
+                                                                .isClassicFallback())),
                                 new StatusResource(
                                         store,
                                         metrics,

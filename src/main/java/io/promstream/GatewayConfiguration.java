@@ -7,6 +7,7 @@ import io.promstream.config.AggregationFactory;
 import io.promstream.config.CheckpointFactory;
 import io.promstream.config.HttpFactory;
 import io.promstream.config.MetaMetricsFactory;
+import io.promstream.config.NativeHistogramsFactory;
 import io.promstream.config.OtlpFactory;
 import io.promstream.config.PersistenceFactory;
 import io.promstream.config.RedisFactory;
@@ -46,6 +47,20 @@ public class GatewayConfiguration extends Configuration {
     @Valid
     @NotNull
     private OtlpFactory otlp = new OtlpFactory();
+
+    @Valid
+    @NotNull
+    private NativeHistogramsFactory nativeHistograms = new NativeHistogramsFactory();
+
+    @JsonProperty
+    public NativeHistogramsFactory getNativeHistograms() {
+        return nativeHistograms;
+    }
+
+    @JsonProperty
+    public void setNativeHistograms(NativeHistogramsFactory nativeHistograms) {
+        this.nativeHistograms = nativeHistograms;
+    }
 
     @JsonProperty
     public OtlpFactory getOtlp() {

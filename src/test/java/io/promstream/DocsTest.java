@@ -29,8 +29,16 @@ import org.junit.jupiter.api.Test;
  */
 class DocsTest {
     /** Our configuration sections; the others ({@code server}, {@code logging}, {@code metrics}) are Dropwizard's. */
-    private static final Set<String> SECTIONS =
-            Set.of("redis", "aggregation", "http", "checkpoint", "metaMetrics", "admin", "persistence", "otlp");
+    private static final Set<String> SECTIONS = Set.of(
+            "redis",
+            "aggregation",
+            "http",
+            "checkpoint",
+            "metaMetrics",
+            "admin",
+            "persistence",
+            "otlp",
+            "nativeHistograms");
     /** Names of other projects the documentation mentions, which are not classes of this one. */
     private static final Set<String> ELSEWHERE = Set.of(
             "TextFormat",

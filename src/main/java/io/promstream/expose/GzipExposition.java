@@ -154,7 +154,9 @@ final class GzipExposition {
                     format.header(family, writer);
                 }
                 for (SeriesSnapshot s : part.series.snapshots()) { // copied here, on the thread that renders
-                    format.series(family.type(), family.name(), s, writer);
+                    if (store.showsInText(s)) {
+                        format.series(family.type(), family.name(), s, writer);
+                    }
                 }
                 writer.flush();
                 part.pending.parts[part.chunk] = deflater.endSegment(false);

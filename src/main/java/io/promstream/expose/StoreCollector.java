@@ -21,10 +21,39 @@ public final class StoreCollector extends Collector implements Collector.Describ
 
     private final MetricStore store;
     private final CollectTimer timer;
+    private final boolean nativeAsClassic;
 
     public StoreCollector(MetricStore store, CollectTimer timer) {
+        this(store, timer, true);
+    }
+
+    /**
+     * @param nativeAsClassic whether the text formats show native histograms as classic ones (their buckets' bounds
+     *                        as {@code le}) or leave them out ({@code nativeHistograms.classicFallback})
+     */
+    public StoreCollector(MetricStore store, CollectTimer timer, boolean nativeAsClassic) {
         this.store = store;
         this.timer = timer;
+        this.nativeAsClassic = nativeAsClassic;
+    }
+
+    /** Whether the text formats show this series (a native histogram only as a classic one, when configured so). */
+    boolean showsInText(SeriesSnapshot s) {
+        return nativeAsClassic || s.nativeHistogram() == null;
+    }
+
+    /** The series of {@code exposed} the text formats show. */
+    private List<SeriesSnapshot> inText(List<SeriesSnapshot> exposed) {
+        if (nativeAsClassic) {
+            return exposed;
+        }
+        List<SeriesSnapshot> shown = new ArrayList<>(exposed.size());
+        for (SeriesSnapshot s : exposed) {
+            if (showsInText(s)) {
+                shown.add(s);
+            }
+        }
+        return shown;
     }
 
     @Override
@@ -57,7 +86,7 @@ public final class StoreCollector extends Collector implements Collector.Describ
 
     /** What a scrape at {@code nowNanos} shows of the family, or {@code null} when none of its series is visible. */
     MetricFamilySamples render(Family family, long nowNanos) {
-        List<SeriesSnapshot> series = store.exposed(family, nowNanos);
+        List<SeriesSnapshot> series = inText(store.exposed(family, nowNanos));
         return series.isEmpty() ? null : toFamilySamples(family, series);
     }
 
@@ -71,7 +100,7 @@ public final class StoreCollector extends Collector implements Collector.Describ
             if (!wanted.test(family)) {
                 continue;
             }
-            List<SeriesSnapshot> series = store.exposed(family, started);
+            List<SeriesSnapshot> series = inText(store.exposed(family, started));
             if (!series.isEmpty()) {
                 format.header(family, out);
                 for (SeriesSnapshot s : series) {

@@ -2,7 +2,6 @@ package io.promstream.parse;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,33 +86,9 @@ final class PushConverter {
         }
     }
 
-    /** Points of one series of a histogram or summary, grouped by their labels without le/quantile. */
-    private static Map<List<String>, List<TextFamily.Point>> bySeries(TextFamily family, String extraLabel) {
-        Map<List<String>, List<TextFamily.Point>> series = new LinkedHashMap<>();
-        for (TextFamily.Point p : family.points()) {
-            if (p.name().endsWith("_created")) {
-                continue;
-            }
-            List<String> identity = new ArrayList<>();
-            TreeMap<String, String> sorted = new TreeMap<>();
-            for (int i = 0; i < p.labelNames().size(); i++) {
-                if (!p.labelNames().get(i).equals(extraLabel)
-                        && !p.labelValues().get(i).isEmpty()) {
-                    sorted.put(p.labelNames().get(i), p.labelValues().get(i));
-                }
-            }
-            sorted.forEach((k, v) -> {
-                identity.add(k);
-                identity.add(v);
-            });
-            series.computeIfAbsent(identity, k -> new ArrayList<>()).add(p);
-        }
-        return series;
-    }
-
     private void histograms(TextFamily family, List<Sample> out) throws TextFormatException {
         String name = family.name();
-        for (List<TextFamily.Point> points : bySeries(family, "le").values()) {
+        for (List<TextFamily.Point> points : family.bySeries("le").values()) {
             TextFamily.Point first = points.get(0);
             if (first.nativeHistogram() != null) { // a protobuf push's native histogram, whole
                 Sample sample = sample(MetricType.HISTOGRAM, name, family, first, "le");
@@ -134,18 +109,14 @@ final class PushConverter {
                         throw new TextFormatException(p.line(), "duplicate bucket le=\"" + le + "\"");
                     }
                 } else if (p.name().equals(name + "_sum")) {
-                    if (sum != null) {
-                        throw new TextFormatException(p.line(), "a second " + p.name() + " for the same series");
-                    }
+                    once(sum, p);
                     if (!Double.isFinite(p.value())) {
                         throw new TextFormatException(
                                 p.line(), RejectReason.INVALID_VALUE, "a histogram's sum must be finite");
                     }
                     sum = p.value();
                 } else if (p.name().equals(name + "_count")) {
-                    if (count != null) {
-                        throw new TextFormatException(p.line(), "a second " + p.name() + " for the same series");
-                    }
+                    once(count, p);
                     count = whole(p);
                 } else {
                     throw new TextFormatException(p.line(), "unexpected sample " + p.name() + " in histogram " + name);
@@ -184,25 +155,21 @@ final class PushConverter {
 
     private void summaries(TextFamily family, List<Sample> out) throws TextFormatException {
         String name = family.name();
-        for (List<TextFamily.Point> points : bySeries(family, "quantile").values()) {
+        for (List<TextFamily.Point> points : family.bySeries("quantile").values()) {
             Double sum = null;
             Long count = null;
             TreeMap<Double, Double> quantiles = new TreeMap<>();
             TextFamily.Point first = points.get(0);
             for (TextFamily.Point p : points) {
                 if (p.name().equals(name + "_sum")) {
-                    if (sum != null) {
-                        throw new TextFormatException(p.line(), "a second " + p.name() + " for the same series");
-                    }
+                    once(sum, p);
                     if (!Double.isFinite(p.value())) {
                         throw new TextFormatException(
                                 p.line(), RejectReason.INVALID_VALUE, "a summary's sum must be finite");
                     }
                     sum = p.value();
                 } else if (p.name().equals(name + "_count")) {
-                    if (count != null) {
-                        throw new TextFormatException(p.line(), "a second " + p.name() + " for the same series");
-                    }
+                    once(count, p);
                     count = whole(p);
                 } else if (p.name().equals(name)) {
                     String q = p.label("quantile");
@@ -233,6 +200,13 @@ final class PushConverter {
                 sample.aggregateSummary(targets, values, n, total);
             }
             out.add(finish(sample, first));
+        }
+    }
+
+    /** Refuses a {@code _sum} or {@code _count} given twice for one series. */
+    private static void once(Object seen, TextFamily.Point p) throws TextFormatException {
+        if (seen != null) {
+            throw new TextFormatException(p.line(), "a second " + p.name() + " for the same series");
         }
     }
 

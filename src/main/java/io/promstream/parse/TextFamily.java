@@ -1,7 +1,10 @@
 package io.promstream.parse;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One metric family of a text-format exposition: its declared name and type ({@code null} when untyped)
@@ -89,5 +92,28 @@ public final class TextFamily {
     /** Whether a sample named {@code sample} belongs to this family, by the suffixes its type allows. */
     boolean owns(String sample) {
         return Names.belongsTo(metricType(), name, sample);
+    }
+    /** Points of one series of a histogram or summary, grouped by their labels without le/quantile. */
+    Map<List<String>, List<Point>> bySeries(String extraLabel) {
+        Map<List<String>, List<Point>> series = new LinkedHashMap<>();
+        for (Point p : points) {
+            if (p.name().endsWith("_created")) {
+                continue;
+            }
+            List<String> identity = new ArrayList<>();
+            TreeMap<String, String> sorted = new TreeMap<>();
+            for (int i = 0; i < p.labelNames().size(); i++) {
+                if (!p.labelNames().get(i).equals(extraLabel)
+                        && !p.labelValues().get(i).isEmpty()) {
+                    sorted.put(p.labelNames().get(i), p.labelValues().get(i));
+                }
+            }
+            sorted.forEach((k, v) -> {
+                identity.add(k);
+                identity.add(v);
+            });
+            series.computeIfAbsent(identity, k -> new ArrayList<>()).add(p);
+        }
+        return series;
     }
 }

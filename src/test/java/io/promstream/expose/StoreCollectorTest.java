@@ -36,6 +36,23 @@ class StoreCollectorTest {
     }
 
     @Test
+    void aNativeHistogramIsAClassicOneInTextOrLeftOut() throws Exception {
+        Sample s = new Sample().type(MetricType.HISTOGRAM).name("nh").value(3).nativeSchema(0);
+        s.canonicalizeLabels();
+        assertThat(store.apply(s, 0, 0, store.partition(0))).isNull();
+        apply(MetricType.HISTOGRAM, "classic", 0.3);
+        // 3 is in bucket 2 of schema 0: (2, 4]; the zero bucket's threshold is the first bound
+        assertThat(render(TextFormat.CONTENT_TYPE_004))
+                .contains("nh_bucket{le=\"2.9387358770557188E-39\",} 0.0\n")
+                .contains("nh_bucket{le=\"4.0\",} 1.0\nnh_bucket{le=\"+Inf\",} 1.0\nnh_count 1.0\nnh_sum 3.0\n");
+        CollectorRegistry without = new CollectorRegistry();
+        without.register(new StoreCollector(store, CollectTimer.NONE, false));
+        StringWriter out = new StringWriter();
+        TextFormat.write004(out, without.metricFamilySamples());
+        assertThat(out.toString()).doesNotContain("nh_").contains("classic_count 1.0");
+    }
+
+    @Test
     void rendersEveryTypeExactly() throws Exception {
         apply(MetricType.COUNTER, "jobs_total", 3, "queue", "mail");
         apply(MetricType.COUNTER, "jobs", 2, "queue", "mail");
