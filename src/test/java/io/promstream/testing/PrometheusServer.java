@@ -30,6 +30,15 @@ import java.util.stream.Stream;
  * {@code scrape_timeout} 1s). Prometheus 2.42 chooses its parser by the Content-Type of the target's answer:
  * OpenMetrics for {@code application/openmetrics-text}, else the text 0.0.4 parser. {@link #close()} stops it and
  * deletes its directory.
+ *
+ * <p>{@link #startWithNativeHistograms} adds {@code --enable-feature=native-histograms}: Prometheus then asks its
+ * targets for the delimited protobuf format first ({@code application/vnd.google.protobuf;
+ * proto=io.prometheus.client.MetricFamily; encoding=delimited} leads its Accept header) and ingests a protobuf
+ * histogram that has native buckets as a native histogram (its classic buckets, if any, are then not ingested in
+ * 2.42). An instant query selecting native histograms answers {@code "histogram"} values, read by
+ * {@link #queryHistograms}; {@code histogram_count(...)}, {@code histogram_sum(...)} and
+ * {@code histogram_quantile(...)} answer plain floats, read by {@link #query} or {@link #awaitValue};
+ * {@link #queryRaw} gives the JSON as it came.
  */
 public final class PrometheusServer implements AutoCloseable {
     /** How long a single HTTP call to Prometheus may take. */
@@ -49,6 +58,17 @@ public final class PrometheusServer implements AutoCloseable {
     /** A series of a query result: its labels, value and timestamp (evaluation time for instant vectors). */
     public record Sample(Map<String, String> labels, double value, Instant timestamp) {}
 
+    /**
+     * A bucket of a native histogram query result, as Prometheus' JSON gives it ({@code [boundaries, "lower",
+     * "upper", "count"]}): {@code boundaries} 0 is (lower, upper], 1 [lower, upper), 2 (lower, upper), 3
+     * [lower, upper] (the zero bucket); {@code count} may be fractional after rate() and the like.
+     */
+    public record HistogramBucket(int boundaries, double lower, double upper, double count) {}
+
+    /** A series of a query result whose value is a native histogram: its count, sum and populated buckets. */
+    public record HistogramSample(
+            Map<String, String> labels, double count, double sum, List<HistogramBucket> buckets, Instant timestamp) {}
+
     private final Path dir;
     private final Process process;
     private final URI uri;
@@ -66,6 +86,22 @@ public final class PrometheusServer implements AutoCloseable {
      * until it is ready.
      */
     public static PrometheusServer start(Map<String, URI> targetsByJob) {
+        return start(targetsByJob, List.of());
+    }
+
+    /**
+     * Like {@link #start(Map)}, with {@code --enable-feature=native-histograms}: targets are asked for protobuf
+     * first and native histograms are ingested (see the class comment).
+     */
+    public static PrometheusServer startWithNativeHistograms(Map<String, URI> targetsByJob) {
+        return start(targetsByJob, List.of("--enable-feature=native-histograms"));
+    }
+
+    /**
+     * Like {@link #start(Map)}, with {@code extraFlags} appended to Prometheus' command line (e.g.
+     * {@code --enable-feature=native-histograms}).
+     */
+    public static PrometheusServer start(Map<String, URI> targetsByJob, List<String> extraFlags) {
         String config = config(targetsByJob);
         Path dir;
         try {
@@ -77,7 +113,7 @@ public final class PrometheusServer implements AutoCloseable {
         AssertionError failure = null;
         for (int attempt = 0; attempt < 3; attempt++) { // a free port may be taken before Prometheus binds it
             int port = RedisServer.freePort();
-            Process process = launch(dir, port);
+            Process process = launch(dir, port, extraFlags);
             PrometheusServer server = new PrometheusServer(dir, process, URI.create("http://127.0.0.1:" + port));
             try {
                 Await.until(
@@ -141,14 +177,16 @@ public final class PrometheusServer implements AutoCloseable {
         return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
-    private static Process launch(Path dir, int port) {
+    private static Process launch(Path dir, int port, List<String> extraFlags) {
+        List<String> command = new ArrayList<>(List.of(
+                "prometheus",
+                "--config.file=" + dir.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port,
+                "--log.level=info"));
+        command.addAll(extraFlags);
         try {
-            return new ProcessBuilder(
-                            "prometheus",
-                            "--config.file=" + dir.resolve("prometheus.yml"),
-                            "--storage.tsdb.path=" + dir.resolve("data"),
-                            "--web.listen-address=127.0.0.1:" + port,
-                            "--log.level=info")
+            return new ProcessBuilder(command)
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("prometheus.log").toFile())
@@ -221,15 +259,87 @@ public final class PrometheusServer implements AutoCloseable {
         return seen.get();
     }
 
+    /**
+     * An instant query evaluated now, as Prometheus answered it: the {@code data} object of the answer, with
+     * {@code resultType} and {@code result} (a native histogram sample has {@code "histogram": [time, {"count",
+     * "sum", "buckets"}]} where a float sample has {@code "value": [time, "float"]}).
+     */
+    public JsonNode queryRaw(String promql) {
+        return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * An instant query evaluated now whose result is a vector of native histograms (e.g. a selector of a native
+     * histogram metric): one sample per series. Fails when a series has a float value instead.
+     */
+    public List<HistogramSample> queryHistograms(String promql) {
+        JsonNode data = queryRaw(promql);
+        if (!"vector".equals(data.path("resultType").asText())) {
+            throw new AssertionError("not a vector for " + promql + ": " + data);
+        }
+        List<HistogramSample> samples = new ArrayList<>();
+        for (JsonNode s : data.path("result")) {
+            JsonNode timeAndHistogram = s.path("histogram");
+            if (!timeAndHistogram.isArray()) {
+                throw new AssertionError("not a native histogram sample for " + promql + ": " + s);
+            }
+            JsonNode h = timeAndHistogram.get(1);
+            List<HistogramBucket> buckets = new ArrayList<>();
+            for (JsonNode b : h.path("buckets")) {
+                buckets.add(new HistogramBucket(
+                        b.get(0).asInt(),
+                        number(b.get(1).asText()),
+                        number(b.get(2).asText()),
+                        number(b.get(3).asText())));
+            }
+            samples.add(new HistogramSample(
+                    labels(s.path("metric")),
+                    number(h.path("count").asText()),
+                    number(h.path("sum").asText()),
+                    buckets,
+                    Instant.ofEpochMilli(Math.round(timeAndHistogram.get(0).asDouble() * 1000))));
+        }
+        return samples;
+    }
+
+    /**
+     * Waits until the instant query {@code promql} (e.g. {@code histogram_count(m)}) answers exactly one float
+     * sample (a one-series vector or a scalar), and returns its value: a fresh target's first scrape takes a
+     * moment to be queryable.
+     */
+    public double awaitValue(String promql, Duration timeout) {
+        AtomicReference<Object> seen = new AtomicReference<>();
+        Await.until(
+                timeout,
+                () -> {
+                    requireAlive();
+                    JsonNode data = queryRaw(promql);
+                    seen.set(data);
+                    return ("vector".equals(data.path("resultType").asText())
+                                    && data.path("result").size() == 1
+                                    && data.path("result").get(0).has("value"))
+                            || "scalar".equals(data.path("resultType").asText());
+                },
+                () -> "no single float sample for " + promql + "; last answer: " + seen.get() + "; log: " + log());
+        return query(promql).get(0).value();
+    }
+
     /** An instant query evaluated now: one sample per series (a scalar gives one sample without labels). */
     public List<Sample> query(String promql) {
-        JsonNode data = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        JsonNode data = queryRaw(promql);
         String type = data.path("resultType").asText();
         JsonNode result = data.path("result");
         List<Sample> samples = new ArrayList<>();
         switch (type) {
             case "scalar" -> samples.add(sample(Map.of(), result));
-            case "vector" -> result.forEach(s -> samples.add(sample(labels(s.path("metric")), s.path("value"))));
+            case "vector" ->
+                result.forEach(s -> {
+                    if (s.has("histogram")) {
+                        throw new AssertionError("a native histogram in the result of " + promql
+                                + " (use queryHistograms, or histogram_count/histogram_sum): " + s);
+                    }
+                    samples.add(sample(labels(s.path("metric")), s.path("value")));
+                });
             case "matrix" ->
                 result.forEach(s -> {
                     JsonNode values = s.path("values");
@@ -263,14 +373,18 @@ public final class PrometheusServer implements AutoCloseable {
 
     private static Sample sample(Map<String, String> labels, JsonNode timeAndValue) {
         double seconds = timeAndValue.get(0).asDouble();
-        String value = timeAndValue.get(1).asText();
-        double v = switch (value) {
+        double v = number(timeAndValue.get(1).asText());
+        return new Sample(labels, v, Instant.ofEpochMilli(Math.round(seconds * 1000)));
+    }
+
+    /** A float as Prometheus' JSON writes it: a string, +Inf, -Inf or NaN. */
+    private static double number(String value) {
+        return switch (value) {
             case "+Inf" -> Double.POSITIVE_INFINITY;
             case "-Inf" -> Double.NEGATIVE_INFINITY;
             case "NaN" -> Double.NaN;
             default -> Double.parseDouble(value);
         };
-        return new Sample(labels, v, Instant.ofEpochMilli(Math.round(seconds * 1000)));
     }
 
     private static Map<String, String> labels(JsonNode metric) {
