@@ -1,0 +1,109 @@
+package io.promstream.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.prometheus.client.Collector;
+import io.promstream.GatewayConfiguration;
+import io.promstream.parse.NativeHistogram;
+import io.promstream.testing.GatewayClient;
+import io.promstream.testing.GoNativePusher;
+import io.promstream.testing.RedisServerExtension;
+import io.promstream.testing.TestGateways;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Native histograms from the real Go client (client_golang 1.14 pushing protobuf with a native-histogram bucket
+ * factor) and from JSON senders: senders of different schemas add up into one series at the coarsest schema,
+ * exactly as adding their histograms in Prometheus' way gives; a replace-mode push is kept as pushed.
+ */
+class NativeHistogramIntegrationTest {
+    @RegisterExtension
+    @Order(1)
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    @RegisterExtension
+    @Order(2)
+    static final DropwizardAppExtension<GatewayConfiguration> APP = TestGateways.extension(REDIS);
+
+    private GatewayClient client;
+    private String base;
+
+    @BeforeEach
+    void setUp() {
+        client = new GatewayClient(APP.getLocalPort(), APP.getAdminPort());
+        base = "http://127.0.0.1:" + APP.getLocalPort();
+    }
+
+    /** The histogram a pusher printed, as a {@link NativeHistogram}. */
+    static NativeHistogram asPushed(GoNativePusher.Pushed p) {
+        NativeHistogram h =
+                new NativeHistogram(p.schema(), p.zeroThreshold()).totals(p.zeroCount(), p.count(), p.sum());
+        p.positiveBuckets().forEach((index, n) -> h.positive().add(index, n));
+        p.negativeBuckets().forEach((index, n) -> h.negative().add(index, n));
+        return h;
+    }
+
+    /** Every bucket of the text exposition's classic rendering of {@code name}{@code labels} is the expected one. */
+    private void assertRendered(String name, String labels, NativeHistogram expected) {
+        Map<String, Double> samples = GatewayClient.samples(client.scrape());
+        assertThat(samples.get(name + "_count{" + labels + "}")).isEqualTo((double) expected.count());
+        assertThat(samples.get(name + "_sum{" + labels + "}")).isCloseTo(expected.sum(), offset(1e-9));
+        double[] bounds = expected.classicBounds();
+        long[] counts = expected.classicCounts();
+        for (int i = 0; i < bounds.length; i++) {
+            String series = name + "_bucket{" + labels + "le=\"" + Collector.doubleToGoString(bounds[i]) + "\",}";
+            assertThat(samples.get(series)).as(series).isEqualTo((double) counts[i]);
+        }
+    }
+
+    @Test
+    void sendersOfDifferentSchemasAddUpAtTheCoarsest() throws Exception {
+        double[] factors = {1.1, 1.5, 2};
+        NativeHistogram expected = null;
+        for (int sender = 0; sender < factors.length; sender++) {
+            double[] values = GoNativePusher.generate(200, 100 + sender, 10);
+            values[0] = -values[0]; // a negative observation too
+            GoNativePusher.Pushed pushed = GoNativePusher.push(base + "/aggregate", "native", factors[sender], values);
+            NativeHistogram h = asPushed(pushed);
+            if (expected == null) {
+                expected = h;
+            } else {
+                expected.add(h);
+            }
+        }
+        assertThat(expected.schema()).isZero(); // factor 2
+        for (double v : new double[] {0.3, 7.5, 0}) {
+            String json =
+                    "{\"type\":\"histogram\",\"name\":\"native_request_duration_seconds\",\"labels\":{\"job\":\"native\"},"
+                            + "\"schema\":3,\"value\":" + v + "}";
+            assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/api/metrics"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(json))
+                                    .build())
+                            .statusCode())
+                    .isEqualTo(200);
+            expected.observe(v);
+        }
+        client.awaitValue("native_request_duration_seconds_count{job=\"native\",}", expected.count());
+        assertRendered("native_request_duration_seconds", "job=\"native\",", expected);
+    }
+
+    @Test
+    void aReplaceModePushIsKeptAsPushed() {
+        GoNativePusher.Pushed pushed =
+                GoNativePusher.push(base + "/replace", "native_group", 1.1, GoNativePusher.generate(100, 5, 3));
+        NativeHistogram expected = asPushed(pushed);
+        assertThat(expected.schema()).isEqualTo(3);
+        client.awaitValue(
+                "native_request_duration_seconds_count{instance=\"\",job=\"native_group\",}", expected.count());
+        assertRendered("native_request_duration_seconds", "instance=\"\",job=\"native_group\",", expected);
+    }
+}
