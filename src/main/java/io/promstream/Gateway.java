@@ -149,7 +149,13 @@ public final class Gateway {
         environment.lifecycle().manage(new HotPathWarmup(parser, WARMUP_ELEMENTS));
         PushTracker tracker = new PushTracker();
         QueuedPushApplier queuedPushes = new QueuedPushApplier(
-                store, rejections, tracker, clock, metrics.processed("http", ""), metrics.duplicates());
+                store,
+                rejections,
+                tracker,
+                clock,
+                metrics.processed("http", ""),
+                metrics.duplicates(),
+                metrics.repeats());
         WorkerPool workers = consumers.buildWorkers(
                 environment,
                 table,
@@ -179,6 +185,7 @@ public final class Gateway {
                 PushQueue.of(writer, table),
                 tracker,
                 config.getHttp().applyTimeoutMillis(),
+                config.getIdempotency().windowMillis(),
                 gatewayId);
         config.getHttp().configureServer(config.getServerFactory(), environment);
 

@@ -6,6 +6,7 @@ import io.promstream.config.AdminFactory;
 import io.promstream.config.AggregationFactory;
 import io.promstream.config.CheckpointFactory;
 import io.promstream.config.HttpFactory;
+import io.promstream.config.IdempotencyFactory;
 import io.promstream.config.MetaMetricsFactory;
 import io.promstream.config.NativeHistogramsFactory;
 import io.promstream.config.OtlpFactory;
@@ -51,6 +52,20 @@ public class GatewayConfiguration extends Configuration {
     @Valid
     @NotNull
     private NativeHistogramsFactory nativeHistograms = new NativeHistogramsFactory();
+
+    @Valid
+    @NotNull
+    private IdempotencyFactory idempotency = new IdempotencyFactory();
+
+    @JsonProperty
+    public IdempotencyFactory getIdempotency() {
+        return idempotency;
+    }
+
+    @JsonProperty
+    public void setIdempotency(IdempotencyFactory idempotency) {
+        this.idempotency = idempotency;
+    }
 
     @JsonProperty
     public NativeHistogramsFactory getNativeHistograms() {

@@ -38,7 +38,8 @@ class DocsTest {
             "admin",
             "persistence",
             "otlp",
-            "nativeHistograms");
+            "nativeHistograms",
+            "idempotency");
     /** Names of other projects the documentation mentions, which are not classes of this one. */
     private static final Set<String> ELSEWHERE = Set.of(
             "TextFormat",

@@ -74,6 +74,10 @@ public final class GatewayMetrics implements CollectTimer {
                     "Points not applied because the same point was applied within the window (an OTLP exporter's"
                             + " retry).")
             .create();
+    private final Counter repeats = Counter.build(
+                    PREFIX + "idempotent_repeats_total",
+                    "Pushes not applied again because a push with the same Idempotency-Key was applied within the window.")
+            .create();
     private final Counter misrouted = Counter.build(
                     PREFIX + "misrouted_samples_total",
                     "Samples that arrived on another shard than their series' (applied where they arrived).")
@@ -120,6 +124,7 @@ public final class GatewayMetrics implements CollectTimer {
             httpUnauthorized,
             misrouted,
             duplicates,
+            repeats,
             shardOwned,
             checkpointSeconds,
             collectSeconds,
@@ -194,6 +199,11 @@ public final class GatewayMetrics implements CollectTimer {
     /** {@code duplicate_points_total}. */
     public Counter.Child duplicates() {
         return duplicates.labels();
+    }
+
+    /** {@code idempotent_repeats_total}. */
+    public Counter.Child repeats() {
+        return repeats.labels();
     }
 
     public Counter.Child misrouted() {

@@ -18,7 +18,8 @@ public sealed interface Command
                 Command.GroupFailure,
                 Command.GroupDelete,
                 Command.RemoveCarrying,
-                Command.Wipe {
+                Command.Wipe,
+                Command.Once {
 
     /** Does something with each kind of command. */
     interface Handler<R> {
@@ -37,9 +38,16 @@ public sealed interface Command
         R removeCarrying(RemoveCarrying remove);
 
         R wipe(Wipe wipe);
+
+        R once(Once once);
     }
 
     <R> R handle(Handler<R> handler);
+
+    /** How many samples it carries. */
+    default int sampleCount() {
+        return 0;
+    }
 
     /** Samples judged one by one, each applied or refused alone (a queue element, a JSON push). */
     sealed interface Samples extends Command permits SampleList, SampleBatch {
@@ -49,6 +57,11 @@ public sealed interface Command
         }
 
         int size();
+
+        @Override
+        default int sampleCount() {
+            return size();
+        }
 
         Sample get(int i);
 
@@ -86,6 +99,11 @@ public sealed interface Command
             return handler.keyedSamples(this);
         }
 
+        @Override
+        public int sampleCount() {
+            return samples.size();
+        }
+
         /** The time until which the key of sample {@code i}, applied at {@code nowMillis}, is kept. */
         public long keepUntil(int i, long nowMillis) {
             return Math.max(nowMillis, pointMillis[i]) + windowMillis;
@@ -98,6 +116,11 @@ public sealed interface Command
         public <R> R handle(Handler<R> handler) {
             return handler.exposition(this);
         }
+
+        @Override
+        public int sampleCount() {
+            return samples.size();
+        }
     }
 
     /**
@@ -108,6 +131,11 @@ public sealed interface Command
         @Override
         public <R> R handle(Handler<R> handler) {
             return handler.groupPush(this);
+        }
+
+        @Override
+        public int sampleCount() {
+            return samples.size();
         }
     }
 
@@ -140,6 +168,22 @@ public sealed interface Command
         @Override
         public <R> R handle(Handler<R> handler) {
             return handler.wipe(this);
+        }
+    }
+
+    /**
+     * A command applied at most once per key: a partition that keeps the key already (the push was sent again,
+     * with the same {@code Idempotency-Key}) does not apply it again. The key is kept for {@code windowMillis}.
+     */
+    record Once(long key, long windowMillis, Command command) implements Command {
+        @Override
+        public <R> R handle(Handler<R> handler) {
+            return handler.once(this);
+        }
+
+        @Override
+        public int sampleCount() {
+            return command.sampleCount();
         }
     }
 }

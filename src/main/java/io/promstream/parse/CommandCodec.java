@@ -27,6 +27,7 @@ public final class CommandCodec {
     private static final int REMOVE_CARRYING = 6;
     private static final int WIPE = 7;
     private static final int KEYED_SAMPLES = 8;
+    private static final int ONCE = 9;
 
     private CommandCodec() {}
 
@@ -76,6 +77,14 @@ public final class CommandCodec {
             case GROUP_DELETE -> new Command.GroupDelete(readMap(in));
             case REMOVE_CARRYING -> new Command.RemoveCarrying(readMap(in));
             case WIPE -> new Command.Wipe();
+            case ONCE -> {
+                long key = in.readLong();
+                long window = in.readLong();
+                int at = offset + length - in.available();
+                Command inner = decode(bytes, at, in.available());
+                in.skipNBytes(in.available());
+                yield new Command.Once(key, window, inner);
+            }
             default -> throw new IOException("unknown command kind " + kind);
         };
         if (in.available() > 0) {
@@ -205,6 +214,16 @@ public final class CommandCodec {
         @Override
         public Void wipe(Command.Wipe wipe) {
             return write(() -> out.writeByte(WIPE));
+        }
+
+        @Override
+        public Void once(Command.Once once) {
+            return write(() -> {
+                out.writeByte(ONCE);
+                out.writeLong(once.key());
+                out.writeLong(once.windowMillis());
+                out.write(encode(once.command())); // the rest of the bytes
+            });
         }
 
         private interface Io {

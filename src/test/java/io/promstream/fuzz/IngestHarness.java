@@ -308,7 +308,13 @@ public final class IngestHarness {
             SampleParser parser = new SampleParser(MAX_MESSAGE_BYTES);
             PushTracker tracker = new PushTracker();
             QueuedPushApplier queued = new QueuedPushApplier(
-                    store, rejections, tracker, CLOCK, metrics.processed("fuzz", "fuzz"), metrics.duplicates());
+                    store,
+                    rejections,
+                    tracker,
+                    CLOCK,
+                    metrics.processed("fuzz", "fuzz"),
+                    metrics.duplicates(),
+                    metrics.repeats());
             processor = new ElementProcessor(parser, store, rejections, metrics.misrouted(), queued);
             ElementProcessor worker = new ElementProcessor(parser, store, rejections, metrics.misrouted(), queued);
             PushQueue local = new PushQueue() { // a queue whose one shard a worker here applies at once
@@ -329,7 +335,7 @@ public final class IngestHarness {
                             return true;
                         }
                     };
-            ingestor = new HttpIngestor(parser, rejections, local, tracker, 60_000, "fuzz");
+            ingestor = new HttpIngestor(parser, rejections, local, tracker, 60_000, 900_000, "fuzz");
             rejected.clear();
             int seeded = processor.parseAndApply(
                     SEED_ELEMENT.getBytes(StandardCharsets.UTF_8), 1, NOW, "fuzz-seed", store.partition(0));

@@ -64,7 +64,8 @@ class CommandCodecTest {
     }
 
     private static Command command(Random random) {
-        return switch (random.nextInt(8)) {
+        return switch (random.nextInt(9)) {
+            case 8 -> new Command.Once(random.nextLong(), random.nextInt(1_000_000), command(random));
             case 0 -> {
                 List<Sample> samples = samples(random);
                 int[] indexes = new int[samples.size()];
@@ -102,6 +103,11 @@ class CommandCodecTest {
                     out.append(' ').append(samples.index(i)).append(':').append(describe(samples.get(i)));
                 }
                 return out.toString();
+            }
+
+            @Override
+            public String once(Command.Once once) {
+                return "once " + once.key() + " " + once.windowMillis() + " " + describe(once.command());
             }
 
             @Override

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,8 +113,7 @@ class GoNativePusherTest {
                     .isEqualTo(1000);
             Map<Double, Long> classic = new LinkedHashMap<>();
             for (double le : new double[] {.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}) { // DefBuckets
-                classic.put(
-                        le, java.util.Arrays.stream(values).filter(v -> v <= le).count());
+                classic.put(le, Arrays.stream(values).filter(v -> v <= le).count());
             }
             assertThat(pushed.classicBuckets()).containsExactlyEntriesOf(classic);
 

@@ -2,6 +2,7 @@ package io.promstream.ingest.http;
 
 import io.prometheus.client.Counter;
 import io.promstream.ingest.push.HttpIngestor;
+import io.promstream.ingest.push.IdempotencyKeys;
 import io.promstream.parse.RejectReason;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -41,7 +42,14 @@ public class JsonPushResource {
     @POST
     @Consumes({MediaType.APPLICATION_JSON, "application/*+json"})
     @Produces(MediaType.APPLICATION_JSON)
-    public Response push(@HeaderParam("Content-Encoding") String encoding, InputStream in) {
+    public Response push(
+            @HeaderParam("Content-Encoding") String encoding,
+            @HeaderParam("Idempotency-Key") String idempotencyKey,
+            InputStream in) {
+        String badKey = IdempotencyKeys.problem(idempotencyKey);
+        if (badKey != null) {
+            return reply(400, Map.of("error", badKey));
+        }
         byte[] body;
         try {
             body = bodies.read(in, encoding);
@@ -53,7 +61,7 @@ public class JsonPushResource {
             return reply(400, Map.of("error", "cannot read the body: " + e.getMessage()));
         }
         String endpoint = PushEndpoint.JSON.label();
-        HttpIngestor.Outcome outcome = ingestor.ingestJson(body, "http " + endpoint);
+        HttpIngestor.Outcome outcome = ingestor.once(idempotencyKey).ingestJson(body, "http " + endpoint);
         outcome.refused().forEach(r -> rejected.labels(endpoint, r.reason()).inc());
         if (outcome.bodyRejection() != null) {
             rejected.labels(endpoint, outcome.bodyRejection().label()).inc();

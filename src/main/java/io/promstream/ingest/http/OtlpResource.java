@@ -3,6 +3,7 @@ package io.promstream.ingest.http;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.prometheus.client.Counter;
 import io.promstream.ingest.push.HttpIngestor;
+import io.promstream.ingest.push.IdempotencyKeys;
 import io.promstream.parse.otlp.OtlpCodec;
 import io.promstream.parse.otlp.OtlpSettings;
 import io.promstream.parse.otlp.OtlpTranslator;
@@ -53,6 +54,7 @@ public class OtlpResource {
     public Response export(
             @HeaderParam("Content-Type") String contentType,
             @HeaderParam("Content-Encoding") String contentEncoding,
+            @HeaderParam("Idempotency-Key") String idempotencyKey,
             InputStream in) {
         String endpoint = PushEndpoint.OTLP.label();
         OtlpCodec.Encoding encoding = OtlpCodec.Encoding.of(contentType);
@@ -62,6 +64,10 @@ public class OtlpResource {
                     .type("text/plain")
                     .entity("an OTLP export is application/x-protobuf or application/json\n")
                     .build();
+        }
+        String badKey = IdempotencyKeys.problem(idempotencyKey);
+        if (badKey != null) {
+            return status(400, INVALID_ARGUMENT, badKey, encoding);
         }
         byte[] body;
         try {
@@ -82,8 +88,11 @@ public class OtlpResource {
         }
         HttpIngestor.Outcome outcome;
         try {
-            outcome = ingestor.ingestOtlp(
-                    OtlpTranslator.translate(request, settings, clock.millis()), settings.windowMillis(), "http otlp");
+            outcome = ingestor.once(idempotencyKey)
+                    .ingestOtlp(
+                            OtlpTranslator.translate(request, settings, clock.millis()),
+                            settings.windowMillis(),
+                            "http otlp");
         } catch (JedisException e) {
             return statusBuilder(
                             503, UNAVAILABLE, "Redis is unavailable, the export was not stored; retry later", encoding)

@@ -2,6 +2,7 @@ package io.promstream.ingest.http;
 
 import io.prometheus.client.Counter;
 import io.promstream.ingest.push.HttpIngestor;
+import io.promstream.ingest.push.IdempotencyKeys;
 import io.promstream.parse.PushMode;
 import io.promstream.parse.RejectReason;
 import jakarta.ws.rs.core.MediaType;
@@ -42,7 +43,12 @@ public final class PushPaths {
             boolean put,
             String contentType,
             String encoding,
+            String idempotencyKey,
             InputStream in) {
+        String badKey = IdempotencyKeys.problem(idempotencyKey);
+        if (badKey != null) {
+            return reply(400, badKey);
+        }
         boolean job = GroupingKey.isJobPath(path);
         PushMode mode = job ? jobMode : PushMode.AGGREGATE;
         if (!job && !labelPaths) {
@@ -67,7 +73,8 @@ public final class PushPaths {
         String endpoint = PushEndpoint.PUSH.label();
         String source =
                 "http " + mode.label() + " " + (job ? "job " + key.labels().get("job") : "/metrics/" + path);
-        HttpIngestor.Outcome outcome = ingestor.ingestExposition(body, contentType, key.labels(), mode, put, source);
+        HttpIngestor.Outcome outcome =
+                ingestor.once(idempotencyKey).ingestExposition(body, contentType, key.labels(), mode, put, source);
         if (outcome.bodyRejection() != null) {
             rejected.labels(endpoint, outcome.bodyRejection().label()).inc();
             if (outcome.bodyRejection() == RejectReason.TOO_LARGE) {

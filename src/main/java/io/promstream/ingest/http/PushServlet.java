@@ -68,6 +68,7 @@ public final class PushServlet extends HttpServlet {
                         put,
                         request.getHeader("Content-Type"),
                         request.getHeader("Content-Encoding"),
+                        request.getHeader("Idempotency-Key"),
                         in));
     }
 

@@ -8,13 +8,11 @@ import io.promstream.parse.RejectReason;
 import io.promstream.parse.Routing;
 import io.promstream.parse.Sample;
 import io.promstream.parse.SampleBatch;
-import io.promstream.parse.SampleJson;
 import io.promstream.parse.SampleParser;
 import io.promstream.parse.SampleValidator;
 import io.promstream.parse.TextFormatException;
 import io.promstream.parse.Truncate;
 import io.promstream.parse.otlp.OtlpExport;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -45,32 +43,65 @@ public final class HttpIngestor {
             return new Outcome(0, List.of(), reason, error, false);
         }
 
-        static Outcome applied(int accepted) {
+        public static Outcome applied(int accepted) {
             return new Outcome(accepted, List.of(), null, null, false);
         }
     }
 
     private final SampleParser parser;
-    private final Rejections rejections;
-    private final PushQueue writer;
+    final Rejections rejections;
+    final PushQueue writer;
     private final PushTracker tracker;
     private final long applyTimeoutMillis;
     private final String idPrefix;
-    private final AtomicLong pushes = new AtomicLong();
+    private final AtomicLong pushes;
+    private final long onceWindowMillis;
+    /** The key of a push sent with an {@code Idempotency-Key}, or 0 (see {@link #once}). */
+    private final long onceKey;
+    /** How many times this push queued commands: a push queued in several steps keys each step apart. */
+    private int steps;
 
+    /** @param onceWindowMillis how long the key of a push with an {@code Idempotency-Key} is kept */
     public HttpIngestor(
             SampleParser parser,
             Rejections rejections,
             PushQueue writer,
             PushTracker tracker,
             long applyTimeoutMillis,
+            long onceWindowMillis,
             String gatewayId) {
         this.parser = parser;
         this.rejections = rejections;
         this.writer = writer;
         this.tracker = tracker;
         this.applyTimeoutMillis = applyTimeoutMillis;
+        this.onceWindowMillis = onceWindowMillis;
         this.idPrefix = gatewayId + ":" + System.currentTimeMillis() + ":";
+        this.pushes = new AtomicLong();
+        this.onceKey = 0;
+    }
+
+    private HttpIngestor(HttpIngestor base, long onceKey) {
+        this.parser = base.parser;
+        this.rejections = base.rejections;
+        this.writer = base.writer;
+        this.tracker = base.tracker;
+        this.applyTimeoutMillis = base.applyTimeoutMillis;
+        this.onceWindowMillis = base.onceWindowMillis;
+        this.idPrefix = base.idPrefix;
+        this.pushes = base.pushes;
+        this.onceKey = onceKey;
+    }
+
+    /**
+     * This ingestor for one push sent with an {@code Idempotency-Key} (docs/http-api.md, Idempotent pushes): what
+     * it queues is applied at most once per key, on every shard, within the window; {@code null} or empty: itself.
+     */
+    public HttpIngestor once(String idempotencyKey) {
+        if (idempotencyKey == null || idempotencyKey.isEmpty()) {
+            return this;
+        }
+        return new HttpIngestor(this, IdempotencyKeys.of(idempotencyKey));
     }
 
     /** A JSON body (docs/wire-format.md: object, array, or wrapper); each sample judged alone. */
@@ -162,57 +193,9 @@ public final class HttpIngestor {
         return queue(commands, source);
     }
 
-    /**
-     * An OTLP export, translated at the door (docs/otlp.md): its delta points onto their series' shards, each with
-     * its key so that a repeat is not added again; each resource's other points onto its group's shard, replacing
-     * the families pushed. Points refused at the door, and when applied here, are listed by their place in the
-     * export; a group refused whole lists each of its points.
-     */
+    /** An OTLP export, translated at the door (docs/otlp.md): see {@link OtlpPushes}. */
     public Outcome ingestOtlp(OtlpExport export, long windowMillis, String source) {
-        List<Refused> refused = new ArrayList<>();
-        for (OtlpExport.Refused r : export.refused()) {
-            byte[] what = r.sample() != null
-                    ? SampleJson.render(r.sample())
-                    : ("OTLP point " + r.index()).getBytes(StandardCharsets.UTF_8);
-            rejections.reject(r.reason(), r.error(), what, 0, what.length, source);
-            refused.add(new Refused(r.index(), r.reason().label(), r.error()));
-        }
-        List<Outcome> outcomes = new ArrayList<>();
-        SortedMap<Integer, List<OtlpExport.Delta>> byShard = new TreeMap<>();
-        for (OtlpExport.Delta delta : export.deltas()) {
-            byShard.computeIfAbsent(Routing.shardOf(delta.sample(), writer.shards()), s -> new ArrayList<>())
-                    .add(delta);
-        }
-        if (!byShard.isEmpty()) {
-            SortedMap<Integer, Command> commands = new TreeMap<>();
-            byShard.forEach((shard, deltas) -> commands.put(shard, OtlpExport.keyed(deltas, windowMillis)));
-            outcomes.add(queue(commands, source));
-        }
-        for (OtlpExport.Group group : export.groups()) {
-            Outcome outcome = queue(
-                    onGroupShard(group.grouping(), new Command.GroupPush(group.grouping(), false, group.samples())),
-                    source);
-            if (outcome.bodyRejection() != null) {
-                List<Refused> all = new ArrayList<>();
-                for (int i = 0; i < group.points(); i++) {
-                    all.add(new Refused(-1, outcome.bodyRejection().label(), outcome.bodyError()));
-                }
-                outcome = new Outcome(0, all, null, null, false);
-            } else if (!outcome.queued()) { // target_info is a sample of the group, not a point of the export
-                outcome =
-                        new Outcome(Math.min(outcome.accepted(), group.points()), outcome.refused(), null, null, false);
-            }
-            outcomes.add(outcome);
-        }
-        int accepted = 0;
-        boolean queued = false;
-        for (Outcome o : outcomes) {
-            accepted += o.accepted();
-            refused.addAll(o.refused());
-            queued |= o.queued();
-        }
-        refused.sort(Comparator.comparingInt(Refused::index));
-        return new Outcome(accepted, refused, null, null, queued);
+        return OtlpPushes.ingest(this, export, windowMillis, source);
     }
 
     /** Removes a Pushgateway-style group, whole (a {@code DELETE} in replace mode). */
@@ -231,7 +214,7 @@ public final class HttpIngestor {
     }
 
     /** The command for the shard a group's grouping key routes to. */
-    private SortedMap<Integer, Command> onGroupShard(Map<String, String> grouping, Command command) {
+    SortedMap<Integer, Command> onGroupShard(Map<String, String> grouping, Command command) {
         return new TreeMap<>(Map.of(Routing.shardOfGroup(grouping, writer.shards()), command));
     }
 
@@ -248,13 +231,22 @@ public final class HttpIngestor {
      * Queues the push onto its shards, a command each, whole or not at all, then waits for it to be applied when
      * every one of those shards is held here.
      */
-    private Outcome queue(SortedMap<Integer, Command> commands, String source) {
+    Outcome queue(SortedMap<Integer, Command> commands, String source) {
         String id = idPrefix + pushes.incrementAndGet();
+        long key = onceKey == 0 ? 0 : IdempotencyKeys.step(onceKey, steps++);
         boolean local = commands.keySet().stream().allMatch(writer::heldHere);
         PushTracker.Waiter waiter = local ? tracker.expect(id, commands.size()) : null;
         try {
             SortedMap<Integer, byte[]> copies = new TreeMap<>();
-            commands.forEach((shard, command) -> copies.put(shard, new QueuedCommand(id, source, command).encode()));
+            commands.forEach((shard, command) -> copies.put(
+                    shard,
+                    new QueuedCommand(
+                                    id,
+                                    source,
+                                    key == 0 || command instanceof Command.GroupFailure // a refusal repeats alone
+                                            ? command
+                                            : new Command.Once(key, onceWindowMillis, command))
+                            .encode()));
             writer.push(id, copies);
             if (waiter == null) {
                 return new Outcome(0, List.of(), null, null, true);

@@ -27,10 +27,12 @@ public final class QueuedPushApplier {
     private final InstantSource clock;
     private final Counter.Child processed;
     private final Counter.Child duplicates;
+    private final Counter.Child repeats;
 
     /**
      * @param processed  samples applied
      * @param duplicates samples of a {@link Command.KeyedSamples} not applied again
+     * @param repeats    pushes of a {@link Command.Once} not applied again
      */
     public QueuedPushApplier(
             MetricStore store,
@@ -38,13 +40,15 @@ public final class QueuedPushApplier {
             PushTracker tracker,
             InstantSource clock,
             Counter.Child processed,
-            Counter.Child duplicates) {
+            Counter.Child duplicates,
+            Counter.Child repeats) {
         this.store = store;
         this.rejections = rejections;
         this.tracker = tracker;
         this.clock = clock;
         this.processed = processed;
         this.duplicates = duplicates;
+        this.repeats = repeats;
     }
 
     /** Applies the push to {@code partition}; returns how many samples were applied. */
@@ -123,8 +127,22 @@ public final class QueuedPushApplier {
                 }
             }
             duplicates.inc(repeated);
-            this.repeated = repeated;
+            this.repeated += repeated;
             return new HttpIngestor.Outcome(accepted + repeated, refused, null, null, false);
+        }
+
+        /**
+         * The command, unless the partition keeps its key: then nothing, and the answer says its samples were
+         * applied, as the first push's did when none was refused.
+         */
+        @Override
+        public HttpIngestor.Outcome once(Command.Once once) {
+            if (partition.seen().add(once.key(), now + once.windowMillis(), now)) {
+                return once.command().handle(this);
+            }
+            repeats.inc();
+            repeated += once.sampleCount();
+            return HttpIngestor.Outcome.applied(once.sampleCount());
         }
 
         @Override
