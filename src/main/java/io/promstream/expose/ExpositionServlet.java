@@ -8,7 +8,9 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,13 +19,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Predicate;
+import java.util.zip.GZIPOutputStream;
 
 /**
- * {@code GET /metrics}: the registry in the text format 0.0.4, or OpenMetrics 1.0 when the {@code Accept} header
- * asks for it (fitted by {@link OpenMetricsFit}). {@code ?name[]=x} (repeatable) keeps the families named
- * {@code x}, by family name or by any of their sample names ({@code x_total}, {@code x_bucket}...). A full scrape
- * that accepts gzip is compressed here, from the segments {@link GzipExposition} keeps; anything else is left to
- * the server's gzip handler.
+ * {@code GET /metrics}: the registry in the format the {@code Accept} header prefers ({@link ExpositionFormat}):
+ * the text format 0.0.4, OpenMetrics 1.0 (fitted by {@link OpenMetricsFit}) or Prometheus' protobuf format
+ * ({@link ProtobufWriter}). {@code ?name[]=x} (repeatable) keeps the families named {@code x}, by family name or by
+ * any of their sample names ({@code x_total}, {@code x_bucket}...). A full text scrape that accepts gzip is
+ * compressed here, from the segments {@link GzipExposition} keeps; a protobuf scrape that accepts gzip is
+ * compressed here as it is written (no segments kept); anything else is left to the server's gzip handler.
  */
 public final class ExpositionServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -33,6 +38,7 @@ public final class ExpositionServlet extends HttpServlet {
     private final transient CollectorRegistry meta;
     private final transient StoreCollector store;
     private final transient GzipExposition gzip;
+    private final int gzipLevel;
     private static final String EOF = "# EOF\n";
 
     /**
@@ -46,29 +52,56 @@ public final class ExpositionServlet extends HttpServlet {
             CollectorRegistry meta, StoreCollector store, int gzipLevel, ExecutorService compressors, int helpers) {
         this.meta = meta;
         this.store = store;
+        this.gzipLevel = gzipLevel;
         this.gzip = gzipLevel < 0 ? null : new GzipExposition(meta, store, gzipLevel, compressors, helpers);
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String contentType = TextFormat.chooseContentType(request.getHeader("Accept"));
+        ExpositionFormat format = ExpositionFormat.negotiate(request.getHeader("Accept"));
         String[] given = request.getParameterValues("name[]");
+        boolean gzipped = gzipLevel >= 0 && acceptsGzip(request.getHeader("Accept-Encoding"));
         response.setStatus(HttpServletResponse.SC_OK);
-        response.setContentType(contentType);
-        if (gzip != null && given == null && acceptsGzip(request.getHeader("Accept-Encoding"))) {
-            response.setHeader("Content-Encoding", "gzip");
-            response.addHeader("Vary", "Accept-Encoding");
-            gzip.write(contentType.startsWith(TextFormat.CONTENT_TYPE_OPENMETRICS_100), response.getOutputStream());
+        response.setContentType(format.contentType());
+        Set<String> names = given == null ? Set.of() : Set.of(dedupe(given));
+        Predicate<Family> wanted = f -> names.isEmpty() || exposes(f, names);
+        if (format == ExpositionFormat.PROTOBUF) {
+            OutputStream body = response.getOutputStream();
+            if (gzipped) {
+                gzipHeaders(response);
+                body = new LevelGzip(body, gzipLevel);
+            }
+            try (OutputStream out = new BufferedOutputStream(body, 1 << 16)) {
+                ProtobufMetaWriter.write(meta(names), out);
+                ProtobufWriter.writeStore(store, wanted, out);
+            }
             return;
         }
-        boolean openMetrics = contentType.startsWith(TextFormat.CONTENT_TYPE_OPENMETRICS_100);
-        Set<String> names = given == null ? Set.of() : Set.of(dedupe(given));
+        boolean openMetrics = format == ExpositionFormat.OPEN_METRICS;
+        if (gzipped && given == null) {
+            gzipHeaders(response);
+            gzip.write(openMetrics, response.getOutputStream());
+            return;
+        }
         try (Utf8Writer writer = new Utf8Writer(response.getOutputStream(), 1 << 16, openMetrics ? EOF : null)) {
-            write(contentType, writer, meta(names)); // its # EOF is dropped: the store's families follow
-            store.write(SnapshotWriter.of(openMetrics), writer, f -> names.isEmpty() || exposes(f, names));
+            write(format.contentType(), writer, meta(names)); // its # EOF is dropped: the store's families follow
+            store.write(SnapshotWriter.of(openMetrics), writer, wanted);
             if (openMetrics) {
                 writer.write(EOF.toCharArray()); // not the dropped string: written
             }
+        }
+    }
+
+    private static void gzipHeaders(HttpServletResponse response) {
+        response.setHeader("Content-Encoding", "gzip");
+        response.addHeader("Vary", "Accept-Encoding");
+    }
+
+    /** A gzip stream at the scrapes' deflate level. */
+    private static final class LevelGzip extends GZIPOutputStream {
+        LevelGzip(OutputStream out, int level) throws IOException {
+            super(out, 1 << 16);
+            def.setLevel(level);
         }
     }
 
@@ -119,7 +152,7 @@ public final class ExpositionServlet extends HttpServlet {
         }
     }
 
-    /** Renders families in the format {@link TextFormat#chooseContentType} chose: what a scrape gets. */
+    /** Renders families in a text format of {@link ExpositionFormat}'s: what a scrape gets. */
     public static void write(String contentType, Writer writer, List<MetricFamilySamples> families) throws IOException {
         boolean openMetrics = contentType.startsWith(TextFormat.CONTENT_TYPE_OPENMETRICS_100);
         TextFormat.writeFormat(

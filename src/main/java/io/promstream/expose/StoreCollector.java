@@ -95,6 +95,19 @@ public final class StoreCollector extends Collector implements Collector.Describ
      * {@code TextFormat} would render them ({@link SnapshotWriter}).
      */
     void write(SnapshotWriter format, Utf8Writer out, Predicate<Family> wanted) throws IOException {
+        each(wanted, (family, series) -> {
+            format.header(family, out);
+            for (SeriesSnapshot s : series) {
+                format.series(family.type(), family.name(), s, out);
+            }
+        });
+    }
+
+    /**
+     * Hands each family {@code wanted} keeps that has a visible series to {@code renderer}, sorted by name, with
+     * the series a scrape now shows of it; the time it all took is the collection's.
+     */
+    void each(Predicate<Family> wanted, FamilyRenderer renderer) throws IOException {
         long started = System.nanoTime();
         for (Family family : sortedFamilies()) {
             if (!wanted.test(family)) {
@@ -102,13 +115,15 @@ public final class StoreCollector extends Collector implements Collector.Describ
             }
             List<SeriesSnapshot> series = inText(store.exposed(family, started));
             if (!series.isEmpty()) {
-                format.header(family, out);
-                for (SeriesSnapshot s : series) {
-                    format.series(family.type(), family.name(), s, out);
-                }
+                renderer.render(family, series);
             }
         }
         timer.record(System.nanoTime() - started);
+    }
+
+    /** What a writer of one format does with a family's visible series. */
+    interface FamilyRenderer {
+        void render(Family family, List<SeriesSnapshot> series) throws IOException;
     }
 
     MetricStore store() {

@@ -115,7 +115,8 @@ class SnapshotWriterTest {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
-    private static MetricStore randomStore(Random random) {
+    /** A random store: every type, odd labels and help texts, extreme values, series on two partitions. */
+    static MetricStore randomStore(Random random) {
         ManualClock clock = new ManualClock();
         MetricStore store = new MetricStore(StoreSettings.defaults(), clock, () -> Long.MAX_VALUE, 2);
         Partition[] partitions = {store.openPartition(0), store.openPartition(1)};
