@@ -47,6 +47,8 @@ public final class PrometheusServer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern JOB_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_-]*");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The flag that makes Prometheus 2.42 ask targets for the protobuf format (and read native histograms). */
+    public static final String NATIVE_HISTOGRAMS = "--enable-feature=native-histograms";
 
     /** A target as {@code /api/v1/targets} reports it; {@code lastScrape} is when the last scrape started. */
     public record TargetState(String job, String scrapeUrl, String health, String lastError, Instant lastScrape) {
@@ -93,6 +95,11 @@ public final class PrometheusServer implements AutoCloseable {
      * Like {@link #start(Map)}, with {@code --enable-feature=native-histograms}: targets are asked for protobuf
      * first and native histograms are ingested (see the class comment).
      */
+    public static PrometheusServer start(Map<String, URI> targetsByJob, String... extraFlags) {
+        return start(targetsByJob, List.of(extraFlags));
+    }
+
+    /** {@link #start(Map)} with {@link #NATIVE_HISTOGRAMS}. */
     public static PrometheusServer startWithNativeHistograms(Map<String, URI> targetsByJob) {
         return start(targetsByJob, List.of("--enable-feature=native-histograms"));
     }
