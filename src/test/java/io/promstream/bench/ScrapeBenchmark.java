@@ -32,7 +32,8 @@ import redis.clients.jedis.Pipeline;
  * {@code make bench}: scrapes of 100,000 series as Prometheus asks for them (its {@code Accept} header, gzip),
  * against Debian's Pushgateway holding the same 100,000 series in the same run; and what a scrape every second
  * costs a drain of {@link #COST_SAMPLES} samples running meanwhile (a drain of several seconds: a steady state
- * of one scrape a second, not one scrape at the start of a drain shorter than a second).
+ * of one scrape a second, not one scrape at the start of a drain shorter than a second); and the protobuf scrape
+ * Prometheus asks for with native histograms against the text (OpenMetrics) scrape of the same run.
  */
 @Tag("bench")
 class ScrapeBenchmark {
@@ -43,6 +44,11 @@ class ScrapeBenchmark {
     /** What Prometheus 2.x sends. */
     static final String PROMETHEUS_ACCEPT = "application/openmetrics-text;version=1.0.0,"
             + "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+    /** What Prometheus 2.42 sends with {@code --enable-feature=native-histograms}: protobuf chosen. */
+    static final String PROMETHEUS_PROTOBUF_ACCEPT =
+            "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,"
+                    + "application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;"
+                    + "q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -68,8 +74,8 @@ class ScrapeBenchmark {
                 Runnable everySeries = () -> changeTheFamily(redis, gateway, SERIES);
                 for (boolean gzip : new boolean[] {true, false}) {
                     for (Runnable before : gzip ? List.of(unchanged, oneSampleMore, everySeries) : List.of(unchanged)) {
-                        long[] gw = scrapes(ours, gzip, before);
-                        long[] pg = scrapes(theirs, gzip, unchanged);
+                        long[] gw = scrapes(ours, PROMETHEUS_ACCEPT, gzip, before);
+                        long[] pg = scrapes(theirs, PROMETHEUS_ACCEPT, gzip, unchanged);
                         System.out.printf(
                                 "BENCH scrape %,d series%s%s: gateway median %.1f ms (%,d bytes; collecting "
                                         + "the store %.1f ms of it), Pushgateway median %.1f ms (%,d bytes): %.1f times "
@@ -87,6 +93,24 @@ class ScrapeBenchmark {
                                 pg[0] / 1e6,
                                 pg[1],
                                 pg[0] / (double) gw[0]);
+                    }
+                }
+                for (boolean gzip : new boolean[] {true, false}) {
+                    for (Runnable before : gzip ? List.of(unchanged, everySeries) : List.of(unchanged)) {
+                        long[] text = scrapes(ours, PROMETHEUS_ACCEPT, gzip, before);
+                        long[] protobuf = scrapes(ours, PROMETHEUS_PROTOBUF_ACCEPT, gzip, before);
+                        System.out.printf(
+                                "BENCH protobuf scrape %,d series%s%s: protobuf median %.1f ms (%,d bytes), text "
+                                        + "(OpenMetrics) median %.1f ms (%,d bytes): protobuf takes %.2f times the "
+                                        + "text's time%n",
+                                SERIES,
+                                gzip ? ", gzip" : "",
+                                before == unchanged ? "" : ", every series changed before every scrape",
+                                protobuf[0] / 1e6,
+                                protobuf[1],
+                                text[0] / 1e6,
+                                text[1],
+                                protobuf[0] / (double) text[0]);
                     }
                 }
                 drainRate(redis, gateway, null); // warms the drain up: the two below start even
@@ -139,8 +163,8 @@ class ScrapeBenchmark {
      * The median duration (ns) and the size of {@link #SCRAPES} scrapes, after two unmeasured ones; {@code before}
      * runs before each, untimed.
      */
-    private long[] scrapes(String url, boolean gzip, Runnable before) throws Exception {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).header("Accept", PROMETHEUS_ACCEPT);
+    private long[] scrapes(String url, String accept, boolean gzip, Runnable before) throws Exception {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).header("Accept", accept);
         if (gzip) {
             builder.header("Accept-Encoding", "gzip");
         }
@@ -153,6 +177,10 @@ class ScrapeBenchmark {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             long elapsed = System.nanoTime() - started;
             assertThat(response.statusCode()).isEqualTo(200);
+            if (accept.equals(PROMETHEUS_PROTOBUF_ACCEPT)) {
+                assertThat(response.headers().firstValue("Content-Type").orElse(""))
+                        .startsWith("application/vnd.google.protobuf");
+            }
             if (i >= 2) {
                 times.add(elapsed);
             }
