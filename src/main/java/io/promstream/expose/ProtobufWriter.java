@@ -2,6 +2,7 @@ package io.promstream.expose;
 
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_33_0.Metrics;
 import io.promstream.parse.MetricType;
+import io.promstream.parse.NativeProtobuf;
 import io.promstream.store.Family;
 import io.promstream.store.LabelSet;
 import io.promstream.store.SeriesSnapshot;
@@ -29,7 +30,7 @@ final class ProtobufWriter {
 
     /** Writes the store's families that {@code wanted} keeps, sorted by name as the text formats show them. */
     static void writeStore(StoreCollector store, Predicate<Family> wanted, OutputStream out) throws IOException {
-        store.each(wanted, (family, series) -> family(family, series).writeDelimitedTo(out));
+        store.each(wanted, false, (family, series) -> family(family, series).writeDelimitedTo(out));
     }
 
     /** One store family with the series a scrape shows of it. */
@@ -63,6 +64,10 @@ final class ProtobufWriter {
     static Metrics.Histogram histogram(SeriesSnapshot s) {
         Metrics.Histogram.Builder h =
                 Metrics.Histogram.newBuilder().setSampleCount(s.count()).setSampleSum(s.sum());
+        if (s.nativeHistogram() != null) { // its native buckets only: Prometheus takes those
+            NativeProtobuf.write(s.nativeHistogram(), h);
+            return h.build();
+        }
         double[] bounds = s.bounds();
         long[] counts = s.counts();
         if (bounds != null) {

@@ -95,7 +95,7 @@ public final class StoreCollector extends Collector implements Collector.Describ
      * {@code TextFormat} would render them ({@link SnapshotWriter}).
      */
     void write(SnapshotWriter format, Utf8Writer out, Predicate<Family> wanted) throws IOException {
-        each(wanted, (family, series) -> {
+        each(wanted, true, (family, series) -> {
             format.header(family, out);
             for (SeriesSnapshot s : series) {
                 format.series(family.type(), family.name(), s, out);
@@ -105,15 +105,17 @@ public final class StoreCollector extends Collector implements Collector.Describ
 
     /**
      * Hands each family {@code wanted} keeps that has a visible series to {@code renderer}, sorted by name, with
-     * the series a scrape now shows of it; the time it all took is the collection's.
+     * the series a scrape now shows of it ({@code text}: in a text format, see {@link #showsInText}); the time it
+     * all took is the collection's.
      */
-    void each(Predicate<Family> wanted, FamilyRenderer renderer) throws IOException {
+    void each(Predicate<Family> wanted, boolean text, FamilyRenderer renderer) throws IOException {
         long started = System.nanoTime();
         for (Family family : sortedFamilies()) {
             if (!wanted.test(family)) {
                 continue;
             }
-            List<SeriesSnapshot> series = inText(store.exposed(family, started));
+            List<SeriesSnapshot> exposed = store.exposed(family, started);
+            List<SeriesSnapshot> series = text ? inText(exposed) : exposed;
             if (!series.isEmpty()) {
                 renderer.render(family, series);
             }

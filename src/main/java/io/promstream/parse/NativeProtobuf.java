@@ -72,6 +72,9 @@ public final class NativeProtobuf {
         for (int i = 0, previous = 0; i < negative.size(); i++) {
             previous = span(negative, i, previous, out, false);
         }
+        if (positive.size() == 0 && negative.size() == 0) { // as client_golang: an empty span marks it native
+            out.addPositiveSpan(Metrics.BucketSpan.newBuilder().setOffset(0).setLength(0));
+        }
     }
 
     /** Adds bucket {@code i} (a new span when it does not follow the one before); returns its index + 1. */

@@ -9,10 +9,13 @@ import io.promstream.GatewayConfiguration;
 import io.promstream.parse.NativeHistogram;
 import io.promstream.testing.GatewayClient;
 import io.promstream.testing.GoNativePusher;
+import io.promstream.testing.PrometheusServer;
 import io.promstream.testing.RedisServerExtension;
 import io.promstream.testing.TestGateways;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
@@ -94,6 +97,41 @@ class NativeHistogramIntegrationTest {
         }
         client.awaitValue("native_request_duration_seconds_count{job=\"native\",}", expected.count());
         assertRendered("native_request_duration_seconds", "job=\"native\",", expected);
+    }
+
+    @Test
+    void prometheusWithNativeHistogramsQueriesThemWithinTheSchemasError() throws Exception {
+        // three JSON senders at schemas 3, 3 and 2: the series ends at schema 2, buckets 2^(1/4) wide
+        double[] values = GoNativePusher.generate(300, 42, 5);
+        for (int i = 0; i < values.length; i++) {
+            String json = "{\"type\":\"histogram\",\"name\":\"nq_seconds\",\"schema\":" + (i % 3 == 2 ? 2 : 3)
+                    + ",\"value\":" + values[i] + "}";
+            assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/api/metrics"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(json))
+                                    .build())
+                            .statusCode())
+                    .isEqualTo(200);
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        double width = Math.pow(2, Math.pow(2, -2));
+        try (PrometheusServer prometheus = PrometheusServer.start(
+                Map.of("gateway", URI.create(base + "/metrics")), PrometheusServer.NATIVE_HISTOGRAMS)) {
+            assertThat(prometheus.awaitValue("histogram_count(nq_seconds)", Duration.ofSeconds(60)))
+                    .isEqualTo(300);
+            assertThat(prometheus.awaitValue("histogram_sum(nq_seconds)", Duration.ofSeconds(10)))
+                    .isCloseTo(GoNativePusher.sum(values), offset(1e-9));
+            for (double q : new double[] {0.5, 0.9, 0.99}) {
+                double exact = sorted[(int) Math.ceil(q * values.length) - 1];
+                double estimate =
+                        prometheus.awaitValue("histogram_quantile(" + q + ", nq_seconds)", Duration.ofSeconds(10));
+                assertThat(estimate / exact)
+                        .as("p%s: %s against the exact %s", q, estimate, exact)
+                        .isBetween(1 / width, width);
+            }
+            assertThat(prometheus.queryHistograms("nq_seconds")).hasSize(1); // stored as a native histogram
+        }
     }
 
     @Test
