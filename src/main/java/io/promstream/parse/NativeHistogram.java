@@ -107,6 +107,7 @@ public final class NativeHistogram {
                 widenZeroBucket(otherThreshold);
             }
         }
+        otherZero = o.zeroCountAt(zeroThreshold); // its buckets inside the zero bucket, even at one threshold
         zeroCount += otherZero;
         count += o.count;
         sum += o.sum;
@@ -228,37 +229,18 @@ public final class NativeHistogram {
         return null;
     }
 
-    /** The histogram's buckets as a classic one: the upper bounds (ascending, +Inf left out) and cumulative counts. */
+    /**
+     * The histogram's buckets as a classic one: the upper bounds (strictly ascending and finite, +Inf left out) of
+     * the negative buckets, the zero bucket and the positive buckets. A bucket whose bound is not above the one
+     * before it (a pushed bucket inside the zero bucket) is counted under that one; an infinite one under +Inf.
+     */
     public double[] classicBounds() {
-        double[] bounds = new double[negative.size() + 1 + positive.size()];
-        int at = 0;
-        for (int i = negative.size() - 1; i >= 0; i--) {
-            bounds[at++] = -NativeSchema.upperBound(negative.index(i) - 1, schema);
-        }
-        bounds[at++] = zeroThreshold;
-        for (int i = 0; i < positive.size(); i++) {
-            bounds[at++] = NativeSchema.upperBound(positive.index(i), schema);
-        }
-        return bounds;
+        return NativeSchema.classic(this).bounds();
     }
 
     /** The cumulative counts of {@link #classicBounds}, and the count last (the +Inf bucket). */
     public long[] classicCounts() {
-        long[] counts = new long[negative.size() + 2 + positive.size()];
-        long running = 0;
-        int at = 0;
-        for (int i = negative.size() - 1; i >= 0; i--) {
-            running += negative.count(i);
-            counts[at++] = running;
-        }
-        running += zeroCount;
-        counts[at++] = running;
-        for (int i = 0; i < positive.size(); i++) {
-            running += positive.count(i);
-            counts[at++] = running;
-        }
-        counts[at] = count;
-        return counts;
+        return NativeSchema.classic(this).counts();
     }
 
     public void write(DataOutputStream out) throws IOException {

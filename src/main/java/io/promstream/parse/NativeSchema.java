@@ -76,4 +76,43 @@ final class NativeSchema {
         }
         return out;
     }
+
+    /** A native histogram as a classic one (see {@link NativeHistogram#classicBounds}). */
+    record Classic(double[] bounds, long[] counts) {}
+
+    static Classic classic(NativeHistogram h) {
+        int n = h.negative().size() + 1 + h.positive().size();
+        double[] bounds = new double[n];
+        long[] counts = new long[n + 1];
+        int at = 0;
+        long running = 0;
+        for (int k = 0; k < n; k++) {
+            double bound;
+            long add;
+            if (k < h.negative().size()) {
+                int i = h.negative().size() - 1 - k;
+                bound = -upperBound(h.negative().index(i) - 1, h.schema());
+                add = h.negative().count(i);
+            } else if (k == h.negative().size()) {
+                bound = h.zeroThreshold();
+                add = h.zeroCount();
+            } else {
+                int i = k - h.negative().size() - 1;
+                bound = upperBound(h.positive().index(i), h.schema());
+                add = h.positive().count(i);
+            }
+            running += add;
+            if (Double.isInfinite(bound)) {
+                continue; // -Inf: counted at the next bound; +Inf: in the count
+            }
+            if (at > 0 && bound <= bounds[at - 1]) {
+                counts[at - 1] = running; // inside the bucket before: counted there
+                continue;
+            }
+            bounds[at] = bound;
+            counts[at++] = running;
+        }
+        counts[at] = h.count();
+        return new Classic(Arrays.copyOf(bounds, at), Arrays.copyOf(counts, at + 1));
+    }
 }

@@ -145,4 +145,32 @@ class NativeHistogramTest {
         // -3 and -0.5 below the zero bucket, 0 and 0.0001 in it
         assertThat(counts[h.negative().size()]).isEqualTo(4);
     }
+
+    @Test
+    void theClassicRenderingIsValidForBucketsInsideTheZeroBucketAndInfinities() {
+        NativeHistogram pushed = new NativeHistogram(0, 1e-9).totals(5, 20, 0);
+        pushed.positive().add(-34, 5); // (2^-35, 2^-34]: inside the zero bucket of 1e-9
+        pushed.positive().add(2, 4);
+        NativeHistogram observed = new NativeHistogram(0, NativeHistogram.DEFAULT_ZERO_THRESHOLD);
+        for (double v : new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 3, -3}) {
+            observed.observe(v);
+        }
+        for (NativeHistogram h : new NativeHistogram[] {pushed, observed}) {
+            double[] bounds = h.classicBounds();
+            long[] counts = h.classicCounts();
+            assertThat(bounds).doesNotContain(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY);
+            for (int i = 1; i < bounds.length; i++) {
+                assertThat(bounds[i]).as(h.toString()).isGreaterThan(bounds[i - 1]);
+            }
+            assertThat(counts).isSorted().hasSize(bounds.length + 1);
+            assertThat(counts[counts.length - 1]).isEqualTo(h.count());
+        }
+        assertThat(pushed.classicBounds()).containsExactly(1e-9, 4);
+        assertThat(pushed.classicCounts()).containsExactly(10, 14, 20);
+        NativeHistogram sum = new NativeHistogram(0, 1e-9);
+        sum.add(pushed);
+        assertThat(sum.zeroCount())
+                .as("the pushed bucket inside the zero bucket is counted in it")
+                .isEqualTo(10);
+    }
 }
