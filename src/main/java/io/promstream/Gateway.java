@@ -108,7 +108,8 @@ public final class Gateway {
                 clock,
                 sequence::appliedWatermark,
                 redis.getShards(),
-                config.getOtlp().getMaxSeenPointsPerShard());
+                config.getOtlp().getMaxSeenPointsPerShard(),
+                config.getNativeHistograms().buildDefaults());
         aggregation.scheduleExpiry(environment, store);
         GatewayMetrics metrics = new GatewayMetrics(store);
         CollectorRegistry registry = config.getMetaMetrics().buildRegistry(store, metrics);

@@ -6,6 +6,7 @@ import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.promstream.parse.SampleParser;
 import io.promstream.store.MetricStore;
+import io.promstream.store.NativeDefaults;
 import io.promstream.store.SeriesExpirer;
 import io.promstream.store.StoreSettings;
 import jakarta.validation.constraints.Max;
@@ -59,14 +60,19 @@ public class AggregationFactory {
      * @param seenKeysPerShard how many keys of points applied once a shard's partition keeps ({@code otlp})
      */
     public MetricStore buildStore(
-            InstantSource clock, LongSupplier appliedWatermark, int shards, int seenKeysPerShard) {
+            InstantSource clock,
+            LongSupplier appliedWatermark,
+            int shards,
+            int seenKeysPerShard,
+            NativeDefaults nativeDefaults) {
         return new MetricStore(
                 new StoreSettings(
                         maxSeries,
                         summaryMaxAge.toMilliseconds(),
                         summaryAgeBuckets,
                         seenKeysPerShard,
-                        nativeHistogramMaxBuckets),
+                        nativeHistogramMaxBuckets,
+                        nativeDefaults),
                 clock,
                 appliedWatermark,
                 shards);

@@ -21,14 +21,12 @@ final class NativeHistogramSeries extends Series {
         this.maxBuckets = maxBuckets;
     }
 
-    /** An empty histogram of the schema and zero threshold the first sample asks for. */
-    static NativeHistogram layoutOf(Sample sample) {
+    /** An empty histogram of the schema and zero threshold the first sample (or the family's default) asks for. */
+    static NativeHistogram layoutOf(Sample sample, int schema) {
         NativeHistogram whole = sample.nativeHistogram();
         return whole != null
                 ? new NativeHistogram(whole.schema(), whole.zeroThreshold())
-                : new NativeHistogram(
-                        sample.hasNativeSchema() ? sample.nativeSchema() : NativeHistogram.MAX_SCHEMA,
-                        NativeHistogram.DEFAULT_ZERO_THRESHOLD);
+                : new NativeHistogram(schema, NativeHistogram.DEFAULT_ZERO_THRESHOLD);
     }
 
     @Override

@@ -22,11 +22,16 @@ final class SeriesFactory {
             case COUNTER -> new CounterSeries(labels, nowMillis);
             case GAUGE -> new GaugeSeries(labels, nowMillis, appliedWatermark);
             case UNTYPED -> new UntypedSeries(labels, nowMillis);
-            case HISTOGRAM ->
-                sample.isNative()
+            case HISTOGRAM -> {
+                int schema = settings.nativeDefaults().schemaFor(family.name(), sample);
+                yield sample.nativeHistogram() != null || schema != Sample.NO_SCHEMA
                         ? new NativeHistogramSeries(
-                                labels, nowMillis, NativeHistogramSeries.layoutOf(sample), settings.nativeMaxBuckets())
+                                labels,
+                                nowMillis,
+                                NativeHistogramSeries.layoutOf(sample, schema),
+                                settings.nativeMaxBuckets())
                         : new HistogramSeries(labels, nowMillis, HistogramSeries.layoutOf(sample));
+            }
             case SUMMARY -> {
                 double[][] targets = SummarySeries.targetsOf(sample);
                 yield new SummarySeries(

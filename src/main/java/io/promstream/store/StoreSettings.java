@@ -8,9 +8,15 @@ package io.promstream.store;
  * @param summaryAgeBuckets how many steps that window slides in
  * @param seenKeysPerShard how many keys of points applied once a partition keeps at most ({@link SeenKeys})
  * @param nativeMaxBuckets how many buckets a native histogram may populate before its resolution is halved
+ * @param nativeDefaults which histogram families are native by default
  */
 public record StoreSettings(
-        int maxSeries, long summaryMaxAgeMillis, int summaryAgeBuckets, int seenKeysPerShard, int nativeMaxBuckets) {
+        int maxSeries,
+        long summaryMaxAgeMillis,
+        int summaryAgeBuckets,
+        int seenKeysPerShard,
+        int nativeMaxBuckets,
+        NativeDefaults nativeDefaults) {
     /** The default of {@code nativeMaxBuckets}: client_golang's. */
     public static final int NATIVE_MAX_BUCKETS = 160;
 
@@ -18,7 +24,13 @@ public record StoreSettings(
     public static final int SEEN_KEYS_PER_SHARD = 1_000_000;
 
     public StoreSettings(int maxSeries, long summaryMaxAgeMillis, int summaryAgeBuckets) {
-        this(maxSeries, summaryMaxAgeMillis, summaryAgeBuckets, SEEN_KEYS_PER_SHARD, NATIVE_MAX_BUCKETS);
+        this(
+                maxSeries,
+                summaryMaxAgeMillis,
+                summaryAgeBuckets,
+                SEEN_KEYS_PER_SHARD,
+                NATIVE_MAX_BUCKETS,
+                NativeDefaults.NONE);
     }
 
     public static StoreSettings defaults() {

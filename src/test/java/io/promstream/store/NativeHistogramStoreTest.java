@@ -120,4 +120,27 @@ class NativeHistogramStoreTest {
                 q);
         assertThat(restored.snapshot(restored.family("lat")).get(0).count()).isEqualTo(2);
     }
+
+    @Test
+    void familiesConfiguredNativeAreSoWithoutASchemaInTheirSamples() {
+        MetricStore configured = new MetricStore(
+                new StoreSettings(100, 600_000, 5, 1000, 160, new NativeDefaults(Map.of("rpc_.*", 2))),
+                clock,
+                () -> Long.MAX_VALUE,
+                1);
+        Partition q = configured.openPartition(0);
+        for (String json : List.of(
+                "{\"type\":\"histogram\",\"name\":\"rpc_seconds\",\"value\":3}",
+                "{\"type\":\"histogram\",\"name\":\"rpc_seconds\",\"value\":5}",
+                "{\"type\":\"histogram\",\"name\":\"db_seconds\",\"value\":3}")) {
+            assertThat(configured.apply(parse(json).get(0), 0, 0, q)).isNull();
+        }
+        NativeHistogram rpc =
+                configured.snapshot(configured.family("rpc_seconds")).get(0).nativeHistogram();
+        assertThat(rpc.schema()).isEqualTo(2);
+        assertThat(rpc.count()).isEqualTo(2);
+        assertThat(configured.snapshot(configured.family("db_seconds")).get(0).nativeHistogram())
+                .as("a family no pattern names stays classic")
+                .isNull();
+    }
 }
