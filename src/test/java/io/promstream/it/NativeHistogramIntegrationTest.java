@@ -101,14 +101,43 @@ class NativeHistogramIntegrationTest {
 
     @Test
     void prometheusWithNativeHistogramsQueriesThemWithinTheSchemasError() throws Exception {
-        // three JSON senders at schemas 3, 3 and 2: the series ends at schema 2, buckets 2^(1/4) wide
-        double[] values = GoNativePusher.generate(300, 42, 5);
-        for (int i = 0; i < values.length; i++) {
-            String json = "{\"type\":\"histogram\",\"name\":\"nq_seconds\",\"schema\":" + (i % 3 == 2 ? 2 : 3)
-                    + ",\"value\":" + values[i] + "}";
+        // two client_golang senders (bucket factors 1.1 and 1.2: schemas 3 and 2) and JSON senders at schemas 3
+        // and 2: the series ends at schema 2, buckets 2^(1/4) wide
+        double[] first = GoNativePusher.generate(200, 41, 5);
+        double[] second = GoNativePusher.generate(200, 43, 5);
+        GoNativePusher.push(
+                "-url",
+                base + "/aggregate",
+                "-job",
+                "nq",
+                "-name",
+                "nq_seconds",
+                "-factor",
+                "1.1",
+                "-values",
+                GoNativePusher.joined(first));
+        GoNativePusher.push(
+                "-url",
+                base + "/aggregate",
+                "-job",
+                "nq",
+                "-name",
+                "nq_seconds",
+                "-factor",
+                "1.2",
+                "-values",
+                GoNativePusher.joined(second));
+        double[] json = GoNativePusher.generate(300, 42, 5);
+        double[] values = new double[first.length + second.length + json.length];
+        System.arraycopy(first, 0, values, 0, first.length);
+        System.arraycopy(second, 0, values, first.length, second.length);
+        System.arraycopy(json, 0, values, first.length + second.length, json.length);
+        for (int i = 0; i < json.length; i++) {
+            String sample = "{\"type\":\"histogram\",\"name\":\"nq_seconds\",\"labels\":{\"job\":\"nq\"},"
+                    + "\"schema\":" + (i % 3 == 2 ? 2 : 3) + ",\"value\":" + json[i] + "}";
             assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/api/metrics"))
                                     .header("Content-Type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString(json))
+                                    .POST(HttpRequest.BodyPublishers.ofString(sample))
                                     .build())
                             .statusCode())
                     .isEqualTo(200);
@@ -119,7 +148,7 @@ class NativeHistogramIntegrationTest {
         try (PrometheusServer prometheus = PrometheusServer.start(
                 Map.of("gateway", URI.create(base + "/metrics")), PrometheusServer.NATIVE_HISTOGRAMS)) {
             assertThat(prometheus.awaitValue("histogram_count(nq_seconds)", Duration.ofSeconds(60)))
-                    .isEqualTo(300);
+                    .isEqualTo(values.length);
             assertThat(prometheus.awaitValue("histogram_sum(nq_seconds)", Duration.ofSeconds(10)))
                     .isCloseTo(GoNativePusher.sum(values), offset(1e-9));
             for (double q : new double[] {0.5, 0.9, 0.99}) {
