@@ -160,7 +160,8 @@ public final class Gateway {
         WorkerPool workers = consumers.buildWorkers(
                 environment,
                 table,
-                () -> new ElementProcessor(parser.forOneThread(), store, rejections, metrics.misrouted(), queuedPushes),
+                () -> new ElementProcessor(parser.forOneThread(), store, rejections, metrics.misrouted(), queuedPushes)
+                        .ids(config.getIdempotency().windowMillis(), metrics.repeats()),
                 metrics,
                 calls.apply("take"),
                 clock);

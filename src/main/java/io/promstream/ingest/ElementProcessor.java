@@ -1,6 +1,7 @@
 package io.promstream.ingest;
 
 import io.prometheus.client.Counter;
+import io.promstream.ingest.push.IdempotencyKeys;
 import io.promstream.ingest.push.QueuedCommand;
 import io.promstream.ingest.push.QueuedPushApplier;
 import io.promstream.ingest.reject.Rejections;
@@ -15,6 +16,7 @@ import io.promstream.store.Partition;
 import io.promstream.store.Refusal;
 import io.promstream.store.Series;
 import java.io.IOException;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,8 @@ public final class ElementProcessor {
     private final Rejections rejections;
     private final Counter.Child misrouted;
     private final QueuedPushApplier queuedPushes;
+    private long idWindowMillis = 15 * 60_000L;
+    private Counter.Child repeats;
     private final SampleBatch batch = new SampleBatch();
     private final KnownElements<Target> known = new KnownElements<>(KNOWN_SLOTS);
     private RejectReason[] verdicts = new RejectReason[16];
@@ -49,6 +53,27 @@ public final class ElementProcessor {
         this.rejections = rejections;
         this.misrouted = misrouted;
         this.queuedPushes = queuedPushes;
+    }
+
+    /**
+     * How long the {@code id} of an element or a sample is kept (docs/wire-format.md, Ids), and where a repeat is
+     * counted; by default 15 minutes and nowhere.
+     */
+    public ElementProcessor ids(long windowMillis, Counter.Child repeats) {
+        this.idWindowMillis = windowMillis;
+        this.repeats = repeats;
+        return this;
+    }
+
+    /** Whether an id is new to the partition (and keeps it now); a repeat is counted. */
+    private boolean firstTime(String kind, String id, long nowMillis, Partition partition) {
+        if (partition.seen().add(IdempotencyKeys.of(kind + id), nowMillis + idWindowMillis, nowMillis)) {
+            return true;
+        }
+        if (repeats != null) {
+            repeats.inc();
+        }
+        return false;
     }
 
     /**
@@ -149,11 +174,18 @@ public final class ElementProcessor {
             verdicts = new RejectReason[Math.max(batch.size(), verdicts.length * 2)];
         }
         int applied = 0;
+        if (batch.elementId() != null && !firstTime("element\0", batch.elementId(), nowMillis, partition)) {
+            Arrays.fill(verdicts, 0, batch.size(), null);
+            return 0; // the sender sent it again: applied once already
+        }
         for (int i = 0; i < batch.size(); i++) {
             Sample sample = batch.get(i);
             verdicts[i] = sample.rejection();
             if (sample.isRejected()) {
                 rejections.reject(sample.rejection(), sample.error(), element, batch.start(i), batch.end(i), source);
+                continue;
+            }
+            if (sample.id() != null && !firstTime("sample\0", sample.id(), nowMillis, partition)) {
                 continue;
             }
             Refusal refusal = apply(sample, version, nowMillis, partition, null);

@@ -156,6 +156,7 @@ public final class KnownElements<T> {
                 || span != ((long) lastStart << 32 | lastEnd)
                 || sample.aggregate() != null
                 || sample.isNative()
+                || sample.id() != null
                 || sample.type() == null) {
             return;
         }

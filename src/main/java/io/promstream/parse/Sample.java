@@ -24,6 +24,7 @@ public final class Sample {
     private GaugeOp op = GaugeOp.SET;
     private long timestamp = NO_TIMESTAMP;
     private Aggregate aggregate;
+    private String id;
     private int nativeSchema = NO_SCHEMA;
     private NativeHistogram nativeHistogram;
     private RejectReason rejection;
@@ -43,6 +44,7 @@ public final class Sample {
         op = GaugeOp.SET;
         timestamp = NO_TIMESTAMP;
         aggregate = null;
+        id = null;
         nativeSchema = NO_SCHEMA;
         nativeHistogram = null;
         rejection = null;
@@ -120,6 +122,16 @@ public final class Sample {
         }
         this.aggregate = new Aggregate(null, quantileValues, count, sum);
         return value(sum);
+    }
+
+    /** The sender's id of this sample: applied at most once per id within the window (docs/wire-format.md). */
+    public Sample id(String id) {
+        this.id = id;
+        return this;
+    }
+
+    public String id() {
+        return id;
     }
 
     /** Observes the value into native buckets of this schema (docs/native-histograms.md). */

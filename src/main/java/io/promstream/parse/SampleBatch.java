@@ -17,12 +17,14 @@ public final class SampleBatch implements Command.Samples {
     private int size;
     private RejectReason elementRejection;
     private String elementError;
+    private String elementId;
 
     /** Starts a new element. */
     public void reset() {
         this.size = 0;
         this.elementRejection = null;
         this.elementError = null;
+        this.elementId = null;
     }
 
     /** A cleared sample appended to this batch. */
@@ -92,5 +94,14 @@ public final class SampleBatch implements Command.Samples {
 
     public String elementError() {
         return elementError;
+    }
+
+    /** The wrapper's {@code id}: the whole element applied at most once per id within the window; or {@code null}. */
+    public String elementId() {
+        return elementId;
+    }
+
+    void elementId(String id) {
+        this.elementId = id;
     }
 }

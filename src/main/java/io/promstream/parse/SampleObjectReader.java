@@ -54,6 +54,13 @@ final class SampleObjectReader {
                 }
                 case "timestamp" -> readTimestamp(parser, token, sample);
                 case "schema" -> NativeJson.readSchema(parser, token, sample);
+                case "id" -> {
+                    if (token == JsonToken.VALUE_STRING) {
+                        sample.id(parser.getText());
+                    } else if (token != JsonToken.VALUE_NULL) {
+                        wrongType(parser, sample, "id", "a string");
+                    }
+                }
                 case "native" -> NativeJson.readWhole(parser, token, sample);
                 default -> parser.skipChildren();
             }

@@ -183,6 +183,8 @@ public final class SampleParser {
                         parseArray(parser, out);
                     } else if (field.equals("source") && value == JsonToken.VALUE_STRING) {
                         source = Names.sanitize(parser.getText()); // only logged and dead-lettered
+                    } else if (field.equals("id") && value == JsonToken.VALUE_STRING) {
+                        out.elementId(parser.getText());
                     } else {
                         parser.skipChildren();
                     }

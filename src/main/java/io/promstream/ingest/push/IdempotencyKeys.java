@@ -36,7 +36,7 @@ public final class IdempotencyKeys {
         return n == 0 ? key : h == 0 ? 1 : h;
     }
 
-    static long of(String key) {
+    public static long of(String key) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update("idempotency-key\0".getBytes(StandardCharsets.UTF_8));
