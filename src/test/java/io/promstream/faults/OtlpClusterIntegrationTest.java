@@ -7,19 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
-import io.opentelemetry.proto.metrics.v1.Metric;
-import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
-import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
-import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
-import io.opentelemetry.proto.metrics.v1.Sum;
-import io.opentelemetry.proto.resource.v1.Resource;
 import io.promstream.testing.Await;
 import io.promstream.testing.GatewayProcess;
 import io.promstream.testing.OtelJavaProcess;
 import io.promstream.testing.OtelJavaProcess.Temporality;
+import io.promstream.testing.OtlpExports;
 import io.promstream.testing.RedisClusterExtension;
 import java.io.IOException;
 import java.net.URI;
@@ -169,23 +161,6 @@ class OtlpClusterIntegrationTest {
     }
 
     private static ExportMetricsServiceRequest deltaCounter(String name, long value, long start, long time) {
-        return ExportMetricsServiceRequest.newBuilder()
-                .addResourceMetrics(ResourceMetrics.newBuilder()
-                        .setResource(Resource.newBuilder()
-                                .addAttributes(KeyValue.newBuilder()
-                                        .setKey("service.name")
-                                        .setValue(AnyValue.newBuilder().setStringValue("uploader"))))
-                        .addScopeMetrics(ScopeMetrics.newBuilder()
-                                .addMetrics(Metric.newBuilder()
-                                        .setName(name)
-                                        .setSum(Sum.newBuilder()
-                                                .setIsMonotonic(true)
-                                                .setAggregationTemporality(
-                                                        AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA)
-                                                .addDataPoints(NumberDataPoint.newBuilder()
-                                                        .setStartTimeUnixNano(start)
-                                                        .setTimeUnixNano(time)
-                                                        .setAsInt(value))))))
-                .build();
+        return OtlpExports.deltaCounter("uploader", name, value, start, time, null);
     }
 }

@@ -2,7 +2,6 @@ package io.promstream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.util.JsonFormat;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -12,22 +11,15 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.InstrumentationScope;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.ExponentialHistogram;
 import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
-import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
-import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
-import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
-import io.opentelemetry.proto.metrics.v1.Sum;
-import io.opentelemetry.proto.resource.v1.Resource;
 import io.promstream.GatewayConfiguration;
 import io.promstream.testing.GatewayClient;
 import io.promstream.testing.OtelJavaProcess;
 import io.promstream.testing.OtelJavaProcess.Temporality;
+import io.promstream.testing.OtlpExports;
 import io.promstream.testing.RedisServerExtension;
 import io.promstream.testing.TestGateways;
 import java.net.URI;
@@ -229,34 +221,6 @@ class OtlpIntegrationTest {
 
     /** An export of one delta counter point of service {@code retry-test}. */
     static ExportMetricsServiceRequest deltaCounter(String name, long value, long start, long time, String instance) {
-        return ExportMetricsServiceRequest.newBuilder()
-                .addResourceMetrics(ResourceMetrics.newBuilder()
-                        .setResource(Resource.newBuilder()
-                                .addAttributes(attribute("service.name", "retry-test"))
-                                .addAttributes(attribute("service.instance.id", instance)))
-                        .addScopeMetrics(ScopeMetrics.newBuilder()
-                                .setScope(InstrumentationScope.newBuilder().setName(""))
-                                .addMetrics(Metric.newBuilder()
-                                        .setName(name)
-                                        .setSum(Sum.newBuilder()
-                                                .setIsMonotonic(true)
-                                                .setAggregationTemporality(
-                                                        AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA)
-                                                .addDataPoints(NumberDataPoint.newBuilder()
-                                                        .setStartTimeUnixNano(start)
-                                                        .setTimeUnixNano(time)
-                                                        .setAsInt(value))))))
-                .build();
-    }
-
-    static KeyValue attribute(String key, String value) {
-        return KeyValue.newBuilder()
-                .setKey(key)
-                .setValue(AnyValue.newBuilder().setStringValue(value))
-                .build();
-    }
-
-    static ByteString bytes(String s) {
-        return ByteString.copyFromUtf8(s);
+        return OtlpExports.deltaCounter("retry-test", name, value, start, time, instance);
     }
 }
