@@ -41,6 +41,7 @@ import io.promstream.queue.StagedPushSweeper;
 import io.promstream.queue.Ticker;
 import io.promstream.queue.VersionSequence;
 import io.promstream.store.MetricStore;
+import io.promstream.store.TtlRules;
 import io.promstream.tasks.FlushQueueTask;
 import io.promstream.tasks.ResetSeriesTask;
 import java.time.Duration;
@@ -110,7 +111,8 @@ public final class Gateway {
                 redis.getShards(),
                 config.getOtlp().getMaxSeenPointsPerShard(),
                 config.getNativeHistograms().buildDefaults());
-        aggregation.scheduleExpiry(environment, store);
+        TtlRules ttl = aggregation.buildTtlRules();
+        aggregation.scheduleExpiry(environment, store, ttl);
         GatewayMetrics metrics = new GatewayMetrics(store);
         CollectorRegistry registry = config.getMetaMetrics().buildRegistry(store, metrics);
         config.getPersistence().warnIfConfigured();
@@ -215,7 +217,8 @@ public final class Gateway {
                                         monitor,
                                         workers,
                                         clock,
-                                        new StatusResource.About(version, redis.getQueueKey(), redis.describeTarget())),
+                                        new StatusResource.About(
+                                                version, redis.getQueueKey(), redis.describeTarget(), ttl)),
                                 new HealthResource(environment.healthChecks()),
                                 config.getOtlp().buildSettings(aggregation.getMaxMessageBytes()),
                                 clock),

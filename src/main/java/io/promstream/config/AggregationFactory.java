@@ -9,13 +9,19 @@ import io.promstream.store.MetricStore;
 import io.promstream.store.NativeDefaults;
 import io.promstream.store.SeriesExpirer;
 import io.promstream.store.StoreSettings;
+import io.promstream.store.TtlRules;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** The {@code aggregation} section: limits, series TTL and summary windows. Builds the store and the parser. */
 public class AggregationFactory {
@@ -28,6 +34,20 @@ public class AggregationFactory {
 
     @Min(1)
     private int maxSeries = 1_000_000;
+
+    @Valid
+    @NotNull
+    private List<TtlRuleFactory> ttlRules = List.of();
+
+    @JsonProperty
+    public List<TtlRuleFactory> getTtlRules() {
+        return ttlRules;
+    }
+
+    @JsonProperty
+    public void setTtlRules(List<TtlRuleFactory> ttlRules) {
+        this.ttlRules = ttlRules;
+    }
 
     @Min(64)
     @Max(64 * 1024 * 1024)
@@ -78,12 +98,30 @@ public class AggregationFactory {
                 shards);
     }
 
-    /** When {@code seriesTtl} is set, removes idle series every {@code expiryInterval} on a managed scheduler. */
-    public void scheduleExpiry(Environment environment, MetricStore store) {
-        if (seriesTtl.toMilliseconds() <= 0) {
+    /** The TTL of each family ({@code seriesTtl}, {@code ttlRules}); a bad rule stops the start, naming it. */
+    public TtlRules buildTtlRules() {
+        List<TtlRules.Rule> rules = new ArrayList<>();
+        for (int i = 0; i < ttlRules.size(); i++) {
+            TtlRuleFactory rule = ttlRules.get(i);
+            try {
+                Pattern.compile(rule.getFamilies());
+            } catch (PatternSyntaxException e) {
+                throw new IllegalArgumentException(
+                        "aggregation.ttlRules[" + i + "].families: \"" + rule.getFamilies()
+                                + "\" is not a regular expression: " + e.getDescription(),
+                        e);
+            }
+            rules.add(new TtlRules.Rule(rule.getFamilies(), rule.getTtl().toMilliseconds()));
+        }
+        return new TtlRules(seriesTtl.toMilliseconds(), rules);
+    }
+
+    /** When any TTL is set, removes idle series every {@code expiryInterval} on a managed scheduler. */
+    public void scheduleExpiry(Environment environment, MetricStore store, TtlRules rules) {
+        if (!rules.expires()) {
             return;
         }
-        SeriesExpirer expirer = new SeriesExpirer(store, java.time.Duration.ofMillis(seriesTtl.toMilliseconds()));
+        SeriesExpirer expirer = new SeriesExpirer(store, rules);
         ScheduledExecutorService scheduler = environment
                 .lifecycle()
                 .scheduledExecutorService("series-expirer")

@@ -6,7 +6,9 @@ import io.promstream.parse.RejectReason;
 import io.promstream.queue.Shard;
 import io.promstream.queue.ShardCoordinator;
 import io.promstream.queue.ShardTable;
+import io.promstream.store.Family;
 import io.promstream.store.MetricStore;
+import io.promstream.store.TtlRules;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** {@code GET /api/status}: what the gateway holds and how its ingestion is doing, as JSON. */
 @Path("/api/status")
@@ -31,8 +34,11 @@ public class StatusResource {
     private final long startedMillis;
     private final About about;
 
-    /** What the status says of the gateway itself: its version, its queue's key, where Redis is (no credentials). */
-    public record About(String version, String queueKey, String redis) {}
+    /**
+     * What the status says of the gateway itself: its version, its queue's key, where Redis is (no credentials), the
+     * TTL of each family.
+     */
+    public record About(String version, String queueKey, String redis, TtlRules ttl) {}
 
     public StatusResource(
             MetricStore store,
@@ -64,6 +70,9 @@ public class StatusResource {
 
     public record Worker(String id, String state, boolean alive, long lastSeenMillisAgo) {}
 
+    /** The TTL of a family's series (0: never) and the rule it comes from (a pattern of the rules, or default). */
+    public record FamilyTtl(String rule, long ttlMillis) {}
+
     public record Status(
             String version,
             long uptimeSeconds,
@@ -74,7 +83,18 @@ public class StatusResource {
             Shards shards,
             long processed,
             Map<String, Long> dropped,
-            List<Worker> workers) {}
+            List<Worker> workers,
+            Map<String, FamilyTtl> ttl) {}
+
+    /** Each family's TTL, by name, sorted. */
+    private Map<String, FamilyTtl> ttl() {
+        TtlRules rules = about.ttl();
+        Map<String, FamilyTtl> out = new TreeMap<>();
+        for (Family family : store.families()) {
+            out.put(family.name(), new FamilyTtl(rules.describe(family.name()), rules.ttlOf(family.name())));
+        }
+        return out;
+    }
 
     @GET
     public Status status() {
@@ -104,6 +124,7 @@ public class StatusResource {
                 new Shards(table.count(), coordinator.gatewayId(), coordinator.liveGateways(), held),
                 (long) metrics.processedTotal(),
                 dropped,
-                list);
+                list,
+                ttl());
     }
 }

@@ -210,9 +210,9 @@ public final class MetricStore {
         return removal.remove(familyFilter, labelFilter, notUpdatedSinceMillis, partition);
     }
 
-    /** Removes series idle for at least {@code ttlMillis}; counts them as expired. */
-    public int expireIdle(long ttlMillis) {
-        return removal.expireIdle(ttlMillis);
+    /** Removes the series idle for at least their family's TTL; counts them as expired. */
+    public int expireIdle(TtlRules rules) {
+        return removal.expireIdle(rules);
     }
 
     LongSupplier appliedWatermark() {

@@ -54,8 +54,18 @@ final class SeriesRemoval {
     }
 
     /** Removes series idle for at least {@code ttlMillis}; counts them as expired. */
-    int expireIdle(long ttlMillis) {
-        int removed = remove(f -> true, l -> true, clock.millis() - ttlMillis, null);
+    /** Removes the series idle for at least their family's TTL; counts them as expired. */
+    int expireIdle(TtlRules rules) {
+        int removed = 0;
+        for (long ttl : rules.ttls()) {
+            removed += expireIdle(f -> rules.ttlOf(f.name()) == ttl, ttl);
+        }
+        return removed;
+    }
+
+    /** Removes the series of the families {@code which} keeps idle for at least {@code ttlMillis}, as expired. */
+    int expireIdle(Predicate<Family> which, long ttlMillis) {
+        int removed = remove(which, l -> true, clock.millis() - ttlMillis, null);
         expired.add(removed);
         return removed;
     }

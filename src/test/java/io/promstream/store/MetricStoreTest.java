@@ -284,7 +284,8 @@ class MetricStoreTest {
         apply(counter("old", 1));
         clock.advance(Duration.ofMinutes(5));
         apply(counter("new", 1));
-        assertThat(store.expireIdle(Duration.ofMinutes(4).toMillis())).isEqualTo(1);
+        assertThat(store.expireIdle(new TtlRules(Duration.ofMinutes(4).toMillis(), List.of())))
+                .isEqualTo(1);
         assertThat(store.family("old")).isNull();
         assertThat(store.family("new")).isNotNull();
         assertThat(store.expiredSeries()).isEqualTo(1);
