@@ -5,6 +5,8 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.promstream.parse.SampleParser;
+import io.promstream.store.FamilyRule;
+import io.promstream.store.FamilyRules;
 import io.promstream.store.MetricStore;
 import io.promstream.store.NativeDefaults;
 import io.promstream.store.SeriesExpirer;
@@ -20,8 +22,6 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /** The {@code aggregation} section: limits, series TTL and summary windows. Builds the store and the parser. */
 public class AggregationFactory {
@@ -38,6 +38,20 @@ public class AggregationFactory {
     @Valid
     @NotNull
     private List<TtlRuleFactory> ttlRules = List.of();
+
+    @Valid
+    @NotNull
+    private List<FamilyRuleFactory> familyRules = List.of();
+
+    @JsonProperty
+    public List<FamilyRuleFactory> getFamilyRules() {
+        return familyRules;
+    }
+
+    @JsonProperty
+    public void setFamilyRules(List<FamilyRuleFactory> familyRules) {
+        this.familyRules = familyRules;
+    }
 
     @JsonProperty
     public List<TtlRuleFactory> getTtlRules() {
@@ -92,7 +106,8 @@ public class AggregationFactory {
                         summaryAgeBuckets,
                         seenKeysPerShard,
                         nativeHistogramMaxBuckets,
-                        nativeDefaults),
+                        nativeDefaults,
+                        buildFamilyRules()),
                 clock,
                 appliedWatermark,
                 shards);
@@ -103,17 +118,19 @@ public class AggregationFactory {
         List<TtlRules.Rule> rules = new ArrayList<>();
         for (int i = 0; i < ttlRules.size(); i++) {
             TtlRuleFactory rule = ttlRules.get(i);
-            try {
-                Pattern.compile(rule.getFamilies());
-            } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException(
-                        "aggregation.ttlRules[" + i + "].families: \"" + rule.getFamilies()
-                                + "\" is not a regular expression: " + e.getDescription(),
-                        e);
-            }
+            RulePatterns.check("aggregation.ttlRules[" + i + "].families", rule.getFamilies());
             rules.add(new TtlRules.Rule(rule.getFamilies(), rule.getTtl().toMilliseconds()));
         }
         return new TtlRules(seriesTtl.toMilliseconds(), rules);
+    }
+
+    /** What is done with each family's samples ({@code familyRules}); a rule that cannot work stops the start. */
+    public FamilyRules buildFamilyRules() {
+        List<FamilyRule> rules = new ArrayList<>();
+        for (int i = 0; i < familyRules.size(); i++) {
+            rules.add(familyRules.get(i).build("aggregation.familyRules[" + i + "]"));
+        }
+        return new FamilyRules(rules);
     }
 
     /** When any TTL is set, removes idle series every {@code expiryInterval} on a managed scheduler. */

@@ -7,6 +7,7 @@ import io.promstream.queue.Shard;
 import io.promstream.queue.ShardCoordinator;
 import io.promstream.queue.ShardTable;
 import io.promstream.store.Family;
+import io.promstream.store.FamilyRule;
 import io.promstream.store.MetricStore;
 import io.promstream.store.TtlRules;
 import jakarta.ws.rs.GET;
@@ -84,7 +85,8 @@ public class StatusResource {
             long processed,
             Map<String, Long> dropped,
             List<Worker> workers,
-            Map<String, FamilyTtl> ttl) {}
+            Map<String, FamilyTtl> ttl,
+            Map<String, String> rules) {}
 
     /** Each family's TTL, by name, sorted. */
     private Map<String, FamilyTtl> ttl() {
@@ -92,6 +94,19 @@ public class StatusResource {
         Map<String, FamilyTtl> out = new TreeMap<>();
         for (Family family : store.families()) {
             out.put(family.name(), new FamilyTtl(rules.describe(family.name()), rules.ttlOf(family.name())));
+        }
+        return out;
+    }
+
+    /** The rule of each family that has one ({@code aggregation.familyRules}), by name, sorted. */
+    private Map<String, String> rules() {
+        Map<String, String> out = new TreeMap<>();
+        for (Family family : store.families()) {
+            if (family.rule() != FamilyRule.NONE) {
+                out.put(
+                        family.name(),
+                        family.rule().families() + ": " + family.rule().describe());
+            }
         }
         return out;
     }
@@ -125,6 +140,7 @@ public class StatusResource {
                 (long) metrics.processedTotal(),
                 dropped,
                 list,
-                ttl());
+                ttl(),
+                rules());
     }
 }

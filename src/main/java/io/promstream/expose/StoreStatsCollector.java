@@ -31,6 +31,10 @@ final class StoreStatsCollector extends Collector {
                 new CounterMetricFamily(
                         GatewayMetrics.PREFIX + "series_expired_total",
                         "Series removed after being idle for aggregation.seriesTtl.",
-                        store.expiredSeries()));
+                        store.expiredSeries()),
+                new CounterMetricFamily(
+                        GatewayMetrics.PREFIX + "samples_dropped_by_rule_total",
+                        "Samples of families that aggregation.familyRules drops; taken as accepted, kept nowhere.",
+                        store.droppedByRule()));
     }
 }

@@ -1,6 +1,7 @@
 package io.promstream.parse;
 
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * The labels of a {@link Sample} as they are read, reused from sample to sample. {@link #canonicalize()} drops
@@ -81,6 +82,27 @@ public final class LabelBuffer {
         System.arraycopy(values, at, values, at + 1, count - 1 - at);
         names[at] = name;
         values[at] = "";
+    }
+
+    /**
+     * Removes the labels of these names, keeping the order of the others.
+     *
+     * @return whether any was there
+     */
+    boolean remove(Set<String> labelNames) {
+        int kept = 0;
+        for (int i = 0; i < count; i++) {
+            if (!labelNames.contains(names[i])) {
+                names[kept] = names[i];
+                values[kept] = values[i];
+                kept++;
+            }
+        }
+        boolean removed = kept < count;
+        Arrays.fill(names, kept, count, null);
+        Arrays.fill(values, kept, count, null);
+        count = kept;
+        return removed;
     }
 
     public int count() {

@@ -1,5 +1,7 @@
 package io.promstream.parse;
 
+import java.util.Set;
+
 /**
  * One metric sample as read from the wire (docs/wire-format.md), and the parsers' verdict on it. Mutable and
  * reused: a parser refills the same instances for every element so the hot path allocates little. Labels are
@@ -176,6 +178,16 @@ public final class Sample {
      */
     public String canonicalizeLabels() {
         return labels.canonicalize();
+    }
+
+    /**
+     * Aggregates these labels away: the sample then names the series without them (docs/semantics.md, Family
+     * rules).
+     *
+     * @return whether it had any of them
+     */
+    public boolean removeLabels(Set<String> labelNames) {
+        return labels.remove(labelNames);
     }
 
     /** Marks this sample rejected; the first reason given wins. */

@@ -34,10 +34,18 @@ public final class Family {
     /** What changed since scrapes last asked, by chunk ({@link MetricStore#snapshot}). */
     private final ChunkVersions versions = new ChunkVersions();
 
-    Family(String name, MetricType type, List<String> exposedNames) {
+    private final FamilyRule rule;
+
+    Family(String name, MetricType type, List<String> exposedNames, FamilyRule rule) {
         this.name = name;
         this.type = type;
         this.exposedNames = exposedNames;
+        this.rule = rule;
+    }
+
+    /** What {@code aggregation.familyRules} does with this family's samples. */
+    public FamilyRule rule() {
+        return rule;
     }
 
     /** Family name: for counters without the {@code _total} suffix that the exposed samples carry. */

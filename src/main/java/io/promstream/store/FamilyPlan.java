@@ -42,7 +42,7 @@ final class FamilyPlan {
         if (refusal != null) {
             return new FamilyRegistry.Resolution(null, refusal);
         }
-        family = new Family(name, sample.type(), exposed);
+        family = registry.newFamily(name, sample.type(), exposed);
         for (String candidate : exposed) {
             planned.put(candidate, family);
         }
@@ -50,14 +50,20 @@ final class FamilyPlan {
         return new FamilyRegistry.Resolution(family, null);
     }
 
-    /** Finds or plans each sample's family into {@code targets}; the first conflict refuses the push. */
-    MetricStore.PushResult resolveAll(List<Sample> samples, Family[] targets) {
+    /**
+     * Finds or plans each sample's family into {@code targets}, and shapes the sample by its family's rule (a
+     * sample its family drops is counted, and to be skipped); the first conflict refuses the push.
+     */
+    PushResult resolveAll(List<Sample> samples, Family[] targets) {
         for (int i = 0; i < samples.size(); i++) {
             FamilyRegistry.Resolution resolution = resolve(samples.get(i));
             if (resolution.refusal() != null) {
-                return new MetricStore.PushResult(0, i, resolution.refusal());
+                return new PushResult(0, i, resolution.refusal());
             }
             targets[i] = resolution.family();
+            if (!registry.drops(targets[i])) {
+                targets[i].rule().shape(samples.get(i));
+            }
         }
         return null;
     }

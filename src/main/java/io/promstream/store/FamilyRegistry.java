@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The store's families, by name and by every name they expose (docs/semantics.md): finding a sample's family
@@ -23,6 +24,26 @@ final class FamilyRegistry {
 
     private final ConcurrentHashMap<String, Family> byName = new ConcurrentHashMap<>();
     private volatile Set<String> reserved = Set.of();
+    private final FamilyRules rules;
+    private final LongAdder droppedByRule = new LongAdder();
+
+    FamilyRegistry(FamilyRules rules) {
+        this.rules = rules;
+    }
+
+    /** Whether the family's rule drops its samples: each one asked about is counted. */
+    boolean drops(Family family) {
+        if (family.rule().drop()) {
+            droppedByRule.increment();
+            return true;
+        }
+        return false;
+    }
+
+    /** How many samples were dropped by their family's rule. */
+    long droppedByRule() {
+        return droppedByRule.sum();
+    }
 
     /** A family to use for a sample, or why there is none. */
     record Resolution(Family family, Refusal refusal) {}
@@ -52,7 +73,7 @@ final class FamilyRegistry {
             if (refusal != null) {
                 return new Resolution(null, refusal);
             }
-            Family created = new Family(name, sample.type(), exposed);
+            Family created = newFamily(name, sample.type(), exposed);
             publish(created);
             return new Resolution(created, null);
         }
@@ -146,9 +167,14 @@ final class FamilyRegistry {
         if (!isFree(exposed) || exposed.stream().anyMatch(reserved::contains)) {
             return null;
         }
-        Family created = new Family(name, type, exposed);
+        Family created = newFamily(name, type, exposed);
         publish(created);
         return created;
+    }
+
+    /** A family not published yet, with the rule of its name. */
+    Family newFamily(String name, MetricType type, List<String> exposed) {
+        return new Family(name, type, exposed, rules.ruleOf(name));
     }
 
     /** Whether a family with these exposed names could be published now (for restoring a snapshot). */

@@ -49,6 +49,17 @@ public final class Group {
         writtenMillis.put(family.name(), nowMillis);
     }
 
+    /**
+     * Takes one of the group's series out of its family and out of the group.
+     *
+     * @return 1 when the series was still there to remove (a reset may have been first)
+     */
+    int drop(Family family, GroupSeries series) {
+        series.markRemoved();
+        forget(family, series);
+        return family.remove(series) ? 1 : 0;
+    }
+
     /** Forgets a series that left its family (replaced, deleted, reset or expired). */
     synchronized void forget(Family family, GroupSeries series) {
         Map<LabelSet, GroupSeries> of = members.get(family);

@@ -50,21 +50,21 @@ final class GroupApplication {
         this.plan = new FamilyPlan(registry);
     }
 
-    MetricStore.PushResult apply(long nowMillis) {
+    PushResult apply(long nowMillis) {
         synchronized (registry.structure) {
             Group group = current();
             boolean fresh = group == null;
             if (fresh) {
                 group = new Group(key, partition);
             }
-            MetricStore.PushResult refused = plan.resolveAll(samples, targets);
+            PushResult refused = plan.resolveAll(samples, targets);
             if (refused != null) {
                 return refused;
             }
             Family pushTime = ownFamily(Group.PUSH_TIME, Group.PUSH_TIME_HELP);
             Family failureTime = ownFamily(Group.PUSH_FAILURE_TIME, Group.PUSH_FAILURE_TIME_HELP);
             if (pushTime == null || failureTime == null) {
-                return new MetricStore.PushResult(
+                return new PushResult(
                         0,
                         -1,
                         new Refusal(
@@ -144,10 +144,6 @@ final class GroupApplication {
         return plan.resolve(gauge).family();
     }
 
-    private static MetricStore.PushResult refusal(int index, RejectReason reason, String message) {
-        return new MetricStore.PushResult(0, index, new Refusal(reason, message));
-    }
-
     /** The group's families this push replaces: all (PUT) or the pushed ones (POST); never its own two. */
     private Set<Family> replacedFamilies(Group group, Family pushTime, Family failureTime) {
         Set<Family> replaced = new LinkedHashSet<>();
@@ -183,25 +179,31 @@ final class GroupApplication {
         return ordered;
     }
 
-    private MetricStore.PushResult check(
+    private PushResult check(
             Group group, boolean fresh, Set<Family> replaced, Family pushTime, Family failureTime, long nowMillis) {
         IdentityHashMap<Family, Set<LabelSet>> pushed = new IdentityHashMap<>();
+        IdentityHashMap<Family, Integer> addedIn = new IdentityHashMap<>();
         int added = 0;
         for (int i = 0; i < samples.size(); i++) {
             Sample sample = samples.get(i);
             Family family = targets[i];
+            if (family.rule().drop()) {
+                continue;
+            }
             LabelSet labels = LabelSet.of(sample);
             if (!pushed.computeIfAbsent(family, f -> new HashSet<>()).add(labels)) {
-                return refusal(
+                return PushResult.refused(
                         i,
                         RejectReason.INVALID_MESSAGE,
-                        "series " + family.name() + labels + " appears twice in the push");
+                        "series " + family.name() + labels + " appears twice in the push"
+                                + family.rule().collapseNote());
             }
             Series existing = plan.creates(family) ? null : family.findAnywhere(labels, partition);
             if (existing == null) {
                 added++;
+                addedIn.merge(family, 1, Integer::sum);
             } else if (existing.group() != group || !replaced.contains(family)) {
-                return refusal(
+                return PushResult.refused(
                         i,
                         RejectReason.TYPE_CONFLICT,
                         "series " + family.name() + labels
@@ -221,16 +223,20 @@ final class GroupApplication {
         if (fresh) {
             added += 2; // push_time_seconds and push_failure_time_seconds
         }
+        Refusal overQuota = SampleApplier.quotaRefusal(addedIn);
+        if (overQuota != null) {
+            return new PushResult(0, 0, overQuota);
+        }
         int reserved = Math.max(0, added - removed);
         if (reserved > 0 && !cap.reserve(reserved)) {
-            return refusal(
+            return PushResult.refused(
                     0,
                     RejectReason.SERIES_LIMIT,
                     "series limit of " + cap.max() + " reached; this push would add " + reserved
                             + " series, nothing applied");
         }
         commit(group, replaced, pushed, pushTime, failureTime, reserved, nowMillis);
-        return new MetricStore.PushResult(samples.size(), -1, null);
+        return new PushResult(samples.size(), -1, null);
     }
 
     /** Applies the checked push; the series count moves by what was really added and removed. */
@@ -248,13 +254,16 @@ final class GroupApplication {
             Set<LabelSet> again = pushed.getOrDefault(family, Set.of());
             for (GroupSeries s : group.series(family)) {
                 if (!again.contains(s.labels())) {
-                    net -= drop(group, family, s);
+                    net -= group.drop(family, s);
                 }
             }
         }
         for (int i = 0; i < samples.size(); i++) {
             Sample sample = samples.get(i);
             Family family = targets[i];
+            if (family.rule().drop()) {
+                continue;
+            }
             family.offerHelp(sample.help());
             LabelSet labels = family.labelsOf(sample);
             net += put(group, family, GroupSeries.of(family.type(), labels, sample, group, nowMillis), nowMillis);
@@ -285,12 +294,5 @@ final class GroupApplication {
         }
         group.put(family, series, nowMillis);
         return old == null ? 1 : 0;
-    }
-
-    /** @return 1 when the series was still there to remove (a reset may have been first) */
-    private static int drop(Group group, Family family, GroupSeries series) {
-        series.markRemoved();
-        group.forget(family, series);
-        return family.remove(series) ? 1 : 0;
     }
 }

@@ -21,7 +21,7 @@ import java.util.function.Predicate;
 public final class MetricStore {
     private final StoreSettings settings;
     private final InstantSource clock;
-    private final FamilyRegistry families = new FamilyRegistry();
+    private final FamilyRegistry families;
     private final SeriesCap cap;
     private final GroupRegistry groups;
     private final Partitions partitions;
@@ -41,6 +41,7 @@ public final class MetricStore {
         this.settings = settings;
         this.clock = clock;
         this.appliedWatermark = appliedWatermark;
+        this.families = new FamilyRegistry(settings.familyRules());
         this.cap = new SeriesCap(settings.maxSeries());
         this.groups = new GroupRegistry(families, cap);
         this.partitions = new Partitions(shards, families, groups, cap, settings.seenKeysPerShard());
@@ -128,17 +129,6 @@ public final class MetricStore {
      */
     public PushResult applyAll(List<Sample> samples, IntToLongFunction versions, long nowMillis, Partition partition) {
         return new PushApplication(applier, families, cap, factory, samples, versions, partition).apply(nowMillis);
-    }
-
-    /**
-     * What became of a push: how many samples were applied and, when not all were, the index of the refused one
-     * and why. Then nothing was applied, unless a concurrent update made a series overflow between the check and
-     * the update ({@code applied > 0}).
-     */
-    public record PushResult(int applied, int refusedIndex, Refusal refusal) {
-        public boolean isWhole() {
-            return refusal == null;
-        }
     }
 
     /**
@@ -287,6 +277,11 @@ public final class MetricStore {
 
     public long bucketMismatches() {
         return applier.bucketMismatches();
+    }
+
+    /** How many samples were dropped by their family's rule ({@code aggregation.familyRules}). */
+    public long droppedByRule() {
+        return families.droppedByRule();
     }
 
     public long expiredSeries() {

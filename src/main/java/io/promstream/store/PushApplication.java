@@ -4,10 +4,10 @@ import io.promstream.parse.RejectReason;
 import io.promstream.parse.Sample;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.function.IntToLongFunction;
 
 /**
@@ -27,6 +27,9 @@ final class PushApplication {
     private final IntToLongFunction versions;
     private final Partition partition;
     private final Family[] targets;
+    /** The index of the sample whose series a sample adds to when its family's rule made them one, else -1. */
+    private final int[] sameAs;
+
     private final FamilyPlan plan;
 
     PushApplication(
@@ -45,12 +48,13 @@ final class PushApplication {
         this.versions = versions;
         this.partition = partition;
         this.targets = new Family[samples.size()];
+        this.sameAs = new int[samples.size()];
         this.plan = new FamilyPlan(registry);
     }
 
-    MetricStore.PushResult apply(long nowMillis) {
+    PushResult apply(long nowMillis) {
         synchronized (registry.structure) {
-            MetricStore.PushResult refused = plan.resolveAll(samples, targets);
+            PushResult refused = plan.resolveAll(samples, targets);
             if (refused != null) {
                 return refused;
             }
@@ -63,11 +67,19 @@ final class PushApplication {
                     return refused;
                 }
                 int created = 0;
-                for (Series s : series) {
-                    created += s == null ? 1 : 0;
+                IdentityHashMap<Family, Integer> createdIn = new IdentityHashMap<>();
+                for (int i = 0; i < series.length; i++) {
+                    if (series[i] == null && sameAs[i] < 0 && !targets[i].rule().drop()) {
+                        created++;
+                        createdIn.merge(targets[i], 1, Integer::sum);
+                    }
+                }
+                Refusal overQuota = SampleApplier.quotaRefusal(createdIn);
+                if (overQuota != null) {
+                    return new PushResult(0, firstCreating(series), overQuota);
                 }
                 if (!cap.reserve(created)) {
-                    return refusal(
+                    return PushResult.refused(
                             firstCreating(series),
                             RejectReason.SERIES_LIMIT,
                             "series limit of "
@@ -79,10 +91,6 @@ final class PushApplication {
                 locked.forEach(f -> f.lock.unlock());
             }
         }
-    }
-
-    private static MetricStore.PushResult refusal(int index, RejectReason reason, String message) {
-        return new MetricStore.PushResult(0, index, new Refusal(reason, message));
     }
 
     private List<Family> existingTargets() {
@@ -97,15 +105,32 @@ final class PushApplication {
         return ordered;
     }
 
-    /** Finds each sample's series ({@code null} = to be created) and checks what applying would do. */
-    private MetricStore.PushResult checkSeries(Series[] series) {
-        IdentityHashMap<Family, Set<LabelSet>> seen = new IdentityHashMap<>();
+    /**
+     * Finds each sample's series ({@code null} = to be created) and checks what applying would do; samples whose
+     * family's rule made them one series add to the first one's.
+     */
+    private PushResult checkSeries(Series[] series) {
+        IdentityHashMap<Family, Map<LabelSet, Integer>> seen = new IdentityHashMap<>();
         for (int i = 0; i < samples.size(); i++) {
             Sample sample = samples.get(i);
             Family family = targets[i];
-            if (!seen.computeIfAbsent(family, f -> new HashSet<>()).add(LabelSet.of(sample))) {
-                return refusal(
-                        i, RejectReason.INVALID_MESSAGE, "series " + sample.name() + " appears twice in the push");
+            sameAs[i] = -1;
+            if (family.rule().drop()) {
+                continue;
+            }
+            Integer first = seen.computeIfAbsent(family, f -> new HashMap<>()).putIfAbsent(LabelSet.of(sample), i);
+            if (first != null) {
+                if (!family.rule().collapses()) {
+                    return PushResult.refused(
+                            i, RejectReason.INVALID_MESSAGE, "series " + sample.name() + " appears twice in the push");
+                }
+                sameAs[i] = first;
+                Series.Applied outcome = series[first] == null ? Series.Applied.OK : series[first].check(sample);
+                Refusal refusal = outcome == Series.Applied.REMOVED ? null : SampleApplier.refusalOf(outcome);
+                if (refusal != null) {
+                    return new PushResult(0, i, refusal);
+                }
+                continue;
             }
             Series existing = plan.creates(family) ? null : family.find(applier.probe(sample), partition);
             Series.Applied outcome = existing == null ? Series.Applied.OK : existing.check(sample);
@@ -114,7 +139,7 @@ final class PushApplication {
             } else {
                 Refusal refusal = SampleApplier.refusalOf(outcome);
                 if (refusal != null) {
-                    return new MetricStore.PushResult(0, i, refusal);
+                    return new PushResult(0, i, refusal);
                 }
             }
             series[i] = existing;
@@ -122,9 +147,10 @@ final class PushApplication {
         return null;
     }
 
+    /** The first sample that creates a series. */
     private int firstCreating(Series[] series) {
         for (int i = 0; i < series.length; i++) {
-            if (series[i] == null) {
+            if (series[i] == null && sameAs[i] < 0 && !targets[i].rule().drop()) {
                 return i;
             }
         }
@@ -132,7 +158,7 @@ final class PushApplication {
     }
 
     /** Applies every sample; the room for new series is reserved, and the families are locked. */
-    private MetricStore.PushResult commit(Series[] series, long nowMillis) {
+    private PushResult commit(Series[] series, long nowMillis) {
         plan.publish();
         int applied = 0;
         int refusedIndex = -1;
@@ -140,8 +166,12 @@ final class PushApplication {
         for (int i = 0; i < samples.size(); i++) {
             Sample sample = samples.get(i);
             Family family = targets[i];
+            if (family.rule().drop()) {
+                applied++;
+                continue;
+            }
             family.offerHelp(sample.help());
-            Series target = series[i];
+            Series target = sameAs[i] < 0 ? series[i] : series[sameAs[i]];
             while (true) {
                 if (target == null) {
                     target = create(family, sample, nowMillis);
@@ -149,6 +179,7 @@ final class PushApplication {
                 Series.Applied result = target.apply(sample, versions.applyAsLong(i), nowMillis);
                 if (result != Series.Applied.REMOVED) {
                     Refusal refusal = applier.settle(result);
+                    series[i] = target; // a sample that adds to this one's series finds it here
                     if (refusal == null) {
                         applied++;
                     } else if (refused == null) { // only a concurrent overflow gets here
@@ -163,7 +194,7 @@ final class PushApplication {
                 target = null;
             }
         }
-        return new MetricStore.PushResult(applied, refusedIndex, refused);
+        return new PushResult(applied, refusedIndex, refused);
     }
 
     /** A series whose room was reserved; nobody else can add it, as the push holds its family's lock. */

@@ -2,6 +2,7 @@ package io.promstream.store;
 
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Sample;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -32,9 +33,17 @@ final class SampleApplier {
                 }
                 family = resolution.family();
             }
+            if (families.drops(family)) {
+                return null;
+            }
+            family.rule().shape(sample);
             family.offerHelp(sample.help());
             Series series = family.find(probe(sample), partition);
             if (series == null) {
+                Refusal overQuota = quotaRefusal(family, 1);
+                if (overQuota != null) {
+                    return overQuota;
+                }
                 if (!cap.reserve(1)) {
                     return new Refusal(
                             RejectReason.SERIES_LIMIT,
@@ -58,10 +67,37 @@ final class SampleApplier {
         }
     }
 
-    /** The partition's series of a valid sample's labels, or {@code null}. */
+    /** The partition's series of a valid sample's labels (shaped by its family's rule), or {@code null}. */
     Series find(Sample sample, Partition partition) {
         Family family = families.existing(sample);
-        return family == null ? null : family.find(probe(sample), partition);
+        if (family == null || family.rule().drop()) {
+            return null;
+        }
+        family.rule().shape(sample);
+        return family.find(probe(sample), partition);
+    }
+
+    /** Why the series to be created in each family may not all be, under the families' own quotas, or {@code null}. */
+    static Refusal quotaRefusal(Map<Family, Integer> created) {
+        for (Map.Entry<Family, Integer> entry : created.entrySet()) {
+            Refusal refusal = quotaRefusal(entry.getKey(), entry.getValue());
+            if (refusal != null) {
+                return refusal;
+            }
+        }
+        return null;
+    }
+
+    /** Why {@code n} more series may not be created in the family under its own quota, or {@code null}. */
+    static Refusal quotaRefusal(Family family, int n) {
+        FamilyRule rule = family.rule();
+        if (rule.limits() && family.size() > rule.maxSeries() - n) {
+            return new Refusal(
+                    RejectReason.FAMILY_SERIES_LIMIT,
+                    "family " + family.name() + " holds its quota of " + rule.maxSeries()
+                            + " series (aggregation.familyRules \"" + rule.families() + "\")");
+        }
+        return null;
     }
 
     /** {@link #apply} for a sample of a series {@link #find} gave; when it was removed meanwhile, the full path. */

@@ -9,6 +9,7 @@ package io.promstream.store;
  * @param seenKeysPerShard how many keys of points applied once a partition keeps at most ({@link SeenKeys})
  * @param nativeMaxBuckets how many buckets a native histogram may populate before its resolution is halved
  * @param nativeDefaults which histogram families are native by default
+ * @param familyRules what is done with each family's samples ({@code aggregation.familyRules})
  */
 public record StoreSettings(
         int maxSeries,
@@ -16,7 +17,8 @@ public record StoreSettings(
         int summaryAgeBuckets,
         int seenKeysPerShard,
         int nativeMaxBuckets,
-        NativeDefaults nativeDefaults) {
+        NativeDefaults nativeDefaults,
+        FamilyRules familyRules) {
     /** The default of {@code nativeMaxBuckets}: client_golang's. */
     public static final int NATIVE_MAX_BUCKETS = 160;
 
@@ -30,7 +32,8 @@ public record StoreSettings(
                 summaryAgeBuckets,
                 SEEN_KEYS_PER_SHARD,
                 NATIVE_MAX_BUCKETS,
-                NativeDefaults.NONE);
+                NativeDefaults.NONE,
+                FamilyRules.NONE);
     }
 
     public static StoreSettings defaults() {

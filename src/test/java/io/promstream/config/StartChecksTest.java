@@ -30,4 +30,29 @@ class StartChecksTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("aggregation.ttlRules[0].families");
     }
+
+    private static AggregationFactory withFamilyRule(String families, boolean drop, List<String> without, int max) {
+        FamilyRuleFactory rule = new FamilyRuleFactory();
+        rule.setFamilies(families);
+        rule.setDrop(drop);
+        rule.setWithout(without);
+        rule.setMaxSeries(max);
+        AggregationFactory aggregation = new AggregationFactory();
+        aggregation.setFamilyRules(List.of(rule));
+        return aggregation;
+    }
+
+    @Test
+    void aFamilyRuleThatCannotWorkStopsTheStartNamingTheKey() {
+        assertThatThrownBy(withFamilyRule("http_(", false, List.of("pod"), 0)::buildFamilyRules)
+                .hasMessageContaining("aggregation.familyRules[0].families");
+        assertThatThrownBy(withFamilyRule("http_.*", false, List.of("bad-label"), 0)::buildFamilyRules)
+                .hasMessageContaining("aggregation.familyRules[0].without")
+                .hasMessageContaining("bad-label");
+        assertThatThrownBy(withFamilyRule("http_.*", true, List.of("pod"), 0)::buildFamilyRules)
+                .hasMessageContaining("aggregation.familyRules[0]")
+                .hasMessageContaining("drops");
+        assertThatThrownBy(withFamilyRule("http_.*", false, List.of(), 0)::buildFamilyRules)
+                .hasMessageContaining("says nothing to do");
+    }
 }

@@ -124,7 +124,8 @@ class NativeHistogramStoreTest {
     @Test
     void familiesConfiguredNativeAreSoWithoutASchemaInTheirSamples() {
         MetricStore configured = new MetricStore(
-                new StoreSettings(100, 600_000, 5, 1000, 160, new NativeDefaults(Map.of("rpc_.*", 2))),
+                new StoreSettings(
+                        100, 600_000, 5, 1000, 160, new NativeDefaults(Map.of("rpc_.*", 2)), FamilyRules.NONE),
                 clock,
                 () -> Long.MAX_VALUE,
                 1);

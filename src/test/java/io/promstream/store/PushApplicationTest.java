@@ -39,8 +39,7 @@ class PushApplicationTest {
     @Test
     void aConflictAnywhereInThePushAppliesNothing() {
         store.apply(gauge("b", 1), 0, 0, store.partition(0));
-        MetricStore.PushResult result =
-                store.applyAll(List.of(counter("a", 1), counter("b", 1)), i -> 0, 0, store.partition(0));
+        PushResult result = store.applyAll(List.of(counter("a", 1), counter("b", 1)), i -> 0, 0, store.partition(0));
         assertThat(result.applied()).isZero();
         assertThat(result.refusal().reason()).isEqualTo(RejectReason.TYPE_CONFLICT);
         assertThat(store.family("a"))
@@ -50,7 +49,7 @@ class PushApplicationTest {
 
     @Test
     void aPushIsCheckedAgainstItsOwnEarlierSamples() {
-        MetricStore.PushResult result =
+        PushResult result =
                 store.applyAll(List.of(gauge("a", 1), counter("a_total", 1)), i -> 0, 0, store.partition(0));
         assertThat(result.refusal().reason()).isEqualTo(RejectReason.TYPE_CONFLICT);
         assertThat(store.familyCount()).isZero();
@@ -59,7 +58,7 @@ class PushApplicationTest {
     @Test
     void anotherBucketLayoutRefusesTheWholePush() {
         store.apply(merged("h", new double[] {1, 2}, new long[] {1, 1}, 1, 0.5), 0, 0, store.partition(0));
-        MetricStore.PushResult result = store.applyAll(
+        PushResult result = store.applyAll(
                 List.of(counter("c", 5), merged("h", new double[] {5}, new long[] {1}, 1, 1)),
                 i -> 0,
                 0,
@@ -74,7 +73,7 @@ class PushApplicationTest {
             store.apply(counter("full", 1, "i", "" + i), 0, 0, store.partition(0));
         }
         List<Sample> push = List.of(counter("p", 1, "i", "1"), counter("p", 1, "i", "2"), counter("p", 1, "i", "3"));
-        MetricStore.PushResult result = store.applyAll(push, i -> 0, 0, store.partition(0));
+        PushResult result = store.applyAll(push, i -> 0, 0, store.partition(0));
         assertThat(result.refusal().reason()).isEqualTo(RejectReason.SERIES_LIMIT);
         assertThat(store.seriesCount()).isEqualTo(8);
         assertThat(store.applyAll(push.subList(0, 2), i -> 0, 0, store.partition(0))
@@ -85,7 +84,7 @@ class PushApplicationTest {
 
     @Test
     void theSameSeriesTwiceIsRefused() {
-        MetricStore.PushResult result = store.applyAll(
+        PushResult result = store.applyAll(
                 List.of(counter("a", 1, "x", "1"), counter("a_total", 1, "x", "1")), i -> 0, 0, store.partition(0));
         assertThat(result.refusal().reason()).isEqualTo(RejectReason.INVALID_MESSAGE);
         assertThat(store.familyCount()).isZero();
@@ -102,7 +101,7 @@ class PushApplicationTest {
         for (int t = 0; t < 2; t++) {
             threads.add(new Thread(() -> {
                 while (!stop.get()) {
-                    MetricStore.PushResult r = store.applyAll(
+                    PushResult r = store.applyAll(
                             List.of(counter("racex", 1), counter("racey", 1)), i -> 0, 0, store.partition(0));
                     if (r.isWhole()) {
                         whole.incrementAndGet();
@@ -146,7 +145,7 @@ class PushApplicationTest {
         AtomicLong pushes = new AtomicLong();
         Thread pusher = new Thread(() -> {
             while (!stop.get()) {
-                MetricStore.PushResult r = store.applyAll(
+                PushResult r = store.applyAll(
                         List.of(counter("racex", 1), counter("racez", 1)), i -> 0, 0, store.partition(0));
                 pushes.incrementAndGet();
                 if (!r.isWhole()) {

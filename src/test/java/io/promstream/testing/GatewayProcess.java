@@ -43,9 +43,16 @@ public final class GatewayProcess implements AutoCloseable {
     /** {@link #start(Path, String, Map)} with this maximum heap ({@code -Xmx}). */
     public static GatewayProcess start(Path dir, String name, Map<String, String> overrides, String heap)
             throws IOException {
+        return start(dir, name, "test-config.yml", overrides, heap);
+    }
+
+    /** {@link #start(Path, String, Map, String)} from another configuration of the test resources. */
+    public static GatewayProcess start(
+            Path dir, String name, String configResource, Map<String, String> overrides, String heap)
+            throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return startOnce(dir, name, overrides, heap);
+                return startOnce(dir, name, configResource, overrides, heap);
             } catch (AssertionError e) {
                 // a port found free was taken before the gateway bound it (other processes of the test open
                 // connections meanwhile): try fresh ports
@@ -56,7 +63,8 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    private static GatewayProcess startOnce(Path dir, String name, Map<String, String> overrides, String heap)
+    private static GatewayProcess startOnce(
+            Path dir, String name, String configResource, Map<String, String> overrides, String heap)
             throws IOException {
         int app = RedisServer.freePort();
         int admin = RedisServer.freePort();
@@ -71,7 +79,7 @@ public final class GatewayProcess implements AutoCloseable {
                 "-Ddw.logging.appenders[0].threshold=INFO"));
         overrides.forEach((key, value) -> command.add("-Ddw." + key + "=" + value));
         command.addAll(List.of(
-                GatewayApplication.class.getName(), "server", ResourceHelpers.resourceFilePath("test-config.yml")));
+                GatewayApplication.class.getName(), "server", ResourceHelpers.resourceFilePath(configResource)));
         Path log = dir.resolve(name + ".log");
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -7,6 +7,7 @@ import io.promstream.parse.Sample;
 import io.promstream.parse.SampleJson;
 import io.promstream.store.MetricStore;
 import io.promstream.store.Partition;
+import io.promstream.store.PushResult;
 import io.promstream.store.Refusal;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
@@ -205,7 +206,7 @@ public final class QueuedPushApplier {
         }
 
         /** A push applied all or nothing: whole, or refused for one sample. */
-        private HttpIngestor.Outcome outcome(List<Sample> pushed, MetricStore.PushResult result) {
+        private HttpIngestor.Outcome outcome(List<Sample> pushed, PushResult result) {
             if (result.isWhole()) {
                 return HttpIngestor.Outcome.applied(result.applied());
             }
