@@ -191,6 +191,9 @@ public final class Gateway {
                 config.getHttp().applyTimeoutMillis(),
                 config.getIdempotency().windowMillis(),
                 gatewayId);
+        // https on the application port when tls.enabled, before the http section adjusts the connectors
+        config.getTls().secure(config.getServerFactory(), environment.getObjectMapper());
+        config.getHttp().acceptClientCertificates(config.getTls().clientCertificates());
         config.getHttp().configureServer(config.getServerFactory(), environment);
 
         // the routes of the application port (the exposition, pushes, the Pushgateway's API, status, health)

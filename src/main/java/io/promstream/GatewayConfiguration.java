@@ -12,6 +12,7 @@ import io.promstream.config.NativeHistogramsFactory;
 import io.promstream.config.OtlpFactory;
 import io.promstream.config.PersistenceFactory;
 import io.promstream.config.RedisFactory;
+import io.promstream.config.TlsFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
@@ -56,6 +57,20 @@ public class GatewayConfiguration extends Configuration {
     @Valid
     @NotNull
     private IdempotencyFactory idempotency = new IdempotencyFactory();
+
+    @Valid
+    @NotNull
+    private TlsFactory tls = new TlsFactory();
+
+    @JsonProperty
+    public TlsFactory getTls() {
+        return tls;
+    }
+
+    @JsonProperty
+    public void setTls(TlsFactory tls) {
+        this.tls = tls;
+    }
 
     @JsonProperty
     public IdempotencyFactory getIdempotency() {

@@ -39,7 +39,8 @@ class DocsTest {
             "persistence",
             "otlp",
             "nativeHistograms",
-            "idempotency");
+            "idempotency",
+            "tls");
     /** Names of other projects the documentation mentions, which are not classes of this one. */
     private static final Set<String> ELSEWHERE = Set.of(
             "TextFormat",
@@ -106,7 +107,7 @@ class DocsTest {
             "((?:[a-z]+\\.)*)([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|(?<=\\.)[A-Z][a-z0-9]+)(?:[.#]([a-z][A-Za-z0-9]*)(?:\\(\\))?)?");
 
     private static final Pattern KEY = Pattern.compile(
-            "(redis|aggregation|http|checkpoint|metaMetrics|admin|persistence)" + "\\.[a-zA-Z]+(?:\\.[a-zA-Z*]+)*");
+            "(redis|aggregation|http|checkpoint|metaMetrics|admin|persistence|tls)" + "\\.[a-zA-Z]+(?:\\.[a-zA-Z*]+)*");
 
     private static List<Path> documents() throws IOException {
         List<Path> out = new ArrayList<>(List.of(Path.of("README.md")));
@@ -145,7 +146,7 @@ class DocsTest {
             }
             JavaType child = property.getPrimaryType();
             String key = prefix + property.getName();
-            if (child.getRawClass().getPackageName().startsWith("io.promstream")) {
+            if (child.getRawClass().getPackageName().startsWith("io.promstream") && !child.isEnumType()) {
                 collect(mapper, child, key + ".", out);
             } else {
                 out.add(key);

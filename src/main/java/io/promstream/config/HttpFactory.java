@@ -60,6 +60,11 @@ public class HttpFactory {
     private Map<String, String> basicUsers = new LinkedHashMap<>();
 
     private boolean protectScrape;
+    private boolean clientCertificates;
+    /** Lets a verified TLS client certificate count as push credentials, and requires them ({@code tls.clientAuth}). */
+    public void acceptClientCertificates(boolean accept) {
+        this.clientCertificates = accept;
+    }
     /** Pushes of one client address whose bodies are still arriving (0: no bound); see {@code SlowBodyFilter}. */
     @Min(0)
     @JsonProperty
@@ -217,11 +222,13 @@ public class HttpFactory {
                 .servlets()
                 .addFilter("push-counting", new PushCountingFilter(answered))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, IngestAuthFilter.EVERY_PATH);
-        if (!bearerTokens.isEmpty() || !basicUsers.isEmpty()) {
+        if (!bearerTokens.isEmpty() || !basicUsers.isEmpty() || clientCertificates) {
             environment
                     .servlets()
                     .addFilter(
-                            "ingest-auth", new IngestAuthFilter(bearerTokens, basicUsers, unauthorized, protectScrape))
+                            "ingest-auth",
+                            new IngestAuthFilter(
+                                    bearerTokens, basicUsers, unauthorized, protectScrape, clientCertificates))
                     .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, IngestAuthFilter.EVERY_PATH);
         }
         if (maxSlowBodiesPerClient > 0) {

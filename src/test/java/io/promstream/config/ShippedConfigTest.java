@@ -41,6 +41,9 @@ class ShippedConfigTest {
         assertThat(config.getRedis().getClusterNodes()).isEmpty();
         assertThat(config.getRedis().getLeaseTtl().toSeconds()).isEqualTo(10);
         assertThat(config.getCheckpoint().intervalMillis()).isEqualTo(1_000);
+        if (System.getenv("GATEWAY_TLS") == null) {
+            assertThat(config.getTls().isEnabled()).as("plain http by default").isFalse();
+        }
         if (System.getenv("GATEWAY_ADMIN_HOST") == null) {
             assertThat(AdminFactory.adminHost(config.getServerFactory()))
                     .as("admin on loopback by default")
@@ -64,6 +67,13 @@ class ShippedConfigTest {
         } finally {
             Files.delete(bad);
         }
+    }
+
+    @Test
+    void tlsSwitchedOnWithoutAKeyStoreFailsNamingTheKey() {
+        assertThatThrownBy(() -> loadEdited("${GATEWAY_TLS:-false}", "true", "${GATEWAY_TLS_KEYSTORE:-}", ""))
+                .isInstanceOf(ConfigurationValidationException.class)
+                .hasMessageContaining("tls.keyStorePath must be set when tls.enabled is true");
     }
 
     private GatewayConfiguration loadEdited(String... replacements) throws Exception {

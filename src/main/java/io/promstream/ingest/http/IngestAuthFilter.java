@@ -11,13 +11,15 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Requires a configured bearer token or basic-auth user on every request of the application port but the open
- * reads; answers 401 (counted) otherwise. Denies by default: whatever the path and its spelling, only a
+ * Requires a configured bearer token or basic-auth user, or (with {@code certificates}) a client certificate the
+ * TLS handshake verified, on every request of the application port but the open reads; answers 401 (counted)
+ * otherwise. Denies by default: whatever the path and its spelling, only a
  * {@code GET} or {@code HEAD} (with no method-override header) is ever let through without credentials, and,
  * with {@code protectReads}, only to the probes. Credentials are compared in constant time.
  */
@@ -29,22 +31,31 @@ public final class IngestAuthFilter implements Filter {
     private final Map<String, String> users;
     private final Counter unauthorized;
     private final boolean protectReads;
+    private final boolean certificates;
 
-    /** @param protectReads whether reads ({@code GET /metrics}, {@code GET /api/...}) need credentials too */
+    /**
+     * @param protectReads whether reads ({@code GET /metrics}, {@code GET /api/...}) need credentials too
+     * @param certificates whether a verified client certificate counts as credentials
+     */
     public IngestAuthFilter(
-            List<String> tokens, Map<String, String> users, Counter unauthorized, boolean protectReads) {
+            List<String> tokens,
+            Map<String, String> users,
+            Counter unauthorized,
+            boolean protectReads,
+            boolean certificates) {
         this.tokens =
                 tokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
         this.users = Map.copyOf(users);
         this.unauthorized = unauthorized;
         this.protectReads = protectReads;
+        this.certificates = certificates;
     }
 
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        if (open(request) || allowed(request.getHeader("Authorization"))) {
+        if (open(request) || certified(request) || allowed(request.getHeader("Authorization"))) {
             chain.doFilter(req, res);
             return;
         }
@@ -64,6 +75,15 @@ public final class IngestAuthFilter implements Filter {
         return PushEndpoint.isRead(request.getMethod(), request::getHeader)
                 && (!protectReads || PushEndpoint.isProbe(request.getRequestURI()));
     }
+
+    /** Whether the request came with a client certificate; Jetty names only those the handshake verified. */
+    private boolean certified(HttpServletRequest request) {
+        return certificates
+                && request.getAttribute(CLIENT_CERTIFICATES) instanceof X509Certificate[] chain
+                && chain.length > 0;
+    }
+
+    private static final String CLIENT_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
 
     boolean allowed(String header) {
         if (header == null) {

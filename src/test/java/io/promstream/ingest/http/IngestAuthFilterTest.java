@@ -13,7 +13,7 @@ class IngestAuthFilterTest {
     private final Counter unauthorized =
             Counter.build("t_unauthorized_total", "t").labelNames("endpoint").create();
     private final IngestAuthFilter filter =
-            new IngestAuthFilter(List.of("t0ken", "second"), Map.of("lambda", "pa:ss"), unauthorized, false);
+            new IngestAuthFilter(List.of("t0ken", "second"), Map.of("lambda", "pa:ss"), unauthorized, false, false);
 
     private static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
