@@ -5,7 +5,8 @@
 #
 # Configuration: the environment variables read by config.yml (REDIS_URI, REDIS_QUEUE_KEY, REDIS_WORKERS,
 # REDIS_DEAD_LETTER_KEY, SERIES_TTL, CHECKPOINT_INTERVAL, GATEWAY_PORT, GATEWAY_ADMIN_PORT; for a Redis Cluster
-# and several gateways REDIS_CLUSTER_NODES and REDIS_QUEUE_SHARDS; GATEWAY_ADMIN_HOST, ADMIN_TOKEN), JVM options in
+# and several gateways REDIS_CLUSTER_NODES and REDIS_QUEUE_SHARDS; GATEWAY_ADMIN_HOST, ADMIN_TOKEN; https on 9091 with
+# GATEWAY_TLS=true and a key store mounted at GATEWAY_TLS_KEYSTORE, docs/operations.md), JVM options in
 # JAVA_OPTS, any other key as -Ddw.<path>=<value> in JAVA_OPTS, or a whole config file mounted over
 # /app/config.yml. The aggregated series are checkpointed into Redis: the container keeps no state.
 
@@ -63,8 +64,12 @@ EXPOSE 9091 9092
 # Healthy when Redis answers, every worker is alive and the backlog is under redis.backlogLimit: the
 # application port's GET /api/health (200, or 503 with the failing checks), which answers wherever the admin
 # port is bound.
+# With GATEWAY_TLS=true the port speaks https: the check asks over https without checking the certificate (it is
+# loopback, and about health, not identity). With GATEWAY_TLS_CLIENT_AUTH=need it fails (curl has no client
+# certificate): use want, or an orchestrator's own check.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-  CMD curl -fsS -o /dev/null "http://127.0.0.1:${GATEWAY_PORT}/api/health" || exit 1
+  CMD scheme=http; [ "${GATEWAY_TLS:-false}" = true ] && scheme=https; \
+      curl -fsSk -o /dev/null "${scheme}://127.0.0.1:${GATEWAY_PORT}/api/health" || exit 1
 
 # SIGTERM reaches java itself (exec), which stops taking from Redis, finishes the batches in hand and exits
 # within redis.shutdownGrace (30 s): give `docker stop` a longer timeout (compose: stop_grace_period).
