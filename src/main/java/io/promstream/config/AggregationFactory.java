@@ -133,11 +133,8 @@ public class AggregationFactory {
         return new FamilyRules(rules);
     }
 
-    /** When any TTL is set, removes idle series every {@code expiryInterval} on a managed scheduler. */
+    /** Removes idle series every {@code expiryInterval} (by their family's TTL or a push's) on a managed scheduler. */
     public void scheduleExpiry(Environment environment, MetricStore store, TtlRules rules) {
-        if (!rules.expires()) {
-            return;
-        }
         SeriesExpirer expirer = new SeriesExpirer(store, rules);
         ScheduledExecutorService scheduler = environment
                 .lifecycle()

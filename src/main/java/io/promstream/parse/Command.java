@@ -49,6 +49,11 @@ public sealed interface Command
         return 0;
     }
 
+    /** The samples it carries; none for a command that carries none. */
+    default List<Sample> samples() {
+        return List.of();
+    }
+
     /** Samples judged one by one, each applied or refused alone (a queue element, a JSON push). */
     sealed interface Samples extends Command permits SampleList, SampleBatch {
         @Override
@@ -184,6 +189,11 @@ public sealed interface Command
         @Override
         public int sampleCount() {
             return command.sampleCount();
+        }
+
+        @Override
+        public List<Sample> samples() {
+            return command.samples();
         }
     }
 }

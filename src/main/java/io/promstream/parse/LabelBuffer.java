@@ -85,11 +85,12 @@ public final class LabelBuffer {
     }
 
     /**
-     * Removes the labels of these names, keeping the order of the others.
+     * Removes the labels of these names, keeping the order of the others: aggregates them away (docs/semantics.md,
+     * Family rules).
      *
      * @return whether any was there
      */
-    boolean remove(Set<String> labelNames) {
+    public boolean remove(Set<String> labelNames) {
         int kept = 0;
         for (int i = 0; i < count; i++) {
             if (!labelNames.contains(names[i])) {

@@ -1,7 +1,5 @@
 package io.promstream.parse;
 
-import java.util.Set;
-
 /**
  * One metric sample as read from the wire (docs/wire-format.md), and the parsers' verdict on it. Mutable and
  * reused: a parser refills the same instances for every element so the hot path allocates little. Labels are
@@ -9,6 +7,9 @@ import java.util.Set;
  * Prometheus treats it as absent.
  */
 public final class Sample {
+    /** Marks an absent {@code ttl}: the series keeps the TTL it has (its family's, unless a push gave it one). */
+    public static final long NO_TTL = -1;
+
     /** Marks an absent {@code timestamp}. */
     public static final long NO_TIMESTAMP = Long.MIN_VALUE;
     /** Marks an absent native-histogram {@code schema}. */
@@ -28,6 +29,7 @@ public final class Sample {
     private Aggregate aggregate;
     private String id;
     private int nativeSchema = NO_SCHEMA;
+    private long ttlMillis = NO_TTL;
     private NativeHistogram nativeHistogram;
     private RejectReason rejection;
     private String error;
@@ -48,6 +50,7 @@ public final class Sample {
         aggregate = null;
         id = null;
         nativeSchema = NO_SCHEMA;
+        ttlMillis = NO_TTL;
         nativeHistogram = null;
         rejection = null;
         error = null;
@@ -80,6 +83,23 @@ public final class Sample {
     public Sample op(GaugeOp op) {
         this.op = op;
         return this;
+    }
+
+    /** How long the series lives after this update (0: never expires); {@link #NO_TTL} leaves its TTL as it is. */
+    public Sample ttl(long ttlMillis) {
+        this.ttlMillis = ttlMillis;
+        return this;
+    }
+
+    /** The push's TTL, for a sample that does not have one of its own. */
+    public void ttlIfAbsent(long ttlMillis) {
+        if (this.ttlMillis == NO_TTL) {
+            this.ttlMillis = ttlMillis;
+        }
+    }
+
+    public long ttlMillis() {
+        return ttlMillis;
     }
 
     public Sample timestamp(long timestamp) {
@@ -178,16 +198,6 @@ public final class Sample {
      */
     public String canonicalizeLabels() {
         return labels.canonicalize();
-    }
-
-    /**
-     * Aggregates these labels away: the sample then names the series without them (docs/semantics.md, Family
-     * rules).
-     *
-     * @return whether it had any of them
-     */
-    public boolean removeLabels(Set<String> labelNames) {
-        return labels.remove(labelNames);
     }
 
     /** Marks this sample rejected; the first reason given wins. */

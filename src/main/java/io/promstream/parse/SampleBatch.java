@@ -97,11 +97,29 @@ public final class SampleBatch implements Command.Samples {
     }
 
     /** The wrapper's {@code id}: the whole element applied at most once per id within the window; or {@code null}. */
+    @Override
+    public List<Sample> samples() {
+        return samples.subList(0, size);
+    }
+
     public String elementId() {
         return elementId;
     }
 
     void elementId(String id) {
         this.elementId = id;
+    }
+
+    /** The envelope's {@code ttl} (read into {@code envelope}): every sample without its own takes it. */
+    void ttl(Sample envelope) {
+        if (envelope.isRejected()) {
+            rejectElement(envelope.rejection(), envelope.error());
+            return;
+        }
+        for (int i = 0; i < size && envelope.ttlMillis() != Sample.NO_TTL; i++) {
+            if (samples.get(i).ttlMillis() == Sample.NO_TTL) {
+                samples.get(i).ttl(envelope.ttlMillis());
+            }
+        }
     }
 }

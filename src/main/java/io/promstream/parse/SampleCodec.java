@@ -12,6 +12,9 @@ public final class SampleCodec {
 
     private static final int NATIVE_SCHEMA = 3;
 
+    /** A bit of the gauge op's byte: a TTL follows the timestamp (samples without one read as before). */
+    private static final int HAS_TTL = 0x40;
+
     private SampleCodec() {}
 
     static void writeSample(DataOutputStream out, Sample sample) throws IOException {
@@ -28,8 +31,12 @@ public final class SampleCodec {
         writeDoubles(out, sample.buckets());
         writeDoubles(out, sample.quantiles());
         writeDoubles(out, sample.epsilons());
-        out.writeByte(sample.op().ordinalCode());
+        boolean ttl = sample.ttlMillis() != Sample.NO_TTL;
+        out.writeByte(sample.op().ordinalCode() | (ttl ? HAS_TTL : 0));
         out.writeLong(sample.timestamp());
+        if (ttl) {
+            out.writeLong(sample.ttlMillis());
+        }
         Aggregate aggregate = sample.aggregate();
         if (sample.nativeHistogram() != null) { // kinds 2 and 3 are new: samples without them read as before
             out.writeByte(WHOLE_NATIVE);
@@ -97,12 +104,20 @@ public final class SampleCodec {
         readDoubles(in, sample.buckets());
         readDoubles(in, sample.quantiles());
         readDoubles(in, sample.epsilons());
-        GaugeOp op = GaugeOp.ofOrdinalCode(in.readByte());
+        int opByte = in.readByte();
+        GaugeOp op = GaugeOp.ofOrdinalCode(opByte & ~HAS_TTL);
         if (op == null) {
             throw new IOException("unknown gauge op");
         }
         sample.op(op);
         sample.timestamp(in.readLong());
+        if ((opByte & HAS_TTL) != 0) {
+            long ttl = in.readLong();
+            if (ttl < 0 || ttl > SeriesTtl.MAX_MILLIS) {
+                throw new IOException("a TTL out of bounds");
+            }
+            sample.ttl(ttl);
+        }
         int whole = in.readUnsignedByte();
         if (whole == WHOLE_NATIVE) {
             sample.nativeHistogram(NativeHistogram.read(in));

@@ -62,6 +62,7 @@ final class SampleObjectReader {
                     }
                 }
                 case "native" -> NativeJson.readWhole(parser, token, sample);
+                case "ttl" -> readTtl(parser, token, sample);
                 default -> parser.skipChildren();
             }
         }
@@ -225,6 +226,21 @@ final class SampleObjectReader {
     /** Whether {@code token} is a JSON number, integer or not. */
     static boolean isNumber(JsonToken token) {
         return token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT;
+    }
+
+    /** {@code ttl}: seconds, or a duration string ({@link SeriesTtl}); {@code null} as absent. */
+    static void readTtl(JsonParser parser, JsonToken token, Sample sample) throws IOException {
+        try {
+            if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+                sample.ttl(SeriesTtl.ofSeconds(parser.getDoubleValue()));
+            } else if (token == JsonToken.VALUE_STRING) {
+                sample.ttl(SeriesTtl.parse(parser.getText()));
+            } else if (token != JsonToken.VALUE_NULL) {
+                wrongType(parser, sample, "ttl", "seconds or a duration such as \"5m\"");
+            }
+        } catch (IllegalArgumentException e) {
+            sample.reject(RejectReason.INVALID_MESSAGE, "field \"ttl\": " + e.getMessage());
+        }
     }
 
     static void wrongType(JsonParser parser, Sample sample, String field, String expected) throws IOException {

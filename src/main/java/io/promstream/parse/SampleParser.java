@@ -173,6 +173,7 @@ public final class SampleParser {
             return null;
         }
         String source = null;
+        Sample ttl = null; // the envelope's ttl, read as a sample's
         try (JsonParser parser = json.createParser(bytes)) {
             JsonToken token = parser.nextToken();
             if (wrapper) {
@@ -185,6 +186,9 @@ public final class SampleParser {
                         source = Names.sanitize(parser.getText()); // only logged and dead-lettered
                     } else if (field.equals("id") && value == JsonToken.VALUE_STRING) {
                         out.elementId(parser.getText());
+                    } else if (field.equals("ttl")) {
+                        ttl = new Sample();
+                        SampleObjectReader.readTtl(parser, value, ttl);
                     } else {
                         parser.skipChildren();
                     }
@@ -204,6 +208,9 @@ public final class SampleParser {
             }
             if (parser.nextToken() != null) {
                 out.rejectElement(RejectReason.INVALID_JSON, "unexpected content after the JSON value");
+            }
+            if (ttl != null) {
+                out.ttl(ttl);
             }
         } catch (JsonProcessingException e) {
             out.rejectElement(RejectReason.INVALID_JSON, e.getOriginalMessage());

@@ -35,12 +35,22 @@ public final class Family {
     private final ChunkVersions versions = new ChunkVersions();
 
     private final FamilyRule rule;
+    private volatile boolean ownTtls;
 
     Family(String name, MetricType type, List<String> exposedNames, FamilyRule rule) {
         this.name = name;
         this.type = type;
         this.exposedNames = exposedNames;
         this.rule = rule;
+    }
+
+    /** Notes that a series of it was given a TTL of its own by a push: expiry then looks at it. */
+    void markOwnTtls() {
+        ownTtls = true;
+    }
+
+    boolean hasOwnTtls() {
+        return ownTtls;
     }
 
     /** What {@code aggregation.familyRules} does with this family's samples. */
@@ -281,9 +291,7 @@ public final class Family {
     boolean retireIfEmpty() {
         lock.lock();
         try {
-            if (isEmpty()) {
-                retired = true;
-            }
+            retired = retired || isEmpty();
             return retired;
         } finally {
             lock.unlock();

@@ -24,7 +24,7 @@ public record FamilyRule(String families, boolean drop, Set<String> without, int
     /** Removes the labels this rule aggregates away from the sample; call before its series is looked up. */
     void shape(Sample sample) {
         if (!without.isEmpty()) {
-            sample.removeLabels(without);
+            sample.labels().remove(without);
         }
     }
 

@@ -30,6 +30,8 @@ final class GroupApplication {
     private final Partition partition;
     private final Family[] targets;
     private final FamilyPlan plan;
+    /** The push's TTL, given to every series it puts (the group's own two too): the group then expires whole. */
+    private final long pushTtl;
 
     GroupApplication(
             SeriesCap cap,
@@ -48,11 +50,12 @@ final class GroupApplication {
         this.samples = samples;
         this.targets = new Family[samples.size()];
         this.plan = new FamilyPlan(registry);
+        this.pushTtl = samples.isEmpty() ? Sample.NO_TTL : samples.get(0).ttlMillis();
     }
 
     PushResult apply(long nowMillis) {
         synchronized (registry.structure) {
-            Group group = current();
+            Group group = groups.current(key, partition);
             boolean fresh = group == null;
             if (fresh) {
                 group = new Group(key, partition);
@@ -88,7 +91,7 @@ final class GroupApplication {
      */
     void recordFailure(long nowMillis) {
         synchronized (registry.structure) {
-            Group group = current();
+            Group group = groups.current(key, partition);
             boolean fresh = group == null;
             if (fresh) {
                 group = new Group(key, partition);
@@ -122,20 +125,6 @@ final class GroupApplication {
                 locked.forEach(f -> f.lock.unlock());
             }
         }
-    }
-
-    /**
-     * The group of this key in this partition, or {@code null}. A group of the key in another partition (pushed
-     * while the shard count was different) is removed first: pushes to a grouping key go to one shard.
-     */
-    private Group current() {
-        Group group = groups.get(key);
-        if (group != null && group.partition() != partition) {
-            groups.remove(key, group);
-            groups.removeAll(group);
-            return null;
-        }
-        return group;
     }
 
     /** The family of one of the group's own gauges: existing or planned; {@code null} when its name is taken. */
@@ -285,6 +274,9 @@ final class GroupApplication {
      * @return 1 when it is a new series, 0 when it replaced one
      */
     private int put(Group group, Family family, GroupSeries series, long nowMillis) {
+        if (pushTtl != Sample.NO_TTL) {
+            series.ownTtl(pushTtl);
+        }
         Series old = family.replace(partition, series);
         if (old != null) {
             old.markRemoved();

@@ -21,6 +21,20 @@ final class GroupRegistry {
         this.cap = cap;
     }
 
+    /**
+     * The group of this key in this partition, or {@code null}. A group of the key in another partition (pushed
+     * while the shard count was different) is removed first: pushes to a grouping key go to one shard.
+     */
+    Group current(LabelSet key, Partition partition) {
+        Group group = get(key);
+        if (group != null && group.partition() != partition) {
+            remove(key, group);
+            removeAll(group);
+            return null;
+        }
+        return group;
+    }
+
     /** The group of this key, or {@code null}. */
     Group get(LabelSet key) {
         return groups.get(key);

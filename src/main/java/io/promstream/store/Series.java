@@ -15,10 +15,15 @@ public abstract class Series {
     private boolean removed;
     /** Changed since the last checkpoint took it; guarded by the monitor. */
     private boolean dirty;
+    /** The TTL a push gave it, in seconds (0: never expires), else {@link #FAMILY_TTL}; guarded by the monitor. */
+    private int ttlSeconds = FAMILY_TTL;
     /** Set once, before the series is published in its family's map. */
     private Family family;
 
     private Partition partition;
+
+    /** {@link #ownTtlSeconds} of a series that lives by its family's TTL. */
+    static final int FAMILY_TTL = -1;
 
     Series(LabelSet labels, long nowMillis) {
         this.labels = labels;
@@ -37,6 +42,9 @@ public abstract class Series {
     final void home(Family family, Partition partition, boolean changed) {
         this.family = family;
         this.partition = partition;
+        if (ownTtlSeconds() != FAMILY_TTL) {
+            family.markOwnTtls();
+        }
         if (changed) {
             synchronized (this) {
                 touch();
@@ -95,9 +103,44 @@ public abstract class Series {
         Applied result = update(sample, version);
         if (result == Applied.OK || result == Applied.MISMATCH) {
             lastUpdatedMillis = Math.max(lastUpdatedMillis, nowMillis);
+            if (sample.ttlMillis() != Sample.NO_TTL) {
+                ownTtl(sample.ttlMillis());
+            }
             touch();
         }
         return result;
+    }
+
+    /** Lives {@code ttlMillis} (rounded up to seconds; 0: for ever) after its last update, whatever its family's. */
+    final synchronized void ownTtl(long ttlMillis) {
+        int seconds = (int) Math.min(Integer.MAX_VALUE, (ttlMillis + 999) / 1000);
+        if (seconds != ttlSeconds) {
+            ttlSeconds = seconds;
+            if (family != null) {
+                family.markOwnTtls();
+            }
+            touch();
+        }
+    }
+
+    /** The TTL a push gave it, in seconds, or {@link #FAMILY_TTL}. */
+    final synchronized int ownTtlSeconds() {
+        return ttlSeconds;
+    }
+
+    /**
+     * Marks this series removed when it was idle for its TTL (its own, else {@code familyTtlMillis}; 0 never),
+     * counted from its last update or from {@code activeMillis} when later (its group's last push).
+     *
+     * @return whether it is removed
+     */
+    final synchronized boolean expireIfIdle(long nowMillis, long familyTtlMillis, long activeMillis) {
+        long ttl = ttlSeconds == FAMILY_TTL ? familyTtlMillis : ttlSeconds * 1000L;
+        if (!removed && ttl > 0 && Math.max(lastUpdatedMillis, activeMillis) <= nowMillis - ttl) {
+            removed = true;
+            touch();
+        }
+        return removed;
     }
 
     /**

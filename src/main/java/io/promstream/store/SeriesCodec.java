@@ -25,11 +25,18 @@ final class SeriesCodec {
     static final int GROUP = 1;
     /** An aggregated native histogram (a kind of its own, so that checkpoints written before it read the same). */
     static final int NATIVE = 2;
+    /** A bit of the kind: the TTL a push gave the series (seconds, an int) follows the kind. */
+    static final int OWN_TTL = 0x10;
 
     /** Writes what {@link #readSeries} reads, minus what {@link Series#takeChange} writes. */
     static void writeHead(DataOutputStream out, Series series) throws IOException {
         writeLabels(out, series.labels());
-        out.writeByte(series.group() != null ? GROUP : series instanceof NativeHistogramSeries ? NATIVE : AGGREGATED);
+        int kind = series.group() != null ? GROUP : series instanceof NativeHistogramSeries ? NATIVE : AGGREGATED;
+        int ttl = series.ownTtlSeconds();
+        out.writeByte(kind | (ttl == Series.FAMILY_TTL ? 0 : OWN_TTL));
+        if (ttl != Series.FAMILY_TTL) {
+            out.writeInt(ttl);
+        }
     }
 
     /**
@@ -46,6 +53,26 @@ final class SeriesCodec {
             throws IOException {
         LabelSet labels = readLabels(in, names);
         int kind = in.readByte();
+        int ttl = (kind & OWN_TTL) == 0 ? Series.FAMILY_TTL : in.readInt();
+        if (ttl < Series.FAMILY_TTL) {
+            throw new CorruptCheckpointException("a negative TTL", null);
+        }
+        Series series = readSeries(in, type, store, partition, groups, labels, kind & ~OWN_TTL);
+        if (series != null && ttl != Series.FAMILY_TTL) {
+            series.ownTtl(ttl * 1000L);
+        }
+        return series;
+    }
+
+    private static Series readSeries(
+            DataInputStream in,
+            MetricType type,
+            MetricStore store,
+            Partition partition,
+            Map<LabelSet, Group> groups,
+            LabelSet labels,
+            int kind)
+            throws IOException {
         long lastUpdated = in.readLong();
         if (kind == GROUP) {
             GroupSeries series = GroupSeries.read(

@@ -1,6 +1,8 @@
 package io.promstream.store;
 
 import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
@@ -53,19 +55,33 @@ final class SeriesRemoval {
         return removed;
     }
 
-    /** Removes series idle for at least {@code ttlMillis}; counts them as expired. */
-    /** Removes the series idle for at least their family's TTL; counts them as expired. */
+    /**
+     * Removes the series idle for at least their TTL (a push's, else their family's by the rules), a group's counted
+     * from its last push; counts them as expired.
+     */
     int expireIdle(TtlRules rules) {
+        long now = clock.millis();
         int removed = 0;
-        for (long ttl : rules.ttls()) {
-            removed += expireIdle(f -> rules.ttlOf(f.name()) == ttl, ttl);
+        Map<Group, Long> pushes = new HashMap<>();
+        for (Family family : families.all()) {
+            long familyTtl = rules.ttlOf(family.name());
+            if (familyTtl == 0 && !family.hasOwnTtls()) {
+                continue;
+            }
+            for (Series series : family.series()) {
+                Group group = series.group();
+                long pushed = group == null ? 0 : pushes.computeIfAbsent(group, g -> (long) (g.pushTime() * 1000));
+                if (series.expireIfIdle(now, familyTtl, pushed) && cap.unlink(family, series)) {
+                    removed++;
+                    if (series instanceof GroupSeries member) {
+                        groups.leave(member.group(), family, member);
+                    }
+                }
+            }
+            if (family.isEmpty()) {
+                families.retireIfEmpty(family);
+            }
         }
-        return removed;
-    }
-
-    /** Removes the series of the families {@code which} keeps idle for at least {@code ttlMillis}, as expired. */
-    int expireIdle(Predicate<Family> which, long ttlMillis) {
-        int removed = remove(which, l -> true, clock.millis() - ttlMillis, null);
         expired.add(removed);
         return removed;
     }

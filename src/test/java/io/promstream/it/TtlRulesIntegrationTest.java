@@ -61,4 +61,49 @@ class TtlRulesIntegrationTest {
                 "fast_jobs expired after its rule's 1 s");
         assertThat(client.value("slow_jobs_total")).isEqualTo(1);
     }
+
+    private static HttpRequest.Builder push(String path, String ttl) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + path));
+        return ttl == null ? request : request.header("X-Series-TTL", ttl);
+    }
+
+    @Test
+    void aPushsTtlHeaderExpiresTheSeriesItTouchesAndAGroupWhole() {
+        GatewayClient client = new GatewayClient(APP.getLocalPort(), APP.getAdminPort());
+        String json = "[{\"type\":\"counter\",\"name\":\"lambda_runs\",\"value\":1,\"labels\":{\"fn\":\"a\"}}]";
+        assertThat(client.send(push("/api/metrics", "1s")
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(json))
+                                .build())
+                        .statusCode())
+                .isEqualTo(200);
+        String kept = json.replace("\"a\"", "\"b\"");
+        assertThat(client.send(push("/api/metrics", null)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(kept))
+                                .build())
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(client.send(push("/replace/metrics/job/nightly", "1s")
+                                .PUT(HttpRequest.BodyPublishers.ofString("# TYPE rows gauge\nrows 42\n"))
+                                .build())
+                        .statusCode())
+                .isIn(200, 202);
+        assertThat(client.send(push("/api/metrics", "soon")
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(json))
+                                .build())
+                        .body())
+                .contains("X-Series-TTL");
+        client.awaitValue("rows{instance=\"\",job=\"nightly\",}", 42);
+
+        Await.until(
+                Duration.ofSeconds(20),
+                () -> Double.isNaN(client.value("lambda_runs_total{fn=\"a\",}"))
+                        && Double.isNaN(client.value("rows{instance=\"\",job=\"nightly\",}"))
+                        && Double.isNaN(client.value("push_time_seconds{instance=\"\",job=\"nightly\",}")),
+                "the series pushed with a 1 s TTL expired, the group whole");
+        assertThat(client.value("lambda_runs_total{fn=\"b\",}")).isEqualTo(1);
+    }
 }

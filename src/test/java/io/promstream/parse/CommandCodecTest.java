@@ -43,6 +43,9 @@ class CommandCodecTest {
         if (random.nextBoolean()) {
             s.timestamp(random.nextLong() >>> 20);
         }
+        if (random.nextInt(3) == 0) {
+            s.ttl(random.nextInt(3) * 60_000L);
+        }
         return s;
     }
 
@@ -172,7 +175,7 @@ class CommandCodecTest {
         Aggregate a = s.aggregate();
         return s.type() + "|" + s.name() + "|" + s.hasValue() + "|" + Double.doubleToLongBits(s.value()) + "|"
                 + s.help() + "|" + labels + "|" + s.buckets() + "|" + s.quantiles() + "|" + s.epsilons() + "|"
-                + s.op() + "|" + s.timestamp() + "|"
+                + s.op() + "|" + s.timestamp() + "|" + s.ttlMillis() + "|"
                 + (a == null
                         ? "-"
                         : Arrays.toString(a.cumulative()) + Arrays.toString(a.quantileValues()) + a.count() + "/"

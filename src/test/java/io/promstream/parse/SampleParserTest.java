@@ -287,4 +287,37 @@ class SampleParserTest {
         byte[] sample = "{\"value\":5,\"type\":\"gauge\",\"name\":\"g\"}".getBytes(StandardCharsets.UTF_8);
         assertThat(parser.valueSpan(sample)).isEqualTo(9L << 32 | 10);
     }
+
+    @Test
+    void aTtlIsSecondsOrADurationOnASampleOrOnItsEnvelope() {
+        parse("[{\"type\":\"counter\",\"name\":\"a\",\"value\":1,\"ttl\":90},"
+                + "{\"type\":\"counter\",\"name\":\"b\",\"value\":1,\"ttl\":\"5m\"},"
+                + "{\"type\":\"counter\",\"name\":\"c\",\"value\":1,\"ttl\":0},"
+                + "{\"type\":\"counter\",\"name\":\"d\",\"value\":1}]");
+        assertThat(batch.get(0).ttlMillis()).isEqualTo(90_000);
+        assertThat(batch.get(1).ttlMillis()).isEqualTo(300_000);
+        assertThat(batch.get(2).ttlMillis()).isZero();
+        assertThat(batch.get(3).ttlMillis()).isEqualTo(Sample.NO_TTL);
+
+        parse("{\"ttl\":\"2h\",\"metrics\":[{\"type\":\"counter\",\"name\":\"a\",\"value\":1},"
+                + "{\"type\":\"counter\",\"name\":\"b\",\"value\":1,\"ttl\":\"1500ms\"}]}");
+        assertThat(batch.elementRejection()).isNull();
+        assertThat(batch.get(0).ttlMillis()).isEqualTo(7_200_000);
+        assertThat(batch.get(1).ttlMillis()).as("the sample's own wins").isEqualTo(1_500);
+    }
+
+    @Test
+    void aBadTtlRefusesItsSampleOrItsWholeEnvelopeSayingWhy() {
+        parse("[{\"type\":\"counter\",\"name\":\"a\",\"value\":1,\"ttl\":-1},"
+                + "{\"type\":\"counter\",\"name\":\"b\",\"value\":1,\"ttl\":\"soon\"},"
+                + "{\"type\":\"counter\",\"name\":\"c\",\"value\":1,\"ttl\":[1]},"
+                + "{\"type\":\"counter\",\"name\":\"d\",\"value\":1,\"ttl\":\"400d\"}]");
+        for (int i = 0; i < 4; i++) {
+            assertThat(batch.get(i).rejection()).isEqualTo(RejectReason.INVALID_MESSAGE);
+            assertThat(batch.get(i).error()).contains("ttl");
+        }
+        parse("{\"ttl\":\"x\",\"metrics\":[{\"type\":\"counter\",\"name\":\"a\",\"value\":1}]}");
+        assertThat(batch.elementRejection()).isEqualTo(RejectReason.INVALID_MESSAGE);
+        assertThat(batch.elementError()).contains("ttl");
+    }
 }

@@ -2,8 +2,8 @@ package io.promstream.ingest.http;
 
 import io.prometheus.client.Counter;
 import io.promstream.ingest.push.HttpIngestor;
-import io.promstream.ingest.push.IdempotencyKeys;
 import io.promstream.parse.RejectReason;
+import io.promstream.parse.SeriesTtl;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -45,10 +45,12 @@ public class JsonPushResource {
     public Response push(
             @HeaderParam("Content-Encoding") String encoding,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @HeaderParam(SeriesTtl.HEADER) String ttl,
             InputStream in) {
-        String badKey = IdempotencyKeys.problem(idempotencyKey);
-        if (badKey != null) {
-            return reply(400, Map.of("error", badKey));
+        PushHeaders headers = new PushHeaders(idempotencyKey, ttl);
+        String badHeader = headers.problem();
+        if (badHeader != null) {
+            return reply(400, Map.of("error", badHeader));
         }
         byte[] body;
         try {
@@ -61,7 +63,7 @@ public class JsonPushResource {
             return reply(400, Map.of("error", "cannot read the body: " + e.getMessage()));
         }
         String endpoint = PushEndpoint.JSON.label();
-        HttpIngestor.Outcome outcome = ingestor.once(idempotencyKey).ingestJson(body, "http " + endpoint);
+        HttpIngestor.Outcome outcome = headers.on(ingestor).ingestJson(body, "http " + endpoint);
         outcome.refused().forEach(r -> rejected.labels(endpoint, r.reason()).inc());
         if (outcome.bodyRejection() != null) {
             rejected.labels(endpoint, outcome.bodyRejection().label()).inc();

@@ -3,7 +3,7 @@ package io.promstream.ingest.http;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.prometheus.client.Counter;
 import io.promstream.ingest.push.HttpIngestor;
-import io.promstream.ingest.push.IdempotencyKeys;
+import io.promstream.parse.SeriesTtl;
 import io.promstream.parse.otlp.OtlpCodec;
 import io.promstream.parse.otlp.OtlpSettings;
 import io.promstream.parse.otlp.OtlpTranslator;
@@ -55,6 +55,7 @@ public class OtlpResource {
             @HeaderParam("Content-Type") String contentType,
             @HeaderParam("Content-Encoding") String contentEncoding,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @HeaderParam(SeriesTtl.HEADER) String ttl,
             InputStream in) {
         String endpoint = PushEndpoint.OTLP.label();
         OtlpCodec.Encoding encoding = OtlpCodec.Encoding.of(contentType);
@@ -65,9 +66,10 @@ public class OtlpResource {
                     .entity("an OTLP export is application/x-protobuf or application/json\n")
                     .build();
         }
-        String badKey = IdempotencyKeys.problem(idempotencyKey);
-        if (badKey != null) {
-            return status(400, INVALID_ARGUMENT, badKey, encoding);
+        PushHeaders headers = new PushHeaders(idempotencyKey, ttl);
+        String badHeader = headers.problem();
+        if (badHeader != null) {
+            return status(400, INVALID_ARGUMENT, badHeader, encoding);
         }
         byte[] body;
         try {
@@ -88,7 +90,7 @@ public class OtlpResource {
         }
         HttpIngestor.Outcome outcome;
         try {
-            outcome = ingestor.once(idempotencyKey)
+            outcome = headers.on(ingestor)
                     .ingestOtlp(
                             OtlpTranslator.translate(request, settings, clock.millis()),
                             settings.windowMillis(),

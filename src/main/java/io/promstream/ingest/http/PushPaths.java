@@ -2,7 +2,6 @@ package io.promstream.ingest.http;
 
 import io.prometheus.client.Counter;
 import io.promstream.ingest.push.HttpIngestor;
-import io.promstream.ingest.push.IdempotencyKeys;
 import io.promstream.parse.PushMode;
 import io.promstream.parse.RejectReason;
 import jakarta.ws.rs.core.MediaType;
@@ -43,11 +42,11 @@ public final class PushPaths {
             boolean put,
             String contentType,
             String encoding,
-            String idempotencyKey,
+            PushHeaders headers,
             InputStream in) {
-        String badKey = IdempotencyKeys.problem(idempotencyKey);
-        if (badKey != null) {
-            return reply(400, badKey);
+        String badHeader = headers.problem();
+        if (badHeader != null) {
+            return reply(400, badHeader);
         }
         boolean job = GroupingKey.isJobPath(path);
         PushMode mode = job ? jobMode : PushMode.AGGREGATE;
@@ -74,7 +73,7 @@ public final class PushPaths {
         String source =
                 "http " + mode.label() + " " + (job ? "job " + key.labels().get("job") : "/metrics/" + path);
         HttpIngestor.Outcome outcome =
-                ingestor.once(idempotencyKey).ingestExposition(body, contentType, key.labels(), mode, put, source);
+                headers.on(ingestor).ingestExposition(body, contentType, key.labels(), mode, put, source);
         if (outcome.bodyRejection() != null) {
             rejected.labels(endpoint, outcome.bodyRejection().label()).inc();
             if (outcome.bodyRejection() == RejectReason.TOO_LARGE) {

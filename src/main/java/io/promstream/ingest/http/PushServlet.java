@@ -1,6 +1,7 @@
 package io.promstream.ingest.http;
 
 import io.promstream.parse.PushMode;
+import io.promstream.parse.SeriesTtl;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -68,7 +69,7 @@ public final class PushServlet extends HttpServlet {
                         put,
                         request.getHeader("Content-Type"),
                         request.getHeader("Content-Encoding"),
-                        request.getHeader("Idempotency-Key"),
+                        new PushHeaders(request.getHeader("Idempotency-Key"), request.getHeader(SeriesTtl.HEADER)),
                         in));
     }
 

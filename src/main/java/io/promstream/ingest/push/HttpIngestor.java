@@ -58,6 +58,8 @@ public final class HttpIngestor {
     private final long onceWindowMillis;
     /** The key of a push sent with an {@code Idempotency-Key}, or 0 (see {@link #once}). */
     private final long onceKey;
+    /** The TTL of the series this push touches ({@code X-Series-TTL}), or {@link Sample#NO_TTL}. */
+    private final long ttlMillis;
     /** How many times this push queued commands: a push queued in several steps keys each step apart. */
     private int steps;
 
@@ -79,9 +81,10 @@ public final class HttpIngestor {
         this.idPrefix = gatewayId + ":" + System.currentTimeMillis() + ":";
         this.pushes = new AtomicLong();
         this.onceKey = 0;
+        this.ttlMillis = Sample.NO_TTL;
     }
 
-    private HttpIngestor(HttpIngestor base, long onceKey) {
+    private HttpIngestor(HttpIngestor base, long onceKey, long ttlMillis) {
         this.parser = base.parser;
         this.rejections = base.rejections;
         this.writer = base.writer;
@@ -91,6 +94,7 @@ public final class HttpIngestor {
         this.idPrefix = base.idPrefix;
         this.pushes = base.pushes;
         this.onceKey = onceKey;
+        this.ttlMillis = ttlMillis;
     }
 
     /**
@@ -101,7 +105,15 @@ public final class HttpIngestor {
         if (idempotencyKey == null || idempotencyKey.isEmpty()) {
             return this;
         }
-        return new HttpIngestor(this, IdempotencyKeys.of(idempotencyKey));
+        return new HttpIngestor(this, IdempotencyKeys.of(idempotencyKey), ttlMillis);
+    }
+
+    /**
+     * This ingestor for one push whose series live {@code ttlMillis} after their last update (docs/http-api.md,
+     * Series TTL); a sample's own {@code ttl} wins. {@link Sample#NO_TTL}: itself.
+     */
+    public HttpIngestor ttl(long ttlMillis) {
+        return ttlMillis == Sample.NO_TTL ? this : new HttpIngestor(this, onceKey, ttlMillis);
     }
 
     /** A JSON body (docs/wire-format.md: object, array, or wrapper); each sample judged alone. */
@@ -234,6 +246,9 @@ public final class HttpIngestor {
     Outcome queue(SortedMap<Integer, Command> commands, String source) {
         String id = idPrefix + pushes.incrementAndGet();
         long key = onceKey == 0 ? 0 : IdempotencyKeys.step(onceKey, steps++);
+        if (ttlMillis != Sample.NO_TTL) {
+            commands.values().forEach(c -> c.samples().forEach(s -> s.ttlIfAbsent(ttlMillis)));
+        }
         boolean local = commands.keySet().stream().allMatch(writer::heldHere);
         PushTracker.Waiter waiter = local ? tracker.expect(id, commands.size()) : null;
         try {
@@ -252,7 +267,7 @@ public final class HttpIngestor {
                 return new Outcome(0, List.of(), null, null, true);
             }
             List<Outcome> outcomes = waiter.await(applyTimeoutMillis);
-            return outcomes == null ? new Outcome(0, List.of(), null, null, true) : merge(outcomes);
+            return outcomes == null ? new Outcome(0, List.of(), null, null, true) : PushOutcomes.merge(outcomes);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(0, List.of(), null, null, true);
@@ -261,31 +276,5 @@ public final class HttpIngestor {
                 waiter.close();
             }
         }
-    }
-
-    private static Outcome merge(List<Outcome> outcomes) {
-        if (outcomes.size() == 1) {
-            return outcomes.get(0);
-        }
-        int accepted = 0;
-        List<Refused> refused = new ArrayList<>();
-        RejectReason whole = null;
-        String error = null;
-        for (Outcome o : outcomes) {
-            accepted += o.accepted();
-            refused.addAll(o.refused());
-            if (o.bodyRejection() != null && whole == null) {
-                whole = o.bodyRejection();
-                error = o.bodyError();
-            }
-        }
-        refused.sort(Comparator.comparingInt(Refused::index));
-        if (whole != null && accepted == 0 && refused.isEmpty()) {
-            return Outcome.refusedWhole(whole, error);
-        }
-        if (whole != null) {
-            refused.add(new Refused(-1, whole.label(), error));
-        }
-        return new Outcome(accepted, refused, null, null, false);
     }
 }
