@@ -81,6 +81,8 @@ deps:
 	@scripts/ensure-package.sh "/usr/bin/python3 -c 'import redis.cluster'" python3-redis
 	@scripts/ensure-package.sh node nodejs
 	@scripts/ensure-package.sh npm npm
+	@scripts/ensure-package.sh /usr/bin/chromium chromium
+	@scripts/ensure-package.sh /usr/bin/chromedriver chromium-driver
 
 ## stop: stop the redis-server that `make run` started (by PID; nothing else)
 stop:

@@ -44,6 +44,9 @@ import io.promstream.store.MetricStore;
 import io.promstream.store.TtlRules;
 import io.promstream.tasks.FlushQueueTask;
 import io.promstream.tasks.ResetSeriesTask;
+import io.promstream.ui.Console;
+import io.promstream.ui.DeadLetterList;
+import io.promstream.ui.ShardOwners;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.ScheduledExecutorService;
@@ -195,6 +198,29 @@ public final class Gateway {
         config.getTls().secure(config.getServerFactory(), environment.getObjectMapper());
         config.getHttp().acceptClientCertificates(config.getTls().clientCertificates());
         config.getHttp().configureServer(config.getServerFactory(), environment);
+        StatusResource status = new StatusResource(
+                store,
+                metrics,
+                coordinator,
+                monitor,
+                workers,
+                clock,
+                new StatusResource.About(version, redis.getQueueKey(), redis.describeTarget(), ttl));
+        ResetSeriesTask reset = new ResetSeriesTask(store);
+        FlushQueueTask flush = new FlushQueueTask(new QueueFlusher(table, workers.workers()));
+
+        // the operator console (/ui/), registered first so that its actions' guard precedes the other filters
+        Console.register(
+                environment,
+                new Console.Reads(
+                        store,
+                        ttl,
+                        status,
+                        metrics,
+                        monitor,
+                        new ShardOwners(client, redis.getQueueKey(), redis.getShards()),
+                        new DeadLetterList(client, redis.deadLetterKeyOrNull())),
+                new Console.Actions(reset, flush, ingestor, config.getAdmin().token()));
 
         // the routes of the application port (the exposition, pushes, the Pushgateway's API, status, health)
         config.getHttp()
@@ -213,15 +239,7 @@ public final class Gateway {
                                                         metrics,
                                                         config.getNativeHistograms()
                                                                 .isClassicFallback())),
-                                new StatusResource(
-                                        store,
-                                        metrics,
-                                        coordinator,
-                                        monitor,
-                                        workers,
-                                        clock,
-                                        new StatusResource.About(
-                                                version, redis.getQueueKey(), redis.describeTarget(), ttl)),
+                                status,
                                 new HealthResource(environment.healthChecks()),
                                 config.getOtlp().buildSettings(aggregation.getMaxMessageBytes()),
                                 clock),
@@ -246,8 +264,8 @@ public final class Gateway {
 
         // operations, on the admin port: loopback, or a bearer token
         config.getAdmin().secure(config.getServerFactory(), environment);
-        environment.admin().addTask(new ResetSeriesTask(store));
-        environment.admin().addTask(new FlushQueueTask(new QueueFlusher(table, workers.workers())));
+        environment.admin().addTask(reset);
+        environment.admin().addTask(flush);
         return new Gateway(store, metrics, workers, table, coordinator);
     }
 

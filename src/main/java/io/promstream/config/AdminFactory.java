@@ -26,6 +26,11 @@ public class AdminFactory {
     @JsonProperty
     private String token = "";
 
+    /** The admin token, or an empty one when none is configured (the console's actions are then refused). */
+    public String token() {
+        return token == null ? "" : token;
+    }
+
     /**
      * Guards the tasks of the admin connector of {@code server}.
      *

@@ -22,6 +22,7 @@ public final class QueueMonitor implements Runnable {
     private final Gauge.Child pending;
     private final RedisCalls calls;
     private volatile long length = UNKNOWN;
+    private volatile long[] lengths = new long[0];
     private volatile String lastError = "not polled yet";
 
     public QueueMonitor(UnifiedJedis redis, String queueKey, ShardTable table, Gauge.Child pending, RedisCalls calls) {
@@ -38,24 +39,29 @@ public final class QueueMonitor implements Runnable {
         long mark = calls.start();
         try {
             long total = 0;
+            long[] each = new long[table.count()];
             for (int i = 0; i < table.count(); i++) {
                 long llen = redis.llen(ShardKeys.of(queueKey, i, table.count()).list());
                 Shard held = table.held(i);
                 if (held != null && held.state() == Shard.State.OPEN) {
                     llen -= held.uncovered();
                 }
-                total += Math.max(0, llen);
+                each[i] = Math.max(0, llen);
+                total += each[i];
             }
             pending.set(total);
             length = total;
+            lengths = each;
             lastError = null;
             calls.answered(mark);
         } catch (JedisException e) {
             length = UNKNOWN;
+            lengths = new long[0];
             lastError = e.getMessage();
             calls.failed(e);
         } catch (RuntimeException e) {
             length = UNKNOWN;
+            lengths = new long[0];
             lastError = e.toString();
         }
     }
@@ -63,6 +69,11 @@ public final class QueueMonitor implements Runnable {
     /** The elements not yet taken at the last poll, or {@link #UNKNOWN}. */
     public long length() {
         return length;
+    }
+
+    /** The elements not yet taken on each shard at the last poll, by shard; empty when not known. */
+    public long[] lengths() {
+        return lengths.clone();
     }
 
     /** Why the last poll failed, or {@code null}. */

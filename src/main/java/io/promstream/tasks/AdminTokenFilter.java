@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
-/** The admin tasks answer only to {@code Authorization: Bearer <admin.token>}; anything else gets 401. */
+/**
+ * The admin tasks answer only to {@code Authorization: Bearer <admin.token>}; anything else gets 401. The console's
+ * actions ask the same question ({@link #accepts}).
+ */
 public final class AdminTokenFilter implements Filter {
     private final byte[] expected;
 
@@ -22,8 +25,7 @@ public final class AdminTokenFilter implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        String given = ((HttpServletRequest) request).getHeader("Authorization");
-        if (given != null && MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+        if (accepts(((HttpServletRequest) request).getHeader("Authorization"))) {
             chain.doFilter(request, response);
             return;
         }
@@ -32,5 +34,10 @@ public final class AdminTokenFilter implements Filter {
         http.setHeader("WWW-Authenticate", "Bearer realm=\"admin tasks\"");
         http.setContentType("text/plain");
         http.getWriter().println("admin tasks need Authorization: Bearer <admin.token>");
+    }
+
+    /** Whether an {@code Authorization} header carries the admin token (compared in constant time). */
+    public boolean accepts(String authorization) {
+        return authorization != null && MessageDigest.isEqual(expected, authorization.getBytes(StandardCharsets.UTF_8));
     }
 }

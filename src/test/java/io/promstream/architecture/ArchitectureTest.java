@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package graph the README's Design section describes, kept so by the build: one package per stage, imports
- * pointing one way (config -> ingest -> queue -> store -> parse, expose -> store; health and tasks are adapters), no cycles.
+ * pointing one way (config -> ingest -> queue -> store -> parse, expose -> store; health and tasks are adapters; the
+ * console, ui, reads them all and is read by the assembly alone), no cycles.
  * Inside ingest too: the HTTP adapters (ingest.http) and the queue's consumption (ingest) use the queued-push protocol
  * (ingest.push), which uses the rejections (ingest.reject), which use no other ingest package.
  */
@@ -34,6 +35,7 @@ class ArchitectureTest {
     private static final String EXPOSE = "io.promstream.expose..";
     private static final String HEALTH = "io.promstream.health..";
     private static final String TASKS = "io.promstream.tasks..";
+    private static final String UI = "io.promstream.ui..";
 
     static final ArchRule noPackageCycles =
             slices().matching("io.promstream.(*)..").should().beFreeOfCycles();
@@ -110,6 +112,14 @@ class ArchitectureTest {
             .dependOnClassesThat()
             .resideInAnyPackage(ROOT, CONFIG, EXPOSE);
 
+    /** The operator console reads what the other stages expose and runs the tasks; only the assembly knows it. */
+    static final ArchRule theConsoleIsUsedOnlyByTheAssembly = noClasses()
+            .that()
+            .resideOutsideOfPackages(ROOT, UI)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(UI);
+
     static final ArchRule onlyTheAssemblyUsesTheConfiguration = noClasses()
             .that()
             .resideOutsideOfPackages(ROOT, CONFIG)
@@ -184,6 +194,11 @@ class ArchitectureTest {
     @Test
     void healthAndTasksAreAdapters() {
         healthAndTasksAreAdapters.check(classes);
+    }
+
+    @Test
+    void theConsoleIsUsedOnlyByTheAssembly() {
+        theConsoleIsUsedOnlyByTheAssembly.check(classes);
     }
 
     @Test

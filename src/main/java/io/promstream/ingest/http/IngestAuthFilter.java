@@ -27,6 +27,12 @@ public final class IngestAuthFilter implements Filter {
     /** Map this filter to every path of the application port. */
     public static final String EVERY_PATH = "/*";
 
+    /**
+     * A request attribute a filter in front of this one sets on a request it authorized with the admin token (the
+     * console's actions): that request needs no ingestion credentials. Clients cannot set request attributes.
+     */
+    public static final String ADMIN_AUTHORIZED = "io.promstream.adminAuthorized";
+
     private final List<byte[]> tokens;
     private final Map<String, String> users;
     private final Counter unauthorized;
@@ -55,7 +61,10 @@ public final class IngestAuthFilter implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        if (open(request) || certified(request) || allowed(request.getHeader("Authorization"))) {
+        if (open(request)
+                || certified(request)
+                || Boolean.TRUE.equals(request.getAttribute(ADMIN_AUTHORIZED))
+                || allowed(request.getHeader("Authorization"))) {
             chain.doFilter(req, res);
             return;
         }
