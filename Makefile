@@ -88,7 +88,7 @@ deps:
 stop:
 	@scripts/local-redis.sh stop $(REDIS_PORT)
 
-.PHONY: stack stack-down stack-status demo e2e dashboard-image
+.PHONY: stack stack-down stack-status demo e2e dashboard-image console-screenshots
 
 ## stack: Redis, the gateway and Prometheus (and Grafana, when installed) from local binaries on 127.0.0.1
 stack: build
@@ -120,6 +120,10 @@ demo:
 ## e2e: end-to-end test: redis-server, the gateway and a real Prometheus on free ports, PHP/Python/shell senders
 e2e: build
 	@scripts/e2e.sh
+
+## console-screenshots: redraw docs/console-*.png (the README's) from the console's browser test
+console-screenshots: deps
+	mvn -B -q test -Dtest=ConsoleBrowserIntegrationTest -Dconsole.screenshots=docs
 
 ## dashboard-image: redraw docs/dashboard.png from the running stack's Prometheus (after `make stack demo`)
 dashboard-image:

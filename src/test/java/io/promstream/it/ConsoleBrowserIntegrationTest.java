@@ -71,6 +71,7 @@ class ConsoleBrowserIntegrationTest {
         browser.colorScheme("light");
         browser.open(base, "overview"); // the console's origin: forget a token an earlier test kept
         browser.script("sessionStorage.clear()");
+        browser.driver().get("about:blank"); // each test then loads the page afresh
         browser.consoleErrors(); // drop what an earlier test left
     }
 
