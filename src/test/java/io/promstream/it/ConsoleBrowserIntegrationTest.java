@@ -301,6 +301,28 @@ class ConsoleBrowserIntegrationTest {
     }
 
     @Test
+    void aLabelSelectorIsResetAndTheQueueFlushedFromThePage() {
+        seed();
+        browser.open(base + "#families", "families");
+        browser.driver().findElement(By.id("selector-input")).sendKeys("queue=sms");
+        browser.driver().findElement(By.cssSelector("#selector-form button")).click();
+        enterToken(TOKEN);
+        awaitNotice("removed 1 series");
+        assertThat(client.scrape())
+                .doesNotContain("console_jobs_total{queue=\"sms\",}")
+                .contains("console_jobs_total{queue=\"mail\",}");
+
+        browser.go("#overview", "overview");
+        REDIS.push(
+                "prom-stream-gateway:metric-queue:{1}",
+                "{\"type\":\"gauge\",\"name\":\"console_flushed\",\"value\":9}");
+        browser.driver().findElement(By.id("flush-button")).click();
+        awaitNotice("flushed");
+        assertThat(client.value("console_flushed")).isEqualTo(9.0);
+        assertNoConsoleErrors();
+    }
+
+    @Test
     void itFitsAPhoneAndReadsInTheDark() {
         seed();
         browser.resize(390, 844);
