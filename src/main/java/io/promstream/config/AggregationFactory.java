@@ -5,11 +5,13 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.promstream.parse.SampleParser;
+import io.promstream.store.CredentialQuotas;
 import io.promstream.store.FamilyRule;
 import io.promstream.store.FamilyRules;
 import io.promstream.store.MetricStore;
 import io.promstream.store.NativeDefaults;
 import io.promstream.store.SeriesExpirer;
+import io.promstream.store.StoreRules;
 import io.promstream.store.StoreSettings;
 import io.promstream.store.TtlRules;
 import jakarta.validation.Valid;
@@ -19,6 +21,7 @@ import jakarta.validation.constraints.NotNull;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -42,6 +45,19 @@ public class AggregationFactory {
     @Valid
     @NotNull
     private List<FamilyRuleFactory> familyRules = List.of();
+
+    @NotNull
+    private Map<String, @Min(0) Integer> credentialQuotas = Map.of();
+
+    @JsonProperty
+    public Map<String, Integer> getCredentialQuotas() {
+        return credentialQuotas;
+    }
+
+    @JsonProperty
+    public void setCredentialQuotas(Map<String, Integer> credentialQuotas) {
+        this.credentialQuotas = credentialQuotas;
+    }
 
     @JsonProperty
     public List<FamilyRuleFactory> getFamilyRules() {
@@ -107,7 +123,7 @@ public class AggregationFactory {
                         seenKeysPerShard,
                         nativeHistogramMaxBuckets,
                         nativeDefaults,
-                        buildFamilyRules()),
+                        new StoreRules(buildFamilyRules(), new CredentialQuotas(credentialQuotas))),
                 clock,
                 appliedWatermark,
                 shards);

@@ -86,7 +86,8 @@ public class StatusResource {
             Map<String, Long> dropped,
             List<Worker> workers,
             Map<String, FamilyTtl> ttl,
-            Map<String, String> rules) {}
+            Map<String, String> rules,
+            Map<String, Integer> quotas) {}
 
     /** Each family's TTL, by name, sorted. */
     private Map<String, FamilyTtl> ttl() {
@@ -141,6 +142,7 @@ public class StatusResource {
                 dropped,
                 list,
                 ttl(),
-                rules());
+                rules(),
+                store.settings().rules().credentials().held());
     }
 }

@@ -17,6 +17,8 @@ public enum RejectReason {
     SERIES_LIMIT,
     /** A new series of a family that holds its own quota of series ({@code aggregation.familyRules}). */
     FAMILY_SERIES_LIMIT,
+    /** A new series pushed with a credential that holds its quota of series ({@code aggregation.credentialQuotas}). */
+    CREDENTIAL_SERIES_LIMIT,
     /** Data of a kind the gateway does not take (an OTLP exponential histogram, a temporality it cannot tell). */
     UNSUPPORTED,
     /** An OTLP delta point older than the window in which a repeat of it is recognised. */

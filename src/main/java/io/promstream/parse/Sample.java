@@ -30,6 +30,7 @@ public final class Sample {
     private String id;
     private int nativeSchema = NO_SCHEMA;
     private long ttlMillis = NO_TTL;
+    private String credential;
     private NativeHistogram nativeHistogram;
     private RejectReason rejection;
     private String error;
@@ -51,6 +52,7 @@ public final class Sample {
         id = null;
         nativeSchema = NO_SCHEMA;
         ttlMillis = NO_TTL;
+        credential = null;
         nativeHistogram = null;
         rejection = null;
         error = null;
@@ -91,11 +93,15 @@ public final class Sample {
         return this;
     }
 
-    /** The push's TTL, for a sample that does not have one of its own. */
-    public void ttlIfAbsent(long ttlMillis) {
-        if (this.ttlMillis == NO_TTL) {
-            this.ttlMillis = ttlMillis;
-        }
+    /** What its push's headers say: its TTL unless it has its own, and the credential that pushed it (or null). */
+    public void pushed(long pushTtlMillis, String pushCredential) {
+        ttlMillis = ttlMillis == NO_TTL ? pushTtlMillis : ttlMillis;
+        credential = pushCredential;
+    }
+
+    /** The credential that pushed it over HTTP ({@code user:<name>}, {@code token:<i>}, ...), or {@code null}. */
+    public String credential() {
+        return credential;
     }
 
     public long ttlMillis() {
@@ -289,10 +295,5 @@ public final class Sample {
 
     public String error() {
         return error;
-    }
-
-    @Override
-    public String toString() {
-        return type + " " + name + labels + " " + value;
     }
 }

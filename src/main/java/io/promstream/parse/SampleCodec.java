@@ -15,6 +15,9 @@ public final class SampleCodec {
     /** A bit of the gauge op's byte: a TTL follows the timestamp (samples without one read as before). */
     private static final int HAS_TTL = 0x40;
 
+    /** A bit of the gauge op's byte: the credential that pushed it follows (and the TTL, if any). */
+    private static final int HAS_CREDENTIAL = 0x20;
+
     private SampleCodec() {}
 
     static void writeSample(DataOutputStream out, Sample sample) throws IOException {
@@ -32,10 +35,14 @@ public final class SampleCodec {
         writeDoubles(out, sample.quantiles());
         writeDoubles(out, sample.epsilons());
         boolean ttl = sample.ttlMillis() != Sample.NO_TTL;
-        out.writeByte(sample.op().ordinalCode() | (ttl ? HAS_TTL : 0));
+        boolean credential = sample.credential() != null;
+        out.writeByte(sample.op().ordinalCode() | (ttl ? HAS_TTL : 0) | (credential ? HAS_CREDENTIAL : 0));
         out.writeLong(sample.timestamp());
         if (ttl) {
             out.writeLong(sample.ttlMillis());
+        }
+        if (credential) {
+            writeString(out, sample.credential());
         }
         Aggregate aggregate = sample.aggregate();
         if (sample.nativeHistogram() != null) { // kinds 2 and 3 are new: samples without them read as before
@@ -105,7 +112,7 @@ public final class SampleCodec {
         readDoubles(in, sample.quantiles());
         readDoubles(in, sample.epsilons());
         int opByte = in.readByte();
-        GaugeOp op = GaugeOp.ofOrdinalCode(opByte & ~HAS_TTL);
+        GaugeOp op = GaugeOp.ofOrdinalCode(opByte & ~(HAS_TTL | HAS_CREDENTIAL));
         if (op == null) {
             throw new IOException("unknown gauge op");
         }
@@ -117,6 +124,9 @@ public final class SampleCodec {
                 throw new IOException("a TTL out of bounds");
             }
             sample.ttl(ttl);
+        }
+        if ((opByte & HAS_CREDENTIAL) != 0) {
+            sample.pushed(sample.ttlMillis(), readString(in));
         }
         int whole = in.readUnsignedByte();
         if (whole == WHOLE_NATIVE) {

@@ -25,10 +25,17 @@ final class FamilyRegistry {
     private final ConcurrentHashMap<String, Family> byName = new ConcurrentHashMap<>();
     private volatile Set<String> reserved = Set.of();
     private final FamilyRules rules;
+    private final CredentialQuotas credentials;
     private final LongAdder droppedByRule = new LongAdder();
 
-    FamilyRegistry(FamilyRules rules) {
-        this.rules = rules;
+    FamilyRegistry(StoreRules rules) {
+        this.rules = rules.families();
+        this.credentials = rules.credentials();
+    }
+
+    /** The series quotas of the credentials that push. */
+    CredentialQuotas credentials() {
+        return credentials;
     }
 
     /** Whether the family's rule drops its samples: each one asked about is counted. */

@@ -212,7 +212,7 @@ final class GroupApplication {
         if (fresh) {
             added += 2; // push_time_seconds and push_failure_time_seconds
         }
-        Refusal overQuota = SampleApplier.quotaRefusal(addedIn);
+        Refusal overQuota = SampleApplier.quotaRefusal(addedIn, registry.credentials(), samples);
         if (overQuota != null) {
             return new PushResult(0, 0, overQuota);
         }
@@ -255,7 +255,11 @@ final class GroupApplication {
             }
             family.offerHelp(sample.help());
             LabelSet labels = family.labelsOf(sample);
-            net += put(group, family, GroupSeries.of(family.type(), labels, sample, group, nowMillis), nowMillis);
+            GroupSeries series = GroupSeries.of(family.type(), labels, sample, group, nowMillis);
+            if (put(group, family, series, nowMillis) == 1) {
+                net++;
+                registry.credentials().created(sample.credential(), series);
+            }
         }
         pushTime.offerHelp(Group.PUSH_TIME_HELP);
         failureTime.offerHelp(Group.PUSH_FAILURE_TIME_HELP);

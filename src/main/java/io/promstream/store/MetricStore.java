@@ -41,7 +41,7 @@ public final class MetricStore {
         this.settings = settings;
         this.clock = clock;
         this.appliedWatermark = appliedWatermark;
-        this.families = new FamilyRegistry(settings.familyRules());
+        this.families = new FamilyRegistry(settings.rules());
         this.cap = new SeriesCap(settings.maxSeries());
         this.groups = new GroupRegistry(families, cap);
         this.partitions = new Partitions(shards, families, groups, cap, settings.seenKeysPerShard());

@@ -74,7 +74,7 @@ final class PushApplication {
                         createdIn.merge(targets[i], 1, Integer::sum);
                     }
                 }
-                Refusal overQuota = SampleApplier.quotaRefusal(createdIn);
+                Refusal overQuota = SampleApplier.quotaRefusal(createdIn, registry.credentials(), samples);
                 if (overQuota != null) {
                     return new PushResult(0, firstCreating(series), overQuota);
                 }
@@ -208,6 +208,8 @@ final class PushApplication {
         Series added = family.add(labels, partition, created);
         if (added != created) { // a new family's series raced in by a sample applied meanwhile
             cap.adjust(-1);
+        } else {
+            registry.credentials().created(sample.credential(), created);
         }
         return added;
     }

@@ -2,6 +2,7 @@ package io.promstream.store;
 
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Sample;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -41,6 +42,8 @@ final class SampleApplier {
             Series series = family.find(probe(sample), partition);
             if (series == null) {
                 Refusal overQuota = quotaRefusal(family, 1);
+                overQuota =
+                        overQuota != null ? overQuota : families.credentials().refusal(sample.credential(), 1);
                 if (overQuota != null) {
                     return overQuota;
                 }
@@ -54,6 +57,8 @@ final class SampleApplier {
                 series = family.add(labels, partition, created);
                 if (series != created) {
                     cap.adjust(-1);
+                } else {
+                    families.credentials().created(sample.credential(), created);
                 }
                 if (series == null) {
                     continue; // the family was retired meanwhile: look it up again
@@ -77,15 +82,20 @@ final class SampleApplier {
         return family.find(probe(sample), partition);
     }
 
-    /** Why the series to be created in each family may not all be, under the families' own quotas, or {@code null}. */
-    static Refusal quotaRefusal(Map<Family, Integer> created) {
+    /**
+     * Why the series a push would create ({@code created}, by family) may not all be: a family's quota, then the
+     * quota of the credential the push's samples share; or {@code null}.
+     */
+    static Refusal quotaRefusal(Map<Family, Integer> created, CredentialQuotas credentials, List<Sample> samples) {
+        int total = 0;
         for (Map.Entry<Family, Integer> entry : created.entrySet()) {
             Refusal refusal = quotaRefusal(entry.getKey(), entry.getValue());
             if (refusal != null) {
                 return refusal;
             }
+            total += entry.getValue();
         }
-        return null;
+        return total == 0 ? null : credentials.refusal(samples.get(0).credential(), total);
     }
 
     /** Why {@code n} more series may not be created in the family under its own quota, or {@code null}. */

@@ -9,7 +9,8 @@ package io.promstream.store;
  * @param seenKeysPerShard how many keys of points applied once a partition keeps at most ({@link SeenKeys})
  * @param nativeMaxBuckets how many buckets a native histogram may populate before its resolution is halved
  * @param nativeDefaults which histogram families are native by default
- * @param familyRules what is done with each family's samples ({@code aggregation.familyRules})
+ * @param rules the families' rules and the credentials' quotas ({@code aggregation.familyRules}, {@code
+ *     aggregation.credentialQuotas})
  */
 public record StoreSettings(
         int maxSeries,
@@ -18,7 +19,7 @@ public record StoreSettings(
         int seenKeysPerShard,
         int nativeMaxBuckets,
         NativeDefaults nativeDefaults,
-        FamilyRules familyRules) {
+        StoreRules rules) {
     /** The default of {@code nativeMaxBuckets}: client_golang's. */
     public static final int NATIVE_MAX_BUCKETS = 160;
 
@@ -33,7 +34,7 @@ public record StoreSettings(
                 SEEN_KEYS_PER_SHARD,
                 NATIVE_MAX_BUCKETS,
                 NativeDefaults.NONE,
-                FamilyRules.NONE);
+                StoreRules.NONE);
     }
 
     public static StoreSettings defaults() {

@@ -16,9 +16,11 @@ import io.promstream.testing.RedisClusterExtension;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -54,14 +56,14 @@ class GovernanceClusterIntegrationTest {
     }
 
     private GatewayProcess gateway(String name) throws IOException {
-        GatewayProcess gateway = GatewayProcess.start(
-                dir,
-                name,
-                "governance-config.yml",
-                Map.of(
-                        "redis.clusterNodes", String.join(",", CLUSTER.seeds()),
-                        "redis.shards", Integer.toString(SHARDS)),
-                "512m");
+        return gateway(name, Map.of());
+    }
+
+    private GatewayProcess gateway(String name, Map<String, String> more) throws IOException {
+        Map<String, String> overrides = new HashMap<>(more);
+        overrides.put("redis.clusterNodes", String.join(",", CLUSTER.seeds()));
+        overrides.put("redis.shards", Integer.toString(SHARDS));
+        GatewayProcess gateway = GatewayProcess.start(dir, name, "governance-config.yml", overrides, "512m");
         started.add(gateway);
         return gateway;
     }
@@ -141,6 +143,39 @@ class GovernanceClusterIntegrationTest {
                 .path("rules");
         assertThat(rules.path("http_requests").asText()).isEqualTo("http_requests: without [pod, request_id]");
         assertThat(rules.path("per_user").asText()).isEqualTo("per_user: maxSeries 5");
+    }
+
+    @Test
+    void aCredentialsQuotaHoldsOnTheGatewayThatAppliesItsPushes() throws Exception {
+        Map<String, String> auth = Map.of(
+                "http.bearerTokens", "t0,t1",
+                "aggregation.credentialQuotas.token:1", "4");
+        List<GatewayProcess> gateways = List.of(gateway("g0", auth), gateway("g1", auth), gateway("g2", auth));
+        awaitEveryShardHeld(gateways);
+
+        int pushes = 24;
+        for (int i = 0; i < pushes; i++) { // each to any gateway; applied where its series' shard is held
+            GatewayClient client = gateways.get(i % 3).client();
+            String json =
+                    "{\"type\":\"counter\",\"name\":\"tenant_jobs\",\"value\":1,\"labels\":{\"i\":\"" + i + "\"}}";
+            HttpResponse<String> response = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + client.appPort() + "/api/metrics"))
+                            .header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer t1")
+                            .POST(HttpRequest.BodyPublishers.ofString(json))
+                            .build());
+            assertThat(response.statusCode()).as(response.body()).isIn(200, 202);
+        }
+        String refused = "prom_stream_gateway_dropped_metrics_total{reason=\"credential_series_limit\",}";
+        Await.until(
+                Duration.ofSeconds(60),
+                () -> total(gateways, "tenant_jobs_total") + total(gateways, refused) == pushes,
+                () -> "tenant_jobs: " + total(gateways, "tenant_jobs_total") + " kept, " + total(gateways, refused)
+                        + " refused over the quota");
+        for (GatewayProcess g : gateways) {
+            assertThat(g.client().sum("tenant_jobs_total")).as(g.name()).isLessThanOrEqualTo(4);
+        }
+        assertThat(total(gateways, refused)).isPositive();
     }
 
     private static double refusedOverQuota(List<GatewayProcess> gateways) {

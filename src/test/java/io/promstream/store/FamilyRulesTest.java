@@ -24,10 +24,12 @@ class FamilyRulesTest {
                     1000,
                     160,
                     NativeDefaults.NONE,
-                    new FamilyRules(List.of(
-                            new FamilyRule("http_requests", false, Set.of("request_id", "pod"), 0),
-                            new FamilyRule("debug_.*", true, Set.of(), 0),
-                            new FamilyRule("per_user", false, Set.of(), 3)))),
+                    new StoreRules(
+                            new FamilyRules(List.of(
+                                    new FamilyRule("http_requests", false, Set.of("request_id", "pod"), 0),
+                                    new FamilyRule("debug_.*", true, Set.of(), 0),
+                                    new FamilyRule("per_user", false, Set.of(), 3))),
+                            CredentialQuotas.NONE)),
             clock);
 
     private Map<LabelSet, Double> values(String family) {

@@ -124,8 +124,7 @@ class NativeHistogramStoreTest {
     @Test
     void familiesConfiguredNativeAreSoWithoutASchemaInTheirSamples() {
         MetricStore configured = new MetricStore(
-                new StoreSettings(
-                        100, 600_000, 5, 1000, 160, new NativeDefaults(Map.of("rpc_.*", 2)), FamilyRules.NONE),
+                new StoreSettings(100, 600_000, 5, 1000, 160, new NativeDefaults(Map.of("rpc_.*", 2)), StoreRules.NONE),
                 clock,
                 () -> Long.MAX_VALUE,
                 1);

@@ -33,6 +33,12 @@ public final class IngestAuthFilter implements Filter {
      */
     public static final String ADMIN_AUTHORIZED = "io.promstream.adminAuthorized";
 
+    /**
+     * The request attribute naming the credential that authorized it, for its quota: {@code token:<i>} (the i-th of
+     * {@code http.bearerTokens}, from 0), {@code user:<name>} or {@code cert:<subject>}; absent without one.
+     */
+    public static final String CREDENTIAL = "io.promstream.credential";
+
     private final List<byte[]> tokens;
     private final Map<String, String> users;
     private final Counter unauthorized;
@@ -61,10 +67,17 @@ public final class IngestAuthFilter implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        if (open(request)
-                || certified(request)
-                || Boolean.TRUE.equals(request.getAttribute(ADMIN_AUTHORIZED))
-                || allowed(request.getHeader("Authorization"))) {
+        String credential = credential(request.getHeader("Authorization"));
+        if (credential == null && certified(request)) {
+            credential = "cert:"
+                    + ((X509Certificate[]) request.getAttribute(CLIENT_CERTIFICATES))
+                            [0].getSubjectX500Principal()
+                            .getName();
+        }
+        if (credential != null) {
+            request.setAttribute(CREDENTIAL, credential);
+        }
+        if (open(request) || credential != null || Boolean.TRUE.equals(request.getAttribute(ADMIN_AUTHORIZED))) {
             chain.doFilter(req, res);
             return;
         }
@@ -95,16 +108,21 @@ public final class IngestAuthFilter implements Filter {
     private static final String CLIENT_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
 
     boolean allowed(String header) {
+        return credential(header) != null;
+    }
+
+    /** The credential an {@code Authorization} header names and proves ({@link #CREDENTIAL}), or {@code null}. */
+    String credential(String header) {
         if (header == null) {
-            return false;
+            return null;
         }
         if (header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-            boolean ok = false;
-            for (byte[] token : tokens) {
-                ok |= MessageDigest.isEqual(token, given);
+            int matched = -1;
+            for (int i = 0; i < tokens.size(); i++) {
+                matched = MessageDigest.isEqual(tokens.get(i), given) ? i : matched; // every token compared
             }
-            return ok;
+            return matched < 0 ? null : "token:" + matched;
         }
         if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
             String decoded;
@@ -112,18 +130,21 @@ public final class IngestAuthFilter implements Filter {
                 decoded = new String(
                         Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                return false;
+                return null;
             }
             int colon = decoded.indexOf(':');
             if (colon < 0) {
-                return false;
+                return null;
             }
-            String expected = users.get(decoded.substring(0, colon));
+            String user = decoded.substring(0, colon);
+            String expected = users.get(user);
             return expected != null
-                    && MessageDigest.isEqual(
-                            expected.getBytes(StandardCharsets.UTF_8),
-                            decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8));
+                            && MessageDigest.isEqual(
+                                    expected.getBytes(StandardCharsets.UTF_8),
+                                    decoded.substring(colon + 1).getBytes(StandardCharsets.UTF_8))
+                    ? "user:" + user
+                    : null;
         }
-        return false;
+        return null;
     }
 }

@@ -3,12 +3,13 @@ package io.promstream.ingest.http;
 import io.prometheus.client.Counter;
 import io.promstream.ingest.push.HttpIngestor;
 import io.promstream.parse.RejectReason;
-import io.promstream.parse.SeriesTtl;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -43,11 +44,8 @@ public class JsonPushResource {
     @Consumes({MediaType.APPLICATION_JSON, "application/*+json"})
     @Produces(MediaType.APPLICATION_JSON)
     public Response push(
-            @HeaderParam("Content-Encoding") String encoding,
-            @HeaderParam("Idempotency-Key") String idempotencyKey,
-            @HeaderParam(SeriesTtl.HEADER) String ttl,
-            InputStream in) {
-        PushHeaders headers = new PushHeaders(idempotencyKey, ttl);
+            @HeaderParam("Content-Encoding") String encoding, @Context HttpServletRequest request, InputStream in) {
+        PushHeaders headers = PushHeaders.of(request);
         String badHeader = headers.problem();
         if (badHeader != null) {
             return reply(400, Map.of("error", badHeader));

@@ -3,13 +3,14 @@ package io.promstream.ingest.http;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.prometheus.client.Counter;
 import io.promstream.ingest.push.HttpIngestor;
-import io.promstream.parse.SeriesTtl;
 import io.promstream.parse.otlp.OtlpCodec;
 import io.promstream.parse.otlp.OtlpSettings;
 import io.promstream.parse.otlp.OtlpTranslator;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,8 +55,7 @@ public class OtlpResource {
     public Response export(
             @HeaderParam("Content-Type") String contentType,
             @HeaderParam("Content-Encoding") String contentEncoding,
-            @HeaderParam("Idempotency-Key") String idempotencyKey,
-            @HeaderParam(SeriesTtl.HEADER) String ttl,
+            @Context HttpServletRequest http,
             InputStream in) {
         String endpoint = PushEndpoint.OTLP.label();
         OtlpCodec.Encoding encoding = OtlpCodec.Encoding.of(contentType);
@@ -66,7 +66,7 @@ public class OtlpResource {
                     .entity("an OTLP export is application/x-protobuf or application/json\n")
                     .build();
         }
-        PushHeaders headers = new PushHeaders(idempotencyKey, ttl);
+        PushHeaders headers = PushHeaders.of(http);
         String badHeader = headers.problem();
         if (badHeader != null) {
             return status(400, INVALID_ARGUMENT, badHeader, encoding);

@@ -3,12 +3,21 @@ package io.promstream.ingest.http;
 import io.promstream.ingest.push.HttpIngestor;
 import io.promstream.ingest.push.IdempotencyKeys;
 import io.promstream.parse.SeriesTtl;
+import jakarta.servlet.http.HttpServletRequest;
 
 /**
- * The headers every push path reads alike (docs/http-api.md): {@code Idempotency-Key} and {@code X-Series-TTL};
- * either may be {@code null}.
+ * What every push path reads alike (docs/http-api.md): the {@code Idempotency-Key} and {@code X-Series-TTL} headers,
+ * and the credential that authorized the push ({@link IngestAuthFilter#CREDENTIAL}); any may be {@code null}.
  */
-record PushHeaders(String idempotencyKey, String ttl) {
+record PushHeaders(String idempotencyKey, String ttl, String credential) {
+    /** Those of this request. */
+    static PushHeaders of(HttpServletRequest request) {
+        return new PushHeaders(
+                request.getHeader("Idempotency-Key"),
+                request.getHeader(SeriesTtl.HEADER),
+                request.getAttribute(IngestAuthFilter.CREDENTIAL) instanceof String c ? c : null);
+    }
+
     /** What is wrong with them, for a 400, or {@code null}. */
     String problem() {
         String badKey = IdempotencyKeys.problem(idempotencyKey);
@@ -25,6 +34,6 @@ record PushHeaders(String idempotencyKey, String ttl) {
 
     /** The ingestor for this push; call after {@link #problem} found nothing. */
     HttpIngestor on(HttpIngestor ingestor) {
-        return ingestor.once(idempotencyKey).ttl(SeriesTtl.parse(ttl));
+        return ingestor.once(idempotencyKey).ttl(SeriesTtl.parse(ttl)).credential(credential);
     }
 }

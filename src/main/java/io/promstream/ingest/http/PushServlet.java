@@ -1,7 +1,6 @@
 package io.promstream.ingest.http;
 
 import io.promstream.parse.PushMode;
-import io.promstream.parse.SeriesTtl;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -69,7 +68,7 @@ public final class PushServlet extends HttpServlet {
                         put,
                         request.getHeader("Content-Type"),
                         request.getHeader("Content-Encoding"),
-                        new PushHeaders(request.getHeader("Idempotency-Key"), request.getHeader(SeriesTtl.HEADER)),
+                        PushHeaders.of(request),
                         in));
     }
 

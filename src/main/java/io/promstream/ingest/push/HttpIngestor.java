@@ -60,6 +60,8 @@ public final class HttpIngestor {
     private final long onceKey;
     /** The TTL of the series this push touches ({@code X-Series-TTL}), or {@link Sample#NO_TTL}. */
     private final long ttlMillis;
+    /** The credential that authorized this push ({@link #credential}), or {@code null}. */
+    private final String credential;
     /** How many times this push queued commands: a push queued in several steps keys each step apart. */
     private int steps;
 
@@ -82,9 +84,10 @@ public final class HttpIngestor {
         this.pushes = new AtomicLong();
         this.onceKey = 0;
         this.ttlMillis = Sample.NO_TTL;
+        this.credential = null;
     }
 
-    private HttpIngestor(HttpIngestor base, long onceKey, long ttlMillis) {
+    private HttpIngestor(HttpIngestor base, long onceKey, long ttlMillis, String credential) {
         this.parser = base.parser;
         this.rejections = base.rejections;
         this.writer = base.writer;
@@ -95,6 +98,7 @@ public final class HttpIngestor {
         this.pushes = base.pushes;
         this.onceKey = onceKey;
         this.ttlMillis = ttlMillis;
+        this.credential = credential;
     }
 
     /**
@@ -105,7 +109,7 @@ public final class HttpIngestor {
         if (idempotencyKey == null || idempotencyKey.isEmpty()) {
             return this;
         }
-        return new HttpIngestor(this, IdempotencyKeys.of(idempotencyKey), ttlMillis);
+        return new HttpIngestor(this, IdempotencyKeys.of(idempotencyKey), ttlMillis, credential);
     }
 
     /**
@@ -113,7 +117,15 @@ public final class HttpIngestor {
      * Series TTL); a sample's own {@code ttl} wins. {@link Sample#NO_TTL}: itself.
      */
     public HttpIngestor ttl(long ttlMillis) {
-        return ttlMillis == Sample.NO_TTL ? this : new HttpIngestor(this, onceKey, ttlMillis);
+        return ttlMillis == Sample.NO_TTL ? this : new HttpIngestor(this, onceKey, ttlMillis, credential);
+    }
+
+    /**
+     * This ingestor for one push authorized by this credential (docs/semantics.md, Credential quotas): the
+     * series it creates count toward the credential's quota. {@code null}: itself.
+     */
+    public HttpIngestor credential(String credential) {
+        return credential == null ? this : new HttpIngestor(this, onceKey, ttlMillis, credential);
     }
 
     /** A JSON body (docs/wire-format.md: object, array, or wrapper); each sample judged alone. */
@@ -246,8 +258,8 @@ public final class HttpIngestor {
     Outcome queue(SortedMap<Integer, Command> commands, String source) {
         String id = idPrefix + pushes.incrementAndGet();
         long key = onceKey == 0 ? 0 : IdempotencyKeys.step(onceKey, steps++);
-        if (ttlMillis != Sample.NO_TTL) {
-            commands.values().forEach(c -> c.samples().forEach(s -> s.ttlIfAbsent(ttlMillis)));
+        if (ttlMillis != Sample.NO_TTL || credential != null) {
+            commands.values().forEach(c -> c.samples().forEach(s -> s.pushed(ttlMillis, credential)));
         }
         boolean local = commands.keySet().stream().allMatch(writer::heldHere);
         PushTracker.Waiter waiter = local ? tracker.expect(id, commands.size()) : null;

@@ -22,6 +22,8 @@ class IngestAuthFilterTest {
     @Test
     void acceptsAnyConfiguredBearerToken() {
         assertThat(filter.allowed("Bearer t0ken")).isTrue();
+        assertThat(filter.credential("Bearer t0ken")).isEqualTo("token:0");
+        assertThat(filter.credential("Bearer second")).isEqualTo("token:1");
         assertThat(filter.allowed("bearer second"))
                 .as("the scheme is case-insensitive")
                 .isTrue();
@@ -50,6 +52,7 @@ class IngestAuthFilterTest {
                 .as("a colon in the password")
                 .isTrue();
         assertThat(filter.allowed(basic("lambda", "pa"))).isFalse();
+        assertThat(filter.credential(basic("lambda", "pa:ss"))).isEqualTo("user:lambda");
         assertThat(filter.allowed(basic("other", "pa:ss"))).isFalse();
         assertThat(filter.allowed(basic("", "pa:ss"))).isFalse();
     }
