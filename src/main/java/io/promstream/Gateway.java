@@ -40,6 +40,7 @@ import io.promstream.queue.ShardTable;
 import io.promstream.queue.StagedPushSweeper;
 import io.promstream.queue.Ticker;
 import io.promstream.queue.VersionSequence;
+import io.promstream.store.CardinalitySampler;
 import io.promstream.store.MetricStore;
 import io.promstream.store.TtlRules;
 import io.promstream.tasks.FlushQueueTask;
@@ -118,6 +119,8 @@ public final class Gateway {
         aggregation.scheduleExpiry(environment, store, ttl);
         GatewayMetrics metrics = new GatewayMetrics(store);
         CollectorRegistry registry = config.getMetaMetrics().buildRegistry(store, metrics);
+        CardinalitySampler sampler = config.getMetaMetrics().scheduleCardinalitySampler(environment, store, clock);
+        metrics.watch(sampler);
         config.getPersistence().warnIfConfigured();
         SampleParser parser = aggregation.buildParser();
 
@@ -205,7 +208,12 @@ public final class Gateway {
                 monitor,
                 workers,
                 clock,
-                new StatusResource.About(version, redis.getQueueKey(), redis.describeTarget(), ttl));
+                new StatusResource.About(
+                        version,
+                        redis.getQueueKey(),
+                        redis.describeTarget(),
+                        ttl,
+                        config.getMetaMetrics().buildCardinalityReport(store, sampler, clock)));
         ResetSeriesTask reset = new ResetSeriesTask(store);
         FlushQueueTask flush = new FlushQueueTask(new QueueFlusher(table, workers.workers()));
 

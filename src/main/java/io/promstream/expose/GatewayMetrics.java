@@ -10,6 +10,7 @@ import io.promstream.ingest.WorkerPool;
 import io.promstream.parse.MetricType;
 import io.promstream.parse.Names;
 import io.promstream.parse.RejectReason;
+import io.promstream.store.CardinalitySampler;
 import io.promstream.store.MetricStore;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -98,6 +99,7 @@ public final class GatewayMetrics implements CollectTimer {
     private final Map<RejectReason, Counter.Child> droppedByReason = new EnumMap<>(RejectReason.class);
     private final StoreStatsCollector storeStats;
     private final WorkerStateCollector workerStates = new WorkerStateCollector();
+    private final TopFamiliesCollector topFamilies = new TopFamiliesCollector();
 
     public GatewayMetrics(MetricStore store) {
         for (RejectReason reason : RejectReason.values()) {
@@ -129,7 +131,8 @@ public final class GatewayMetrics implements CollectTimer {
             checkpointSeconds,
             collectSeconds,
             storeStats,
-            workerStates
+            workerStates,
+            topFamilies
         }) {
             registry.register(collector);
         }
@@ -151,6 +154,11 @@ public final class GatewayMetrics implements CollectTimer {
     /** Reports these workers' states from now on. */
     public void watch(WorkerPool workers) {
         workerStates.watch(workers);
+    }
+
+    /** Reports this sampler's top families from now on. */
+    public void watch(CardinalitySampler sampler) {
+        topFamilies.watch(sampler);
     }
 
     public Counter.Child processed(String worker, String queueKey) {

@@ -37,9 +37,9 @@ public class StatusResource {
 
     /**
      * What the status says of the gateway itself: its version, its queue's key, where Redis is (no credentials), the
-     * TTL of each family.
+     * TTL of each family, its worst cardinality offenders.
      */
-    public record About(String version, String queueKey, String redis, TtlRules ttl) {}
+    public record About(String version, String queueKey, String redis, TtlRules ttl, CardinalityReport cardinality) {}
 
     public StatusResource(
             MetricStore store,
@@ -87,7 +87,8 @@ public class StatusResource {
             List<Worker> workers,
             Map<String, FamilyTtl> ttl,
             Map<String, String> rules,
-            Map<String, Integer> quotas) {}
+            Map<String, Integer> quotas,
+            CardinalityReport.Offenders offenders) {}
 
     /** Each family's TTL, by name, sorted. */
     private Map<String, FamilyTtl> ttl() {
@@ -143,6 +144,7 @@ public class StatusResource {
                 list,
                 ttl(),
                 rules(),
-                store.settings().rules().credentials().held());
+                store.settings().rules().credentials().held(),
+                about.cardinality().offenders());
     }
 }
