@@ -30,5 +30,8 @@ class LabelCardinalityTest {
                         new LabelStat("zone", 2, false, 2));
         assertThat(LabelCardinality.scan(store, 2, 100))
                 .containsExactly(new LabelStat("user", 50, false, 50), new LabelStat("env", 2, false, 52));
+        assertThat(LabelCardinality.scan(store, 2, 50))
+                .as("exactly as many values as the cap")
+                .containsExactly(new LabelStat("user", 50, false, 50), new LabelStat("env", 2, false, 52));
     }
 }
