@@ -1,6 +1,7 @@
 package io.promstream.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.promstream.parse.MetricType;
 import io.promstream.parse.Names;
 import io.promstream.store.FamilyRule;
 import jakarta.validation.constraints.Min;
@@ -10,12 +11,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One of {@code aggregation.familyRules}: a family-name regular expression, and whether its samples are dropped,
+ * One of {@code aggregation.familyRules}: a family-name regular expression (and optionally a type), and whether its
+ * samples are dropped,
  * which labels are aggregated away ({@code without}) and how many series it may hold ({@code maxSeries}).
  */
 public class FamilyRuleFactory {
     @NotEmpty
     private String families;
+
+    private String type;
 
     private boolean drop;
 
@@ -40,7 +44,30 @@ public class FamilyRuleFactory {
         if (!drop && without.isEmpty() && maxSeries == 0) {
             throw new IllegalArgumentException(key + ": says nothing to do; give drop, without or maxSeries");
         }
-        return new FamilyRule(families, drop, Set.copyOf(without), maxSeries);
+        return new FamilyRule(families, type(key), drop, Set.copyOf(without), maxSeries);
+    }
+
+    private MetricType type(String key) {
+        if (type == null) {
+            return null;
+        }
+        for (MetricType known : MetricType.values()) {
+            if (known.wireName().equalsIgnoreCase(type)) {
+                return known;
+            }
+        }
+        throw new IllegalArgumentException(
+                key + ".type: \"" + type + "\" is none of counter, gauge, histogram, summary, untyped");
+    }
+
+    @JsonProperty
+    public String getType() {
+        return type;
+    }
+
+    @JsonProperty
+    public void setType(String type) {
+        this.type = type;
     }
 
     @JsonProperty

@@ -181,7 +181,7 @@ final class FamilyRegistry {
 
     /** A family not published yet, with the rule of its name. */
     Family newFamily(String name, MetricType type, List<String> exposed) {
-        return new Family(name, type, exposed, rules.ruleOf(name));
+        return new Family(name, type, exposed, rules.ruleOf(name, type));
     }
 
     /** Whether a family with these exposed names could be published now (for restoring a snapshot). */

@@ -1,5 +1,6 @@
 package io.promstream.store;
 
+import io.promstream.parse.MetricType;
 import io.promstream.parse.Sample;
 import java.util.Set;
 
@@ -9,10 +10,11 @@ import java.util.Set;
  * series (0: no quota but the store's cap).
  *
  * @param families the regular expression, matched against the whole family name, that chose this rule
+ * @param type the type a family must have for the rule to apply to it; {@code null}: any
  */
-public record FamilyRule(String families, boolean drop, Set<String> without, int maxSeries) {
+public record FamilyRule(String families, MetricType type, boolean drop, Set<String> without, int maxSeries) {
     /** No rule: every sample is kept as sent. */
-    public static final FamilyRule NONE = new FamilyRule("", false, Set.of(), 0);
+    public static final FamilyRule NONE = new FamilyRule("", null, false, Set.of(), 0);
 
     public FamilyRule {
         without = Set.copyOf(without);

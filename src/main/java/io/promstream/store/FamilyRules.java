@@ -1,12 +1,13 @@
 package io.promstream.store;
 
+import io.promstream.parse.MetricType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The rules of {@code aggregation.familyRules}: the first whose pattern matches a family's whole name applies to it,
- * else {@link FamilyRule#NONE}. A family takes its rule once, when it is created.
+ * The rules of {@code aggregation.familyRules}: the first whose pattern matches a family's whole name (and whose
+ * type, if it names one, is the family's) applies to it, else {@link FamilyRule#NONE}. A family takes its rule once, when it is created.
  */
 public final class FamilyRules {
     /** No rules. */
@@ -23,10 +24,12 @@ public final class FamilyRules {
         }
     }
 
-    /** The rule of a family of this name. */
-    public FamilyRule ruleOf(String family) {
+    /** The rule of a family of this name and type. */
+    public FamilyRule ruleOf(String family, MetricType type) {
         for (int i = 0; i < patterns.size(); i++) {
-            if (patterns.get(i).matcher(family).matches()) {
+            FamilyRule rule = rules.get(i);
+            if ((rule.type() == null || rule.type() == type)
+                    && patterns.get(i).matcher(family).matches()) {
                 return rules.get(i);
             }
         }

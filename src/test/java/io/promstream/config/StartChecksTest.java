@@ -54,5 +54,10 @@ class StartChecksTest {
                 .hasMessageContaining("drops");
         assertThatThrownBy(withFamilyRule("http_.*", false, List.of(), 0)::buildFamilyRules)
                 .hasMessageContaining("says nothing to do");
+        AggregationFactory typed = withFamilyRule("http_.*", false, List.of("pod"), 0);
+        typed.getFamilyRules().get(0).setType("countr");
+        assertThatThrownBy(typed::buildFamilyRules)
+                .hasMessageContaining("aggregation.familyRules[0].type")
+                .hasMessageContaining("countr");
     }
 }

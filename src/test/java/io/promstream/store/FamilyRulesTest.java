@@ -4,6 +4,7 @@ import static io.promstream.store.Samples.counter;
 import static io.promstream.store.Samples.gauge;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.promstream.parse.MetricType;
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Sample;
 import io.promstream.testing.ManualClock;
@@ -26,9 +27,10 @@ class FamilyRulesTest {
                     NativeDefaults.NONE,
                     new StoreRules(
                             new FamilyRules(List.of(
-                                    new FamilyRule("http_requests", false, Set.of("request_id", "pod"), 0),
-                                    new FamilyRule("debug_.*", true, Set.of(), 0),
-                                    new FamilyRule("per_user", false, Set.of(), 3))),
+                                    new FamilyRule(
+                                            "http_requests", MetricType.COUNTER, false, Set.of("request_id", "pod"), 0),
+                                    new FamilyRule("debug_.*", null, true, Set.of(), 0),
+                                    new FamilyRule("per_user", null, false, Set.of(), 3))),
                             CredentialQuotas.NONE)),
             clock);
 
@@ -148,5 +150,12 @@ class FamilyRulesTest {
         assertThat(result.isWhole()).isTrue();
         assertThat(values("http_requests")).containsOnlyKeys(LabelSet.of(Map.of("code", "200")));
         assertThat(store.droppedByRule()).isEqualTo(1);
+    }
+
+    @Test
+    void aRuleNamingATypeLeavesFamiliesOfAnotherTypeAlone() {
+        assertThat(apply(gauge("http_requests", 1, "request_id", "a"))).isNull();
+        assertThat(apply(gauge("http_requests", 1, "request_id", "b"))).isNull();
+        assertThat(store.family("http_requests").size()).isEqualTo(2);
     }
 }
