@@ -8,6 +8,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.promstream.queue.ShardKeys;
 import io.promstream.testing.Await;
+import io.promstream.testing.ClusterGateways;
 import io.promstream.testing.GatewayClient;
 import io.promstream.testing.GatewayProcess;
 import io.promstream.testing.OtelJavaProcess;
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -71,7 +71,7 @@ class GovernanceClusterIntegrationTest {
     @Test
     void theRulesHoldOnEveryWayInAndOnEveryGateway() throws Exception {
         List<GatewayProcess> gateways = List.of(gateway("g0"), gateway("g1"), gateway("g2"));
-        awaitEveryShardHeld(gateways);
+        ClusterGateways.awaitEveryShardHeld(gateways, SHARDS);
 
         int queued = 24;
         for (int i = 0; i < queued; i++) { // a sender's elements, on every shard
@@ -108,15 +108,17 @@ class GovernanceClusterIntegrationTest {
         double expected = queued + 3 * 2 + 3 * 6; // queue, JSON, text pushes (the OTLP streams carry job="web")
         Await.until(
                 Duration.ofSeconds(60),
-                () -> total(gateways, "http_requests_total{route=\"/a\",}") == expected,
+                () -> ClusterGateways.total(gateways, "http_requests_total{route=\"/a\",}") == expected,
                 () -> "http_requests_total{route=\"/a\",} summed over the gateways: expected " + expected + ", was "
-                        + total(gateways, "http_requests_total{route=\"/a\",}") + "; g0 holds "
+                        + ClusterGateways.total(gateways, "http_requests_total{route=\"/a\",}") + "; g0 holds "
                         + GatewayClient.samples(gateways.get(0).client().scrape()).keySet().stream()
                                 .filter(s -> !s.startsWith("prom_stream_gateway") && !s.startsWith("jvm"))
                                 .toList());
         Await.until(
                 Duration.ofSeconds(60),
-                () -> total(gateways, "http_requests_total{job=\"web\",otel_scope_name=\"otel-java-process\",}") == 15,
+                () -> ClusterGateways.total(
+                                gateways, "http_requests_total{job=\"web\",otel_scope_name=\"otel-java-process\",}")
+                        == 15,
                 "the OTLP deltas, added without their request_id");
         for (GatewayProcess g : gateways) {
             String scrape = g.client().scrape();
@@ -129,14 +131,15 @@ class GovernanceClusterIntegrationTest {
         }
         Await.until(
                 Duration.ofSeconds(60),
-                () -> total(gateways, "prom_stream_gateway_samples_dropped_by_rule_total") == queued + 3 + 3,
+                () -> ClusterGateways.total(gateways, "prom_stream_gateway_samples_dropped_by_rule_total")
+                        == queued + 3 + 3,
                 () -> "samples dropped by the rule: "
-                        + total(gateways, "prom_stream_gateway_samples_dropped_by_rule_total"));
+                        + ClusterGateways.total(gateways, "prom_stream_gateway_samples_dropped_by_rule_total"));
         Await.until(
                 Duration.ofSeconds(60),
-                () -> total(gateways, "per_user_total") + refusedOverQuota(gateways) == queued,
-                () -> "per_user: " + total(gateways, "per_user_total") + " kept, " + refusedOverQuota(gateways)
-                        + " refused over the quota");
+                () -> ClusterGateways.total(gateways, "per_user_total") + refusedOverQuota(gateways) == queued,
+                () -> "per_user: " + ClusterGateways.total(gateways, "per_user_total") + " kept, "
+                        + refusedOverQuota(gateways) + " refused over the quota");
         assertThat(refusedOverQuota(gateways)).isPositive();
         JsonNode rules = JSON.readTree(
                         gateways.get(0).client().get("/api/status").body())
@@ -151,7 +154,7 @@ class GovernanceClusterIntegrationTest {
                 "http.bearerTokens", "t0,t1",
                 "aggregation.credentialQuotas.token:1", "4");
         List<GatewayProcess> gateways = List.of(gateway("g0", auth), gateway("g1", auth), gateway("g2", auth));
-        awaitEveryShardHeld(gateways);
+        ClusterGateways.awaitEveryShardHeld(gateways, SHARDS);
 
         int pushes = 24;
         for (int i = 0; i < pushes; i++) { // each to any gateway; applied where its series' shard is held
@@ -169,17 +172,19 @@ class GovernanceClusterIntegrationTest {
         String refused = "prom_stream_gateway_dropped_metrics_total{reason=\"credential_series_limit\",}";
         Await.until(
                 Duration.ofSeconds(60),
-                () -> total(gateways, "tenant_jobs_total") + total(gateways, refused) == pushes,
-                () -> "tenant_jobs: " + total(gateways, "tenant_jobs_total") + " kept, " + total(gateways, refused)
-                        + " refused over the quota");
+                () -> ClusterGateways.total(gateways, "tenant_jobs_total") + ClusterGateways.total(gateways, refused)
+                        == pushes,
+                () -> "tenant_jobs: " + ClusterGateways.total(gateways, "tenant_jobs_total") + " kept, "
+                        + ClusterGateways.total(gateways, refused) + " refused over the quota");
         for (GatewayProcess g : gateways) {
             assertThat(g.client().sum("tenant_jobs_total")).as(g.name()).isLessThanOrEqualTo(4);
         }
-        assertThat(total(gateways, refused)).isPositive();
+        assertThat(ClusterGateways.total(gateways, refused)).isPositive();
     }
 
     private static double refusedOverQuota(List<GatewayProcess> gateways) {
-        return total(gateways, "prom_stream_gateway_dropped_metrics_total{reason=\"family_series_limit\",}");
+        return ClusterGateways.total(
+                gateways, "prom_stream_gateway_dropped_metrics_total{reason=\"family_series_limit\",}");
     }
 
     private static int post(GatewayClient client, String path, String type, String body) {
@@ -188,41 +193,5 @@ class GovernanceClusterIntegrationTest {
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build())
                 .statusCode();
-    }
-
-    /** A series (or the sum of a name's samples) over the gateways, as {@code sum without (instance)} gives. */
-    private static double total(List<GatewayProcess> gateways, String series) {
-        double total = 0;
-        for (GatewayProcess g : gateways) {
-            double value =
-                    series.contains("{") ? g.client().value(series) : g.client().sum(series);
-            total += Double.isNaN(value) ? 0 : value;
-        }
-        return total;
-    }
-
-    /** Every shard open on exactly one of these gateways. */
-    private static void awaitEveryShardHeld(List<GatewayProcess> gateways) {
-        Await.until(
-                Duration.ofSeconds(60),
-                () -> {
-                    List<Integer> open = new ArrayList<>();
-                    for (GatewayProcess g : gateways) {
-                        try {
-                            JSON.readTree(g.client().get("/api/status").body())
-                                    .path("shards")
-                                    .path("held")
-                                    .forEach(s -> {
-                                        if ("OPEN".equals(s.path("state").asText())) {
-                                            open.add(s.path("shard").asInt());
-                                        }
-                                    });
-                        } catch (IOException | RuntimeException | AssertionError e) {
-                            return false;
-                        }
-                    }
-                    return open.size() == SHARDS && new TreeSet<>(open).size() == SHARDS;
-                },
-                "every shard held by one of the gateways");
     }
 }

@@ -2,12 +2,11 @@ package io.promstream.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.promstream.testing.Await;
+import io.promstream.testing.ClusterGateways;
 import io.promstream.testing.GatewayProcess;
 import io.promstream.testing.OtelJavaProcess;
 import io.promstream.testing.OtelJavaProcess.Temporality;
@@ -23,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -42,7 +40,6 @@ class OtlpClusterIntegrationTest {
     static final RedisClusterExtension CLUSTER = new RedisClusterExtension();
 
     private static final int SHARDS = 6;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -68,7 +65,7 @@ class OtlpClusterIntegrationTest {
     @Test
     void deltasAreExactAcrossGatewaysRetriesAndAKill() throws Exception {
         List<GatewayProcess> gateways = List.of(gateway("g0"), gateway("g1"), gateway("g2"));
-        awaitEveryShardHeld(gateways);
+        ClusterGateways.awaitEveryShardHeld(gateways, SHARDS);
 
         for (int process = 0; process < 12; process++) {
             GatewayProcess target = gateways.get(process % 3);
@@ -91,14 +88,14 @@ class OtlpClusterIntegrationTest {
 
         gateways.get(0).kill9();
         List<GatewayProcess> survivors = gateways.subList(1, 3);
-        awaitEveryShardHeld(survivors);
+        ClusterGateways.awaitEveryShardHeld(survivors, SHARDS);
         assertThat(post(survivors.get(0), export)).isEqualTo(200); // once more, after the takeover
         byte[] later =
                 deltaCounter("retried.uploads", 3, now, now + 1_000_000_000L).toByteArray();
         assertThat(post(survivors.get(1), later)).isEqualTo(200);
         awaitTotal(survivors, "retried_uploads_total", 10);
         awaitTotal(survivors, "faas_invocations_total", 60);
-        assertThat(total(survivors, "prom_stream_gateway_duplicate_points_total"))
+        assertThat(ClusterGateways.total(survivors, "prom_stream_gateway_duplicate_points_total"))
                 .as("the repeats after the takeover are recognised by the new holder")
                 .isGreaterThanOrEqualTo(1);
     }
@@ -118,46 +115,12 @@ class OtlpClusterIntegrationTest {
         return response.statusCode();
     }
 
-    /** The sum of every sample of {@code name} over the gateways, as {@code sum without (instance)} gives. */
-    private static double total(List<GatewayProcess> gateways, String name) {
-        double total = 0;
-        for (GatewayProcess g : gateways) {
-            total += g.client().sum(name);
-        }
-        return total;
-    }
-
     private static void awaitTotal(List<GatewayProcess> gateways, String name, double expected) {
         Await.until(
                 Duration.ofSeconds(60),
-                () -> total(gateways, name) == expected,
-                () -> name + " summed over the gateways: expected " + expected + ", was " + total(gateways, name));
-    }
-
-    /** Every shard open on exactly one of these gateways. */
-    private static void awaitEveryShardHeld(List<GatewayProcess> gateways) {
-        Await.until(
-                Duration.ofSeconds(60),
-                () -> {
-                    List<Integer> open = new ArrayList<>();
-                    for (GatewayProcess g : gateways) {
-                        try {
-                            JsonNode held = JSON.readTree(
-                                            g.client().get("/api/status").body())
-                                    .path("shards")
-                                    .path("held");
-                            held.forEach(s -> {
-                                if ("OPEN".equals(s.path("state").asText())) {
-                                    open.add(s.path("shard").asInt());
-                                }
-                            });
-                        } catch (IOException | RuntimeException | AssertionError e) {
-                            return false;
-                        }
-                    }
-                    return open.size() == SHARDS && new TreeSet<>(open).size() == SHARDS;
-                },
-                "every shard held by one of the gateways");
+                () -> ClusterGateways.total(gateways, name) == expected,
+                () -> name + " summed over the gateways: expected " + expected + ", was "
+                        + ClusterGateways.total(gateways, name));
     }
 
     private static ExportMetricsServiceRequest deltaCounter(String name, long value, long start, long time) {

@@ -12,7 +12,6 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -200,27 +199,7 @@ public final class TestCertificates implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add("openssl");
         command.addAll(List.of(args));
-        Path log = dir.resolve("openssl.log");
-        try {
-            Process process = new ProcessBuilder(command)
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("openssl timed out: " + command);
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(
-                        "openssl failed (" + process.exitValue() + "): " + command + "\n" + Files.readString(log));
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run openssl (apt-get install openssl)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        ToolRun.run(dir, "openssl", command);
     }
 
     @Override

@@ -12,7 +12,6 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -189,27 +188,7 @@ public final class TestKeyStores implements AutoCloseable {
         if ("-genkeypair".equals(args[0])) {
             command.addAll(List.of("-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2"));
         }
-        Path log = dir.resolve("keytool.log");
-        try {
-            Process process = new ProcessBuilder(command)
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("keytool timed out: " + command);
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(
-                        "keytool failed (" + process.exitValue() + "): " + command + "\n" + Files.readString(log));
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run keytool", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        ToolRun.run(dir, "keytool", command);
     }
 
     @Override
