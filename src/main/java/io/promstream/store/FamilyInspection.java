@@ -4,10 +4,8 @@ import io.promstream.parse.MetricType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -60,22 +58,6 @@ public final class FamilyInspection {
                     name, values.size(), series, List.copyOf(sorted.subList(0, Math.min(top, sorted.size())))));
         });
         out.sort(Comparator.comparingInt(LabelName::values).reversed().thenComparing(LabelName::name));
-        return out;
-    }
-
-    /** Distinct label names over every family given (the store-wide cardinality explorer), by distinct values. */
-    public static Map<String, Integer> distinctValues(Iterable<Family> families) {
-        Map<String, Set<String>> values = new HashMap<>();
-        for (Family family : families) {
-            for (Series series : family.series()) {
-                LabelSet labels = series.labels();
-                for (int i = 0; i < labels.size(); i++) {
-                    values.computeIfAbsent(labels.name(i), n -> new HashSet<>()).add(labels.value(i));
-                }
-            }
-        }
-        Map<String, Integer> out = new HashMap<>();
-        values.forEach((name, set) -> out.put(name, set.size()));
         return out;
     }
 

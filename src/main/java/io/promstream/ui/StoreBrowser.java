@@ -1,7 +1,10 @@
 package io.promstream.ui;
 
+import io.promstream.expose.CardinalityReport;
+import io.promstream.expose.StatusResource;
 import io.promstream.store.Family;
 import io.promstream.store.FamilyInspection;
+import io.promstream.store.LabelCardinality;
 import io.promstream.store.MetricStore;
 import io.promstream.store.TtlRules;
 import jakarta.ws.rs.DefaultValue;
@@ -43,7 +46,13 @@ public class StoreBrowser {
     }
 
     public record FamilyRow(
-            String name, String type, String help, int series, Double ratePerSecond, String ttlRule, long ttlMillis) {}
+            String name,
+            String type,
+            String help,
+            int series,
+            Double ratePerSecond,
+            StatusResource.FamilyTtl ttl,
+            String rule) {}
 
     @GET
     @Path("families")
@@ -108,8 +117,8 @@ public class StoreBrowser {
                 family.help(),
                 family.size(),
                 ratePerSecond,
-                ttl.describe(family.name()),
-                ttl.ttlOf(family.name()));
+                new StatusResource.FamilyTtl(ttl.describe(family.name()), ttl.ttlOf(family.name())),
+                family.rule().describe());
     }
 
     public record Count(String name, int count) {}
@@ -126,12 +135,10 @@ public class StoreBrowser {
         }
         bySeries.sort(Comparator.comparingInt(Count::count).reversed().thenComparing(Count::name));
         List<Count> byValues = new ArrayList<>();
-        FamilyInspection.distinctValues(families).forEach((name, n) -> byValues.add(new Count(name, n)));
-        byValues.sort(Comparator.comparingInt(Count::count).reversed().thenComparing(Count::name));
+        for (LabelCardinality.LabelStat label : LabelCardinality.scan(store, TOP, CardinalityReport.MAX_LABEL_VALUES)) {
+            byValues.add(new Count(label.name(), label.values()));
+        }
         return new Cardinality(
-                store.seriesCount(),
-                families.size(),
-                bySeries.subList(0, Math.min(TOP, bySeries.size())),
-                byValues.subList(0, Math.min(TOP, byValues.size())));
+                store.seriesCount(), families.size(), bySeries.subList(0, Math.min(TOP, bySeries.size())), byValues);
     }
 }

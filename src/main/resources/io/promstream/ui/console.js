@@ -225,7 +225,8 @@
     const { key, dir } = state.sort;
     const rows = state.families.filter((f) => !q || f.name.toLowerCase().includes(q) || (f.help || '').toLowerCase().includes(q));
     rows.sort((a, b) => {
-      const x = a[key], y = b[key];
+      const field = (f) => (key === 'ttlRule' ? f.ttl.rule : f[key]);
+      const x = field(a), y = field(b);
       if (x === y) return a.name < b.name ? -1 : 1;
       if (x === null || x === undefined) return 1;
       if (y === null || y === undefined) return -1;
@@ -240,7 +241,7 @@
       class: 'link', dataset: { family: f.name }, onclick: () => { location.hash = '#family/' + encodeURIComponent(f.name); },
     }, el('td', {}, el('a', { href: '#family/' + encodeURIComponent(f.name) }, f.name)), el('td', {}, f.type),
     el('td', { class: 'num' }, f.series), el('td', { class: 'num' }, f.ratePerSecond === null ? '—' : fmt(f.ratePerSecond)),
-    el('td', {}, f.ttlRule + ' (' + duration(f.ttlMillis) + ')'))));
+    el('td', {}, f.ttl.rule + ' (' + duration(f.ttl.ttlMillis) + ')'))));
   }
   async function loadFamilies() {
     const [families, cardinality] = await Promise.all([get('api/families'), get('api/cardinality')]);
@@ -267,7 +268,8 @@
     const d = await get('api/families/' + encodeURIComponent(name) + '?limit=500&match=' + encodeURIComponent(match));
     const f = d.family;
     $('family-title').textContent = f.name;
-    $('family-meta').textContent = f.type + ' · ' + f.series + ' series · TTL ' + duration(f.ttlMillis) + ' (' + f.ttlRule + ')';
+    $('family-meta').textContent = f.type + ' · ' + f.series + ' series · TTL ' + duration(f.ttl.ttlMillis) + ' (' + f.ttl.rule + ')'
+    + (f.rule ? ' · rule: ' + f.rule : '');
     $('family-help').textContent = f.help || '';
     fill($('family-labels').tBodies[0], d.labels.map((l) => el('tr', { dataset: { label: l.name } },
       el('td', {}, el('code', {}, l.name)), el('td', { class: 'num' }, l.values), el('td', { class: 'num' }, l.series),
