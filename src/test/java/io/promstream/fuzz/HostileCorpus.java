@@ -75,6 +75,20 @@ public final class HostileCorpus {
                 INVALID_MESSAGE);
         ok(
                 out,
+                "ttl-on-samples",
+                "[{\"type\":\"counter\",\"name\":\"t\",\"value\":1,\"ttl\":90},"
+                        + "{\"type\":\"counter\",\"name\":\"t\",\"value\":1,\"ttl\":\"5m\",\"labels\":{\"a\":\"b\"}},"
+                        + "{\"type\":\"counter\",\"name\":\"t\",\"value\":1,\"ttl\":-1}]",
+                null,
+                null,
+                INVALID_MESSAGE);
+        whole(
+                out,
+                "ttl-bad-envelope",
+                "{\"ttl\":\"soon\",\"metrics\":[{\"type\":\"counter\",\"name\":\"t\",\"value\":1}]}",
+                INVALID_MESSAGE);
+        ok(
+                out,
                 "valid-counter",
                 counter(",\"labels\":{\"queue\":\"mail\",\"n\":3,\"ok\":true,\"empty\":\"\"},\"help\":\"Jobs.\""));
         ok(

@@ -114,6 +114,8 @@ final class StructuredElement {
         "[0.05]", "[0.01,0.01]", "[0.05,0.01,0.001]", "[0.001]", "[]", "[1]", "[0.5,0.5]", "null"
     };
     private static final String[] OPS = {"\"set\"", "\"inc\"", "\"dec\"", "\"INC\"", "\"mul\"", "1", "null"};
+    private static final String[] TTLS = {"0", "90", "1.5", "\"5m\"", "\"500ms\"", "\"400d\"", "-1", "\"x\"", "null"};
+
     private static final String[] TIMESTAMPS = {
         "0", "1", "500", "1000", "2000", "1700000000000", "-1", "1e15", "1e20", "\"x\"", "null"
     };
@@ -215,6 +217,9 @@ final class StructuredElement {
         }
         if (chance(4)) {
             first = field(out, first, "timestamp", pick(TIMESTAMPS));
+        }
+        if (chance(6)) {
+            first = field(out, first, "ttl", pick(TTLS));
         }
         if (chance(8)) {
             field(out, first, "help", "\"" + pick(NAMES) + "\"");
