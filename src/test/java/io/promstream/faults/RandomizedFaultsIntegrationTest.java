@@ -2,6 +2,7 @@ package io.promstream.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promstream.parse.Routing;
 import io.promstream.queue.ShardKeys;
 import io.promstream.testing.Await;
@@ -24,8 +25,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -62,13 +65,16 @@ class RandomizedFaultsIntegrationTest {
     private static final String QUEUE = "prom-stream-gateway:metric-queue";
     private static final int SHARDS = 12;
     private static final int GATEWAYS = 3;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LEASE = "10s"; // the shipped lease: a failover is over before it runs out
 
     @TempDir
     Path dir;
 
     private final List<GatewayProcess> gateways = new CopyOnWriteArrayList<>();
-    private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Counted down to stop the load; its threads pace themselves by waiting on it. */
+    private final CountDownLatch stopLoad = new CountDownLatch(1);
+
     private final List<Thread> load = new ArrayList<>();
 
     /** Per shard: LPUSHes acknowledged, failed without knowing, and acknowledged while Redis could lose them. */
@@ -87,7 +93,7 @@ class RandomizedFaultsIntegrationTest {
 
     @AfterEach
     void stop() throws InterruptedException {
-        running.set(false);
+        stopLoad.countDown();
         for (Thread t : load) {
             t.join(30_000);
         }
@@ -133,12 +139,12 @@ class RandomizedFaultsIntegrationTest {
         }
         startLoad();
         List<String> schedule = new ArrayList<>();
-        for (int i = 0; i < faults; i++) { // what each fault is and when depends on the seed alone
-            sleep(1500 + random.nextInt(2500));
+        for (int i = 0; i < faults; i++) { // what each fault is, and how much load runs before it, is the seed's
+            awaitAcked(allShards(), 600 + random.nextInt(1000), "load before fault " + i);
             schedule.add(fault(random));
         }
-        sleep(2000);
-        running.set(false);
+        awaitAcked(allShards(), 800, "load after the last fault");
+        stopLoad.countDown();
         for (Thread t : load) {
             t.join(60_000);
         }
@@ -177,7 +183,7 @@ class RandomizedFaultsIntegrationTest {
                 .maxAttempts(1)
                 .maxTotalRetriesDuration(Duration.ofSeconds(3))
                 .build()) {
-            while (running.get()) {
+            while (running()) {
                 int shard = random.nextInt(SHARDS);
                 long started = System.currentTimeMillis();
                 try {
@@ -189,9 +195,9 @@ class RandomizedFaultsIntegrationTest {
                     lpushes.add(new long[] {shard, started, System.currentTimeMillis()});
                 } catch (JedisException e) {
                     uncertain.incrementAndGet(shard); // sent or not: unknown
-                    sleep(50);
+                    pace(50);
                 }
-                sleep(4);
+                pace(4);
             }
         }
     }
@@ -211,7 +217,7 @@ class RandomizedFaultsIntegrationTest {
         Random random = new Random(7);
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        for (int id = 0; running.get(); id++) {
+        for (int id = 0; running(); id++) {
             int a = random.nextInt(SHARDS);
             int b = (a + 1 + random.nextInt(SHARDS - 1)) % SHARDS;
             String ka = routed(id, "a", a);
@@ -247,7 +253,7 @@ class RandomizedFaultsIntegrationTest {
                             started,
                             System.currentTimeMillis(),
                             status));
-            sleep(100);
+            pace(100);
         }
     }
 
@@ -267,14 +273,21 @@ class RandomizedFaultsIntegrationTest {
         switch (kind) {
             case 0 -> {
                 gateways.get(g).kill9();
-                sleep(500 + random.nextInt(2000));
+                awaitAcked(allShards(), 200 + random.nextInt(800), "load while g" + g + " is down");
                 gateways.set(g, start("g" + g));
                 return "kill -9 g" + g;
             }
             case 1 -> {
                 GatewayProcess paused = gateways.get(g);
+                String id = JSON.readTree(paused.client().get("/api/status").body())
+                        .path("shards")
+                        .path("gateway")
+                        .asText();
                 paused.pause();
-                sleep(11_000 + random.nextInt(1500)); // past the lease
+                Await.until(
+                        Duration.ofSeconds(60),
+                        () -> noLeaseOf(id),
+                        () -> "the leases of paused g" + g + " (" + id + ") ran out");
                 paused.resume();
                 return "SIGSTOP g" + g;
             }
@@ -301,17 +314,18 @@ class RandomizedFaultsIntegrationTest {
                 return "CLIENT KILL x" + killed + " on " + master;
             }
             default -> {
-                return laggingFailover(master, 200 + random.nextInt(1300));
+                return laggingFailover(master, 5 + random.nextInt(50));
             }
         }
     }
 
     /**
      * Cuts the master's replica off (SIGSTOP and its link killed) once it has everything written so far, lets
-     * writes go to the master alone for {@code lagMillis}, kills the master, and promotes the lagging replica.
+     * writes go to the master alone until its shards acknowledged {@code lagPushes} more LPUSHes, kills the
+     * master, and promotes the lagging replica.
      * What the master acknowledged in between may be lost: a risk window on its shards.
      */
-    private String laggingFailover(int master, int lagMillis) {
+    private String laggingFailover(int master, int lagPushes) {
         RedisCluster cluster = CLUSTER.cluster();
         List<Integer> replicas = cluster.replicasOf(master);
         if (replicas.isEmpty()) {
@@ -339,7 +353,7 @@ class RandomizedFaultsIntegrationTest {
         try (Jedis direct = cluster.nodeClient(master)) {
             direct.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "replica");
         }
-        sleep(lagMillis);
+        awaitAcked(shards, lagPushes, "LPUSHes to " + master + " alone");
         cluster.killMaster(master);
         risks.add(new RiskWindow(from, System.currentTimeMillis(), shards));
         pause.resume();
@@ -348,16 +362,54 @@ class RandomizedFaultsIntegrationTest {
         }
         cluster.awaitFailover(master);
         cluster.restart(master); // rejoins as a replica of the promoted one
-        return "master " + master + " killed " + lagMillis + " ms after its replica was cut off (shards " + shards
+        return "master " + master + " killed " + lagPushes + " LPUSHes after its replica was cut off (shards " + shards
                 + ")";
     }
 
-    private static void sleep(long millis) {
+    /** Whether no shard's lease names this gateway (a lease's token is {@code <gateway id>:<n>}). */
+    private static boolean noLeaseOf(String gatewayId) {
+        for (int shard = 0; shard < SHARDS; shard++) {
+            String token =
+                    CLUSTER.client().get(ShardKeys.of(QUEUE, shard, SHARDS).lease());
+            if (token != null && token.startsWith(gatewayId + ":")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean running() {
+        return stopLoad.getCount() > 0;
+    }
+
+    /** A load thread's pace: waits for the stop of the load, at most {@code millis}. */
+    private void pace(long millis) {
         try {
-            Thread.sleep(millis);
+            stopLoad.await(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static List<Integer> allShards() {
+        return IntStream.range(0, SHARDS).boxed().toList();
+    }
+
+    /** Waits until the senders had {@code more} LPUSHes acknowledged on these shards since the call. */
+    private void awaitAcked(List<Integer> shards, long more, String what) {
+        long from = acked(shards);
+        Await.until(
+                Duration.ofSeconds(90),
+                () -> acked(shards) >= from + more,
+                () -> what + ": " + (acked(shards) - from) + " of " + more + " LPUSHes acknowledged");
+    }
+
+    private long acked(List<Integer> shards) {
+        long total = 0;
+        for (int shard : shards) {
+            total += acked.get(shard);
+        }
+        return total;
     }
 
     // ---- the check ----
