@@ -1,9 +1,8 @@
 package io.promstream.store;
 
 import io.promstream.parse.Sample;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Which histogram families are native by default ({@code nativeHistograms.families}): a new series of a family whose
@@ -14,11 +13,13 @@ public final class NativeDefaults {
     /** No family native by default. */
     public static final NativeDefaults NONE = new NativeDefaults(Map.of());
 
-    private final Map<Pattern, Integer> schemas = new LinkedHashMap<>();
+    private final FamilyPatterns patterns;
+    private final List<Integer> schemas;
 
     /** @param schemas family-name regex to schema, in order; a bad pattern throws (the start stops, naming it) */
     public NativeDefaults(Map<String, Integer> schemas) {
-        schemas.forEach((regex, schema) -> this.schemas.put(Pattern.compile(regex), schema));
+        this.patterns = new FamilyPatterns(schemas.keySet());
+        this.schemas = List.copyOf(schemas.values());
     }
 
     /** The schema a new series of {@code family} gets from {@code sample}, or {@link Sample#NO_SCHEMA} (classic). */
@@ -29,11 +30,7 @@ public final class NativeDefaults {
         if (sample.isNative() || sample.buckets().size() >= 0 || sample.aggregate() != null) {
             return Sample.NO_SCHEMA; // a whole native histogram, or a classic layout asked for
         }
-        for (Map.Entry<Pattern, Integer> e : schemas.entrySet()) {
-            if (e.getKey().matcher(family).matches()) {
-                return e.getValue();
-            }
-        }
-        return Sample.NO_SCHEMA;
+        int i = patterns.first(family, p -> true);
+        return i < 0 ? Sample.NO_SCHEMA : schemas.get(i);
     }
 }

@@ -1,10 +1,8 @@
 package io.promstream.store;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * How long a family's series live after their last update (docs/semantics.md, Series TTL): the first rule whose
@@ -19,7 +17,7 @@ public final class TtlRules {
 
     private final long defaultMillis;
     private final List<Rule> rules;
-    private final List<Pattern> patterns = new ArrayList<>();
+    private final FamilyPatterns patterns;
 
     /** A bad pattern throws {@link java.util.regex.PatternSyntaxException}; a negative TTL {@link IllegalArgumentException}. */
     public TtlRules(long defaultMillis, List<Rule> rules) {
@@ -28,9 +26,7 @@ public final class TtlRules {
         }
         this.defaultMillis = defaultMillis;
         this.rules = List.copyOf(rules);
-        for (Rule rule : rules) {
-            patterns.add(Pattern.compile(rule.families()));
-        }
+        this.patterns = new FamilyPatterns(rules.stream().map(Rule::families).toList());
     }
 
     /** The TTL of a family's series, in milliseconds; 0: never. */
@@ -61,11 +57,6 @@ public final class TtlRules {
     }
 
     private int ruleOf(String family) {
-        for (int i = 0; i < patterns.size(); i++) {
-            if (patterns.get(i).matcher(family).matches()) {
-                return i;
-            }
-        }
-        return -1;
+        return patterns.first(family, i -> true);
     }
 }
