@@ -5,7 +5,6 @@ import io.prometheus.client.exporter.common.TextFormat;
 import io.promstream.store.ExposedChunk;
 import io.promstream.store.Family;
 import io.promstream.store.FamilySnapshot;
-import io.promstream.store.SeriesSnapshot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -153,11 +152,8 @@ final class GzipExposition {
                 if (part.pending.snapshot.chunks() == 1) {
                     format.header(family, writer);
                 }
-                for (SeriesSnapshot s : part.series.snapshots()) { // copied here, on the thread that renders
-                    if (store.showsInText(s)) {
-                        format.series(family.type(), family.name(), s, writer);
-                    }
-                }
+                // copied here, on the thread that renders
+                format.all(family.type(), family.name(), store.inText(part.series.snapshots()), writer);
                 writer.flush();
                 part.pending.parts[part.chunk] = deflater.endSegment(false);
             }

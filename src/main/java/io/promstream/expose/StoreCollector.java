@@ -38,12 +38,12 @@ public final class StoreCollector extends Collector implements Collector.Describ
     }
 
     /** Whether the text formats show this series (a native histogram only as a classic one, when configured so). */
-    boolean showsInText(SeriesSnapshot s) {
+    private boolean showsInText(SeriesSnapshot s) {
         return nativeAsClassic || s.nativeHistogram() == null;
     }
 
     /** The series of {@code exposed} the text formats show. */
-    private List<SeriesSnapshot> inText(List<SeriesSnapshot> exposed) {
+    List<SeriesSnapshot> inText(List<SeriesSnapshot> exposed) {
         if (nativeAsClassic) {
             return exposed;
         }
@@ -97,9 +97,7 @@ public final class StoreCollector extends Collector implements Collector.Describ
     void write(SnapshotWriter format, Utf8Writer out, Predicate<Family> wanted) throws IOException {
         each(wanted, true, (family, series) -> {
             format.header(family, out);
-            for (SeriesSnapshot s : series) {
-                format.series(family.type(), family.name(), s, out);
-            }
+            format.all(family.type(), family.name(), series, out);
         });
     }
 

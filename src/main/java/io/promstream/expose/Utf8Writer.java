@@ -97,6 +97,17 @@ final class Utf8Writer extends Writer {
             buffer[length++] = '-';
             v = -v;
         }
+        if (v < Integer.MAX_VALUE) { // int division: several times cheaper than long division
+            int n = (int) v;
+            int end = length + digits(n);
+            for (int i = end - 1; i >= length; i--) {
+                int q = n / 10;
+                buffer[i] = (byte) ('0' + n - q * 10);
+                n = q;
+            }
+            length = end;
+            return;
+        }
         int digits = 1;
         for (long rest = v / 10; rest != 0; rest /= 10) {
             digits++;
@@ -106,6 +117,54 @@ final class Utf8Writer extends Writer {
             v /= 10;
         }
         length += digits;
+    }
+
+    private static int digits(int n) {
+        int digits = 1;
+        for (int bound = 10; digits < 10 && n >= bound; bound *= 10) {
+            digits++;
+        }
+        return digits;
+    }
+
+    /**
+     * {@code text} as a label value (or an OpenMetrics help text): backslash, double quote and line feed escaped
+     * with a backslash, in one pass.
+     */
+    void writeEscaped(String text) throws IOException {
+        int end = text.length();
+        int i = 0;
+        while (i < end) {
+            if (skipping > 0 || pendingHigh != 0) {
+                escaped(text.charAt(i++));
+                continue;
+            }
+            if (buffer.length - length < 16) {
+                drain();
+            }
+            int stop = Math.min(end, i + (buffer.length - length - 4) / 2); // two bytes for each char at most
+            while (i < stop) {
+                char c = text.charAt(i++);
+                if (c >= 0x80) {
+                    put(c); // may leave a surrogate pending: the outer loop looks again
+                    break;
+                } else if (c == '\\' || c == '"' || c == '\n') {
+                    buffer[length++] = '\\';
+                    buffer[length++] = (byte) (c == '\n' ? 'n' : c);
+                } else {
+                    buffer[length++] = (byte) c;
+                }
+            }
+        }
+    }
+
+    private void escaped(char c) throws IOException {
+        switch (c) {
+            case '\\' -> write("\\\\");
+            case '"' -> write("\\\"");
+            case '\n' -> write("\\n");
+            default -> put(c);
+        }
     }
 
     /** Drops what is written until {@code lines} more line feeds went by (a family's header, rendered apart). */
