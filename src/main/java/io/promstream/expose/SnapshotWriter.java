@@ -53,7 +53,8 @@ abstract sealed class SnapshotWriter {
             for (int i = from; i < to; i++) {
                 LabelSet labels = series.get(i).labels();
                 for (int l = 0; l < labels.size(); l++) {
-                    sum += labels.value(l).charAt(0); // a label value is never empty
+                    String value = labels.value(l);
+                    sum += value.isEmpty() ? 0 : value.charAt(0);
                 }
             }
             for (int i = from; i < to; i++) {
