@@ -13,8 +13,11 @@ import io.promstream.testing.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * The writers of the exposition give byte for byte what simpleclient's {@code TextFormat} gives for
  * {@link StoreCollector}'s families (fitted by {@link OpenMetricsFit} for OpenMetrics), on random stores: every
  * type, labels and help texts that need escaping, negative bounds and sums, NaN and infinities, integral values
- * near the writer's fast path's edges, series of one label set on two partitions.
+ * near the writer's fast path's edges, series of one label set on two partitions, Pushgateway groups with and
+ * without an instance (an empty label value).
  */
 class SnapshotWriterTest {
     private static final int STORES = Integer.getInteger("snapshotWriter.stores", 300);
@@ -145,6 +149,18 @@ class SnapshotWriterTest {
                 s.canonicalizeLabels();
                 store.apply(s, i, clock.millis(), partitions[random.nextInt(2)]); // a refusal is part of the game
             }
+        }
+        if (random.nextBoolean()) { // a Pushgateway group: without an instance its series show instance=""
+            Map<String, String> grouping = new HashMap<>(Map.of("job", "j" + random.nextInt(2)));
+            if (random.nextBoolean()) {
+                grouping.put("instance", ODD[1 + random.nextInt(ODD.length - 1)]);
+            }
+            Sample s = new Sample().type(MetricType.GAUGE).name("pushed").value(value(random));
+            if (random.nextBoolean()) {
+                s.label("l0", "v" + random.nextInt(3));
+            }
+            s.canonicalizeLabels();
+            store.applyGroup(grouping, true, List.of(s), clock.millis(), partitions[random.nextInt(2)]);
         }
         return store;
     }
