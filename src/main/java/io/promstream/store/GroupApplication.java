@@ -127,6 +127,9 @@ final class GroupApplication {
         }
     }
 
+    private static final String OWN = ": " + Group.PUSH_TIME + " and " + Group.PUSH_FAILURE_TIME
+            + " are the group's own gauges, set by the gateway";
+
     /** The family of one of the group's own gauges: existing or planned; {@code null} when its name is taken. */
     private Family ownFamily(String name, String help) {
         Sample gauge = new Sample().type(MetricType.GAUGE).name(name).help(help).value(0);
@@ -180,6 +183,9 @@ final class GroupApplication {
                 continue;
             }
             LabelSet labels = LabelSet.of(sample);
+            if (family == pushTime || family == failureTime) { // once accepted, its repeat would conflict
+                return PushResult.refused(i, RejectReason.INVALID_NAME, "series " + family.name() + labels + OWN);
+            }
             if (!pushed.computeIfAbsent(family, f -> new HashSet<>()).add(labels)) {
                 return PushResult.refused(
                         i,
