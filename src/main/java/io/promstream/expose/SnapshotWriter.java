@@ -147,10 +147,6 @@ abstract sealed class SnapshotWriter {
         }
     }
 
-    static void escapeLabelValue(String s, Utf8Writer out) throws IOException {
-        out.writeEscaped(s);
-    }
-
     static String helpOf(Family family) {
         return family.help() != null ? family.help() : StoreCollector.DEFAULT_HELP;
     }
@@ -214,7 +210,7 @@ abstract sealed class SnapshotWriter {
         void label(int i, String name, String value, Utf8Writer out) throws IOException {
             out.write(name);
             out.write("=\"");
-            escapeLabelValue(value, out);
+            out.writeEscaped(value);
             out.write("\",");
         }
     }
@@ -229,7 +225,7 @@ abstract sealed class SnapshotWriter {
             out.write("\n# HELP ");
             out.write(family.name());
             out.write(' ');
-            escapeLabelValue(helpOf(family), out);
+            out.writeEscaped(helpOf(family));
             out.write('\n');
         }
 
@@ -262,7 +258,7 @@ abstract sealed class SnapshotWriter {
             }
             out.write(name);
             out.write("=\"");
-            escapeLabelValue(value, out);
+            out.writeEscaped(value);
             out.write('"');
         }
     }

@@ -42,9 +42,9 @@ public final class StoreCollector extends Collector implements Collector.Describ
         return nativeAsClassic || s.nativeHistogram() == null;
     }
 
-    /** The series of {@code exposed} the text formats show. */
+    /** The series of {@code exposed} the text formats show: {@code exposed} itself when they show all. */
     List<SeriesSnapshot> inText(List<SeriesSnapshot> exposed) {
-        if (nativeAsClassic) {
+        if (nativeAsClassic || exposed.stream().allMatch(this::showsInText)) {
             return exposed;
         }
         List<SeriesSnapshot> shown = new ArrayList<>(exposed.size());

@@ -84,39 +84,30 @@ final class Utf8Writer extends Writer {
         write(text, 0, text.length());
     }
 
-    /** The decimal digits of {@code v}, as {@code Long.toString} gives them. */
+    /**
+     * The decimal digits of {@code v}, as {@code Long.toString} gives them; written here with int division (several
+     * times cheaper than long division) when {@code v} fits an int, the exposition's integral values do.
+     */
     void writeLong(long v) throws IOException {
-        if (skipping > 0 || pendingHigh != 0 || v == Long.MIN_VALUE) {
+        if (skipping > 0 || pendingHigh != 0 || v <= -Integer.MAX_VALUE || v >= Integer.MAX_VALUE) {
             write(Long.toString(v));
             return;
         }
-        if (length + 20 > buffer.length) {
+        if (length + 12 > buffer.length) {
             drain();
         }
-        if (v < 0) {
+        int n = (int) v;
+        if (n < 0) {
             buffer[length++] = '-';
-            v = -v;
+            n = -n;
         }
-        if (v < Integer.MAX_VALUE) { // int division: several times cheaper than long division
-            int n = (int) v;
-            int end = length + digits(n);
-            for (int i = end - 1; i >= length; i--) {
-                int q = n / 10;
-                buffer[i] = (byte) ('0' + n - q * 10);
-                n = q;
-            }
-            length = end;
-            return;
+        int end = length + digits(n);
+        for (int i = end - 1; i >= length; i--) {
+            int q = n / 10;
+            buffer[i] = (byte) ('0' + n - q * 10);
+            n = q;
         }
-        int digits = 1;
-        for (long rest = v / 10; rest != 0; rest /= 10) {
-            digits++;
-        }
-        for (int i = length + digits - 1; i >= length; i--) {
-            buffer[i] = (byte) ('0' + v % 10);
-            v /= 10;
-        }
-        length += digits;
+        length = end;
     }
 
     private static int digits(int n) {
@@ -136,7 +127,14 @@ final class Utf8Writer extends Writer {
         int i = 0;
         while (i < end) {
             if (skipping > 0 || pendingHigh != 0) {
-                escaped(text.charAt(i++));
+                char c = text.charAt(i++);
+                char escape = escapeOf(c);
+                if (escape != 0) {
+                    put('\\');
+                    put(escape);
+                } else {
+                    put(c);
+                }
                 continue;
             }
             if (buffer.length - length < 16) {
@@ -145,26 +143,28 @@ final class Utf8Writer extends Writer {
             int stop = Math.min(end, i + (buffer.length - length - 4) / 2); // two bytes for each char at most
             while (i < stop) {
                 char c = text.charAt(i++);
-                if (c >= 0x80) {
+                char escape = escapeOf(c);
+                if (escape != 0) {
+                    buffer[length++] = '\\';
+                    buffer[length++] = (byte) escape;
+                } else if (c < 0x80) {
+                    buffer[length++] = (byte) c;
+                } else {
                     put(c); // may leave a surrogate pending: the outer loop looks again
                     break;
-                } else if (c == '\\' || c == '"' || c == '\n') {
-                    buffer[length++] = '\\';
-                    buffer[length++] = (byte) (c == '\n' ? 'n' : c);
-                } else {
-                    buffer[length++] = (byte) c;
                 }
             }
         }
     }
 
-    private void escaped(char c) throws IOException {
-        switch (c) {
-            case '\\' -> write("\\\\");
-            case '"' -> write("\\\"");
-            case '\n' -> write("\\n");
-            default -> put(c);
-        }
+    /** The letter a backslash escapes {@code c} with in a label value, or 0 when it is written as it is. */
+    private static char escapeOf(char c) {
+        return switch (c) {
+            case '\\' -> '\\';
+            case '"' -> '"';
+            case '\n' -> 'n';
+            default -> 0;
+        };
     }
 
     /** Drops what is written until {@code lines} more line feeds went by (a family's header, rendered apart). */
