@@ -21,6 +21,8 @@ import java.util.Set;
  * aggregated, room under the cap) and then applies.
  */
 final class GroupApplication {
+    private static final String OWN = ": " + Group.PUSH_TIME + " and " + Group.PUSH_FAILURE_TIME
+            + " are the group's own gauges, set by the gateway";
     private final SeriesCap cap;
     private final FamilyRegistry registry;
     private final GroupRegistry groups;
@@ -126,9 +128,6 @@ final class GroupApplication {
             }
         }
     }
-
-    private static final String OWN = ": " + Group.PUSH_TIME + " and " + Group.PUSH_FAILURE_TIME
-            + " are the group's own gauges, set by the gateway";
 
     /** The family of one of the group's own gauges: existing or planned; {@code null} when its name is taken. */
     private Family ownFamily(String name, String help) {
