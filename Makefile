@@ -18,21 +18,19 @@ test: deps
 	@$(MAKE) --no-print-directory e2e
 
 ## fuzz: coverage-guided fuzzing (Jazzer) of the JSON element path, the text push path, the protobuf push path and
-##       the OTLP export path,
-##       FUZZ_TIME each
-##       (`mvn test` only replays their corpus); a failing input lands in src/test/resources/io/promstream/fuzz/
+##       the OTLP export path, FUZZ_TIME each, two at a time (`mvn test` only replays their corpus); a failing
+##       input lands in src/test/resources/io/promstream/fuzz/
 FUZZ_TIME ?= 25s
-FUZZ_MVN = JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$(FUZZ_TIME) mvn -B test -Dmaven.test.redirectTestOutputToFile=true
-FUZZ_LOG = target/surefire-reports/io.promstream.fuzz.SampleFuzzTest-output.txt
+FUZZ_TARGETS := jsonElement textPush protobufPush otlpExport
 fuzz:
-	$(FUZZ_MVN) -Dtest='SampleFuzzTest#jsonElement'
-	@grep -h '^SampleFuzzTest:' $(FUZZ_LOG) || true
-	$(FUZZ_MVN) -Dtest='SampleFuzzTest#textPush'
-	@grep -h '^SampleFuzzTest:' $(FUZZ_LOG) || true
-	$(FUZZ_MVN) -Dtest='SampleFuzzTest#protobufPush'
-	@grep -h '^SampleFuzzTest:' $(FUZZ_LOG) || true
-	$(FUZZ_MVN) -Dtest='SampleFuzzTest#otlpExport'
-	@grep -h '^SampleFuzzTest:' $(FUZZ_LOG) || true
+	$(MVN) test-compile
+	@$(MAKE) --no-print-directory -j2 $(addprefix fuzz-,$(FUZZ_TARGETS))
+
+# one fuzz target on the compiled classes (surefire alone: two of them never compile at once)
+fuzz-%:
+	JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$(FUZZ_TIME) mvn -B -q surefire:test -Dmaven.test.redirectTestOutputToFile=true \
+	  -Dtest='SampleFuzzTest#$*' -DsurefireReports=target/fuzz-reports/$*
+	@grep -h 'SampleFuzzTest: ' target/fuzz-reports/$*/io.promstream.fuzz.SampleFuzzTest-output.txt || true
 
 ## soak: the real jar under continuous load for SOAK_SECONDS (300) against its own redis-server, scraping and
 ##       resetting meanwhile; then exact totals and a flat heap are checked (SOAK_RATE, SOAK_HEAP_INTERVAL, ...)
@@ -47,11 +45,11 @@ faults: deps
 
 ## bench: the drain against Redis' raw rate and a plain RPOP, memory per series, checkpoint costs and replay
 bench: deps
-	mvn -B -q test -Dgroups=bench -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
+	mvn -B -q test -DforkCount=1 -Dgroups=bench -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
 
 ## bench-cluster: non-pipelined senders on one Redis and on a 3-master cluster with routing; gateways keep up
 bench-cluster: deps
-	mvn -B -q test -Dgroups=bench-cluster -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
+	mvn -B -q test -DforkCount=1 -Dgroups=bench-cluster -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
 
 ## format: format the Java sources (palantir-java-format through Spotless; every build checks the tree is formatted)
 format:
