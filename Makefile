@@ -28,7 +28,7 @@ fuzz:
 
 # one fuzz target on the compiled classes (surefire alone: two of them never compile at once)
 fuzz-%:
-	JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$(FUZZ_TIME) mvn -B -q surefire:test -Dmaven.test.redirectTestOutputToFile=true \
+	JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$(FUZZ_TIME) mvn -B -q surefire:test -Dmaven.test.redirectTestOutputToFile=true -DtestJvmFlags= \
 	  -Dtest='SampleFuzzTest#$*' -DsurefireReports=target/fuzz-reports/$*
 	@grep -h 'SampleFuzzTest: ' target/fuzz-reports/$*/io.promstream.fuzz.SampleFuzzTest-output.txt || true
 
@@ -45,11 +45,11 @@ faults: deps
 
 ## bench: the drain against Redis' raw rate and a plain RPOP, memory per series, checkpoint costs and replay
 bench: deps
-	mvn -B -q test -DforkCount=1 -Dgroups=bench -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
+	mvn -B -q test -Dgroups=bench -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
 
 ## bench-cluster: non-pipelined senders on one Redis and on a 3-master cluster with routing; gateways keep up
 bench-cluster: deps
-	mvn -B -q test -DforkCount=1 -Dgroups=bench-cluster -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
+	mvn -B -q test -Dgroups=bench-cluster -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false
 
 ## format: format the Java sources (palantir-java-format through Spotless; every build checks the tree is formatted)
 format:

@@ -77,6 +77,10 @@ public final class GatewayProcess implements AutoCloseable {
                 "-Ddw.server.adminConnectors[0].port=" + admin,
                 "-Ddw.logging.level=INFO",
                 "-Ddw.logging.appenders[0].threshold=INFO"));
+        String flags = System.getProperty("gatewayProcess.jvmFlags", "");
+        if (!flags.isBlank()) {
+            command.addAll(List.of(flags.trim().split("\\s+")));
+        }
         overrides.forEach((key, value) -> command.add("-Ddw." + key + "=" + value));
         command.addAll(List.of(
                 GatewayApplication.class.getName(), "server", ResourceHelpers.resourceFilePath(configResource)));
