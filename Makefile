@@ -28,7 +28,7 @@ fuzz:
 
 # one fuzz target on the compiled classes (surefire alone: two of them never compile at once)
 fuzz-%:
-	JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$(FUZZ_TIME) mvn -B -q surefire:test -Dmaven.test.redirectTestOutputToFile=true -DtestJvmFlags= \
+	JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$(FUZZ_TIME) mvn -B -q surefire:test -Dmaven.test.redirectTestOutputToFile=true \
 	  -Dtest='SampleFuzzTest#$*' -DsurefireReports=target/fuzz-reports/$*
 	@grep -h 'SampleFuzzTest: ' target/fuzz-reports/$*/io.promstream.fuzz.SampleFuzzTest-output.txt || true
 
