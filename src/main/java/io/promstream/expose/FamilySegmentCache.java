@@ -2,6 +2,7 @@ package io.promstream.expose;
 
 import io.promstream.store.Family;
 import io.promstream.store.FamilySnapshot;
+import io.promstream.store.SeriesSnapshot;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -34,6 +35,8 @@ final class FamilySegmentCache {
 
     private final ConcurrentHashMap<Family, Rendering> text = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Family, Rendering> openMetrics = new ConcurrentHashMap<>();
+    /** Each family's chunks' label pairs, shared by both formats; an element may be {@code null}. */
+    private final ConcurrentHashMap<Family, ChunkLabels[]> labels = new ConcurrentHashMap<>();
 
     /** The family's last rendering in this format, or {@code null}. */
     Rendering get(Family family, boolean om) {
@@ -44,12 +47,31 @@ final class FamilySegmentCache {
         map(om).put(family, rendering);
     }
 
+    /**
+     * The label pairs of {@code series}, chunk {@code chunk} of the family's {@code chunks}: those kept when they fit
+     * (the same series in the same order), else made now and kept.
+     */
+    ChunkLabels labels(Family family, int chunk, int chunks, List<SeriesSnapshot> series) {
+        ChunkLabels[] kept = labels.get(family);
+        if (kept == null || kept.length != chunks) {
+            kept = new ChunkLabels[chunks];
+            labels.put(family, kept); // a racing scrape may replace it: each array is whole, either may stay
+        }
+        ChunkLabels chunkLabels = kept[chunk];
+        if (chunkLabels == null || !chunkLabels.fits(series)) {
+            chunkLabels = ChunkLabels.of(series);
+            kept[chunk] = chunkLabels; // immutable (final fields): safe to publish without a lock
+        }
+        return chunkLabels;
+    }
+
     /** Forgets the families not among {@code live} (all the store's families, as a full scrape saw them). */
     void retainOnly(Collection<Family> live) {
-        if (text.size() + openMetrics.size() > 0) {
+        if (text.size() + openMetrics.size() + labels.size() > 0) {
             HashSet<Family> keep = new HashSet<>(live);
             text.keySet().retainAll(keep);
             openMetrics.keySet().retainAll(keep);
+            labels.keySet().retainAll(keep);
         }
     }
 
@@ -62,6 +84,17 @@ final class FamilySegmentCache {
                 for (DeflateSegment part : r.parts()) {
                     total += part.data().length;
                 }
+            }
+        }
+        return total;
+    }
+
+    /** Bytes of label pairs held (tests). */
+    long labelBytes() {
+        long total = 0;
+        for (ChunkLabels[] chunks : labels.values()) {
+            for (ChunkLabels chunk : chunks) {
+                total += chunk == null ? 0 : chunk.bytes();
             }
         }
         return total;

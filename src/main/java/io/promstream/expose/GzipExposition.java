@@ -5,6 +5,7 @@ import io.prometheus.client.exporter.common.TextFormat;
 import io.promstream.store.ExposedChunk;
 import io.promstream.store.Family;
 import io.promstream.store.FamilySnapshot;
+import io.promstream.store.SeriesSnapshot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -153,7 +154,9 @@ final class GzipExposition {
                     format.header(family, writer);
                 }
                 // copied here, on the thread that renders
-                format.all(family.type(), family.name(), store.inText(part.series.snapshots()), writer);
+                List<SeriesSnapshot> series = store.inText(part.series.snapshots());
+                ChunkLabels labels = cache.labels(family, part.chunk, part.pending.snapshot.chunks(), series);
+                format.all(family.type(), family.name(), series, labels, writer);
                 writer.flush();
                 part.pending.parts[part.chunk] = deflater.endSegment(false);
             }
@@ -164,6 +167,10 @@ final class GzipExposition {
 
     long cachedBytes() {
         return cache.bytes();
+    }
+
+    long cachedLabelBytes() {
+        return cache.labelBytes();
     }
 
     /** One chunk of a family to render and compress. */

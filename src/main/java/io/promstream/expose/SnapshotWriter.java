@@ -3,7 +3,6 @@ package io.promstream.expose;
 import io.prometheus.client.Collector;
 import io.promstream.parse.MetricType;
 import io.promstream.store.Family;
-import io.promstream.store.LabelSet;
 import io.promstream.store.SeriesSnapshot;
 import java.io.IOException;
 import java.util.List;
@@ -33,80 +32,68 @@ abstract sealed class SnapshotWriter {
     /** Whether this format leaves out a summary's quantile value or sum of this value. */
     abstract boolean dropsSummaryValue(double value);
 
-    /** Series whose labels are read ahead of rendering them, at once: see {@link #all}. */
-    private static final int READ_AHEAD = 16;
-    /** Where the read-ahead's loads go, so that the compiler keeps them; its value means nothing. */
-    @SuppressWarnings("unused")
-    private static int readAhead;
-
     /**
-     * The sample lines of {@code series}, of a family of {@code type} named {@code name}, in order. The label values
-     * of a store's series lie scattered over the heap; reading those of the next {@link #READ_AHEAD} series in one
-     * loop of independent loads before rendering them lets the processor fetch them in parallel, where rendering
-     * one after the other waits on each in turn (about a third of a large scrape's rendering time).
+     * The sample lines of {@code series}, of a family of {@code type} named {@code name}, in order, with their label
+     * pairs as {@code labels} holds them (kept from a scrape of the same series), or rendered from each series' labels
+     * when {@code labels} is {@code null}.
      */
-    final void all(MetricType type, String name, List<SeriesSnapshot> series, Utf8Writer out) throws IOException {
-        int size = series.size();
-        int sum = 0;
-        for (int from = 0; from < size; from += READ_AHEAD) {
-            int to = Math.min(size, from + READ_AHEAD);
+    final void all(MetricType type, String name, List<SeriesSnapshot> series, ChunkLabels labels, Utf8Writer out)
+            throws IOException {
+        int n = series.size();
+        for (int from = 0; from < n; from += ChunkLabels.READ_AHEAD) {
+            int to = Math.min(n, from + ChunkLabels.READ_AHEAD);
+            if (labels == null) {
+                ChunkLabels.readAhead(series, from, to);
+            }
             for (int i = from; i < to; i++) {
-                LabelSet labels = series.get(i).labels();
-                for (int l = 0; l < labels.size(); l++) {
-                    String value = labels.value(l);
-                    sum += value.isEmpty() ? 0 : value.charAt(0);
+                series(type, name, series.get(i), labels, i, out);
+            }
+        }
+    }
+
+    /** The sample lines of one series, the {@code i}th of {@code labels} (or of none). */
+    private void series(MetricType type, String name, SeriesSnapshot s, ChunkLabels labels, int i, Utf8Writer out)
+            throws IOException {
+        switch (type) {
+            case COUNTER -> line(name, "_total", s, labels, i, null, s.value(), out);
+            case GAUGE, UNTYPED -> line(name, null, s, labels, i, null, s.value(), out);
+            case HISTOGRAM -> {
+                double[] bounds = s.bounds();
+                long[] counts = s.counts();
+                for (int b = 0; b <= bounds.length; b++) {
+                    String le = b < bounds.length ? Collector.doubleToGoString(bounds[b]) : "+Inf";
+                    line(name, "_bucket", s, labels, i, "le=\"" + le + '"', counts[b], out);
+                }
+                if (!dropsCountAndSum(s)) {
+                    line(name, "_count", s, labels, i, null, s.count(), out);
+                    line(name, "_sum", s, labels, i, null, s.sum(), out);
                 }
             }
-            for (int i = from; i < to; i++) {
-                series(type, name, series.get(i), out);
+            case SUMMARY -> {
+                double[] quantiles = s.quantiles();
+                double[] values = s.quantileValues();
+                for (int q = 0; q < quantiles.length; q++) {
+                    if (!dropsSummaryValue(values[q])) {
+                        String quantile = "quantile=\"" + Collector.doubleToGoString(quantiles[q]) + '"';
+                        line(name, null, s, labels, i, quantile, values[q], out);
+                    }
+                }
+                line(name, "_count", s, labels, i, null, s.count(), out);
+                if (!dropsSummaryValue(s.sum())) {
+                    line(name, "_sum", s, labels, i, null, s.sum(), out);
+                }
             }
         }
-        readAhead = sum;
     }
 
-    /** The sample lines of one series of a family of {@code type} named {@code name}. */
-    final void series(MetricType type, String name, SeriesSnapshot s, Utf8Writer out) throws IOException {
-        switch (type) {
-            case COUNTER -> line(name, "_total", s.labels(), null, null, s.value(), out);
-            case GAUGE, UNTYPED -> line(name, null, s.labels(), null, null, s.value(), out);
-            case HISTOGRAM -> histogram(name, s, out);
-            case SUMMARY -> summary(name, s, out);
-        }
-    }
-
-    private void histogram(String name, SeriesSnapshot s, Utf8Writer out) throws IOException {
-        double[] bounds = s.bounds();
-        long[] counts = s.counts();
-        for (int i = 0; i <= bounds.length; i++) {
-            String le = i < bounds.length ? Collector.doubleToGoString(bounds[i]) : "+Inf";
-            line(name, "_bucket", s.labels(), "le", le, counts[i], out);
-        }
-        if (!dropsCountAndSum(s)) {
-            line(name, "_count", s.labels(), null, null, s.count(), out);
-            line(name, "_sum", s.labels(), null, null, s.sum(), out);
-        }
-    }
-
-    private void summary(String name, SeriesSnapshot s, Utf8Writer out) throws IOException {
-        double[] quantiles = s.quantiles();
-        double[] values = s.quantileValues();
-        for (int i = 0; i < quantiles.length; i++) {
-            if (!dropsSummaryValue(values[i])) {
-                line(name, null, s.labels(), "quantile", Collector.doubleToGoString(quantiles[i]), values[i], out);
-            }
-        }
-        line(name, "_count", s.labels(), null, null, s.count(), out);
-        if (!dropsSummaryValue(s.sum())) {
-            line(name, "_sum", s.labels(), null, null, s.sum(), out);
-        }
-    }
-
+    /** One sample line of series {@code s}: its label pairs, then {@code extra} (a pair) when not null. */
     private void line(
             String name,
             String suffix,
-            LabelSet labels,
-            String extraName,
-            String extraValue,
+            SeriesSnapshot s,
+            ChunkLabels labels,
+            int i,
+            String extra,
             double value,
             Utf8Writer out)
             throws IOException {
@@ -114,24 +101,23 @@ abstract sealed class SnapshotWriter {
         if (suffix != null) {
             out.write(suffix);
         }
-        int n = labels.size();
-        if (n > 0 || extraName != null) {
+        boolean pairs = labels == null ? s.labels().size() > 0 : labels.to(i) > labels.from(i);
+        if (pairs || extra != null) {
             out.write('{');
-            for (int i = 0; i < n; i++) {
-                label(i, labels.name(i), labels.value(i), out);
+            if (labels == null) {
+                ChunkLabels.pairs(s.labels(), out);
+            } else {
+                out.writeUtf8(labels.text(), labels.from(i), labels.to(i) - labels.from(i));
             }
-            if (extraName != null) {
-                label(n, extraName, extraValue, out);
-            }
-            out.write('}');
+            closeLabels(pairs, extra, out);
         }
         out.write(' ');
         writeDouble(value, out);
         out.write('\n');
     }
 
-    /** One {@code name="value"} pair, the {@code i}th of its sample. */
-    abstract void label(int i, String name, String value, Utf8Writer out) throws IOException;
+    /** What follows a series' own label pairs ({@code pairs}: it has some) up to and including the brace. */
+    abstract void closeLabels(boolean pairs, String extra, Utf8Writer out) throws IOException;
 
     /** {@link Collector#doubleToGoString}, without a string for the integral values counters mostly hold. */
     static void writeDouble(double d, Utf8Writer out) throws IOException {
@@ -206,12 +192,17 @@ abstract sealed class SnapshotWriter {
             return false;
         }
 
+        /** The text format ends every pair with a comma, the last one too. */
         @Override
-        void label(int i, String name, String value, Utf8Writer out) throws IOException {
-            out.write(name);
-            out.write("=\"");
-            out.writeEscaped(value);
-            out.write("\",");
+        void closeLabels(boolean pairs, String extra, Utf8Writer out) throws IOException {
+            if (pairs) {
+                out.write(',');
+            }
+            if (extra != null) {
+                out.write(extra);
+                out.write(',');
+            }
+            out.write('}');
         }
     }
 
@@ -251,15 +242,16 @@ abstract sealed class SnapshotWriter {
             return value < 0;
         }
 
+        /** OpenMetrics separates pairs with commas. */
         @Override
-        void label(int i, String name, String value, Utf8Writer out) throws IOException {
-            if (i > 0) {
-                out.write(',');
+        void closeLabels(boolean pairs, String extra, Utf8Writer out) throws IOException {
+            if (extra != null) {
+                if (pairs) {
+                    out.write(',');
+                }
+                out.write(extra);
             }
-            out.write(name);
-            out.write("=\"");
-            out.writeEscaped(value);
-            out.write('"');
+            out.write('}');
         }
     }
 }

@@ -97,7 +97,7 @@ public final class StoreCollector extends Collector implements Collector.Describ
     void write(SnapshotWriter format, Utf8Writer out, Predicate<Family> wanted) throws IOException {
         each(wanted, true, (family, series) -> {
             format.header(family, out);
-            format.all(family.type(), family.name(), series, out);
+            format.all(family.type(), family.name(), series, null, out);
         });
     }
 

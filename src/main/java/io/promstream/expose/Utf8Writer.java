@@ -14,10 +14,11 @@ final class Utf8Writer extends Writer {
     private final OutputStream out;
     private final byte[] buffer;
     private int length;
+    /** Bytes handed to {@link #out} so far. */
+    private long drained;
+
     private char pendingHigh;
 
-    /** Line feeds still to drop, with all before them ({@link #skipLines}). */
-    private int skipping;
     /** A string written whole that is left out, or {@code null}. */
     private final String omitted;
 
@@ -37,7 +38,7 @@ final class Utf8Writer extends Writer {
 
     @Override
     public void write(int c) throws IOException {
-        if (c < 0x80 && length < buffer.length && skipping == 0 && pendingHigh == 0) {
+        if (c < 0x80 && length < buffer.length && pendingHigh == 0) {
             buffer[length++] = (byte) c;
             return;
         }
@@ -59,7 +60,7 @@ final class Utf8Writer extends Writer {
         int end = offset + count;
         int i = offset;
         while (i < end) {
-            if (skipping > 0 || pendingHigh != 0) {
+            if (pendingHigh != 0) {
                 put(text.charAt(i++));
                 continue;
             }
@@ -89,7 +90,7 @@ final class Utf8Writer extends Writer {
      * times cheaper than long division) when {@code v} fits an int, the exposition's integral values do.
      */
     void writeLong(long v) throws IOException {
-        if (skipping > 0 || pendingHigh != 0 || v <= -Integer.MAX_VALUE || v >= Integer.MAX_VALUE) {
+        if (pendingHigh != 0 || v <= -Integer.MAX_VALUE || v >= Integer.MAX_VALUE) {
             write(Long.toString(v));
             return;
         }
@@ -126,7 +127,7 @@ final class Utf8Writer extends Writer {
         int end = text.length();
         int i = 0;
         while (i < end) {
-            if (skipping > 0 || pendingHigh != 0) {
+            if (pendingHigh != 0) {
                 char c = text.charAt(i++);
                 char escape = escapeOf(c);
                 if (escape != 0) {
@@ -167,18 +168,24 @@ final class Utf8Writer extends Writer {
         };
     }
 
-    /** Drops what is written until {@code lines} more line feeds went by (a family's header, rendered apart). */
-    void skipLines(int lines) {
-        this.skipping = lines;
+    /** Bytes that are UTF-8 already, written as they are. */
+    void writeUtf8(byte[] bytes, int offset, int count) throws IOException {
+        if (pendingHigh != 0) { // an unpaired surrogate before them: '?', as String.getBytes writes it
+            pendingHigh = 0;
+            buffer[length++] = '?'; // put left room for four bytes
+        }
+        if (count > buffer.length - length) {
+            drain();
+            if (count > buffer.length) {
+                out.write(bytes, offset, count);
+                return;
+            }
+        }
+        System.arraycopy(bytes, offset, buffer, length, count);
+        length += count;
     }
 
     private void put(char c) throws IOException {
-        if (skipping > 0) {
-            if (c == '\n') {
-                skipping--;
-            }
-            return;
-        }
         if (length + 4 > buffer.length) {
             drain();
         }
@@ -217,8 +224,14 @@ final class Utf8Writer extends Writer {
     private void drain() throws IOException {
         if (length > 0) {
             out.write(buffer, 0, length);
+            drained += length;
             length = 0;
         }
+    }
+
+    /** Bytes written so far, those still buffered included (a surrogate pending its pair not yet). */
+    long position() {
+        return drained + length;
     }
 
     @Override

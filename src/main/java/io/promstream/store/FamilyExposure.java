@@ -73,15 +73,16 @@ final class FamilyExposure {
         for (Spliterator<Series> part : parts) {
             size += part.estimateSize();
         }
+        long expected = size / chunks; // a chunk's share varies by about its square root
+        int capacity = (int) Math.min(1 << 20, expected + 4 * (long) Math.sqrt(expected) + 16);
         for (int c = 0; c < chunks; c++) {
             if ((wanted & (1L << c)) != 0) {
-                found[c] = new ArrayList<>((int) Math.min(1 << 20, size / chunks + 16));
+                found[c] = new ArrayList<>(capacity);
             }
         }
         for (Spliterator<Series> part : parts) {
             part.forEachRemaining(s -> {
-                List<Series> chunk =
-                        found[chunks == 1 ? 0 : ChunkVersions.chunkOf(s.labels().hashCode(), chunks)];
+                List<Series> chunk = found[chunks == 1 ? 0 : ChunkVersions.chunkOf(s.labelsHash(), chunks)];
                 if (chunk != null) {
                     chunk.add(s);
                 }
@@ -100,7 +101,7 @@ final class FamilyExposure {
             }
         }
         for (Series series : family.series()) {
-            int c = chunks == 1 ? 0 : ChunkVersions.chunkOf(series.labels().hashCode(), chunks);
+            int c = chunks == 1 ? 0 : ChunkVersions.chunkOf(series.labelsHash(), chunks);
             if (merged[c] != null && series.partition().isVisible(nowNanos)) {
                 long updated = series.lastUpdatedMillis();
                 merged[c]

@@ -11,6 +11,9 @@ import java.io.IOException;
  */
 public abstract class Series {
     private final LabelSet labels;
+    /** Its labels' hash, kept here: a scrape sorts a family's series into chunks by it without reading the labels. */
+    private final int labelsHash;
+
     private long lastUpdatedMillis;
     private boolean removed;
     /** Changed since the last checkpoint took it; guarded by the monitor. */
@@ -27,11 +30,17 @@ public abstract class Series {
 
     Series(LabelSet labels, long nowMillis) {
         this.labels = labels;
+        this.labelsHash = labels.hashCode();
         this.lastUpdatedMillis = nowMillis;
     }
 
     public LabelSet labels() {
         return labels;
+    }
+
+    /** {@code labels().hashCode()}. */
+    final int labelsHash() {
+        return labelsHash;
     }
 
     /**

@@ -229,6 +229,43 @@ class GzipExpositionTest {
     }
 
     @Test
+    void aChunkKeepsItsLabelsWhileItsSeriesStayAndRendersThemAgainWhenTheyChange() throws Exception {
+        for (int i = 0; i < 5000; i++) {
+            apply(i % 2 == 0 ? first : second, counter("big", 1, "n", "v\\\"\n" + i, "a", "\u00e9\ud83d\ude00"));
+        }
+        assertScrapesMatch("5,000 series with escaped and non-ASCII values");
+        long labels = gzip.cachedLabelBytes();
+        assertThat(labels).isPositive();
+
+        for (int i = 0; i < 5000; i++) {
+            apply(i % 2 == 0 ? first : second, counter("big", 2, "n", "v\\\"\n" + i, "a", "\u00e9\ud83d\ude00"));
+        }
+        assertScrapesMatch("every value changed");
+        assertThat(gzip.cachedLabelBytes()).as("the same labels, kept").isEqualTo(labels);
+
+        assertThat(store.remove(f -> f.name().equals("big"), l -> l.get("n").endsWith("\n7"), Long.MAX_VALUE))
+                .isEqualTo(1);
+        apply(second, counter("big", 1, "n", "v\\\"\n7", "a", "\u00e9\ud83d\ude00"));
+        assertScrapesMatch("a series removed and made again with the same labels");
+        apply(first, counter("big", 1, "n", "longer than any other value of the family"));
+        assertScrapesMatch("a series added");
+
+        for (String name : new String[] {"x", "y", "z"}) {
+            apply(first, counter("small", 1, "n", name));
+        }
+        assertScrapesMatch("a family of one chunk");
+        assertThat(store.remove(f -> f.name().equals("small"), l -> l.has("n", "y"), Long.MAX_VALUE))
+                .isEqualTo(1);
+        apply(first, counter("small", 1, "n", "w"));
+        assertScrapesMatch("as many series, one of them another");
+        assertThat(gzip.cachedLabelBytes()).isGreaterThan(labels);
+
+        store.remove(f -> true, l -> true, Long.MAX_VALUE);
+        assertScrapesMatch("the families gone");
+        assertThat(gzip.cachedLabelBytes()).isZero();
+    }
+
+    @Test
     void aLargeFamilyScrapedWhileItChangesEndsExact() throws Exception {
         raceScrapesWithIngestion(6000, 100);
     }
