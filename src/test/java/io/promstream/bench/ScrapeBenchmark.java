@@ -33,7 +33,9 @@ import redis.clients.jedis.Pipeline;
  * against Debian's Pushgateway holding the same 100,000 series in the same run; and what a scrape every second
  * costs a drain of {@link #COST_SAMPLES} samples running meanwhile (a drain of several seconds: a steady state
  * of one scrape a second, not one scrape at the start of a drain shorter than a second); and the protobuf scrape
- * Prometheus asks for with native histograms against the text (OpenMetrics) scrape of the same run.
+ * Prometheus asks for with native histograms against the text (OpenMetrics) scrape of the same run. The gateway
+ * checkpoints every second ({@code -Dbench.checkpointInterval=1h} keeps the checkpoints of the changes the
+ * benchmark makes out of its timed scrapes, to tell their share).
  */
 @Tag("bench")
 class ScrapeBenchmark {
@@ -59,7 +61,7 @@ class ScrapeBenchmark {
             fillPushgateway(pushgateway);
             DropwizardTestSupport<GatewayConfiguration> app = TestGateways.support(
                     redis,
-                    ConfigOverride.config("checkpoint.interval", "1s"),
+                    ConfigOverride.config("checkpoint.interval", System.getProperty("bench.checkpointInterval", "1s")),
                     ConfigOverride.config("redis.leaseTtl", "10s"),
                     ConfigOverride.config("logging.level", "ERROR"));
             app.before();
