@@ -26,10 +26,11 @@ fuzz:
 	$(MVN) test-compile
 	@$(MAKE) --no-print-directory -j2 $(addprefix fuzz-,$(FUZZ_TARGETS))
 
-# one fuzz target on the compiled classes (surefire alone: two of them never compile at once)
+# one fuzz target on the compiled classes (surefire alone: two of them never compile at once), with surefire's
+# boot files in a directory of its own (a lane ending deletes its own, which Jazzer reads while it starts)
 fuzz-%:
 	JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$(FUZZ_TIME) mvn -B -q surefire:test -Dmaven.test.redirectTestOutputToFile=true \
-	  -Dtest='SampleFuzzTest#$*' -DsurefireReports=target/fuzz-reports/$*
+	  -Dtest='SampleFuzzTest#$*' -DsurefireReports=target/fuzz-reports/$* -DtempDir=surefire-fuzz-$*
 	@grep -h 'SampleFuzzTest: ' target/fuzz-reports/$*/io.promstream.fuzz.SampleFuzzTest-output.txt || true
 
 ## soak: the real jar under continuous load for SOAK_SECONDS (300) against its own redis-server, scraping and
