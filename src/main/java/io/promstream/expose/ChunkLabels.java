@@ -2,10 +2,9 @@ package io.promstream.expose;
 
 import io.promstream.store.LabelSet;
 import io.promstream.store.SeriesSnapshot;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,6 +14,12 @@ import java.util.List;
  * reading each series' label strings wherever they lie on the heap. Immutable.
  */
 final class ChunkLabels {
+    /** Series whose label values are read ahead of rendering them, at once: see {@link #readAhead}. */
+    static final int READ_AHEAD = 16;
+    /** Where the read-ahead's loads go, so that the compiler keeps them; its value means nothing. */
+    @SuppressWarnings("unused")
+    private static int readAhead;
+
     private final LabelSet[] keys;
     private final byte[] text;
     private final int[] ends;
@@ -25,19 +30,13 @@ final class ChunkLabels {
         this.ends = ends;
     }
 
-    /** Series whose label values are read ahead of rendering them, at once: see {@link #readAhead}. */
-    static final int READ_AHEAD = 16;
-    /** Where the read-ahead's loads go, so that the compiler keeps them; its value means nothing. */
-    @SuppressWarnings("unused")
-    private static int readAhead;
-
     /** The label pairs of {@code series}, in their order. */
     static ChunkLabels of(List<SeriesSnapshot> series) {
         int n = series.size();
         LabelSet[] keys = new LabelSet[n];
         int[] ends = new int[n];
-        Bytes bytes = new Bytes(n * 40 + 16);
-        Utf8Writer out = new Utf8Writer(bytes, 1 << 12);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(n * 40 + 16);
+        Utf8Writer out = new Utf8Writer(bytes, 1 << 12); // the stream's lock: once per 4 KiB
         try {
             for (int from = 0; from < n; from += READ_AHEAD) {
                 int to = Math.min(n, from + READ_AHEAD);
@@ -52,7 +51,7 @@ final class ChunkLabels {
         } catch (IOException e) {
             throw new UncheckedIOException(e); // written to memory only
         }
-        return new ChunkLabels(keys, bytes.toArray(), ends);
+        return new ChunkLabels(keys, bytes.toByteArray(), ends);
     }
 
     /**
@@ -110,34 +109,6 @@ final class ChunkLabels {
     /** Where the {@code i}th series' pairs end in {@link #text}. */
     int to(int i) {
         return ends[i];
-    }
-
-    /** A growing array, without {@code ByteArrayOutputStream}'s lock per write. */
-    private static final class Bytes extends OutputStream {
-        private byte[] data;
-        private int size;
-
-        Bytes(int capacity) {
-            data = new byte[capacity];
-        }
-
-        @Override
-        public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            if (size + length > data.length) {
-                data = Arrays.copyOf(data, Math.max(size + length, data.length * 2));
-            }
-            System.arraycopy(bytes, offset, data, size, length);
-            size += length;
-        }
-
-        byte[] toArray() {
-            return Arrays.copyOf(data, size);
-        }
     }
 
     /** Bytes held, about (tests and the memory figures). */

@@ -178,6 +178,7 @@ final class Utf8Writer extends Writer {
             drain();
             if (count > buffer.length) {
                 out.write(bytes, offset, count);
+                drained += count;
                 return;
             }
         }

@@ -95,4 +95,26 @@ class Utf8WriterTest {
         }
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected.toString());
     }
+
+    @Test
+    void writesEncodedBytesAsTheyAreAndCountsEveryByteWritten() throws Exception {
+        Random random = new Random(11);
+        for (int round = 0; round < 50; round++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream expected = new ByteArrayOutputStream();
+            Utf8Writer writer = new Utf8Writer(out, 64 + random.nextInt(40));
+            for (int i = 0; i < 20; i++) {
+                byte[] bytes = ("é" + "x".repeat(random.nextInt(150))).getBytes(StandardCharsets.UTF_8);
+                if (random.nextBoolean()) {
+                    writer.write("a\"b");
+                    expected.writeBytes("a\"b".getBytes(StandardCharsets.UTF_8));
+                }
+                writer.writeUtf8(bytes, 0, bytes.length); // some longer than the buffer
+                expected.writeBytes(bytes);
+                assertThat(writer.position()).isEqualTo(expected.size());
+            }
+            writer.flush();
+            assertThat(out.toByteArray()).isEqualTo(expected.toByteArray());
+        }
+    }
 }
