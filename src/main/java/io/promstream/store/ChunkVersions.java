@@ -53,9 +53,9 @@ final class ChunkVersions {
         mark(-1L);
     }
 
-    /** The chunk of a series of these labels changed. */
-    void mark(LabelSet labels) {
-        mark(1L << chunkOf(labels.hashCode(), chunks));
+    /** The chunk of the series whose labels have this hash changed. */
+    void mark(int labelsHash) {
+        mark(1L << chunkOf(labelsHash, chunks));
     }
 
     private void mark(long bits) {

@@ -89,8 +89,8 @@ public final class Family {
     }
 
     /** Notes a change a scrape could show in the chunk of a series: its value, the series added or removed. */
-    void exposedChanged(LabelSet labels) {
-        versions.mark(labels);
+    void exposedChanged(Series series) {
+        versions.mark(series.labelsHash());
     }
 
     /** {@link ChunkVersions#take}. */

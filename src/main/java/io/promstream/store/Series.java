@@ -11,7 +11,10 @@ import java.io.IOException;
  */
 public abstract class Series {
     private final LabelSet labels;
-    /** Its labels' hash, kept here: a scrape sorts a family's series into chunks by it without reading the labels. */
+    /**
+     * Its labels' hash, kept here: the chunk a scrape shows it in ({@link ChunkVersions#chunkOf}), found without
+     * reading the labels, whether a change marks the chunk or a scrape sorts the family.
+     */
     private final int labelsHash;
 
     private long lastUpdatedMillis;
@@ -72,7 +75,7 @@ public abstract class Series {
     /** Under the monitor: notes a change for the next checkpoint and the next scrape. */
     private void touch() {
         if (family != null) {
-            family.exposedChanged(labels);
+            family.exposedChanged(this);
         }
         if (!dirty && partition != null) {
             dirty = true;

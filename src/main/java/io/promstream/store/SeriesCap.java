@@ -48,7 +48,7 @@ final class SeriesCap {
     /** Takes a series out of its family and gives back its room; {@code false} when it was no longer there. */
     boolean unlink(Family family, Series series) {
         if (family.remove(series)) {
-            family.exposedChanged(series.labels());
+            family.exposedChanged(series);
             count.decrementAndGet();
             return true;
         }
