@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,9 @@ import java.util.Map;
  * full segment holds every series of the partition and makes what came before it moot; an incremental one holds
  * the series changed since the segment before it, and the series removed since then, and the keys of points applied
  * once ({@link SeenKeys}) added since then (a full one: every key kept). Records name their family
- * through a table written once per segment. Reading checks every segment's checksum, then replays the records in
- * order into the partition: the last record of a series wins; a removal forgets it.
+ * through a table written once per segment. A series is written with its labels under a number once, then by its
+ * number alone until the next full segment ({@link CheckpointIds}). Reading checks every segment's checksum, then
+ * replays the records in order into the partition: the last record of a series wins; a removal forgets it.
  *
  * <p>{@link #take} must run while no sample is being applied to the partition, so that a segment is a consistent
  * cut of what the partition's shard delivered (the caller pauses the shard). Resets and expiry may run
@@ -24,13 +26,18 @@ import java.util.Map;
 public final class CheckpointCodec {
     static final int MAGIC = 0x50534743; // "PSGC"
     static final int FORMAT = 1;
-    /** Record kinds: the end of a segment, a series' state, a series removed, a family's definition, seen keys. */
+    /**
+     * Record kinds: the end of a segment, a series' state (labels included), a series removed, a family's
+     * definition, seen keys, a series' state under a new number, a series' state by its number alone.
+     */
     static final int END = 0;
 
     static final int SERIES = 1;
     static final int REMOVED = 2;
     static final int FAMILY = 3;
     static final int SEEN = 4;
+    static final int SERIES_ID = 5;
+    static final int SERIES_REF = 6;
 
     private CheckpointCodec() {}
 
@@ -94,6 +101,7 @@ public final class CheckpointCodec {
             for (Series s : taken) {
                 s.changedAgain();
             }
+            partition.checkpointIds().abandon(taken);
             partition.seen().untake(seen);
         }
     }
@@ -105,7 +113,7 @@ public final class CheckpointCodec {
     public static Segment take(MetricStore store, Partition partition, boolean full) {
         try {
             List<Series> changed = partition.takeChanged();
-            CheckpointWriter writer = new CheckpointWriter(full);
+            CheckpointWriter writer = new CheckpointWriter(full, partition.checkpointIds());
             if (full) {
                 for (Family family : store.families()) {
                     for (Series s : family.seriesOf(partition)) {
@@ -155,8 +163,8 @@ public final class CheckpointCodec {
 
     /**
      * Applies records straight into the partition as they come, so a load never holds more than the store it
-     * builds and the bytes it reads: a later record of a series replaces the one restored before, a removal
-     * removes it, a full segment clears what came before.
+     * builds, the bytes it reads and the labels of the numbered series: a later record of a series replaces the
+     * one restored before, a removal removes it, a full segment clears what came before.
      */
     private static final class Restorer implements CheckpointReader.Visitor {
         private final MetricStore store;
@@ -164,6 +172,9 @@ public final class CheckpointCodec {
         private final byte[] bytes;
         private final Map<LabelSet, Group> groups = new HashMap<>();
         private final SeriesCodec.Names names = new SeriesCodec.Names();
+        /** The labels of the series numbered since the last full segment, by number. */
+        private LabelSet[] numbered = new LabelSet[16];
+
         int refused;
 
         Restorer(MetricStore store, Partition partition, byte[] bytes) {
@@ -176,7 +187,9 @@ public final class CheckpointCodec {
         public void full() {
             store.restoring().clearRestored(partition);
             partition.seen().clear();
+            partition.checkpointIds().restart();
             groups.clear();
+            Arrays.fill(numbered, null);
         }
 
         @Override
@@ -185,12 +198,31 @@ public final class CheckpointCodec {
         }
 
         @Override
-        public void series(CheckpointReader.FamilyDef family, int offset, int length) throws IOException {
+        public void series(CheckpointReader.FamilyDef family, int id, int offset, int length) throws IOException {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, length));
-            Series series = SeriesCodec.readSeries(in, family.type(), store, partition, groups, names);
+            LabelSet labels = SeriesCodec.readLabels(in, names);
+            if (id != CheckpointIds.NONE) {
+                if (id >= numbered.length) {
+                    numbered = Arrays.copyOf(numbered, Math.max(numbered.length * 2, id + 1));
+                }
+                numbered[id] = labels;
+            }
+            restore(family, id, labels, in);
+        }
+
+        @Override
+        public void numbered(CheckpointReader.FamilyDef family, int id, int offset, int length) throws IOException {
+            restore(family, id, numbered[id], new DataInputStream(new ByteArrayInputStream(bytes, offset, length)));
+        }
+
+        private void restore(CheckpointReader.FamilyDef family, int id, LabelSet labels, DataInputStream in)
+                throws IOException {
+            Series series = SeriesCodec.readUnlabelled(in, family.type(), store, partition, groups, labels);
             if (series == null
                     || !store.restoring().restore(partition, family.name(), family.type(), family.help(), series)) {
                 refused++;
+            } else if (id != CheckpointIds.NONE) {
+                partition.checkpointIds().restored(series, id);
             }
         }
 

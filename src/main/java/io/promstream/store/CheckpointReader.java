@@ -4,6 +4,7 @@ import io.promstream.parse.MetricType;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -20,8 +21,14 @@ final class CheckpointReader {
         /** A full segment begins: what came before it is moot. */
         default void full() {}
 
-        /** The latest state of a series, at {@code offset} for {@code length} bytes. */
-        default void series(FamilyDef family, int offset, int length) throws IOException {}
+        /**
+         * The latest state of a series, its labels first, at {@code offset} for {@code length} bytes; {@code id}
+         * is the number later records give it, or {@link CheckpointIds#NONE}.
+         */
+        default void series(FamilyDef family, int id, int offset, int length) throws IOException {}
+
+        /** The latest state of the series numbered {@code id}, without its labels, at {@code offset}. */
+        default void numbered(FamilyDef family, int id, int offset, int length) throws IOException {}
 
         /** A series removed. */
         default void removed(FamilyDef family, LabelSet labels) {}
@@ -36,6 +43,10 @@ final class CheckpointReader {
     private final byte[] bytes;
     private final Position position;
     private final DataInputStream in;
+    /** The families of the series numbered since the last full segment, by number. */
+    private FamilyDef[] numbered = new FamilyDef[16];
+
+    private int maxNumber;
 
     CheckpointReader(byte[] bytes) {
         this.bytes = bytes;
@@ -66,6 +77,8 @@ final class CheckpointReader {
         }
         if (in.readBoolean()) {
             visitor.full();
+            Arrays.fill(numbered, null);
+            maxNumber = 0;
         }
         Map<Integer, FamilyDef> families = new HashMap<>();
         while (true) {
@@ -87,13 +100,23 @@ final class CheckpointReader {
                 }
                 case CheckpointCodec.SERIES -> {
                     FamilyDef family = family(families, in.readInt());
-                    int length = in.readInt();
-                    int offset = position.offset();
-                    if (length < 0 || length > bytes.length - offset) {
-                        throw new CorruptCheckpointException("corrupt series length " + length, null);
+                    int length = length();
+                    visitor.series(family, CheckpointIds.NONE, position.offset() - length, length);
+                }
+                case CheckpointCodec.SERIES_ID -> {
+                    FamilyDef family = family(families, in.readInt());
+                    int id = number(in.readInt(), family);
+                    int length = length();
+                    visitor.series(family, id, position.offset() - length, length);
+                }
+                case CheckpointCodec.SERIES_REF -> {
+                    int id = in.readInt();
+                    FamilyDef family = id > 0 && id <= maxNumber ? numbered[id] : null;
+                    if (family == null) {
+                        throw new CorruptCheckpointException("record names undefined series " + id, null);
                     }
-                    in.skipNBytes(length);
-                    visitor.series(family, offset, length);
+                    int length = length();
+                    visitor.numbered(family, id, position.offset() - length, length);
                 }
                 case CheckpointCodec.REMOVED -> {
                     FamilyDef family = family(families, in.readInt());
@@ -118,6 +141,29 @@ final class CheckpointReader {
         if (crc.getValue() != stored) {
             throw new CorruptCheckpointException("checksum mismatch in the segment at byte " + start, null);
         }
+    }
+
+    /** Reads a record's length and skips the record, which must fit in what is left. */
+    private int length() throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > bytes.length - position.offset()) {
+            throw new CorruptCheckpointException("corrupt series length " + length, null);
+        }
+        in.skipNBytes(length);
+        return length;
+    }
+
+    /** Numbers a series: one more than the largest number so far at most (numbers are given one by one). */
+    private int number(int id, FamilyDef family) throws CorruptCheckpointException {
+        if (id < 1 || id > maxNumber + 1) {
+            throw new CorruptCheckpointException("series number " + id + " out of order", null);
+        }
+        if (id >= numbered.length) {
+            numbered = Arrays.copyOf(numbered, numbered.length * 2);
+        }
+        numbered[id] = family;
+        maxNumber = Math.max(maxNumber, id);
+        return id;
     }
 
     private static FamilyDef family(Map<Integer, FamilyDef> families, int id) throws CorruptCheckpointException {

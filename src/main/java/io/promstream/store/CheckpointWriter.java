@@ -14,36 +14,59 @@ import java.util.zip.CRC32;
 final class CheckpointWriter {
     private final Buffer buffer = new Buffer();
     private final DataOutputStream out = new DataOutputStream(buffer);
-    private final IdentityHashMap<Family, Integer> ids = new IdentityHashMap<>();
+    private final IdentityHashMap<Family, Integer> families = new IdentityHashMap<>();
+    private final CheckpointIds ids;
+    private Family lastFamily;
+    private int lastFamilyId;
     int series;
     int removals;
 
-    CheckpointWriter(boolean full) throws IOException {
+    CheckpointWriter(boolean full, CheckpointIds ids) throws IOException {
+        this.ids = ids;
+        ids.segment(full);
         out.writeInt(CheckpointCodec.MAGIC);
         out.writeInt(CheckpointCodec.FORMAT);
         out.writeBoolean(full);
     }
 
+    /**
+     * A series' state: with its family and labels under a new number the first time, by its number alone after
+     * that ({@link CheckpointIds}); or its removal.
+     */
     void series(Series s, Partition partition) throws IOException {
-        Family family = s.family();
-        int id = define(family);
+        boolean known = ids.known(s);
+        int family = known ? -1 : define(s.family()); // a family's definition stays, whatever follows
         int mark = buffer.size();
-        out.writeByte(CheckpointCodec.SERIES);
-        out.writeInt(id);
+        if (known) {
+            out.writeByte(CheckpointCodec.SERIES_REF);
+            out.writeInt(s.checkpointId());
+        } else {
+            out.writeByte(CheckpointCodec.SERIES_ID);
+            out.writeInt(family);
+            out.writeInt(0); // the number, given below if the series is written
+        }
         out.writeInt(0); // the length, filled in below
         int start = buffer.size();
-        SeriesCodec.writeHead(out, s);
+        if (known) {
+            SeriesCodec.writeKind(out, s);
+        } else {
+            SeriesCodec.writeHead(out, s);
+        }
         if (s.takeChange(out)) {
             out.flush();
             buffer.putInt(start - Integer.BYTES, buffer.size() - start);
+            if (!known) {
+                buffer.putInt(start - 2 * Integer.BYTES, ids.assign(s));
+            }
             series++;
             return;
         }
         buffer.truncate(mark);
-        Series live = family.find(s.labels(), partition);
+        Series live = s.family().find(s.labels(), partition);
         if (live != null && !live.isRemoved()) {
             return; // replaced by a series of the same labels: its own record says what holds
         }
+        int id = define(s.family());
         out.writeByte(CheckpointCodec.REMOVED);
         out.writeInt(id);
         SeriesCodec.writeLabels(out, s.labels());
@@ -66,18 +89,26 @@ final class CheckpointWriter {
     }
 
     private int define(Family family) throws IOException {
-        Integer id = ids.get(family);
-        if (id != null) {
-            return id;
+        if (family == lastFamily) {
+            return lastFamilyId; // series come family by family, mostly
         }
-        int next = ids.size();
-        ids.put(family, next);
+        Integer id = families.get(family);
+        if (id == null) {
+            id = families.size();
+            families.put(family, id);
+            writeFamily(family, id);
+        }
+        lastFamily = family;
+        lastFamilyId = id;
+        return id;
+    }
+
+    private void writeFamily(Family family, int next) throws IOException {
         out.writeByte(CheckpointCodec.FAMILY);
         out.writeInt(next);
         SeriesCodec.writeString(out, family.name());
         out.writeByte(family.type().checkpointCode());
         SeriesCodec.writeString(out, family.help() == null ? "" : family.help());
-        return next;
     }
 
     byte[] finish() throws IOException {

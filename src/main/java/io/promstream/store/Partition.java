@@ -14,6 +14,7 @@ public final class Partition {
     private final int id;
     private final ConcurrentLinkedQueue<Series> dirty = new ConcurrentLinkedQueue<>();
     private final SeenKeys seen;
+    private final CheckpointIds checkpointIds = new CheckpointIds();
     private volatile long visibleUntilNanos;
     private volatile long visibleFromNanos = Long.MIN_VALUE;
     private volatile boolean from;
@@ -29,6 +30,11 @@ public final class Partition {
     /** The keys of what was applied to this partition once and must not be applied again (checkpointed with it). */
     public SeenKeys seen() {
         return seen;
+    }
+
+    /** The numbers its checkpoints give its series. */
+    CheckpointIds checkpointIds() {
+        return checkpointIds;
     }
 
     /** Its series are exposed for as long as it is open (a store that is not sharded by leases). */

@@ -27,6 +27,8 @@ public abstract class Series {
     private Family family;
 
     private Partition partition;
+    /** Its number in its partition's checkpoints ({@link CheckpointIds}); guarded by the shard's checkpoint lock. */
+    private int checkpointId;
 
     /** {@link #ownTtlSeconds} of a series that lives by its family's TTL. */
     static final int FAMILY_TTL = -1;
@@ -62,6 +64,14 @@ public abstract class Series {
                 touch();
             }
         }
+    }
+
+    final int checkpointId() {
+        return checkpointId;
+    }
+
+    final void checkpointId(int id) {
+        checkpointId = id;
     }
 
     final Family family() {

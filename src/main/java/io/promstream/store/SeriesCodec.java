@@ -28,9 +28,14 @@ final class SeriesCodec {
     /** A bit of the kind: the TTL a push gave the series (seconds, an int) follows the kind. */
     static final int OWN_TTL = 0x10;
 
-    /** Writes what {@link #readSeries} reads, minus what {@link Series#takeChange} writes. */
+    /** Writes the labels and what {@link #writeKind} writes. */
     static void writeHead(DataOutputStream out, Series series) throws IOException {
         writeLabels(out, series.labels());
+        writeKind(out, series);
+    }
+
+    /** Writes what {@link #readUnlabelled} reads first: {@link #writeHead} without the labels. */
+    static void writeKind(DataOutputStream out, Series series) throws IOException {
         int kind = series.group() != null ? GROUP : series instanceof NativeHistogramSeries ? NATIVE : AGGREGATED;
         int ttl = series.ownTtlSeconds();
         out.writeByte(kind | (ttl == Series.FAMILY_TTL ? 0 : OWN_TTL));
@@ -40,18 +45,18 @@ final class SeriesCodec {
     }
 
     /**
-     * Reads a series of this type into {@code partition}; a group's series whose grouping key another partition
-     * holds comes back {@code null}.
+     * Reads a series of this type, whose labels are known, into {@code partition}, from what {@link #writeKind}
+     * and {@link Series#takeChange} wrote; a group's series whose grouping key another partition holds comes back
+     * {@code null}.
      */
-    static Series readSeries(
+    static Series readUnlabelled(
             DataInputStream in,
             MetricType type,
             MetricStore store,
             Partition partition,
             Map<LabelSet, Group> groups,
-            Names names)
+            LabelSet labels)
             throws IOException {
-        LabelSet labels = readLabels(in, names);
         int kind = in.readByte();
         int ttl = (kind & OWN_TTL) == 0 ? Series.FAMILY_TTL : in.readInt();
         if (ttl < Series.FAMILY_TTL) {
