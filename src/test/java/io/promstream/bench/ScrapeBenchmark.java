@@ -35,12 +35,16 @@ import redis.clients.jedis.Pipeline;
  * of one scrape a second, not one scrape at the start of a drain shorter than a second); and the protobuf scrape
  * Prometheus asks for with native histograms against the text (OpenMetrics) scrape of the same run. The gateway
  * checkpoints every second ({@code -Dbench.checkpointInterval=1h} keeps the checkpoints of the changes the
- * benchmark makes out of its timed scrapes, to tell their share).
+ * benchmark makes out of its timed scrapes, to tell their share). Scrapes are timed by curl, in a process of its
+ * own ({@code -Dbench.scrapeClient=jdk}: by the JDK's client, in the gateway's JVM).
  */
 @Tag("bench")
 class ScrapeBenchmark {
     private static final int SERIES = Integer.getInteger("bench.scrapeSeries", 100_000);
     private static final int SCRAPES = 21;
+    /** Unmeasured scrapes before them: the JIT compiles a path it has run often, as a gateway's is. */
+    private static final int WARMUP = Integer.getInteger("bench.scrapeWarmup", 10);
+
     private static final int COST_SAMPLES = Integer.getInteger("bench.scrapeCostSamples", 4_000_000);
     private static final String QUEUE = "prom-stream-gateway:metric-queue";
     /** What Prometheus 2.x sends. */
@@ -51,6 +55,9 @@ class ScrapeBenchmark {
             "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,"
                     + "application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;"
                     + "q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
+    /** Scrapes are timed by curl unless {@code -Dbench.scrapeClient=jdk}. */
+    private static final boolean CURL = !"jdk".equals(System.getProperty("bench.scrapeClient"));
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -162,34 +169,60 @@ class ScrapeBenchmark {
     }
 
     /**
-     * The median duration (ns) and the size of {@link #SCRAPES} scrapes, after two unmeasured ones; {@code before}
-     * runs before each, untimed.
+     * The median duration (ns) and the size of {@link #SCRAPES} scrapes, after {@link #WARMUP} unmeasured ones;
+     * {@code before} runs before each, untimed.
      */
     private long[] scrapes(String url, String accept, boolean gzip, Runnable before) throws Exception {
+        List<Long> times = new ArrayList<>();
+        long bytes = 0;
+        for (int i = 0; i < WARMUP + SCRAPES; i++) {
+            before.run();
+            long[] scrape = CURL ? curl(url, accept, gzip) : jdk(url, accept, gzip);
+            if (i >= WARMUP) {
+                times.add(scrape[0]);
+            }
+            bytes = scrape[1];
+        }
+        Collections.sort(times);
+        return new long[] {times.get(times.size() / 2), bytes};
+    }
+
+    /**
+     * One scrape timed by curl ({@code time_total}): a client in a process of its own, as Prometheus is, where the
+     * JDK's client runs in the gateway's JVM and adds its own work there (about 10 ms a scrape on two cores).
+     */
+    private static long[] curl(String url, String accept, boolean gzip) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "-o", "/dev/null", "-H", "Accept: " + accept));
+        if (gzip) {
+            command.addAll(List.of("-H", "Accept-Encoding: gzip"));
+        }
+        command.addAll(List.of("-w", "%{http_code} %{time_total} %{size_download} %{content_type}", url));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(out).isZero();
+        String[] fields = out.trim().split(" ", 4);
+        assertThat(fields[0]).as(out).isEqualTo("200");
+        if (accept.equals(PROMETHEUS_PROTOBUF_ACCEPT)) {
+            assertThat(fields[3]).startsWith("application/vnd.google.protobuf");
+        }
+        return new long[] {(long) (Double.parseDouble(fields[1]) * 1e9), Long.parseLong(fields[2])};
+    }
+
+    /** One scrape timed around the JDK's client ({@code -Dbench.scrapeClient=jdk}). */
+    private long[] jdk(String url, String accept, boolean gzip) throws Exception {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).header("Accept", accept);
         if (gzip) {
             builder.header("Accept-Encoding", "gzip");
         }
-        HttpRequest request = builder.GET().build();
-        List<Long> times = new ArrayList<>();
-        long bytes = 0;
-        for (int i = 0; i < SCRAPES + 2; i++) {
-            before.run();
-            long started = System.nanoTime();
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            long elapsed = System.nanoTime() - started;
-            assertThat(response.statusCode()).isEqualTo(200);
-            if (accept.equals(PROMETHEUS_PROTOBUF_ACCEPT)) {
-                assertThat(response.headers().firstValue("Content-Type").orElse(""))
-                        .startsWith("application/vnd.google.protobuf");
-            }
-            if (i >= 2) {
-                times.add(elapsed);
-            }
-            bytes = response.body().length;
+        long started = System.nanoTime();
+        HttpResponse<byte[]> response = http.send(builder.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        long elapsed = System.nanoTime() - started;
+        assertThat(response.statusCode()).isEqualTo(200);
+        if (accept.equals(PROMETHEUS_PROTOBUF_ACCEPT)) {
+            assertThat(response.headers().firstValue("Content-Type").orElse(""))
+                    .startsWith("application/vnd.google.protobuf");
         }
-        Collections.sort(times);
-        return new long[] {times.get(times.size() / 2), bytes};
+        return new long[] {elapsed, response.body().length};
     }
 
     private void fillPushgateway(PushgatewayServer pushgateway) throws Exception {
