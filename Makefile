@@ -68,6 +68,7 @@ deps:
 	@scripts/ensure-package.sh openssl openssl
 	@scripts/ensure-package.sh redis-benchmark redis-tools
 	@scripts/ensure-package.sh wrk wrk
+	@scripts/ensure-package.sh curl curl
 	@scripts/ensure-package.sh promtool prometheus
 	@scripts/ensure-package.sh prometheus prometheus
 	@scripts/ensure-package.sh /usr/bin/python3 python3
