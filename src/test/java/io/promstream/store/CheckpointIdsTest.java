@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 /** A checkpoint writes a series' labels once, under a number, then the number alone ({@link CheckpointIds}). */
 class CheckpointIdsTest {
     private final ManualClock clock = new ManualClock();
+    private final MetricStore store = store();
+    private final Partition p = store.openPartition(0);
 
     private MetricStore store() {
         return new MetricStore(StoreSettings.defaults(), clock, () -> Long.MAX_VALUE, 1);
@@ -37,14 +39,19 @@ class CheckpointIdsTest {
         return restored;
     }
 
+    /** One sample of {@code value} for each of the counters {@code a{k="<key>"}}. */
+    private static void count(MetricStore store, Partition p, double value, String... keys) {
+        for (String key : keys) {
+            store.apply(counter("a", value, "k", key), 0, 0, p);
+        }
+    }
+
     private static boolean holds(byte[] segment, String text) {
         return new String(segment, StandardCharsets.ISO_8859_1).contains(text);
     }
 
     @Test
     void aSeriesIsWrittenWithItsLabelsOnceThenByItsNumberAlone() throws Exception {
-        MetricStore store = store();
-        Partition p = store.openPartition(0);
         for (int i = 0; i < 100; i++) {
             store.apply(counter("requests", 1, "route", "/api/route-number-" + i), 0, 0, p);
         }
@@ -66,14 +73,11 @@ class CheckpointIdsTest {
 
     @Test
     void numbersGivenInASegmentThatIsNotCommittedAreTakenBack() throws Exception {
-        MetricStore store = store();
-        Partition p = store.openPartition(0);
-        store.apply(counter("a", 1, "k", "first-series"), 0, 0, p);
+        count(store, p, 1, "first-series");
         byte[] first = CheckpointCodec.take(store, p, false).bytes();
-        store.apply(counter("a", 1, "k", "first-series"), 0, 0, p);
-        store.apply(counter("a", 1, "k", "second-series"), 0, 0, p);
+        count(store, p, 1, "first-series", "second-series");
         CheckpointCodec.take(store, p, false).abandon(); // numbered second-series, never committed
-        store.apply(counter("a", 1, "k", "third-series"), 0, 0, p);
+        count(store, p, 1, "third-series");
         byte[] next = CheckpointCodec.take(store, p, false).bytes();
 
         assertThat(holds(next, "first-series")).isFalse();
@@ -83,20 +87,17 @@ class CheckpointIdsTest {
 
     @Test
     void aFullSegmentThatIsNotCommittedLeavesNoNumberTrustedUntilTheNextFullOne() throws Exception {
-        MetricStore store = store();
-        Partition p = store.openPartition(0);
-        store.apply(counter("a", 1, "k", "one"), 0, 0, p);
-        store.apply(counter("a", 1, "k", "two"), 0, 0, p);
+        count(store, p, 1, "one", "two");
         CheckpointCodec.take(store, p, false);
-        store.apply(counter("a", 1, "k", "zero"), 0, 0, p); // a full segment numbers in another order
+        count(store, p, 1, "zero"); // a full segment numbers in another order
         CheckpointCodec.take(store, p, true).abandon();
-        store.apply(counter("a", 5, "k", "two"), 0, 0, p);
+        count(store, p, 5, "two");
         // Checkpoints follow a full segment that is not committed with a full one; were it not, no number of the
         // abandoned one is written alone
         assertThat(holds(CheckpointCodec.take(store, p, false).bytes(), "two")).isTrue();
 
         byte[] full = CheckpointCodec.take(store, p, true).bytes();
-        store.apply(counter("a", 5, "k", "two"), 0, 0, p);
+        count(store, p, 5, "two");
         byte[] after = CheckpointCodec.take(store, p, false).bytes();
         assertThat(holds(after, "two")).isFalse();
         assertThat(dump(loaded(List.of(full, after)))).isEqualTo(dump(store));
@@ -104,14 +105,10 @@ class CheckpointIdsTest {
 
     @Test
     void aLoadedPartitionGoesOnWithTheNumbersOfItsCheckpoint() throws Exception {
-        MetricStore store = store();
-        Partition p = store.openPartition(0);
-        store.apply(counter("a", 1, "k", "kept-one"), 0, 0, p);
-        store.apply(counter("a", 1, "k", "kept-two"), 0, 0, p);
+        count(store, p, 1, "kept-one", "kept-two");
         List<byte[]> segments =
                 new ArrayList<>(List.of(CheckpointCodec.take(store, p, false).bytes()));
-        store.apply(counter("a", 1, "k", "kept-one"), 0, 0, p);
-        store.apply(counter("a", 1, "k", "kept-three"), 0, 0, p);
+        count(store, p, 1, "kept-one", "kept-three");
         segments.add(CheckpointCodec.take(store, p, false).bytes());
 
         MetricStore takeover = loaded(segments);
@@ -167,8 +164,6 @@ class CheckpointIdsTest {
 
     @Test
     void aRecordByANumberNoSegmentBeforeItGaveIsDamage() throws Exception {
-        MetricStore store = store();
-        Partition p = store.openPartition(0);
         store.apply(counter("a", 1), 0, 0, p);
         CheckpointCodec.take(store, p, false);
         store.apply(counter("a", 1), 0, 0, p);
@@ -188,7 +183,7 @@ class CheckpointIdsTest {
         for (int seed = 0; seed < 200; seed++) {
             Random random = new Random(seed);
             MetricStore store = store();
-            Partition p = store.openPartition(0);
+            Partition p = store.openPartition(0); // this history's own
             List<byte[]> committed = new ArrayList<>();
             boolean needFull = false;
             for (int step = 0; step < 60; step++) {
