@@ -1,9 +1,17 @@
 package io.promstream.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.promstream.parse.MetricType;
+import io.promstream.parse.Sample;
 import io.promstream.queue.sim.RedisModel;
+import io.promstream.store.CheckpointCodec;
+import io.promstream.store.MetricStore;
+import io.promstream.store.Partition;
+import io.promstream.store.StoreSettings;
 import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -115,5 +123,70 @@ class CheckpointsTest {
         assertThat(checkpoints.commit(lease, reader, capture, written, 3)).isEqualTo(Checkpoints.Outcome.MOVED);
         assertThat(abandoned).hasValue(1);
         assertThat(redis.elements(0)).hasSize(3);
+    }
+
+    /**
+     * A capture of the real store whose parts could not be written is abandoned and taken again: the series it
+     * numbered are written with their labels again, so a takeover reads every one (docs/semantics.md, Checkpoints).
+     */
+    @Test
+    void aStoreCaptureThatWasNotWrittenIsTakenAgainWithTheLabelsItNumbered() throws Exception {
+        boolean[] failWrites = {false};
+        ShardRedis flaky = new ForwardingShardRedis(redis.shard(0)) {
+            @Override
+            public boolean writePart(byte[] token, String name, byte[] bytes) {
+                if (failWrites[0]) {
+                    throw new JedisConnectionException("connection reset");
+                }
+                return super.writePart(token, name, bytes);
+            }
+        };
+        Lease lease = new Lease(flaky, "a:1", 60_000, () -> 0L);
+        assertThat(lease.acquire()).isTrue();
+        Checkpoints checkpoints = new Checkpoints(flaky, keys, "a:1");
+        Reader reader = new Reader(3, 0);
+        MetricStore store = new MetricStore(StoreSettings.defaults(), InstantSource.system(), () -> Long.MAX_VALUE, 1);
+        Partition p = store.openPartition(0);
+
+        count(store, p, "old");
+        assertThat(commit(checkpoints, lease, reader, capture(store, p, checkpoints)))
+                .isEqualTo(Checkpoints.Outcome.COMMITTED);
+        count(store, p, "old");
+        count(store, p, "new"); // numbered by the capture that is not written
+        failWrites[0] = true;
+        Checkpoints.Capture lost = capture(store, p, checkpoints);
+        assertThatThrownBy(() -> checkpoints.write(lost)).isInstanceOf(JedisConnectionException.class);
+        checkpoints.abandon(lost);
+        failWrites[0] = false;
+        count(store, p, "new");
+        assertThat(commit(checkpoints, lease, reader, capture(store, p, checkpoints)))
+                .isEqualTo(Checkpoints.Outcome.COMMITTED);
+
+        lease.release();
+        Lease next = new Lease(redis.shard(0), "b:1", 60_000, () -> 0L);
+        assertThat(next.acquire()).isTrue();
+        MetricStore restored =
+                new MetricStore(StoreSettings.defaults(), InstantSource.system(), () -> Long.MAX_VALUE, 1);
+        CheckpointCodec.load(restored, restored.openPartition(0), new Checkpoints(redis.shard(0), keys, "b:1").load());
+        assertThat(restored.snapshot(restored.family("a")))
+                .extracting(s -> s.labels().get("k") + "=" + s.value())
+                .containsExactlyInAnyOrder("old=2.0", "new=2.0");
+    }
+
+    private static void count(MetricStore store, Partition p, String key) {
+        Sample sample = new Sample().type(MetricType.COUNTER).name("a").value(1).label("k", key);
+        sample.canonicalizeLabels();
+        assertThat(store.apply(sample, 0, 0, p)).isNull();
+    }
+
+    /** What {@code Checkpointing} captures: the partition's changes as a segment. */
+    private static Checkpoints.Capture capture(MetricStore store, Partition p, Checkpoints checkpoints) {
+        CheckpointCodec.Segment segment = CheckpointCodec.take(store, p, checkpoints.wantFull());
+        return new Checkpoints.Capture(segment.bytes(), segment.isFull(), segment.isEmpty(), segment::abandon);
+    }
+
+    private static Checkpoints.Outcome commit(
+            Checkpoints checkpoints, Lease lease, Reader reader, Checkpoints.Capture capture) {
+        return checkpoints.commit(lease, reader, capture, checkpoints.write(capture), 0);
     }
 }
