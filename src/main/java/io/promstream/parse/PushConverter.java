@@ -271,7 +271,7 @@ final class PushConverter {
         if (!seen.add(identity.toString())) {
             throw new TextFormatException(
                     p.line(),
-                    "series " + sample + " appears twice in the push (as in "
+                    "series " + SeriesText.of(sample) + " appears twice in the push (as in "
                             + "Prometheus, each series may be given once)");
         }
         return sample;

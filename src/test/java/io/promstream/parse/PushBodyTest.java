@@ -95,6 +95,9 @@ class PushBodyTest {
                 .hasMessageContaining("differs from its +Inf bucket");
         assertThatThrownBy(() -> PushBody.parse(new byte[] {'x', ' ', (byte) 0xC0, (byte) 0xAF}, GROUP))
                 .hasMessageContaining("not valid UTF-8");
+        assertThatThrownBy(() -> push("# TYPE g gauge\ng{name=\"a\\\"b\"} 1\ng{name=\"a\\\"b\"} 2\n"))
+                .hasMessageContaining("line 3")
+                .hasMessageContaining("series g{instance=\"i\",job=\"j\",name=\"a\\\"b\"} appears twice");
     }
 
     @Test

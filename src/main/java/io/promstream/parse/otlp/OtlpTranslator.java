@@ -15,6 +15,7 @@ import io.promstream.parse.MetricType;
 import io.promstream.parse.RejectReason;
 import io.promstream.parse.Sample;
 import io.promstream.parse.SampleValidator;
+import io.promstream.parse.SeriesText;
 import io.promstream.parse.Truncate;
 import java.util.ArrayList;
 import java.util.List;
@@ -256,7 +257,10 @@ public final class OtlpTranslator {
             if (!delta) {
                 sample.labels().addEmptyIfAbsent("instance"); // as a Pushgateway group's series have
                 if (!resource.groupSeries.add(OtlpLabels.identity(sample))) {
-                    refuse(RejectReason.INVALID_MESSAGE, "series " + sample + " appears twice in the export", sample);
+                    refuse(
+                            RejectReason.INVALID_MESSAGE,
+                            "series " + SeriesText.of(sample) + " appears twice in the export",
+                            sample);
                     return;
                 }
                 resource.group.add(sample);
