@@ -85,6 +85,7 @@ final class ChunkLabels {
     }
 
     /** Whether these are the labels of {@code series}, in order: the same label set objects (a series keeps its own). */
+    @SuppressWarnings("ReferenceEquality") // identity, not equality: the same label set objects
     boolean fits(List<SeriesSnapshot> series) {
         if (series.size() != keys.length) {
             return false;

@@ -36,6 +36,7 @@ enum ExpositionFormat {
      * {@code proto=io.prometheus.client.MetricFamily} and {@code encoding=delimited}. No header, or none acceptable:
      * the text format.
      */
+    @SuppressWarnings("EnumOrdinal") // the formats' quality and specificity kept in arrays by their order
     static ExpositionFormat negotiate(String accept) {
         if (accept == null || accept.isBlank()) {
             return TEXT;

@@ -104,7 +104,7 @@ public class StatusResource {
     private Map<String, String> rules() {
         Map<String, String> out = new TreeMap<>();
         for (Family family : store.families()) {
-            if (family.rule() != FamilyRule.NONE) {
+            if (!FamilyRule.NONE.equals(family.rule())) {
                 out.put(
                         family.name(),
                         family.rule().families() + ": " + family.rule().describe());

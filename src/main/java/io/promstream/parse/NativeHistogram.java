@@ -96,19 +96,16 @@ public final class NativeHistogram {
         }
         // the zero buckets reconciled as Prometheus does: the wider threshold wins, moved up past any populated
         // bucket it would cut, on either side
-        long otherZero = o.zeroCount;
         double otherThreshold = o.zeroThreshold;
         while (otherThreshold != zeroThreshold) {
             if (otherThreshold < zeroThreshold) {
                 otherThreshold = o.widened(zeroThreshold);
-                otherZero = o.zeroCountAt(otherThreshold);
             }
             if (otherThreshold > zeroThreshold) {
                 widenZeroBucket(otherThreshold);
             }
         }
-        otherZero = o.zeroCountAt(zeroThreshold); // its buckets inside the zero bucket, even at one threshold
-        zeroCount += otherZero;
+        zeroCount += o.zeroCountAt(zeroThreshold); // its buckets inside the zero bucket, even at one threshold
         count += o.count;
         sum += o.sum;
         addAbove(positive, o.positive, zeroThreshold);

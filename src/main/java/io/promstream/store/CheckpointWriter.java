@@ -127,6 +127,7 @@ final class CheckpointWriter {
      * A byte array output stream that can forget its tail and lend its array, and writes without taking its lock
      * (one writer, one thread: the lock cost about as much as the rest of a changed counter's record).
      */
+    @SuppressWarnings("UnsynchronizedOverridesSynchronized") // on purpose: see above
     private static final class Buffer extends ByteArrayOutputStream {
         Buffer() {
             super(1 << 12);

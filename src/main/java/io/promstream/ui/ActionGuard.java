@@ -44,7 +44,7 @@ public final class ActionGuard implements Filter {
         HttpServletRequest request = (HttpServletRequest) req;
         Refusal refusal = judge(request);
         if (refusal == null) {
-            request.setAttribute(IngestAuthFilter.ADMIN_AUTHORIZED, Boolean.TRUE);
+            request.setAttribute(IngestAuthFilter.ADMIN_AUTHORIZED, true);
         } else {
             request.setAttribute(REFUSAL, refusal);
         }
