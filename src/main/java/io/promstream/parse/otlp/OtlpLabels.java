@@ -7,6 +7,7 @@ import io.promstream.parse.GaugeOp;
 import io.promstream.parse.MetricType;
 import io.promstream.parse.Sample;
 import io.promstream.parse.SampleValidator;
+import io.promstream.parse.SeriesText;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,7 +88,7 @@ final class OtlpLabels {
                 StringBuilder out = new StringBuilder("{");
                 for (KeyValue kv : value.getKvlistValue().getValuesList()) {
                     out.append(out.length() > 1 ? "," : "")
-                            .append(quote(kv.getKey()))
+                            .append(SeriesText.quote(kv.getKey()))
                             .append(':')
                             .append(json(kv.getValue()));
                 }
@@ -99,25 +100,12 @@ final class OtlpLabels {
 
     private static String json(AnyValue value) {
         return switch (value.getValueCase()) {
-            case STRING_VALUE, BYTES_VALUE -> quote(text(value));
+            case STRING_VALUE, BYTES_VALUE -> SeriesText.quote(text(value));
             case VALUE_NOT_SET -> "null";
             default -> text(value);
         };
     }
 
-    private static String quote(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                default -> out.append(c);
-            }
-        }
-        return out.append('"').toString();
-    }
     /** {@code target_info}: the resource's attributes but those that make its job and instance, and those promoted. */
     /**
      * {@code target_info} of a resource: a gauge of 1 labelled with its attributes but those that make its job and
