@@ -5,6 +5,7 @@ import io.promstream.parse.MetricType;
 import io.promstream.store.Family;
 import io.promstream.store.SeriesSnapshot;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -39,6 +40,7 @@ abstract sealed class SnapshotWriter {
      */
     final void all(MetricType type, String name, List<SeriesSnapshot> series, ChunkLabels labels, Utf8Writer out)
             throws IOException {
+        SampleNames names = new SampleNames(name);
         int n = series.size();
         for (int from = 0; from < n; from += ChunkLabels.READ_AHEAD) {
             int to = Math.min(n, from + ChunkLabels.READ_AHEAD);
@@ -46,27 +48,27 @@ abstract sealed class SnapshotWriter {
                 ChunkLabels.readAhead(series, from, to);
             }
             for (int i = from; i < to; i++) {
-                series(type, name, series.get(i), labels, i, out);
+                series(type, names, series.get(i), labels, i, out);
             }
         }
     }
 
     /** The sample lines of one series, the {@code i}th of {@code labels} (or of none). */
-    private void series(MetricType type, String name, SeriesSnapshot s, ChunkLabels labels, int i, Utf8Writer out)
+    private void series(MetricType type, SampleNames names, SeriesSnapshot s, ChunkLabels labels, int i, Utf8Writer out)
             throws IOException {
         switch (type) {
-            case COUNTER -> line(name, "_total", s, labels, i, null, s.value(), out);
-            case GAUGE, UNTYPED -> line(name, null, s, labels, i, null, s.value(), out);
+            case COUNTER -> line(names.total, s, labels, i, null, s.value(), out);
+            case GAUGE, UNTYPED -> line(names.plain, s, labels, i, null, s.value(), out);
             case HISTOGRAM -> {
                 double[] bounds = s.bounds();
                 long[] counts = s.counts();
                 for (int b = 0; b <= bounds.length; b++) {
                     String le = b < bounds.length ? Collector.doubleToGoString(bounds[b]) : "+Inf";
-                    line(name, "_bucket", s, labels, i, "le=\"" + le + '"', counts[b], out);
+                    line(names.bucket, s, labels, i, "le=\"" + le + '"', counts[b], out);
                 }
                 if (!dropsCountAndSum(s)) {
-                    line(name, "_count", s, labels, i, null, s.count(), out);
-                    line(name, "_sum", s, labels, i, null, s.sum(), out);
+                    line(names.count, s, labels, i, null, s.count(), out);
+                    line(names.sum, s, labels, i, null, s.sum(), out);
                 }
             }
             case SUMMARY -> {
@@ -75,32 +77,22 @@ abstract sealed class SnapshotWriter {
                 for (int q = 0; q < quantiles.length; q++) {
                     if (!dropsSummaryValue(values[q])) {
                         String quantile = "quantile=\"" + Collector.doubleToGoString(quantiles[q]) + '"';
-                        line(name, null, s, labels, i, quantile, values[q], out);
+                        line(names.plain, s, labels, i, quantile, values[q], out);
                     }
                 }
-                line(name, "_count", s, labels, i, null, s.count(), out);
+                line(names.count, s, labels, i, null, s.count(), out);
                 if (!dropsSummaryValue(s.sum())) {
-                    line(name, "_sum", s, labels, i, null, s.sum(), out);
+                    line(names.sum, s, labels, i, null, s.sum(), out);
                 }
             }
         }
     }
 
-    /** One sample line of series {@code s}: its label pairs, then {@code extra} (a pair) when not null. */
+    /** One sample line of series {@code s}, named {@code sample}: its label pairs, then {@code extra} (a pair) when not null. */
     private void line(
-            String name,
-            String suffix,
-            SeriesSnapshot s,
-            ChunkLabels labels,
-            int i,
-            String extra,
-            double value,
-            Utf8Writer out)
+            byte[] sample, SeriesSnapshot s, ChunkLabels labels, int i, String extra, double value, Utf8Writer out)
             throws IOException {
-        out.write(name);
-        if (suffix != null) {
-            out.write(suffix);
-        }
+        out.writeUtf8(sample, 0, sample.length);
         boolean pairs = labels == null ? s.labels().size() > 0 : labels.to(i) > labels.from(i);
         if (pairs || extra != null) {
             out.write('{');
@@ -114,6 +106,23 @@ abstract sealed class SnapshotWriter {
         out.write(' ');
         writeDouble(value, out);
         out.write('\n');
+    }
+
+    /** A family's sample names, UTF-8 encoded once for all its lines. */
+    private static final class SampleNames {
+        final byte[] plain;
+        final byte[] total;
+        final byte[] bucket;
+        final byte[] count;
+        final byte[] sum;
+
+        SampleNames(String name) {
+            plain = name.getBytes(StandardCharsets.UTF_8);
+            total = (name + "_total").getBytes(StandardCharsets.UTF_8);
+            bucket = (name + "_bucket").getBytes(StandardCharsets.UTF_8);
+            count = (name + "_count").getBytes(StandardCharsets.UTF_8);
+            sum = (name + "_sum").getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     /** What follows a series' own label pairs ({@code pairs}: it has some) up to and including the brace. */
