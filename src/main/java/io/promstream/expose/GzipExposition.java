@@ -22,9 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A gzip scrape of all that {@code GET /metrics} shows, joined from deflate segments: the gateway's own metrics
  * compressed afresh every time, then each store family's parts, kept in a {@link FamilySegmentCache} and
  * compressed again only when their snapshot's version changed since ({@link FamilySnapshot}). A large family is
- * kept in chunks, so one changed series costs its chunk only. The parts to compress again are written by {@link SnapshotWriter} and
- * compressed on the scrape's thread and the helpers given, in parallel. The bytes a client inflates are what
- * rendering everything afresh would give.
+ * kept in chunks, so one changed series costs its chunk only. The pieces to compress (the own metrics and the
+ * changed chunks, written by {@link SnapshotWriter}) are taken by the scrape's thread and the helpers given, in
+ * parallel; the scrape's thread sends each piece as soon as it and all before it are done. The bytes a client
+ * inflates are what rendering everything afresh would give.
  */
 final class GzipExposition {
     private static final String EOF = "# EOF\n";
@@ -56,81 +57,90 @@ final class GzipExposition {
     void write(boolean openMetrics, OutputStream out) throws IOException {
         SnapshotWriter format = SnapshotWriter.of(openMetrics);
         try (SegmentDeflater deflater = new SegmentDeflater(level)) {
-            GzipJoiner gzip = new GzipJoiner(out);
-            Utf8Writer writer = new Utf8Writer(deflater, 1 << 16, EOF);
-            ExpositionServlet.write(
-                    openMetrics ? TextFormat.CONTENT_TYPE_OPENMETRICS_100 : TextFormat.CONTENT_TYPE_004,
-                    writer,
-                    Collections.list(meta.metricFamilySamples()));
-            writer.flush();
-            gzip.append(deflater.endSegment(false));
+            Utf8Writer writer = new Utf8Writer(deflater, 1 << 16);
             long started = System.nanoTime();
             List<Family> families = store.sortedFamilies();
-            List<Pending> pending = new ArrayList<>(families.size());
-            List<Part> parts = new ArrayList<>();
+            List<FamilyParts> parts = new ArrayList<>(families.size());
+            MetaPiece metaPiece = new MetaPiece(openMetrics);
+            List<Piece> pieces = new ArrayList<>();
+            pieces.add(metaPiece);
             for (Family family : families) {
-                pending.add(plan(family, openMetrics, started, parts));
+                parts.add(plan(family, openMetrics, started, pieces, format, writer, deflater));
             }
-            compress(format, parts);
-            for (Pending p : pending) {
-                FamilySegmentCache.Rendering rendering = p.finish(format, writer, deflater, cache, openMetrics);
-                if (!rendering.isEmpty()) {
-                    if (rendering.header() != null) {
-                        gzip.append(rendering.header());
-                    }
-                    for (DeflateSegment part : rendering.parts()) {
-                        gzip.append(part);
-                    }
-                }
-            }
+            Sender sender = new Sender(new GzipJoiner(out), metaPiece, parts, openMetrics);
+            compress(format, pieces, sender, writer, deflater);
+            sender.sendReady();
             cache.retainOnly(families);
             store.timer().record(System.nanoTime() - started);
             if (openMetrics) {
                 deflater.write(EOF.getBytes(StandardCharsets.US_ASCII));
             }
-            gzip.append(deflater.endSegment(true));
-            gzip.finish();
+            sender.gzip.append(deflater.endSegment(true));
+            sender.gzip.finish();
         }
     }
 
     /**
      * What a scrape at {@code nowNanos} shows of the family: the chunks whose snapshot version differs from the kept
-     * rendering's (all, when there is none) copied now and added to {@code parts} to compress, the others reused.
+     * rendering's (all, when there is none) added to {@code pieces} to compress, the others reused. The header of a
+     * changed family in chunks is compressed here, with {@code writer} and {@code deflater}.
      */
-    private Pending plan(Family family, boolean openMetrics, long nowNanos, List<Part> parts) {
+    private FamilyParts plan(
+            Family family,
+            boolean openMetrics,
+            long nowNanos,
+            List<Piece> pieces,
+            SnapshotWriter format,
+            Utf8Writer writer,
+            SegmentDeflater deflater)
+            throws IOException {
         FamilySegmentCache.Rendering kept = cache.get(family, openMetrics);
         FamilySnapshot snapshot = store.store()
                 .snapshot(family, nowNanos, kept == null ? null : kept.versions(), helperCount > 0 ? helpers : null);
-        Pending pending = new Pending(snapshot, kept);
         if (snapshot.unchanged()) {
-            return pending;
+            return new FamilyParts(snapshot, kept, null);
         }
+        DeflateSegment header = null;
+        if (snapshot.chunks() > 1) {
+            format.header(family, writer);
+            writer.flush();
+            header = deflater.endSegment(false);
+        }
+        FamilyParts parts = new FamilyParts(snapshot, kept, header);
         for (int c = 0; c < snapshot.chunks(); c++) {
             ExposedChunk fresh = snapshot.fresh(c);
             if (fresh == null) {
-                pending.parts[c] = kept.parts()[c];
+                parts.set(c, kept.parts()[c]);
             } else if (fresh.isEmpty()) {
-                pending.parts[c] = DeflateSegment.EMPTY;
+                parts.set(c, DeflateSegment.EMPTY);
             } else {
-                parts.add(new Part(pending, c, fresh));
+                pieces.add(new ChunkPiece(parts, c, fresh));
             }
         }
-        return pending;
+        return parts;
     }
 
-    /** Renders and compresses every part, here and on up to {@code helperCount} helpers. */
-    private void compress(SnapshotWriter format, List<Part> parts) throws IOException {
+    /**
+     * Renders and compresses every piece, here and on up to {@code helperCount} helpers; here, sends what is ready
+     * after each piece.
+     */
+    private void compress(
+            SnapshotWriter format, List<Piece> pieces, Sender sender, Utf8Writer writer, SegmentDeflater deflater)
+            throws IOException {
         int series = 0;
-        for (Part part : parts) {
-            series += part.series.size();
+        for (Piece piece : pieces) {
+            series += piece.size();
         }
         AtomicInteger next = new AtomicInteger();
-        int helping = series < PARALLEL_SERIES ? 0 : Math.min(helperCount, parts.size() - 1);
+        int helping = series < PARALLEL_SERIES ? 0 : Math.min(helperCount, pieces.size() - 1);
         List<Future<?>> running = new ArrayList<>(helping);
         for (int i = 0; i < helping; i++) {
-            running.add(helpers.submit(() -> compressSome(format, parts, next)));
+            running.add(helpers.submit(() -> compressSome(format, pieces, next)));
         }
-        compressSome(format, parts, next);
+        for (int i = next.getAndIncrement(); i < pieces.size(); i = next.getAndIncrement()) {
+            pieces.get(i).compress(format, writer, deflater);
+            sender.sendReady();
+        }
         for (Future<?> future : running) {
             try {
                 future.get();
@@ -143,22 +153,12 @@ final class GzipExposition {
         }
     }
 
-    /** Takes parts off {@code parts} by {@code next} until none is left. */
-    private void compressSome(SnapshotWriter format, List<Part> parts, AtomicInteger next) {
+    /** A helper's work: takes pieces off {@code pieces} by {@code next} until none is left. */
+    private void compressSome(SnapshotWriter format, List<Piece> pieces, AtomicInteger next) {
         try (SegmentDeflater deflater = new SegmentDeflater(level)) {
             Utf8Writer writer = new Utf8Writer(deflater, 1 << 16);
-            for (int i = next.getAndIncrement(); i < parts.size(); i = next.getAndIncrement()) {
-                Part part = parts.get(i);
-                Family family = part.pending.snapshot.family();
-                if (part.pending.snapshot.chunks() == 1) {
-                    format.header(family, writer);
-                }
-                // copied here, on the thread that renders
-                List<SeriesSnapshot> series = store.inText(part.series.snapshots());
-                ChunkLabels labels = cache.labels(family, part.chunk, part.pending.snapshot.chunks(), series);
-                format.all(family.type(), family.name(), series, labels, writer);
-                writer.flush();
-                part.pending.parts[part.chunk] = deflater.endSegment(false);
+            for (int i = next.getAndIncrement(); i < pieces.size(); i = next.getAndIncrement()) {
+                pieces.get(i).compress(format, writer, deflater);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a segment deflater writes to memory only
@@ -173,43 +173,112 @@ final class GzipExposition {
         return cache.labelBytes();
     }
 
-    /** One chunk of a family to render and compress. */
-    private record Part(Pending pending, int chunk, ExposedChunk series) {}
+    /** A part of the scrape that any thread may render and compress, once. */
+    private abstract static class Piece {
+        /** Series to render: what the piece costs, about. */
+        abstract int size();
 
-    /** A family's rendering being made: its parts filled in by {@link #compress}, or kept. */
-    private static final class Pending {
-        final FamilySnapshot snapshot;
-        final FamilySegmentCache.Rendering kept;
-        final DeflateSegment[] parts;
+        /** Renders the piece with {@code writer}, which writes to {@code deflater}, and keeps its segment. */
+        abstract void compress(SnapshotWriter format, Utf8Writer writer, SegmentDeflater deflater) throws IOException;
+    }
 
-        Pending(FamilySnapshot snapshot, FamilySegmentCache.Rendering kept) {
-            this.snapshot = snapshot;
-            this.kept = kept;
-            this.parts = new DeflateSegment[snapshot.chunks()];
+    /** The gateway's and the JVM's metrics, collected and compressed afresh. */
+    private final class MetaPiece extends Piece {
+        private final boolean openMetrics;
+        volatile DeflateSegment segment;
+
+        MetaPiece(boolean openMetrics) {
+            this.openMetrics = openMetrics;
         }
 
-        /** The rendering, kept for the next scrape when anything in it is new; a chunked family gets its header. */
-        FamilySegmentCache.Rendering finish(
-                SnapshotWriter format,
-                Utf8Writer writer,
-                SegmentDeflater deflater,
-                FamilySegmentCache cache,
-                boolean openMetrics)
-                throws IOException {
-            if (snapshot.unchanged()) {
-                return kept;
+        @Override
+        int size() {
+            return 0;
+        }
+
+        @Override
+        void compress(SnapshotWriter format, Utf8Writer writer, SegmentDeflater deflater) throws IOException {
+            Utf8Writer withoutEof = new Utf8Writer(deflater, 1 << 16, EOF); // the store's families follow
+            ExpositionServlet.write(
+                    openMetrics ? TextFormat.CONTENT_TYPE_OPENMETRICS_100 : TextFormat.CONTENT_TYPE_004,
+                    withoutEof,
+                    Collections.list(meta.metricFamilySamples()));
+            withoutEof.flush();
+            segment = deflater.endSegment(false);
+        }
+    }
+
+    /** One changed chunk of a family. */
+    private final class ChunkPiece extends Piece {
+        private final FamilyParts parts;
+        private final int chunk;
+        private final ExposedChunk series;
+
+        ChunkPiece(FamilyParts parts, int chunk, ExposedChunk series) {
+            this.parts = parts;
+            this.chunk = chunk;
+            this.series = series;
+        }
+
+        @Override
+        int size() {
+            return series.size();
+        }
+
+        @Override
+        void compress(SnapshotWriter format, Utf8Writer writer, SegmentDeflater deflater) throws IOException {
+            FamilySnapshot snapshot = parts.snapshot();
+            Family family = snapshot.family();
+            if (snapshot.chunks() == 1) {
+                format.header(family, writer);
             }
-            int chunks = snapshot.chunks();
-            DeflateSegment header = null;
-            if (chunks > 1) {
-                format.header(snapshot.family(), writer);
-                writer.flush();
-                header = deflater.endSegment(false);
+            // copied here, on the thread that renders
+            List<SeriesSnapshot> copies = store.inText(series.snapshots());
+            ChunkLabels labels = cache.labels(family, chunk, snapshot.chunks(), copies);
+            format.all(family.type(), family.name(), copies, labels, writer);
+            writer.flush();
+            parts.set(chunk, deflater.endSegment(false));
+        }
+    }
+
+    /**
+     * Sends the scrape's segments in order as they are done (the scrape's thread only): the own metrics, then each
+     * family's ({@link FamilyParts#sendReady}); keeps each changed family's rendering once it is sent.
+     */
+    private final class Sender {
+        final GzipJoiner gzip;
+        private final List<FamilyParts> families;
+        private final boolean openMetrics;
+        private MetaPiece meta;
+        private int next;
+
+        Sender(GzipJoiner gzip, MetaPiece meta, List<FamilyParts> families, boolean openMetrics) {
+            this.gzip = gzip;
+            this.meta = meta;
+            this.families = families;
+            this.openMetrics = openMetrics;
+        }
+
+        /** Sends every segment done whose predecessors are all sent. */
+        void sendReady() throws IOException {
+            if (meta != null) {
+                DeflateSegment segment = meta.segment;
+                if (segment == null) {
+                    return;
+                }
+                gzip.append(segment);
+                meta = null;
             }
-            FamilySegmentCache.Rendering rendering =
-                    new FamilySegmentCache.Rendering(snapshot.versions(), header, parts);
-            cache.put(snapshot.family(), openMetrics, rendering);
-            return rendering;
+            for (; next < families.size(); next++) {
+                FamilyParts family = families.get(next);
+                if (!family.sendReady(gzip)) {
+                    return;
+                }
+                FamilySegmentCache.Rendering rendering = family.rendering();
+                if (rendering != null) {
+                    cache.put(family.snapshot().family(), openMetrics, rendering);
+                }
+            }
         }
     }
 }
