@@ -9,6 +9,12 @@ import java.util.List;
  * the chunk is made.
  */
 public final class ExposedChunk {
+    /** Series read ahead of copying them, at once. */
+    private static final int READ_AHEAD = 16;
+    /** Where the read-ahead's loads go, so that the compiler keeps them; its value means nothing. */
+    @SuppressWarnings("unused")
+    private static int readAhead;
+
     private final List<Series> series;
     private final List<Series> more;
     private final List<SeriesSnapshot> merged;
@@ -42,12 +48,32 @@ public final class ExposedChunk {
             return merged;
         }
         List<SeriesSnapshot> out = new ArrayList<>(size());
-        for (Series s : series) {
-            out.add(s.snapshot());
-        }
-        for (Series s : more) {
-            out.add(s.snapshot());
-        }
+        copy(series, out);
+        copy(more, out);
         return out;
+    }
+
+    /** Snapshots of {@code series} into {@code out}, each group of them read ahead first ({@link #readAhead}). */
+    private static void copy(List<Series> series, List<SeriesSnapshot> out) {
+        int n = series.size();
+        for (int from = 0; from < n; from += READ_AHEAD) {
+            int to = Math.min(n, from + READ_AHEAD);
+            readAhead(series, from, to);
+            for (int i = from; i < to; i++) {
+                out.add(series.get(i).snapshot());
+            }
+        }
+    }
+
+    /**
+     * Loads a field of each of {@code series[from, to)} in one loop of independent loads: a family's series lie
+     * scattered over the heap, and this lets the processor fetch them in parallel instead of one after the other.
+     */
+    private static void readAhead(List<Series> series, int from, int to) {
+        int sum = 0;
+        for (int i = from; i < to; i++) {
+            sum += series.get(i).labelsHash();
+        }
+        readAhead = sum;
     }
 }

@@ -33,6 +33,8 @@ public final class Family {
     private volatile boolean mixed;
     /** What changed since scrapes last asked, by chunk ({@link MetricStore#snapshot}). */
     private final ChunkVersions versions = new ChunkVersions();
+    /** The series by chunk as a scrape last found them; the partitions' maps tell it when a series comes or goes. */
+    final ChunkMembers members = new ChunkMembers();
 
     private final FamilyRule rule;
     private volatile boolean ownTtls;
@@ -107,12 +109,7 @@ public final class Family {
     }
 
     boolean isEmpty() {
-        for (PartitionSeries part : parts) {
-            if (part != null && !part.isEmpty()) {
-                return false;
-            }
-        }
-        return true;
+        return size() == 0;
     }
 
     boolean isRetired() {
@@ -172,7 +169,7 @@ public final class Family {
         PartitionSeries part = part(partition);
         if (part == null) {
             PartitionSeries[] grown = Arrays.copyOf(parts, Math.max(parts.length, partition.id() + 1));
-            part = new PartitionSeries(partition);
+            part = new PartitionSeries(partition, members);
             grown[partition.id()] = part;
             parts = grown;
         }

@@ -22,9 +22,12 @@ final class FamilyExposure {
     /**
      * The chunks whose bit is set in {@code wanted}, their series to be copied by the caller ({@code null} for the
      * other chunks). A large family whose partitions hold distinct labels is gone through in two halves, one of them
-     * on {@code helper} when one is given.
+     * on {@code helper} when one is given. With a {@code visibility} ({@link Partitions#visibility}, else -1), every
+     * chunk is sorted out and kept for the next call ({@link ChunkMembers}), which reuses it while no series came or
+     * went.
      */
-    static ExposedChunk[] exposed(Family family, long nowNanos, int chunks, long wanted, ExecutorService helper) {
+    static ExposedChunk[] exposed(
+            Family family, long nowNanos, int chunks, long wanted, long visibility, ExecutorService helper) {
         ExposedChunk[] out = new ExposedChunk[chunks];
         if (family.isMixed()) {
             List<SeriesSnapshot>[] merged = mergedChunks(family, nowNanos, chunks, wanted);
@@ -33,6 +36,26 @@ final class FamilyExposure {
             }
             return out;
         }
+        long stamp = family.members.stamp(); // before going through the maps
+        ChunkMembers.Sorted sorted = visibility < 0 ? null : family.members.get(stamp, visibility, chunks);
+        if (sorted == null) {
+            long all = chunks == Long.SIZE ? -1L : (1L << chunks) - 1;
+            sorted = sortVisible(family, nowNanos, chunks, visibility < 0 ? wanted : all, helper);
+            if (visibility >= 0) {
+                family.members.keep(stamp, visibility, sorted);
+            }
+        }
+        for (int c = 0; c < chunks; c++) {
+            if ((wanted & (1L << c)) != 0 && sorted.found()[c] != null) {
+                out[c] = ExposedChunk.of(sorted.found()[c], sorted.more() == null ? List.of() : sorted.more()[c]);
+            }
+        }
+        return out;
+    }
+
+    /** The series of partitions visible at {@code nowNanos}, by chunk, for the chunks {@code wanted}. */
+    private static ChunkMembers.Sorted sortVisible(
+            Family family, long nowNanos, int chunks, long wanted, ExecutorService helper) {
         List<Spliterator<Series>> mine = new ArrayList<>();
         List<Spliterator<Series>> halves = new ArrayList<>();
         boolean split = helper != null && family.size() >= SPLIT_SERIES;
@@ -45,13 +68,7 @@ final class FamilyExposure {
         }
         Future<List<Series>[]> other = halves.isEmpty() ? null : helper.submit(() -> sort(halves, chunks, wanted));
         List<Series>[] found = sort(mine, chunks, wanted);
-        List<Series>[] more = other == null ? null : join(other);
-        for (int c = 0; c < chunks; c++) {
-            if (found[c] != null) {
-                out[c] = ExposedChunk.of(found[c], more == null ? List.of() : more[c]);
-            }
-        }
-        return out;
+        return new ChunkMembers.Sorted(found, other == null ? null : join(other));
     }
 
     private static <T> T join(Future<T> future) {

@@ -238,7 +238,7 @@ public final class MetricStore {
      * exposed as one ({@link SnapshotMerge}).
      */
     public List<SeriesSnapshot> exposed(Family family, long nowNanos) {
-        return FamilyExposure.exposed(family, nowNanos, 1, 1L, null)[0].snapshots();
+        return FamilyExposure.exposed(family, nowNanos, 1, 1L, -1, null)[0].snapshots();
     }
 
     /**
@@ -249,7 +249,8 @@ public final class MetricStore {
      */
     public FamilySnapshot snapshot(Family family, long nowNanos, long[] known, ExecutorService helper) {
         int chunks = ChunkVersions.chunksFor(family.size());
-        long[] versions = family.exposedVersions(chunks, partitions.visibility(nowNanos)); // before reading it
+        long visibility = partitions.visibility(nowNanos);
+        long[] versions = family.exposedVersions(chunks, visibility); // before reading it
         long wanted = 0;
         for (int c = 0; c < chunks; c++) {
             if (known == null || known.length != chunks || known[c] != versions[c]) {
@@ -258,7 +259,7 @@ public final class MetricStore {
         }
         ExposedChunk[] fresh = wanted == 0
                 ? new ExposedChunk[chunks]
-                : FamilyExposure.exposed(family, nowNanos, chunks, wanted, helper);
+                : FamilyExposure.exposed(family, nowNanos, chunks, wanted, visibility, helper);
         return new FamilySnapshot(family, versions, fresh);
     }
 
