@@ -9,12 +9,6 @@ import java.util.List;
  * the chunk is made.
  */
 public final class ExposedChunk {
-    /** Series read ahead of copying them, at once. */
-    private static final int READ_AHEAD = 16;
-    /** Where the read-ahead's loads go, so that the compiler keeps them; its value means nothing. */
-    @SuppressWarnings("unused")
-    private static int readAhead;
-
     private final List<Series> series;
     private final List<Series> more;
     private final List<SeriesSnapshot> merged;
@@ -53,27 +47,15 @@ public final class ExposedChunk {
         return out;
     }
 
-    /** Snapshots of {@code series} into {@code out}, each group of them read ahead first ({@link #readAhead}). */
+    /** Snapshots of {@code series} into {@code out}, each group of them read ahead first ({@link Series#readAhead}). */
     private static void copy(List<Series> series, List<SeriesSnapshot> out) {
         int n = series.size();
-        for (int from = 0; from < n; from += READ_AHEAD) {
-            int to = Math.min(n, from + READ_AHEAD);
-            readAhead(series, from, to);
+        for (int from = 0; from < n; from += Series.READ_AHEAD) {
+            int to = Math.min(n, from + Series.READ_AHEAD);
+            Series.readAhead(series, from, to);
             for (int i = from; i < to; i++) {
                 out.add(series.get(i).snapshot());
             }
         }
-    }
-
-    /**
-     * Loads a field of each of {@code series[from, to)} in one loop of independent loads: a family's series lie
-     * scattered over the heap, and this lets the processor fetch them in parallel instead of one after the other.
-     */
-    private static void readAhead(List<Series> series, int from, int to) {
-        int sum = 0;
-        for (int i = from; i < to; i++) {
-            sum += series.get(i).labelsHash();
-        }
-        readAhead = sum;
     }
 }

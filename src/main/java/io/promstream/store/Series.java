@@ -3,6 +3,7 @@ package io.promstream.store;
 import io.promstream.parse.Sample;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * One aggregated series. Every read and write happens under the series' own monitor, so there is no lock
@@ -10,6 +11,12 @@ import java.io.IOException;
  * fresh series, so a sample racing a reset or an expiry is never lost.
  */
 public abstract class Series {
+    /** Series read ahead at once by {@link #readAhead}. */
+    static final int READ_AHEAD = 16;
+    /** Where the read-ahead's loads go, so that the compiler keeps them; its value means nothing. */
+    @SuppressWarnings("unused")
+    private static int readAheadSink;
+
     private final LabelSet labels;
     /**
      * Its labels' hash, kept here: the chunk a scrape shows it in ({@link ChunkVersions#chunkOf}), found without
@@ -68,6 +75,21 @@ public abstract class Series {
 
     final int checkpointId() {
         return checkpointId;
+    }
+
+    /**
+     * Reads each of {@code series[from, to)} in one loop of independent loads, before they are copied or written one
+     * by one: a family's series lie scattered over the heap, and this lets the processor fetch them in parallel where
+     * going through them one after the other waits on each in turn. Callers go through a list {@link #READ_AHEAD} at a
+     * time.
+     */
+    static void readAhead(List<Series> series, int from, int to) {
+        int sum = 0;
+        for (int i = from; i < to; i++) {
+            Series s = series.get(i);
+            sum += s.labelsHash + s.checkpointId;
+        }
+        readAheadSink = sum;
     }
 
     final void checkpointId(int id) {
