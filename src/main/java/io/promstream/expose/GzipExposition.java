@@ -57,7 +57,7 @@ final class GzipExposition {
     void write(boolean openMetrics, OutputStream out) throws IOException {
         SnapshotWriter format = SnapshotWriter.of(openMetrics);
         try (SegmentDeflater deflater = new SegmentDeflater(level)) {
-            Utf8Writer writer = new Utf8Writer(deflater, 1 << 16);
+            Utf8Writer writer = writerTo(deflater);
             long started = System.nanoTime();
             List<Family> families = store.sortedFamilies();
             List<FamilyParts> parts = new ArrayList<>(families.size());
@@ -156,13 +156,21 @@ final class GzipExposition {
     /** A helper's work: takes pieces off {@code pieces} by {@code next} until none is left. */
     private void compressSome(SnapshotWriter format, List<Piece> pieces, AtomicInteger next) {
         try (SegmentDeflater deflater = new SegmentDeflater(level)) {
-            Utf8Writer writer = new Utf8Writer(deflater, 1 << 16);
+            Utf8Writer writer = writerTo(deflater);
             for (int i = next.getAndIncrement(); i < pieces.size(); i = next.getAndIncrement()) {
                 pieces.get(i).compress(format, writer, deflater);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a segment deflater writes to memory only
         }
+    }
+
+    /**
+     * The writer a thread renders its pieces with: the own metrics' {@code # EOF} line is dropped (the store's
+     * families follow it; the scrape writes its own at the end), and nothing else writes that line.
+     */
+    private static Utf8Writer writerTo(SegmentDeflater deflater) {
+        return new Utf8Writer(deflater, 1 << 16, EOF);
     }
 
     long cachedBytes() {
@@ -198,12 +206,11 @@ final class GzipExposition {
 
         @Override
         void compress(SnapshotWriter format, Utf8Writer writer, SegmentDeflater deflater) throws IOException {
-            Utf8Writer withoutEof = new Utf8Writer(deflater, 1 << 16, EOF); // the store's families follow
             ExpositionServlet.write(
                     openMetrics ? TextFormat.CONTENT_TYPE_OPENMETRICS_100 : TextFormat.CONTENT_TYPE_004,
-                    withoutEof,
+                    writer,
                     Collections.list(meta.metricFamilySamples()));
-            withoutEof.flush();
+            writer.flush();
             segment = deflater.endSegment(false);
         }
     }
